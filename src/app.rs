@@ -1,0 +1,339 @@
+//! Runs a parsed command line and maps the outcome to an exit code.
+
+use crate::cli::{
+    Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, FailOn, InitArgs, RulesArgs,
+    RulesFormat, ScanArgs,
+};
+use crate::config::{self, Config};
+use crate::discover::WalkOptions;
+use crate::finding::Severity;
+use crate::report::{self, Format, ReportOptions};
+use crate::rules::Registry;
+use crate::scan::{self, PerFileIgnore, ScanOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit codes, as ruff and ripgrep use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at or above `--fail-on`.
+    Success = 0,
+    /// Findings.
+    Failure = 1,
+    /// Usage, config or fatal error.
+    Error = 2,
+}
+
+pub const DEFAULT_MAX_FILESIZE: u64 = 1024 * 1024;
+
+pub fn run(cli: Cli) -> ExitStatus {
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(args) => run_rules(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Init(args) => run_init(args),
+    };
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("aiguard: error: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`aiguard scan | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+            let forced =
+                std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+            forced || (terminal && !no_color && !dumb)
+        }
+    }
+}
+
+/// The config for this run: `--config`, none with `--isolated`, else the nearest to the first path.
+fn load_config(args: &ScanArgs) -> Result<Config, String> {
+    if args.isolated {
+        return Ok(Config::default());
+    }
+    if let Some(path) = &args.config {
+        return config::load_file(path).map_err(|e| e.to_string());
+    }
+    let start = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .or_else(|| args.stdin_filename.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let start = if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start
+    };
+    Ok(config::discover(&start)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default())
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
+    let registry = Registry::builtin();
+    let config = load_config(&args)?;
+    let select = args.select.as_deref().or(config.select.as_deref());
+    let mut extend_select = config.extend_select.clone();
+    extend_select.extend(args.extend_select.iter().cloned());
+    let mut ignore = config.ignore.clone();
+    ignore.extend(args.ignore.iter().cloned());
+    let mut enabled = config::select_rules(registry, select, &extend_select, &ignore)?;
+    if args.strict {
+        enabled.extend(
+            ["AIG001", "AIG002"]
+                .iter()
+                .filter_map(|id| registry.get(id).map(|r| r.id)),
+        );
+    }
+
+    let config_dir = config
+        .path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut per_file_ignores = Vec::new();
+    for (pattern, selectors) in &config.per_file_ignores {
+        let rules = config::select_rules(registry, Some(selectors), &[], &[])?;
+        // Patterns are relative to the config file's directory; display paths to the cwd.
+        let rel = relative_to_cwd(&config_dir.join(pattern.trim_start_matches("./")));
+        let anchored = if pattern.contains('/') {
+            rel
+        } else {
+            pattern.clone()
+        };
+        per_file_ignores.push(PerFileIgnore::new(&anchored, rules).map_err(|e| {
+            format!(
+                "{}: `per-file-ignores`: bad glob {pattern:?}: {e}",
+                config_dir.display()
+            )
+        })?);
+    }
+
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let max_filesize = args
+        .max_filesize
+        .or(config.max_filesize)
+        .unwrap_or(DEFAULT_MAX_FILESIZE);
+    let mut exclude = config.exclude.clone().unwrap_or_default();
+    exclude.extend(config.extend_exclude.iter().cloned());
+    exclude.extend(args.exclude.iter().cloned());
+
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = if reads_stdin {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        let name = args
+            .stdin_filename
+            .as_ref()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|| "-".into());
+        Some((name, crate::source::decode(&buf)))
+    } else {
+        None
+    };
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    for p in &paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    let walk = (!paths.is_empty()).then(|| WalkOptions {
+        paths,
+        exclude,
+        force_exclude: args.force_exclude,
+        max_filesize,
+        threads,
+        respect_ignore_files: !args.no_ignore,
+    });
+
+    let opts = ScanOptions {
+        walk,
+        stdin,
+        enabled: enabled.clone(),
+        severity_overrides: config.severity.clone(),
+        per_file_ignores,
+        strict: args.strict,
+        threads,
+    };
+    let result = scan::scan(&opts, registry);
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Full
+    } else {
+        Format::Concise
+    });
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let report_opts = ReportOptions {
+        color: use_color(args.color, to_terminal),
+        width: terminal_width(),
+        repo_root: repo_root(&cwd),
+        cwd,
+        enabled_rules: enabled.iter().copied().collect(),
+    };
+    let text = report::render(format, &result, registry, &report_opts);
+    match &args.output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
+    if let Some(path) = &args.sarif_output {
+        let sarif = report::render(Format::Sarif, &result, registry, &report_opts);
+        std::fs::write(path, sarif).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let human = matches!(format, Format::Full | Format::Concise) || args.output.is_some();
+    if args.statistics {
+        eprint!("{}", report::statistics(&result));
+    }
+    if args.verbose {
+        for s in &result.skipped {
+            match &s.detail {
+                Some(d) => eprintln!("aiguard: skipped {}: {} ({d})", s.path, s.reason.as_str()),
+                None => eprintln!("aiguard: skipped {}: {}", s.path, s.reason.as_str()),
+            }
+        }
+    }
+    if human && !args.quiet {
+        eprintln!("{}", report::summary_line(&result));
+    }
+
+    let fail_on = if args.exit_zero {
+        None
+    } else {
+        match args.fail_on {
+            Some(FailOn::Never) => None,
+            Some(f) => Severity::parse(&format!("{f:?}")),
+            None => Some(config.fail_on.unwrap_or(Severity::Info)),
+        }
+    };
+    let failed = fail_on.is_some_and(|min| result.findings.iter().any(|f| f.severity >= min));
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn relative_to_cwd(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let rel = abs.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(abs);
+    rel.to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_string()
+}
+
+/// The repository root SARIF URIs are relative to: the nearest ancestor with `.git`, else `cwd`.
+fn repo_root(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}
+
+fn run_rules(args: RulesArgs) -> Result<ExitStatus, String> {
+    let registry = Registry::builtin();
+    let text = match args.format {
+        RulesFormat::Json => {
+            serde_json::to_string_pretty(&registry.rules).map_err(|e| e.to_string())? + "\n"
+        }
+        RulesFormat::Markdown => crate::docs::rules_index(registry),
+        RulesFormat::Table => {
+            let mut s = String::new();
+            for r in &registry.rules {
+                let off = if r.default_enabled {
+                    ""
+                } else {
+                    " (off by default)"
+                };
+                s.push_str(&format!(
+                    "{:<7} {:<9} {:<38} {}{off}\n",
+                    r.id, r.severity, r.name, r.summary
+                ));
+            }
+            s
+        }
+    };
+    write_stdout(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_explain(args: ExplainArgs) -> Result<ExitStatus, String> {
+    let registry = Registry::builtin();
+    let rule = registry
+        .lookup(&args.rule)
+        .ok_or_else(|| format!("unknown rule {:?} (see `aiguard rules`)", args.rule))?;
+    let text = match args.format {
+        ExplainFormat::Markdown => crate::docs::rule_page(rule),
+        ExplainFormat::Json => {
+            serde_json::to_string_pretty(rule).map_err(|e| e.to_string())? + "\n"
+        }
+    };
+    write_stdout(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_init(args: InitArgs) -> Result<ExitStatus, String> {
+    let path = args.dir.join("aiguard.toml");
+    if path.exists() && !args.force {
+        return Err(format!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        ));
+    }
+    std::fs::write(&path, config::init_template())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("aiguard: wrote {}", path.display());
+    Ok(ExitStatus::Success)
+}

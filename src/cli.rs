@@ -1,0 +1,177 @@
+//! Command-line definitions (clap derive).
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiguard",
+    version,
+    about = "Static analysis for codebases that call large language models",
+    long_about = "aiguard reads Python, TypeScript/JavaScript and Jupyter notebooks, never runs them, and \
+reports API keys in source, untrusted text in prompts, model output fed to dangerous sinks, unsafe \
+model loading and more.\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, \
+config or fatal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories for findings.
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+    /// Write a commented default aiguard.toml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input (with --stdin-filename).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format [default: full on a terminal, concise otherwise].
+    #[arg(long, value_enum, env = "AIGUARD_FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write a SARIF report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+
+    /// Rules to enable: codes, prefixes (AIG6), names or ALL (comma-separated); replaces the default set.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Exit 1 only for findings at or above this severity [default: low].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Always exit 0 unless aiguard itself fails (same as --fail-on never).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Use this config file instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore all config files.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Exclude paths matching these gitignore-style globs (comma-separated), in addition to config.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
+
+    /// Apply excludes to paths named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Skip files larger than this many bytes [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    pub max_filesize: Option<u64>,
+
+    /// Worker threads [default: number of cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Report unused and reason-less suppression comments.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Display path and language for standard input.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Do not honour .gitignore, .ignore and .aiguardignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Only print findings; no summary.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// List every skipped file and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule code (AIG601) or name (unsafe-model-deserialization).
+    pub rule: String,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write aiguard.toml in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,217 @@
+//! What a rule reports, and the result of a whole scan.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// SARIF `level`: critical/high are errors, medium warnings, low/info notes.
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low | Severity::Info => "note",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// A place in a file. Lines are 1-based; columns are 1-based Unicode code points; `end_col` is
+/// exclusive.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+    /// Byte range in the analysed text (used for code frames), not serialised.
+    #[serde(skip)]
+    pub start_byte: usize,
+    #[serde(skip)]
+    pub end_byte: usize,
+    /// For notebooks: the cell (1-based) and the line within it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_line: Option<u32>,
+}
+
+/// One step of a data flow, from source to sink.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FlowStep {
+    pub location: Location,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule_id: &'static str,
+    pub rule_name: &'static str,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: String,
+    pub location: Location,
+    /// Source -> ... -> sink, when the rule followed a flow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flow: Vec<FlowStep>,
+    /// Line-independent identity: rule + path + normalised code of the finding and its function
+    /// + occurrence index. Stable across unrelated edits.
+    pub fingerprint: String,
+    /// Whether `--fix` can rewrite it mechanically.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fixable: bool,
+    /// The finding's lines with one line of context either side (at most 12 lines), for code
+    /// frames. Secrets in it are already redacted. Starts at line `snippet_line`.
+    #[serde(skip)]
+    pub snippet: String,
+    #[serde(skip)]
+    pub snippet_line: u32,
+    /// Set when an inline suppression matched (kept only for `--show-suppressed` style outputs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Suppressed {
+    pub kind: &'static str,
+    pub justification: String,
+}
+
+/// Why a file was not analysed (or only partly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    Binary,
+    TooLarge,
+    Minified,
+    Unreadable,
+    NotAFile,
+    /// Parsed with errors: scanned as far as it parsed.
+    SyntaxError,
+    /// A notebook whose JSON could not be read: scanned as text only.
+    BrokenNotebook,
+    Excluded,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Minified => "minified",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::NotAFile => "not a regular file",
+            SkipReason::SyntaxError => "syntax error (scanned as far as it parsed)",
+            SkipReason::BrokenNotebook => "broken notebook (scanned as text)",
+            SkipReason::Excluded => "excluded",
+        }
+    }
+
+    /// Partial analyses still count as scanned files.
+    pub fn is_partial(self) -> bool {
+        matches!(self, SkipReason::SyntaxError | SkipReason::BrokenNotebook)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Everything a scan produced, in deterministic order.
+#[derive(Debug, Default, Serialize)]
+pub struct ScanResult {
+    /// Findings to report (after select/ignore, suppressions), sorted by path, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Findings silenced by an inline suppression.
+    pub suppressed: Vec<Finding>,
+    /// Files scanned, per language name.
+    pub files_by_language: BTreeMap<String, usize>,
+    /// Files skipped or only partly analysed, sorted by path.
+    pub skipped: Vec<Skipped>,
+    /// Bytes of source read.
+    pub bytes_scanned: u64,
+    /// Problems in suppression comments found under `--strict` are ordinary findings; this counts
+    /// the files scanned in total.
+    pub files_scanned: usize,
+}
+
+impl ScanResult {
+    pub fn sort(&mut self) {
+        let key = |f: &Finding| {
+            (
+                f.location.path.clone(),
+                f.location.line,
+                f.location.col,
+                f.rule_id,
+                f.location.end_line,
+                f.location.end_col,
+                f.message.clone(),
+            )
+        };
+        self.findings.sort_by_key(key);
+        self.suppressed.sort_by_key(key);
+        self.skipped
+            .sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
+    }
+}

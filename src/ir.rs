@@ -1,0 +1,536 @@
+//! The language-neutral model every rule reads.
+//!
+//! Each language front end (`lang/`) lowers its syntax tree into a [`Module`]. Rules never see
+//! tree-sitter nodes. Every node keeps its byte [`Span`] in the lowered source, so findings point at
+//! the exact sub-expression. Names are `Box<str>`: the IR is built once per file and only read
+//! afterwards.
+
+use crate::source::Language;
+
+/// A half-open byte range `[start, end)` into the source text that was parsed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// One parsed file.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub language: Language,
+    /// Import bindings in source order: local name -> qualified name.
+    pub imports: Vec<Import>,
+    /// Every function, method, lambda and arrow function, flattened. A function's body refers to
+    /// nested functions by index ([`ExprKind::Function`], [`StmtKind::FunctionDef`]).
+    pub functions: Vec<Function>,
+    /// Top-level statements (the module body; for notebooks, all code cells joined).
+    pub body: Vec<Stmt>,
+    /// Classes with their methods (indices into `functions`) and base classes.
+    pub classes: Vec<Class>,
+    /// True when the parser reported syntax errors: what parsed was still lowered.
+    pub has_errors: bool,
+}
+
+/// `from openai import OpenAI as O` binds `O` -> `openai.OpenAI`; `import torch` binds `torch`;
+/// `import OpenAI from "openai"` binds `OpenAI` -> `openai`; `const { exec } = require("child_process")`
+/// binds `exec` -> `child_process.exec`. Relative Python imports keep their dots (`.utils.x`).
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub local: Box<str>,
+    pub qualified: Box<str>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Class {
+    pub name: Box<str>,
+    pub bases: Vec<Expr>,
+    pub decorators: Vec<Expr>,
+    /// Indices into `Module::functions`.
+    pub methods: Vec<usize>,
+    /// Class-level statements other than methods (class attributes, TS field initialisers).
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Function {
+    /// Empty for lambdas and anonymous functions.
+    pub name: Box<str>,
+    /// Index into `Module::classes` when this is a method.
+    pub class: Option<usize>,
+    pub params: Vec<Param>,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<Stmt>,
+    pub is_async: bool,
+    /// Lambdas and arrow functions with an expression body have one `Return` statement.
+    pub is_lambda: bool,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: Box<str>,
+    /// The annotation's text as written (`Request`, `str`, `UploadFile`), if any.
+    pub annotation: Option<Box<str>>,
+    pub default: Option<Expr>,
+    /// `*args` / `...rest` is `Star`, `**kwargs` is `DoubleStar`.
+    pub splat: Splat,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum StmtKind {
+    /// `targets = value`; several targets for `a = b = v`. Augmented assignment (`x += v`) sets
+    /// `augmented`. A declaration without a value (`let x;`) is not lowered.
+    /// Destructuring targets lower to [`ExprKind::List`] (tuples, arrays) or [`ExprKind::Dict`]
+    /// (object patterns, keys are the property names, values the bound targets).
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+        augmented: bool,
+    },
+    Expr(Expr),
+    Return(Option<Expr>),
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    /// `for target in iter`, `for (const x of xs)`, `while test`. `iter` is `None` for `while`;
+    /// `test` is `None` for `for` loops (and `while True` keeps its literal test).
+    Loop {
+        target: Option<Expr>,
+        iter: Option<Expr>,
+        test: Option<Expr>,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    /// `with a as b, c:` — each item's context expression and optional target.
+    With {
+        items: Vec<(Expr, Option<Expr>)>,
+        body: Vec<Stmt>,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finally: Vec<Stmt>,
+    },
+    Raise(Option<Expr>),
+    /// A nested function or method definition; index into `Module::functions`.
+    FunctionDef(usize),
+    /// A nested class definition; index into `Module::classes`.
+    ClassDef(usize),
+    /// `match`/`switch`: the subject and each case's body (patterns kept as expressions).
+    Match {
+        subject: Expr,
+        cases: Vec<(Vec<Expr>, Vec<Stmt>)>,
+    },
+    /// Anything else with sub-statements or expressions kept (e.g. `del`, `assert`, `global`).
+    Other {
+        exprs: Vec<Expr>,
+        body: Vec<Stmt>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Handler {
+    /// The exception type expression, if any.
+    pub kind: Option<Expr>,
+    /// The bound name (`except E as e`, `catch (e)`).
+    pub name: Option<Box<str>>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum ExprKind {
+    Name(Box<str>),
+    /// `value.attr`; optional chaining (`a?.b`) lowers to the same.
+    Attribute {
+        value: Box<Expr>,
+        attr: Box<str>,
+    },
+    /// `value[index]`; slices lower with an `Other` index holding the bounds.
+    Index {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Call(Box<Call>),
+    /// A string with interpolation or concatenation: f-strings, template literals, `a + b` where a
+    /// side is a string, `"..." % x`, `"...".format(x)`, `sep.join(xs)`.
+    StringBuild(Vec<StrPart>),
+    /// A plain string literal, its value decoded as far as escapes allow. Adjacent literals
+    /// (`"a" "b"`) are joined.
+    Str(Box<str>),
+    Number(Box<str>),
+    Bool(bool),
+    /// `None`, `null`, `undefined`.
+    Null,
+    /// Dict or object literal. A `None` key is a spread (`**d`, `...obj`). Object shorthand
+    /// `{ apiKey }` has key `Str("apiKey")` and value `Name("apiKey")`.
+    Dict(Vec<(Option<Expr>, Expr)>),
+    /// List, tuple, set or array literal. Spread elements are wrapped in `Spread`.
+    List(Vec<Expr>),
+    /// `*xs`, `...xs`, `**kw` in a literal or a destructuring pattern.
+    Spread(Box<Expr>),
+    /// A lambda, arrow function or function expression; index into `Module::functions`.
+    Function(usize),
+    /// `await x`, `yield x` (both pass their operand through).
+    Await(Box<Expr>),
+    /// `a if c else b`, `c ? a : b`, `a or b`, `a ?? b`: any of the branches may be the value.
+    Choice(Vec<Expr>),
+    /// Comparisons and `in` tests: `left op right`, op as written (`==`, `in`, `not in`, `<`, ...).
+    Compare {
+        op: Box<str>,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// Anything else (arithmetic, unary ops, comprehensions, JSX ...) with its children kept in
+    /// source order so flows can still pass through.
+    Other(Vec<Expr>),
+}
+
+#[derive(Debug)]
+pub enum StrPart {
+    Lit(Box<str>),
+    Expr(Expr),
+}
+
+#[derive(Debug)]
+pub struct Call {
+    pub callee: Expr,
+    pub args: Vec<Arg>,
+    /// `new X(...)` in TS/JS.
+    pub is_new: bool,
+    /// Filled by `resolve`: the callee's qualified name (`torch.load`,
+    /// `openai.OpenAI().chat.completions.create`, `eval`). `None` when it cannot be named.
+    pub qualified: Option<Box<str>>,
+}
+
+#[derive(Debug)]
+pub struct Arg {
+    /// Keyword name for `f(x=1)`; `None` for positional arguments.
+    pub name: Option<Box<str>>,
+    pub value: Expr,
+    pub splat: Splat,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Splat {
+    #[default]
+    None,
+    /// `*args`, `...args`
+    Star,
+    /// `**kwargs`
+    DoubleStar,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Self {
+        Expr { kind, span }
+    }
+
+    /// The literal string value, if this is a plain string literal.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The dotted spelling of a name/attribute chain (`a.b.c`), or `None` for anything else.
+    pub fn dotted(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n.to_string()),
+            ExprKind::Attribute { value, attr } => {
+                let mut s = value.dotted()?;
+                s.push('.');
+                s.push_str(attr);
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on this expression and every expression nested in it (not entering nested
+    /// function bodies), in source order, iteratively so deep nesting cannot overflow the stack.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        let mut stack: Vec<&'a Expr> = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            let before = stack.len();
+            e.for_each_child(&mut |c| stack.push(c));
+            stack[before..].reverse();
+        }
+    }
+
+    /// Calls `f` on each direct child expression in source order.
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Attribute { value, .. } => f(value),
+            ExprKind::Index { value, index } => {
+                f(value);
+                f(index);
+            }
+            ExprKind::Call(call) => {
+                f(&call.callee);
+                for a in &call.args {
+                    f(&a.value);
+                }
+            }
+            ExprKind::StringBuild(parts) => {
+                for p in parts {
+                    if let StrPart::Expr(e) = p {
+                        f(e);
+                    }
+                }
+            }
+            ExprKind::Dict(entries) => {
+                for (k, v) in entries {
+                    if let Some(k) = k {
+                        f(k);
+                    }
+                    f(v);
+                }
+            }
+            ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
+                for i in items {
+                    f(i);
+                }
+            }
+            ExprKind::Spread(e) | ExprKind::Await(e) => f(e),
+            ExprKind::Compare { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            ExprKind::Name(_)
+            | ExprKind::Str(_)
+            | ExprKind::Number(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Function(_) => {}
+        }
+    }
+}
+
+impl Call {
+    /// The keyword argument `name`, or in TS/JS the property `name` of an object-literal argument
+    /// (`new OpenAI({ dangerouslyAllowBrowser: true })`).
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        for a in &self.args {
+            if a.name.as_deref() == Some(name) {
+                return Some(&a.value);
+            }
+        }
+        for a in &self.args {
+            if a.name.is_none() && a.splat == Splat::None {
+                if let ExprKind::Dict(entries) = &a.value.kind {
+                    for (k, v) in entries {
+                        if k.as_ref().and_then(|k| k.as_str()) == Some(name) {
+                            return Some(v);
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The `index`-th positional argument, if it was passed positionally (before any splat).
+    pub fn positional(&self, index: usize) -> Option<&Expr> {
+        let mut i = 0;
+        for a in &self.args {
+            if a.name.is_some() {
+                continue;
+            }
+            if a.splat != Splat::None {
+                return None;
+            }
+            if i == index {
+                return Some(&a.value);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// True when an argument list has `*args`/`**kwargs`/`...spread` whose contents are unknown.
+    pub fn has_splat(&self) -> bool {
+        self.args.iter().any(|a| a.splat != Splat::None)
+    }
+}
+
+/// Calls `f` on every statement in `stmts` and their nested bodies (not entering nested function
+/// or class definitions), in source order.
+pub fn walk_stmts<'a>(stmts: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
+    let mut stack: Vec<&'a Stmt> = stmts.iter().rev().collect();
+    while let Some(s) = stack.pop() {
+        f(s);
+        let before = stack.len();
+        s.for_each_child_stmt(&mut |c| stack.push(c));
+        stack[before..].reverse();
+    }
+}
+
+impl Stmt {
+    /// Direct child statements in source order.
+    pub fn for_each_child_stmt<'a>(&'a self, f: &mut dyn FnMut(&'a Stmt)) {
+        let mut all = |v: &'a [Stmt]| v.iter().for_each(&mut *f);
+        match &self.kind {
+            StmtKind::If { body, orelse, .. } | StmtKind::Loop { body, orelse, .. } => {
+                all(body);
+                all(orelse);
+            }
+            StmtKind::With { body, .. } | StmtKind::Other { body, .. } => all(body),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
+                all(body);
+                for h in handlers {
+                    all(&h.body);
+                }
+                all(orelse);
+                all(finally);
+            }
+            StmtKind::Match { cases, .. } => {
+                for (_, b) in cases {
+                    all(b);
+                }
+            }
+            StmtKind::Assign { .. }
+            | StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Raise(_)
+            | StmtKind::FunctionDef(_)
+            | StmtKind::ClassDef(_) => {}
+        }
+    }
+
+    /// Direct expressions of this statement (not those of child statements), in source order.
+    pub fn for_each_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match &self.kind {
+            StmtKind::Assign { targets, value, .. } => {
+                for t in targets {
+                    f(t);
+                }
+                f(value);
+            }
+            StmtKind::Expr(e) => f(e),
+            StmtKind::Return(e) | StmtKind::Raise(e) => {
+                if let Some(e) = e {
+                    f(e)
+                }
+            }
+            StmtKind::If { test, .. } => f(test),
+            StmtKind::Loop {
+                target, iter, test, ..
+            } => {
+                for e in [target, iter, test].into_iter().flatten() {
+                    f(e);
+                }
+            }
+            StmtKind::With { items, .. } => {
+                for (ctx, target) in items {
+                    f(ctx);
+                    if let Some(t) = target {
+                        f(t);
+                    }
+                }
+            }
+            StmtKind::Try { handlers, .. } => {
+                for h in handlers {
+                    if let Some(k) = &h.kind {
+                        f(k);
+                    }
+                }
+            }
+            StmtKind::Match { subject, cases } => {
+                f(subject);
+                for (pats, _) in cases {
+                    for p in pats {
+                        f(p);
+                    }
+                }
+            }
+            StmtKind::Other { exprs, .. } => {
+                for e in exprs {
+                    f(e);
+                }
+            }
+            StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {}
+        }
+    }
+}
+
+impl Module {
+    /// Every statement list in the module: the body, class bodies and each function body.
+    pub fn bodies(&self) -> impl Iterator<Item = &[Stmt]> {
+        std::iter::once(self.body.as_slice())
+            .chain(self.classes.iter().map(|c| c.body.as_slice()))
+            .chain(self.functions.iter().map(|f| f.body.as_slice()))
+    }
+
+    /// Every expression in the module, including decorators, defaults and class bases, each
+    /// visited once.
+    pub fn walk_exprs<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        for body in self.bodies() {
+            walk_stmts(body, &mut |s| s.for_each_expr(&mut |e| e.walk(f)));
+        }
+        for func in &self.functions {
+            for d in &func.decorators {
+                d.walk(f);
+            }
+            for p in &func.params {
+                if let Some(d) = &p.default {
+                    d.walk(f);
+                }
+            }
+        }
+        for class in &self.classes {
+            for e in class.bases.iter().chain(&class.decorators) {
+                e.walk(f);
+            }
+        }
+    }
+
+    /// Every call in the module, each visited once.
+    pub fn calls(&self) -> Vec<(&Call, Span)> {
+        let mut out = Vec::new();
+        self.walk_exprs(&mut |e| {
+            if let ExprKind::Call(c) = &e.kind {
+                out.push((&**c, e.span));
+            }
+        });
+        out
+    }
+}

@@ -1,0 +1,19 @@
+//! aiguard: a static analyser for codebases that call large language models.
+//!
+//! The pipeline (see DESIGN.md): `discover` -> `source` -> `lang` (parse + lower to `ir`) ->
+//! `resolve` -> `rules` -> `suppress` -> `report`. `scan` ties it together.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod docs;
+pub mod finding;
+pub mod ir;
+pub mod lang;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod suppress;

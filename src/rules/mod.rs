@@ -1,0 +1,110 @@
+//! The engine side of rules: the registry of rule metadata loaded from the packs in `rules/`, and
+//! the rule kinds that run over a file.
+
+pub mod pack;
+pub mod pattern;
+
+use crate::finding::{Confidence, Severity};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// One rule's metadata, as declared in a pack.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, `AIG601`.
+    pub id: &'static str,
+    /// Kebab-case name, `unsafe-model-deserialization`.
+    pub name: &'static str,
+    pub category: &'static str,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// `CWE-502`, ...
+    pub cwe: Vec<&'static str>,
+    /// OWASP Top 10 for LLM Applications 2025 ids, `LLM03:2025`.
+    pub owasp: Vec<&'static str>,
+    /// One-sentence description.
+    pub summary: &'static str,
+    /// Markdown: What it does / Why is this bad? / Example / Use instead / References.
+    pub docs: &'static str,
+    /// Language families the rule supports (`python`, `typescript`, `javascript`, `rust`, `text`).
+    pub languages: Vec<&'static str>,
+    pub tags: Vec<&'static str>,
+    /// Off unless selected explicitly.
+    pub default_enabled: bool,
+    pub fixable: bool,
+}
+
+impl RuleMeta {
+    /// CVSS-like score for SARIF `security-severity` (GitHub reads it as a string).
+    pub fn security_severity(&self) -> &'static str {
+        match self.severity {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+            Severity::Info => "1.0",
+        }
+    }
+
+    /// SARIF `precision` from the rule's confidence.
+    pub fn precision(&self) -> &'static str {
+        match self.confidence {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+
+    /// Where the rule's documentation lives online.
+    pub fn help_uri(&self) -> String {
+        format!(
+            "https://github.com/aiguard-dev/aiguard/blob/main/docs/rules/{}.md",
+            self.id
+        )
+    }
+}
+
+/// All rules, in id order, plus the compiled rule logic of every pack.
+#[derive(Debug)]
+pub struct Registry {
+    pub rules: Vec<RuleMeta>,
+    pub patterns: Vec<pattern::PatternRule>,
+}
+
+impl Registry {
+    /// The built-in packs, compiled into the binary, loaded once.
+    pub fn builtin() -> &'static Registry {
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        REGISTRY.get_or_init(|| {
+            pack::load_builtin().unwrap_or_else(|e| panic!("built-in rule pack is invalid: {e}"))
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// A rule by code (any case) or name.
+    pub fn lookup(&self, key: &str) -> Option<&RuleMeta> {
+        let key = key.trim();
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    }
+
+    /// Index of a rule in `rules` (SARIF `ruleIndex`).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+}
+
+/// What a rule reports for one file, before it becomes a [`crate::finding::Finding`] with a
+/// location, fingerprint and snippet.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule_id: &'static str,
+    pub span: crate::ir::Span,
+    pub message: String,
+    /// Ranges of the analysed text to show redacted in snippets (secrets).
+    pub redact: Vec<crate::ir::Span>,
+}

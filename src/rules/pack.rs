@@ -1,0 +1,156 @@
+//! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
+//! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
+
+use super::pattern::{PatternRule, RawPattern};
+use super::{Registry, RuleMeta};
+use crate::finding::{Confidence, Severity};
+use serde::Deserialize;
+
+/// The built-in packs: (file name, contents). `tests/packs.rs` checks every file in `rules/` is here.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("meta.toml", include_str!("../../rules/meta.toml")),
+    (
+        "supply-chain.toml",
+        include_str!("../../rules/supply-chain.toml"),
+    ),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    pattern: Vec<RawPattern>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    name: String,
+    category: String,
+    severity: String,
+    confidence: String,
+    cwe: Vec<String>,
+    owasp: Vec<String>,
+    summary: String,
+    docs: String,
+    languages: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default = "yes")]
+    default_enabled: bool,
+    #[serde(default)]
+    fixable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Rule metadata lives for the whole run; leaking the few strings of each pack once is simpler
+/// than threading lifetimes through every finding.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+pub const LANGUAGE_FAMILIES: &[&str] = &["python", "typescript", "javascript", "rust", "text"];
+pub const REQUIRED_DOC_SECTIONS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## References",
+];
+
+/// Parse packs into a registry. Errors name the pack and the rule.
+pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
+    let mut rules: Vec<RuleMeta> = Vec::new();
+    let mut patterns: Vec<PatternRule> = Vec::new();
+    let mut raw_patterns = Vec::new();
+    for (file, text) in packs {
+        let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        for r in pack.rule {
+            rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
+        }
+        raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
+    }
+    rules.sort_by(|a, b| a.id.cmp(b.id));
+    for pair in rules.windows(2) {
+        if pair[0].id == pair[1].id {
+            return Err(format!("rule {} is declared twice", pair[0].id));
+        }
+    }
+    for (i, a) in rules.iter().enumerate() {
+        if rules[i + 1..].iter().any(|b| b.name == a.name) {
+            return Err(format!("rule name {} is used twice", a.name));
+        }
+    }
+    for (file, raw) in raw_patterns {
+        let meta = rules
+            .iter()
+            .find(|r| r.id == raw.rule)
+            .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
+        patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
+    }
+    Ok(Registry { rules, patterns })
+}
+
+pub fn load_builtin() -> Result<Registry, String> {
+    load(BUILTIN_PACKS)
+}
+
+fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
+    let id_ok =
+        r.id.len() == 6 && r.id.starts_with("AIG") && r.id[3..].bytes().all(|b| b.is_ascii_digit());
+    if !id_ok {
+        return Err(format!("rule id {:?} is not of the form AIGnnn", r.id));
+    }
+    let severity = Severity::parse(&r.severity)
+        .ok_or_else(|| format!("{}: unknown severity {:?}", r.id, r.severity))?;
+    let confidence = match r.confidence.as_str() {
+        "high" => Confidence::High,
+        "medium" => Confidence::Medium,
+        "low" => Confidence::Low,
+        other => return Err(format!("{}: unknown confidence {other:?}", r.id)),
+    };
+    for l in &r.languages {
+        if !LANGUAGE_FAMILIES.contains(&l.as_str()) {
+            return Err(format!("{}: unknown language {l:?}", r.id));
+        }
+    }
+    for s in REQUIRED_DOC_SECTIONS {
+        if !r.docs.contains(s) {
+            return Err(format!("{}: docs lack the section {s:?}", r.id));
+        }
+    }
+    let mut tags: Vec<&'static str> = vec!["security"];
+    tags.extend(
+        r.cwe
+            .iter()
+            .map(|c| leak(format!("external/cwe/{}", c.to_ascii_lowercase()))),
+    );
+    tags.extend(
+        r.owasp
+            .iter()
+            .map(|o| leak(format!("external/owasp-llm/{}", o.to_ascii_lowercase()))),
+    );
+    tags.extend(r.tags.into_iter().map(leak));
+    tags.dedup();
+    Ok(RuleMeta {
+        id: leak(r.id),
+        name: leak(r.name),
+        category: leak(r.category),
+        severity,
+        confidence,
+        cwe: r.cwe.into_iter().map(leak).collect(),
+        owasp: r.owasp.into_iter().map(leak).collect(),
+        summary: leak(r.summary),
+        docs: leak(r.docs.trim().to_string()),
+        languages: r.languages.into_iter().map(leak).collect(),
+        tags,
+        default_enabled: r.default_enabled,
+        fixable: r.fixable,
+    })
+}

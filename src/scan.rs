@@ -1,0 +1,390 @@
+//! The pipeline for one file (parse, lower, resolve, run rules, build findings) and for a whole
+//! scan (walk in parallel, one file per rayon task, results sorted at the end).
+
+use crate::discover::{self, Candidate, WalkOptions};
+use crate::finding::{Finding, Location, ScanResult, Severity, SkipReason, Skipped};
+use crate::ir::{walk_stmts, Module, Span};
+use crate::rules::pattern::Constants;
+use crate::rules::{Hit, Registry};
+use crate::source::{Language, Source};
+use crate::suppress;
+use globset::{GlobBuilder, GlobMatcher};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Everything a scan needs besides the files.
+#[derive(Debug, Default)]
+pub struct ScanOptions {
+    pub walk: Option<WalkOptions>,
+    /// Standard input: (display path, text).
+    pub stdin: Option<(String, String)>,
+    pub enabled: BTreeSet<&'static str>,
+    pub severity_overrides: BTreeMap<String, Severity>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    pub strict: bool,
+    pub threads: usize,
+}
+
+/// Rules ignored for paths matching a glob.
+#[derive(Debug)]
+pub struct PerFileIgnore {
+    pub glob: GlobMatcher,
+    pub rules: BTreeSet<&'static str>,
+}
+
+impl PerFileIgnore {
+    /// `pattern` is matched against display paths; a pattern without `/` matches a file name
+    /// anywhere, as in gitignore.
+    pub fn new(pattern: &str, rules: BTreeSet<&'static str>) -> Result<Self, String> {
+        let pattern = pattern.trim_start_matches("./");
+        let full = if pattern.contains('/') {
+            pattern.to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = GlobBuilder::new(&full)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| e.to_string())?
+            .compile_matcher();
+        Ok(PerFileIgnore { glob, rules })
+    }
+}
+
+/// What one file gave.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub note: Option<Skipped>,
+}
+
+/// Analyse one source with the enabled rules: findings before suppressions.
+pub fn analyze(
+    source: &Source,
+    registry: &Registry,
+    enabled: &BTreeSet<&'static str>,
+) -> (Vec<Finding>, Module) {
+    let mut module = crate::lang::parse(source);
+    crate::resolve::resolve(&mut module);
+    let mut hits: Vec<Hit> = Vec::new();
+    let family = source.language.family();
+    if source.language != Language::Text {
+        let consts = Constants::collect(&module);
+        for pattern in &registry.patterns {
+            if !enabled.contains(pattern.rule_id) {
+                continue;
+            }
+            let meta = registry
+                .get(pattern.rule_id)
+                .expect("pattern rule is registered");
+            if pattern.applies_to(family, meta) {
+                pattern.run(&module, &consts, &mut hits);
+            }
+        }
+    }
+    hits.sort_by_key(|h| (h.span.start, h.span.end, h.rule_id));
+    hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
+    let findings = build_findings(source, &module, registry, hits);
+    (findings, module)
+}
+
+/// The (first, last) line of every statement, for suppressions on multi-line statements.
+pub fn statement_lines(source: &Source, module: &Module) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for body in module.bodies() {
+        walk_stmts(body, &mut |s| {
+            let (a, _) = source.line_col(s.span.start as usize);
+            let (b, _) = source.line_col(s.span.end as usize);
+            if b > a {
+                out.push((a, b));
+            }
+        });
+    }
+    out
+}
+
+fn build_findings(
+    source: &Source,
+    module: &Module,
+    registry: &Registry,
+    hits: Vec<Hit>,
+) -> Vec<Finding> {
+    let mut occurrences: HashMap<u64, u32> = HashMap::new();
+    let mut out = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
+        let location = location_of(source, hit.span);
+        let function = enclosing_function(module, hit.span);
+        let code = normalise(&source.text[hit.span.range()]);
+        let base = fnv64(&[hit.rule_id, &source.display_path, function, &code]);
+        let n = occurrences.entry(base).or_insert(0);
+        *n += 1;
+        let fingerprint = format!("{base:016x}:{n}");
+        let (snippet, snippet_line) = snippet(source, hit.span, &location, &hit.redact);
+        out.push(Finding {
+            rule_id: meta.id,
+            rule_name: meta.name,
+            severity: meta.severity,
+            confidence: meta.confidence,
+            message: hit.message,
+            location,
+            flow: Vec::new(),
+            fingerprint,
+            fixable: meta.fixable,
+            snippet,
+            snippet_line,
+            suppressed: None,
+        });
+    }
+    out
+}
+
+/// The location of a span in a source, mapped into the real file for notebooks.
+pub fn location_of(source: &Source, span: Span) -> Location {
+    let (line, col) = source.line_col(span.start as usize);
+    let (end_line, end_col) = source.line_col(span.end as usize);
+    let mut loc = Location {
+        path: source.display_path.clone(),
+        line,
+        col,
+        end_line,
+        end_col,
+        start_byte: span.start as usize,
+        end_byte: span.end as usize,
+        cell: None,
+        cell_line: None,
+    };
+    if let Some(cl) = source.cell_line(line) {
+        loc.cell = Some(cl.cell);
+        loc.cell_line = Some(cl.line);
+        // Point into the .ipynb file itself, where the cell's JSON string holds the line.
+        let json = |l: u32| {
+            source
+                .notebook
+                .as_ref()
+                .and_then(|nb| nb.json_pos_of_line.get(l as usize - 1).copied())
+                .filter(|p| p.0 > 0)
+        };
+        if let (Some((jl, jc)), Some((jel, jec))) = (json(line), json(end_line)) {
+            loc.line = jl;
+            loc.col = col + jc;
+            loc.end_line = jel;
+            loc.end_col = end_col + jec;
+        }
+    }
+    loc
+}
+
+fn enclosing_function(module: &Module, span: Span) -> &str {
+    module
+        .functions
+        .iter()
+        .filter(|f| f.span.start <= span.start && span.end <= f.span.end)
+        .min_by_key(|f| f.span.end - f.span.start)
+        .map(|f| &*f.name)
+        .unwrap_or("")
+}
+
+/// Code with all whitespace removed, so re-indentation and reflowing keep the fingerprint.
+fn normalise(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// FNV-1a over the parts, with a separator: stable across platforms and releases.
+pub fn fnv64(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0xff)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+const SNIPPET_MAX_LINES: u32 = 12;
+
+/// The lines around a finding in the analysed text, and the number to show for the first one
+/// (for notebooks, the line within the cell; no context lines, so a frame never spans cells).
+fn snippet(source: &Source, span: Span, loc: &Location, redact: &[Span]) -> (String, u32) {
+    let (line, _) = source.line_col(span.start as usize);
+    let (end_line, _) = source.line_col(span.end as usize);
+    let (first, last, shown) = match loc.cell_line {
+        Some(cl) => (line, end_line.min(line + SNIPPET_MAX_LINES - 1), cl),
+        None => {
+            let first = line.saturating_sub(1).max(1);
+            let last = (end_line + 1)
+                .min(source.lines.line_count() as u32)
+                .min(first + SNIPPET_MAX_LINES - 1);
+            (first, last, first)
+        }
+    };
+    let mut out = String::new();
+    for line in first..=last {
+        let range = source.lines.line_range(&source.text, line as usize - 1);
+        let mut text = source.text[range.clone()].to_string();
+        // Redact from the end so earlier offsets stay valid.
+        for r in redact.iter().rev() {
+            let (s, e) = (r.start as usize, r.end as usize);
+            if s >= range.start && e <= range.end && s < e {
+                let (s, e) = (s - range.start, e - range.start);
+                if text.is_char_boundary(s) && text.is_char_boundary(e) {
+                    text.replace_range(s..e, &"*".repeat(text[s..e].chars().count().min(8)));
+                }
+            }
+        }
+        // Very long lines (minified code) are cut for display.
+        if text.len() > 400 {
+            let mut cut = 400;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        out.push_str(&text);
+        out.push('\n');
+    }
+    (out, shown)
+}
+
+/// Analyse a source end to end: rules, severity overrides, per-file ignores, suppressions.
+pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> FileResult {
+    let mut enabled = opts.enabled.clone();
+    for pfi in &opts.per_file_ignores {
+        if pfi.glob.is_match(&source.display_path) {
+            enabled.retain(|r| !pfi.rules.contains(r));
+        }
+    }
+    let (mut findings, module) = analyze(source, registry, &enabled);
+    for f in &mut findings {
+        if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
+            f.severity = *sev;
+        }
+    }
+    let stmt_lines = statement_lines(source, &module);
+    let applied = suppress::apply(source, &stmt_lines, findings, opts.strict);
+    let mut kept = applied.kept;
+    for (rule_id, line, message) in applied.problems {
+        if !enabled.contains(rule_id) && !opts.strict {
+            continue;
+        }
+        let Some(meta) = registry.get(rule_id) else {
+            continue;
+        };
+        let range = source
+            .lines
+            .line_range(&source.text, line.saturating_sub(1) as usize);
+        let span = Span::new(range.start, range.end);
+        let mut f = build_findings(
+            source,
+            &module,
+            registry,
+            vec![Hit {
+                rule_id: meta.id,
+                span,
+                message,
+                redact: Vec::new(),
+            }],
+        );
+        kept.append(&mut f);
+    }
+    let note = module.has_errors.then(|| Skipped {
+        path: source.display_path.clone(),
+        reason: SkipReason::SyntaxError,
+        detail: None,
+    });
+    FileResult {
+        findings: kept,
+        suppressed: applied.suppressed,
+        note,
+    }
+}
+
+/// Scan everything the options name.
+pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
+    let mut result = ScanResult::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .expect("thread pool");
+    if let Some((display, text)) = &opts.stdin {
+        let language = Language::from_path(std::path::Path::new(display));
+        let source = stdin_source(display, text, language);
+        let fr = run_file(&source, registry, opts);
+        *result
+            .files_by_language
+            .entry(source.language.name().into())
+            .or_default() += 1;
+        result.files_scanned += 1;
+        result.bytes_scanned += text.len() as u64;
+        absorb(&mut result, fr);
+    }
+    if let Some(walk) = &opts.walk {
+        let (candidates, skipped) = pool.install(|| discover::walk(walk));
+        result.skipped.extend(skipped);
+        let max = walk.max_filesize;
+        let per_file: Vec<(Candidate, Option<(Language, u64)>, FileResult)> = pool.install(|| {
+            candidates
+                .into_par_iter()
+                .map(|c| {
+                    let loaded = discover::load(&c, max);
+                    match loaded.source {
+                        Some(source) => {
+                            let mut fr = run_file(&source, registry, opts);
+                            if fr.note.is_none() {
+                                fr.note = loaded.note;
+                            }
+                            let info = (
+                                source.language,
+                                source.raw.as_ref().map_or(source.text.len(), |r| r.len()) as u64,
+                            );
+                            (c, Some(info), fr)
+                        }
+                        None => (
+                            c,
+                            None,
+                            FileResult {
+                                note: loaded.note,
+                                ..FileResult::default()
+                            },
+                        ),
+                    }
+                })
+                .collect()
+        });
+        for (_, info, fr) in per_file {
+            if let Some((lang, bytes)) = info {
+                *result
+                    .files_by_language
+                    .entry(lang.name().into())
+                    .or_default() += 1;
+                result.files_scanned += 1;
+                result.bytes_scanned += bytes;
+            }
+            absorb(&mut result, fr);
+        }
+    }
+    result.sort();
+    result
+}
+
+fn absorb(result: &mut ScanResult, fr: FileResult) {
+    result.findings.extend(fr.findings);
+    result.suppressed.extend(fr.suppressed);
+    result.skipped.extend(fr.note);
+}
+
+fn stdin_source(display: &str, text: &str, language: Language) -> Source {
+    if language == Language::Notebook {
+        if let Ok(nb) = crate::lang::notebook::extract(text) {
+            let mut s = Source::new(display.to_string(), language, nb.code.clone());
+            s.notebook = Some(nb);
+            s.raw = Some(text.to_string());
+            return s;
+        }
+        return Source::new(display.to_string(), Language::Text, text.to_string());
+    }
+    Source::new(display.to_string(), language, text.to_string())
+}

@@ -1,0 +1,255 @@
+//! A file's text as aiguard sees it: its language, a line index, and for notebooks the map from
+//! the joined code back to (cell, line).
+
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    TypeScript,
+    Tsx,
+    JavaScript,
+    Rust,
+    Notebook,
+    /// Any other text file: only the text rules read it.
+    #[default]
+    Text,
+}
+
+impl Language {
+    /// The language of a path, by extension. Every other file is `Text`.
+    pub fn from_path(path: &Path) -> Language {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "py" | "pyi" | "pyw" => Language::Python,
+            "ipynb" => Language::Notebook,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
+            "rs" => Language::Rust,
+            _ => Language::Text,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::TypeScript => "typescript",
+            Language::Tsx => "tsx",
+            Language::JavaScript => "javascript",
+            Language::Rust => "rust",
+            Language::Notebook => "notebook",
+            Language::Text => "text",
+        }
+    }
+
+    /// The rule-pack language family: notebooks are Python, TSX is TypeScript.
+    pub fn family(self) -> &'static str {
+        match self {
+            Language::Python | Language::Notebook => "python",
+            Language::TypeScript | Language::Tsx => "typescript",
+            Language::JavaScript => "javascript",
+            Language::Rust => "rust",
+            Language::Text => "text",
+        }
+    }
+
+    /// The line-comment marker used for suppressions and fixture annotations.
+    pub fn comment_prefix(self) -> &'static str {
+        match self {
+            Language::Python | Language::Notebook | Language::Text => "#",
+            _ => "//",
+        }
+    }
+}
+
+/// Where a line of the joined notebook code came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellLine {
+    /// 1-based index of the cell among all cells of the notebook.
+    pub cell: u32,
+    /// 1-based line within the cell.
+    pub line: u32,
+}
+
+/// A notebook after extraction: the joined Python code with its map, and the text of the saved
+/// outputs (for the text rules).
+#[derive(Debug, Default)]
+pub struct Notebook {
+    /// The joined code of the code cells, one `\n` between cells.
+    pub code: String,
+    /// `cell_of_line[i]` is where line `i + 1` of `code` came from.
+    pub cell_of_line: Vec<CellLine>,
+    /// Where each line of `code` sits in the `.ipynb` JSON file: (1-based line, 0-based column in
+    /// code points where the line's text starts inside its JSON string), so findings in notebooks
+    /// point into the real file. Empty entries (0, 0) where it cannot be found.
+    pub json_pos_of_line: Vec<(u32, u32)>,
+}
+
+/// Byte offset -> (line, column) conversions over a text.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line.
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push((i + 1) as u32);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line containing byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts.get(line).copied().unwrap_or(text.len() as u32) as usize;
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map(|&s| s as usize)
+            .unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        while end > start && (bytes[end - 1] == b'\n' || bytes[end - 1] == b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and 1-based column in Unicode code points of byte `offset`.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let mut off = offset;
+        while off > start && !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let col = text[start..off].chars().count() + 1;
+        (line as u32 + 1, col as u32)
+    }
+}
+
+/// A file ready for analysis.
+#[derive(Debug)]
+pub struct Source {
+    /// Path as displayed (relative to the working directory when possible, `/` separators).
+    pub display_path: String,
+    pub language: Language,
+    /// The analysed text: the file decoded (lossily where it is not UTF-8, BOM removed); for
+    /// notebooks, the joined code cells.
+    pub text: String,
+    pub lines: LineIndex,
+    /// Set for notebooks.
+    pub notebook: Option<Notebook>,
+    /// For notebooks, the raw JSON (where the text rules look for secrets in outputs).
+    pub raw: Option<String>,
+}
+
+impl Source {
+    pub fn new(display_path: String, language: Language, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Source {
+            display_path,
+            language,
+            text,
+            lines,
+            notebook: None,
+            raw: None,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset in `text`.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// The text of 1-based line `line`.
+    pub fn line_text(&self, line: u32) -> &str {
+        if line == 0 || line as usize > self.lines.line_count() {
+            return "";
+        }
+        let r = self.lines.line_range(&self.text, line as usize - 1);
+        &self.text[r]
+    }
+
+    /// Where 1-based `line` of the analysed text came from in a notebook.
+    pub fn cell_line(&self, line: u32) -> Option<CellLine> {
+        let nb = self.notebook.as_ref()?;
+        nb.cell_of_line.get(line.checked_sub(1)? as usize).copied()
+    }
+}
+
+/// Decodes file bytes: strips a UTF-8 BOM, transcodes UTF-16 with a BOM, and replaces invalid
+/// UTF-8 sequences (spans then refer to the decoded text).
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let utf16 = |le: bool, rest: &[u8]| {
+        let units = rest.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(true, rest);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(false, rest);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_code_points() {
+        let text = "ab\néé = 1\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        let x = text.find('=').unwrap();
+        assert_eq!(idx.line_col(text, x), (2, 4));
+        assert_eq!(idx.line_col(text, text.len()), (3, 2));
+        assert_eq!(&text[idx.line_range(text, 1)], "éé = 1");
+    }
+
+    #[test]
+    fn decode_handles_bom_and_utf16() {
+        assert_eq!(decode(b"\xEF\xBB\xBFx=1"), "x=1");
+        assert_eq!(decode(b"\xFF\xFEx\0=\01\0"), "x=1");
+        assert_eq!(decode(b"a\xFFb"), "a\u{FFFD}b");
+    }
+}
