@@ -28,7 +28,7 @@ pub const DEFAULT_MAX_FILESIZE: u64 = 1024 * 1024;
 
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Rules(args) => run_rules(args),
         Command::Explain(args) => run_explain(args),
         Command::Init(args) => run_init(args),
@@ -175,7 +175,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
             return Err(format!("{}: no such file or directory", p.display()));
         }
     }
-    let walk = (!paths.is_empty()).then(|| WalkOptions {
+    let walk = (!paths.is_empty()).then_some(WalkOptions {
         paths,
         exclude,
         force_exclude: args.force_exclude,

@@ -1,6 +1,550 @@
 //! Import aliases and simple receiver types -> qualified names on every call.
+//!
+//! A name is qualified by what it is bound to: an import (`import torch as t` makes `t.load`
+//! `torch.load`), an assignment from something qualified (`client = OpenAI()` makes
+//! `client.chat.completions.create` `openai.OpenAI().chat.completions.create`), a parameter
+//! annotation (`client: OpenAI`), a `with ... as` target, or a class field set through `self`/`this`
+//! in any method (`self.llm = ChatOpenAI()` in `__init__`, `self.llm.invoke(...)` elsewhere).
+//! Bindings are followed in statement order, so a reassignment replaces the earlier meaning.
+//! Names bound to nothing known keep their own spelling (`eval`, `open`, `foo.bar`).
 
-use crate::ir::Module;
+use crate::ir::{Expr, ExprKind, Function, Module, Stmt, StmtKind};
+use std::collections::HashMap;
+
+type Env = HashMap<String, Binding>;
+
+#[derive(Clone, Debug)]
+enum Binding {
+    /// The name stands for this qualified value.
+    Value(String),
+    /// The name is a method's receiver (`self`, `cls`, `this`) of class `idx`.
+    Receiver(usize),
+    /// The name is bound to something unknown: it shadows outer bindings and keeps its spelling.
+    Opaque,
+}
 
 /// Fill `Call::qualified` for every call in the module.
-pub fn resolve(_module: &mut Module) {}
+pub fn resolve(module: &mut Module) {
+    let names = {
+        let mut r = Resolver::new(module);
+        r.run();
+        r.out
+    };
+    let mut apply = |e: &mut Expr| {
+        if let ExprKind::Call(call) = &mut e.kind {
+            if let Some(q) = names.get(&(e.span.start, e.span.end)) {
+                call.qualified = Some(q.as_str().into());
+            }
+        }
+    };
+    for_each_expr_mut(module, &mut apply);
+}
+
+struct Resolver<'m> {
+    module: &'m Module,
+    /// Class index -> field name -> qualified value.
+    fields: Vec<HashMap<&'m str, String>>,
+    /// Call expression span -> qualified callee.
+    out: HashMap<(u32, u32), String>,
+    /// Functions already walked (a function reached from no body is walked at the end).
+    visited: Vec<bool>,
+    depth: usize,
+}
+
+impl<'m> Resolver<'m> {
+    fn new(module: &'m Module) -> Self {
+        Resolver {
+            module,
+            fields: vec![HashMap::new(); module.classes.len()],
+            out: HashMap::new(),
+            visited: vec![false; module.functions.len()],
+            depth: 0,
+        }
+    }
+
+    fn run(&mut self) {
+        let mut env = Env::new();
+        for imp in &self.module.imports {
+            env.insert(
+                imp.local.to_string(),
+                Binding::Value(imp.qualified.to_string()),
+            );
+        }
+        // Module-level bindings are visible in every function whatever their order, so collect
+        // them first (last assignment wins), then walk the module body in order.
+        let mut module_env = env.clone();
+        self.collect_bindings(&self.module.body, &mut module_env);
+        self.collect_fields(&module_env);
+        let module = self.module;
+        self.walk_body(&module.body, &mut env, &module_env);
+        for fi in 0..module.functions.len() {
+            if !self.visited[fi] {
+                let class = module.functions[fi].class;
+                self.walk_function(fi, &module_env, &module_env, class);
+            }
+        }
+    }
+
+    /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods and from its
+    /// own class-level assignments.
+    fn collect_fields(&mut self, module_env: &Env) {
+        for (ci, class) in self.module.classes.iter().enumerate() {
+            let mut fields = HashMap::new();
+            for s in &class.body {
+                if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                    for t in targets {
+                        let name = match &t.kind {
+                            ExprKind::Name(n) => Some(&**n),
+                            ExprKind::Attribute { value: v, attr } if is_receiver_name(v) => {
+                                Some(&**attr)
+                            }
+                            _ => None,
+                        };
+                        if let (Some(name), Some(q)) = (name, self.qualify(value, module_env)) {
+                            fields.insert(name, q);
+                        }
+                    }
+                }
+            }
+            for &mi in &class.methods {
+                let Some(method) = self.module.functions.get(mi) else {
+                    continue;
+                };
+                let mut env = module_env.clone();
+                self.bind_params(method, Some(ci), &mut env);
+                crate::ir::walk_stmts(&method.body, &mut |s| {
+                    if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                        for t in targets {
+                            if let ExprKind::Attribute { value: v, attr } = &t.kind {
+                                if self.receiver_class(v, &env) == Some(ci) {
+                                    if let Some(q) = self.qualify(value, &env) {
+                                        fields.insert(&**attr, q);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+            self.fields[ci] = fields;
+        }
+    }
+
+    /// Record the bindings of a statement list into `env` without resolving calls.
+    fn collect_bindings(&self, stmts: &'m [Stmt], env: &mut Env) {
+        crate::ir::walk_stmts(stmts, &mut |s| self.bind_stmt(s, env));
+    }
+
+    fn bind_params(&self, f: &'m Function, class: Option<usize>, env: &mut Env) {
+        for (i, p) in f.params.iter().enumerate() {
+            let receiver = class.is_some()
+                && f.class.is_some()
+                && i == 0
+                && self.module.language.family() == "python"
+                && !f
+                    .decorators
+                    .iter()
+                    .any(|d| d.dotted().as_deref() == Some("staticmethod"));
+            let binding = if receiver {
+                Binding::Receiver(class.unwrap_or_default())
+            } else {
+                match p
+                    .annotation
+                    .as_deref()
+                    .and_then(|a| self.annotation_type(a, env))
+                {
+                    Some(q) => Binding::Value(q),
+                    None => Binding::Opaque,
+                }
+            };
+            env.insert(p.name.to_string(), binding);
+        }
+        if let Some(ci) = class {
+            env.insert("this".into(), Binding::Receiver(ci));
+        }
+    }
+
+    /// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
+    fn annotation_type(&self, annotation: &str, env: &Env) -> Option<String> {
+        let ann = annotation.trim().trim_start_matches(':').trim();
+        let ann = ann
+            .strip_prefix("Optional[")
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(ann);
+        let ann = ann.split('|').next()?.trim();
+        if ann.is_empty()
+            || !ann
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        let (head, rest) = match ann.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (ann, None),
+        };
+        // Only annotations that name an import say something about the value.
+        let Some(Binding::Value(q)) = env.get(head) else {
+            return None;
+        };
+        Some(match rest {
+            Some(r) => format!("{q}.{r}()"),
+            None => format!("{q}()"),
+        })
+    }
+
+    fn bind_stmt(&self, s: &'m Stmt, env: &mut Env) {
+        match &s.kind {
+            StmtKind::Assign {
+                targets,
+                value,
+                augmented,
+            } => {
+                let q = if *augmented {
+                    None
+                } else {
+                    self.qualify(value, env)
+                };
+                for t in targets {
+                    self.bind_target(t, q.as_deref(), env);
+                }
+            }
+            StmtKind::With { items, .. } => {
+                for (ctx, target) in items {
+                    if let Some(t) = target {
+                        let q = self.qualify(ctx, env);
+                        self.bind_target(t, q.as_deref(), env);
+                    }
+                }
+            }
+            StmtKind::Loop {
+                target: Some(t), ..
+            } => self.bind_target(t, None, env),
+            _ => {}
+        }
+    }
+
+    fn bind_target(&self, target: &Expr, q: Option<&str>, env: &mut Env) {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                let b = q.map_or(Binding::Opaque, |q| Binding::Value(q.to_string()));
+                env.insert(n.to_string(), b);
+            }
+            // `const { a, b: c } = obj` binds `a` to `obj.a` and `c` to `obj.b`.
+            ExprKind::Dict(entries) => {
+                for (k, v) in entries {
+                    let sub = match (q, k.as_ref().and_then(|k| k.as_str())) {
+                        (Some(q), Some(key)) => Some(format!("{q}.{key}")),
+                        _ => None,
+                    };
+                    self.bind_target(v, sub.as_deref(), env);
+                }
+            }
+            ExprKind::List(items) => {
+                for i in items {
+                    self.bind_target(i, None, env);
+                }
+            }
+            ExprKind::Spread(inner) => self.bind_target(inner, None, env),
+            _ => {}
+        }
+    }
+
+    /// The class whose receiver this expression is (`self`, `this`).
+    fn receiver_class(&self, e: &Expr, env: &Env) -> Option<usize> {
+        match &e.kind {
+            ExprKind::Name(n) => match env.get(&**n) {
+                Some(Binding::Receiver(ci)) => Some(*ci),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The qualified name of an expression, if it has one.
+    fn qualify(&self, e: &Expr, env: &Env) -> Option<String> {
+        // Chains are shallow in practice; iterate down the receiver chain to be safe anyway.
+        let mut suffix: Vec<String> = Vec::new();
+        let mut cur = e;
+        let base = loop {
+            if suffix.len() > crate::lang::MAX_DEPTH {
+                return None;
+            }
+            match &cur.kind {
+                ExprKind::Name(n) => {
+                    break match env.get(&**n) {
+                        Some(Binding::Value(q)) => q.clone(),
+                        Some(Binding::Receiver(ci)) => self.class_name(*ci),
+                        Some(Binding::Opaque) | None => n.to_string(),
+                    };
+                }
+                ExprKind::Attribute { value, attr } => {
+                    if let Some(ci) = self.receiver_class(value, env) {
+                        let field = self.fields.get(ci).and_then(|f| f.get(&**attr)).cloned();
+                        break field.unwrap_or_else(|| format!("{}.{attr}", self.class_name(ci)));
+                    }
+                    suffix.push(format!(".{attr}"));
+                    cur = value;
+                }
+                ExprKind::Call(call) => {
+                    suffix.push("()".into());
+                    cur = &call.callee;
+                }
+                ExprKind::Index { value, .. } => {
+                    suffix.push("[]".into());
+                    cur = value;
+                }
+                ExprKind::Await(inner) => cur = inner,
+                _ => return None,
+            }
+        };
+        let mut s = base;
+        for part in suffix.iter().rev() {
+            s.push_str(part);
+        }
+        Some(s)
+    }
+
+    fn class_name(&self, ci: usize) -> String {
+        self.module
+            .classes
+            .get(ci)
+            .map(|c| c.name.to_string())
+            .unwrap_or_default()
+    }
+
+    /// Resolve the calls of a statement list in order, updating `env` as bindings happen.
+    fn walk_body(&mut self, stmts: &'m [Stmt], env: &mut Env, module_env: &Env) {
+        self.walk_body_in(stmts, env, module_env, None);
+    }
+
+    fn walk_body_in(
+        &mut self,
+        stmts: &'m [Stmt],
+        env: &mut Env,
+        module_env: &Env,
+        class: Option<usize>,
+    ) {
+        if self.depth > crate::lang::MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for s in stmts {
+            s.for_each_expr(&mut |e| self.resolve_expr(e, env, class));
+            self.bind_stmt(s, env);
+            match &s.kind {
+                StmtKind::FunctionDef(fi) => self.walk_function(*fi, env, module_env, None),
+                StmtKind::ClassDef(ci) => self.walk_class(*ci, env, module_env),
+                _ => {}
+            }
+            let mut children: Vec<&'m Stmt> = Vec::new();
+            s.for_each_child_stmt(&mut |c| children.push(c));
+            for c in children {
+                self.walk_body_in(std::slice::from_ref(c), env, module_env, class);
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn walk_class(&mut self, ci: usize, env: &Env, module_env: &Env) {
+        let module = self.module;
+        let Some(class) = module.classes.get(ci) else {
+            return;
+        };
+        let mut class_env = env.clone();
+        for e in class.bases.iter().chain(&class.decorators) {
+            self.resolve_expr(e, &mut class_env, None);
+        }
+        self.walk_body_in(&class.body, &mut class_env, module_env, Some(ci));
+        for &mi in &class.methods {
+            self.walk_function(mi, env, module_env, Some(ci));
+        }
+    }
+
+    fn walk_function(&mut self, fi: usize, outer: &Env, module_env: &Env, class: Option<usize>) {
+        let module = self.module;
+        let Some(f) = module.functions.get(fi) else {
+            return;
+        };
+        if self.depth > crate::lang::MAX_DEPTH || self.visited[fi] {
+            return;
+        }
+        self.visited[fi] = true;
+        let mut env = outer.clone();
+        // Module-level names defined after this function still count: it runs later.
+        for (k, v) in module_env {
+            env.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for d in &f.decorators {
+            self.resolve_expr(d, &mut env, class);
+        }
+        for p in &f.params {
+            if let Some(d) = &p.default {
+                self.resolve_expr(d, &mut env, class);
+            }
+        }
+        self.bind_params(f, class, &mut env);
+        self.depth += 1;
+        self.walk_body_in(&f.body, &mut env, module_env, class);
+        self.depth -= 1;
+    }
+
+    /// Record the qualified callee of every call in `e`, and walk functions defined inline.
+    fn resolve_expr(&mut self, e: &'m Expr, env: &mut Env, class: Option<usize>) {
+        let mut inline_functions = Vec::new();
+        e.walk(&mut |x| match &x.kind {
+            ExprKind::Call(call) => {
+                if let Some(q) = self.qualify(&call.callee, env) {
+                    self.out.insert((x.span.start, x.span.end), q);
+                }
+            }
+            ExprKind::Function(fi) => inline_functions.push(*fi),
+            _ => {}
+        });
+        for fi in inline_functions {
+            // An inline function's `this`/receiver is the enclosing class's (arrow functions).
+            let snapshot = env.clone();
+            self.walk_function(fi, &snapshot, &Env::new(), class);
+        }
+    }
+}
+
+fn is_receiver_name(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Name(n) if &**n == "this" || &**n == "self")
+}
+
+/// Visit every expression of the module mutably (bodies, decorators, defaults, class bases).
+fn for_each_expr_mut(module: &mut Module, f: &mut dyn FnMut(&mut Expr)) {
+    fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+        let mut stack: Vec<&mut Expr> = vec![e];
+        while let Some(e) = stack.pop() {
+            f(e);
+            match &mut e.kind {
+                ExprKind::Attribute { value, .. } => stack.push(value),
+                ExprKind::Index { value, index } => {
+                    stack.push(value);
+                    stack.push(index);
+                }
+                ExprKind::Call(call) => {
+                    let call = &mut **call;
+                    stack.push(&mut call.callee);
+                    stack.extend(call.args.iter_mut().map(|a| &mut a.value));
+                }
+                ExprKind::StringBuild(parts) => {
+                    for p in parts {
+                        if let crate::ir::StrPart::Expr(e) = p {
+                            stack.push(e);
+                        }
+                    }
+                }
+                ExprKind::Dict(entries) => {
+                    for (k, v) in entries {
+                        if let Some(k) = k {
+                            stack.push(k);
+                        }
+                        stack.push(v);
+                    }
+                }
+                ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
+                    stack.extend(items.iter_mut())
+                }
+                ExprKind::Spread(x) | ExprKind::Await(x) => stack.push(x),
+                ExprKind::Compare { left, right, .. } => {
+                    stack.push(left);
+                    stack.push(right);
+                }
+                _ => {}
+            }
+        }
+    }
+    fn stmts(list: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
+        let mut stack: Vec<&mut Stmt> = list.iter_mut().collect();
+        while let Some(s) = stack.pop() {
+            match &mut s.kind {
+                StmtKind::Assign { targets, value, .. } => {
+                    targets.iter_mut().for_each(|t| expr(t, f));
+                    expr(value, f);
+                }
+                StmtKind::Expr(e) => expr(e, f),
+                StmtKind::Return(e) | StmtKind::Raise(e) => {
+                    if let Some(e) = e {
+                        expr(e, f)
+                    }
+                }
+                StmtKind::If { test, body, orelse } => {
+                    expr(test, f);
+                    stack.extend(body.iter_mut());
+                    stack.extend(orelse.iter_mut());
+                }
+                StmtKind::Loop {
+                    target,
+                    iter,
+                    test,
+                    body,
+                    orelse,
+                } => {
+                    for e in [target, iter, test].into_iter().flatten() {
+                        expr(e, f);
+                    }
+                    stack.extend(body.iter_mut());
+                    stack.extend(orelse.iter_mut());
+                }
+                StmtKind::With { items, body } => {
+                    for (c, t) in items {
+                        expr(c, f);
+                        if let Some(t) = t {
+                            expr(t, f);
+                        }
+                    }
+                    stack.extend(body.iter_mut());
+                }
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finally,
+                } => {
+                    stack.extend(body.iter_mut());
+                    for h in handlers {
+                        if let Some(k) = &mut h.kind {
+                            expr(k, f);
+                        }
+                        stack.extend(h.body.iter_mut());
+                    }
+                    stack.extend(orelse.iter_mut());
+                    stack.extend(finally.iter_mut());
+                }
+                StmtKind::Match { subject, cases } => {
+                    expr(subject, f);
+                    for (pats, body) in cases {
+                        pats.iter_mut().for_each(|p| expr(p, f));
+                        stack.extend(body.iter_mut());
+                    }
+                }
+                StmtKind::Other { exprs, body } => {
+                    exprs.iter_mut().for_each(|e| expr(e, f));
+                    stack.extend(body.iter_mut());
+                }
+                StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {}
+            }
+        }
+    }
+    stmts(&mut module.body, f);
+    for class in &mut module.classes {
+        stmts(&mut class.body, f);
+        class
+            .bases
+            .iter_mut()
+            .chain(class.decorators.iter_mut())
+            .for_each(|e| expr(e, f));
+    }
+    for func in &mut module.functions {
+        stmts(&mut func.body, f);
+        func.decorators.iter_mut().for_each(|e| expr(e, f));
+        for p in &mut func.params {
+            if let Some(d) = &mut p.default {
+                expr(d, f);
+            }
+        }
+    }
+}

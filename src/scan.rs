@@ -1,7 +1,7 @@
 //! The pipeline for one file (parse, lower, resolve, run rules, build findings) and for a whole
 //! scan (walk in parallel, one file per rayon task, results sorted at the end).
 
-use crate::discover::{self, Candidate, WalkOptions};
+use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::Constants;
@@ -307,6 +307,8 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
     let mut result = ScanResult::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
+        // Lowering is depth-limited, but deep ASTs still take stack; leave room.
+        .stack_size(16 << 20)
         .build()
         .expect("thread pool");
     if let Some((display, text)) = &opts.stdin {
@@ -325,7 +327,7 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         let (candidates, skipped) = pool.install(|| discover::walk(walk));
         result.skipped.extend(skipped);
         let max = walk.max_filesize;
-        let per_file: Vec<(Candidate, Option<(Language, u64)>, FileResult)> = pool.install(|| {
+        let per_file: Vec<(Option<(Language, u64)>, FileResult)> = pool.install(|| {
             candidates
                 .into_par_iter()
                 .map(|c| {
@@ -340,10 +342,9 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
                                 source.language,
                                 source.raw.as_ref().map_or(source.text.len(), |r| r.len()) as u64,
                             );
-                            (c, Some(info), fr)
+                            (Some(info), fr)
                         }
                         None => (
-                            c,
                             None,
                             FileResult {
                                 note: loaded.note,
@@ -354,7 +355,7 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
                 })
                 .collect()
         });
-        for (_, info, fr) in per_file {
+        for (info, fr) in per_file {
             if let Some((lang, bytes)) = info {
                 *result
                     .files_by_language

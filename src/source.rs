@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn decode_handles_bom_and_utf16() {
         assert_eq!(decode(b"\xEF\xBB\xBFx=1"), "x=1");
-        assert_eq!(decode(b"\xFF\xFEx\0=\01\0"), "x=1");
+        assert_eq!(decode(b"\xFF\xFEx\x00=\x001\x00"), "x=1");
         assert_eq!(decode(b"a\xFFb"), "a\u{FFFD}b");
     }
 }

@@ -311,6 +311,8 @@ fn spelling(e: &Expr) -> Option<String> {
             .map(str::to_string)
             .or_else(|| c.callee.dotted()),
         ExprKind::Await(inner) => spelling(inner),
+        // `Path("models") / "llama"`: the expression is spelled by its first operand.
+        ExprKind::Other(children) => children.first().and_then(spelling),
         _ => e.dotted(),
     }
 }

@@ -1,0 +1,67 @@
+//! Invariants of the built-in rule packs.
+
+use aiguard::rules::pack::{self, BUILTIN_PACKS, REQUIRED_DOC_SECTIONS};
+use aiguard::rules::Registry;
+use std::collections::BTreeSet;
+
+#[test]
+fn every_pack_file_is_compiled_in() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
+        .expect("rules dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    let listed: BTreeSet<String> = BUILTIN_PACKS.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(on_disk, listed, "rules/*.toml and BUILTIN_PACKS differ");
+}
+
+#[test]
+fn rules_are_well_formed() {
+    let registry = Registry::builtin();
+    assert!(registry.rules.len() >= 4);
+    let mut ids = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for r in &registry.rules {
+        assert!(ids.insert(r.id), "duplicate id {}", r.id);
+        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        assert!(
+            r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "{}: name {} is not kebab-case",
+            r.id,
+            r.name
+        );
+        for s in REQUIRED_DOC_SECTIONS {
+            assert!(r.docs.contains(s), "{} docs lack {s}", r.id);
+        }
+        if r.category != "meta" {
+            assert!(!r.cwe.is_empty(), "{} has no CWE", r.id);
+            assert!(
+                r.owasp
+                    .iter()
+                    .all(|o| o.starts_with("LLM") && o.ends_with(":2025")),
+                "{} OWASP ids must be versioned (LLM05:2025)",
+                r.id
+            );
+            assert!(!r.owasp.is_empty(), "{} has no OWASP id", r.id);
+        }
+        assert!(r.tags.contains(&"security"));
+        assert!(r.tags.len() <= 20, "{}: GitHub reads at most 20 tags", r.id);
+    }
+}
+
+#[test]
+fn invalid_packs_are_rejected_with_the_file_name() {
+    let bad = [
+        ("x.toml", "[[rule]]\nid = \"BAD1\"\n"),
+        (
+            "y.toml",
+            "[[pattern]]\nrule = \"AIG999\"\ncalls = [\"a\"]\nmessage = \"m\"\n",
+        ),
+        ("z.toml", "unknown = 1\n"),
+    ];
+    for (name, text) in bad {
+        let err = pack::load(&[(name, text)]).expect_err("must be rejected");
+        assert!(err.contains(name), "error {err:?} does not name {name}");
+    }
+}
