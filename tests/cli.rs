@@ -1,0 +1,307 @@
+//! The command line end to end: formats, exit codes, stdin, selection, suppression, determinism.
+
+use assert_cmd::Command;
+use std::path::Path;
+use tempfile::TempDir;
+
+const BAD_PY: &str = "import torch\nstate = torch.load('model.pt')\n";
+const TWO_RULES_PY: &str = "import torch\nfrom transformers import AutoModel\n\
+state = torch.load('model.pt')\n\
+m = AutoModel.from_pretrained('org/m', revision='0e9e39f249a16976918f6564b8830bc894c89659', trust_remote_code=True)\n\
+n = AutoModel.from_pretrained('org/n')\n";
+
+fn aiguard() -> Command {
+    let mut cmd = Command::cargo_bin("aiguard").expect("binary");
+    cmd.env_remove("AIGUARD_FORMAT").env("NO_COLOR", "1");
+    cmd
+}
+
+fn project(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = aiguard().current_dir(dir).args(args).output().expect("run");
+    (
+        out.status.code().expect("exit code, not a signal"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn finding_exits_1_and_clean_exits_0() {
+    let dir = project(&[
+        ("app.py", BAD_PY),
+        (
+            "ok.py",
+            "import torch\nx = torch.load('m.pt', weights_only=True)\n",
+        ),
+    ]);
+    let (code, out, err) = run(dir.path(), &["scan", "--format", "concise"]);
+    assert_eq!(code, 1, "stderr: {err}");
+    assert_eq!(
+        out.trim(),
+        "app.py:2:9: AIG601 [high] `torch.load` without `weights_only=True` unpickles the file and can run code embedded in it"
+    );
+    let (code, out, _) = run(dir.path(), &["scan", "ok.py", "--format", "concise"]);
+    assert_eq!(code, 0);
+    assert!(out.is_empty());
+}
+
+#[test]
+fn exit_zero_and_fail_on() {
+    let dir = project(&[("app.py", TWO_RULES_PY)]);
+    assert_eq!(run(dir.path(), &["scan", "--exit-zero", "-q"]).0, 0);
+    assert_eq!(run(dir.path(), &["scan", "--fail-on", "never", "-q"]).0, 0);
+    // AIG601 and AIG602 are high: failing on critical passes, on high fails.
+    assert_eq!(
+        run(dir.path(), &["scan", "--fail-on", "critical", "-q"]).0,
+        0
+    );
+    assert_eq!(run(dir.path(), &["scan", "--fail-on", "high", "-q"]).0, 1);
+    // Only the medium AIG603 remains: high passes, medium fails.
+    assert_eq!(
+        run(
+            dir.path(),
+            &["scan", "--select", "AIG603", "--fail-on", "high", "-q"]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        run(
+            dir.path(),
+            &["scan", "--select", "AIG603", "--fail-on", "medium", "-q"]
+        )
+        .0,
+        1
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = project(&[("app.py", BAD_PY)]);
+    assert_eq!(run(dir.path(), &["scan", "--select", "AIG999"]).0, 2);
+    assert_eq!(run(dir.path(), &["scan", "--format", "nope"]).0, 2);
+    assert_eq!(run(dir.path(), &["scan", "does-not-exist"]).0, 2);
+    assert_eq!(run(dir.path(), &["explain", "AIG999"]).0, 2);
+    assert_eq!(run(dir.path(), &["frobnicate"]).0, 2);
+}
+
+#[test]
+fn select_ignore_and_names() {
+    let dir = project(&[("app.py", TWO_RULES_PY)]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["scan", "--format", "concise", "--exit-zero"];
+        full.extend_from_slice(args);
+        let (_, out, _) = run(dir.path(), &full);
+        out.lines()
+            .map(|l| l.split_whitespace().nth(1).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&[]), ["AIG601", "AIG602", "AIG603"]);
+    assert_eq!(ids(&["--select", "AIG601"]), ["AIG601"]);
+    assert_eq!(
+        ids(&["--select", "AIG60", "--ignore", "AIG603"]),
+        ["AIG601", "AIG602"]
+    );
+    assert_eq!(
+        ids(&["--select", "AIG6", "--ignore", "AIG603"]),
+        ["AIG601", "AIG602"]
+    );
+    assert_eq!(ids(&["--select", "trust-remote-code"]), ["AIG602"]);
+    assert_eq!(ids(&["--ignore", "AIG601,AIG602"]), ["AIG603"]);
+    assert_eq!(
+        ids(&["--select", "AIG601", "--extend-select", "AIG603"]),
+        ["AIG601", "AIG603"]
+    );
+    assert_eq!(
+        ids(&["--select", "ALL", "--ignore", "unpinned-model-revision"]),
+        ["AIG601", "AIG602"]
+    );
+}
+
+#[test]
+fn stdin_with_filename() {
+    let dir = project(&[]);
+    let out = aiguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "-",
+            "--stdin-filename",
+            "src/app.py",
+            "--format",
+            "concise",
+        ])
+        .write_stdin(BAD_PY)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("src/app.py:2:9: AIG601"), "{stdout}");
+    // TypeScript on stdin is parsed as TypeScript.
+    let out = aiguard()
+        .current_dir(dir.path())
+        .args(["scan", "-", "--stdin-filename", "c.ts", "--format", "concise"])
+        .write_stdin("import OpenAI from 'openai';\nconst c = new OpenAI({ dangerouslyAllowBrowser: true });\n")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("AIG605"));
+}
+
+#[test]
+fn every_format_renders_the_finding() {
+    let dir = project(&[("app.py", BAD_PY)]);
+    for format in ["full", "concise", "json", "sarif", "github"] {
+        let (code, out, err) = run(dir.path(), &["scan", "--format", format]);
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(
+            out.contains("AIG601"),
+            "{format} output lacks the rule id:\n{out}"
+        );
+        assert!(
+            out.contains("app.py"),
+            "{format} output lacks the path:\n{out}"
+        );
+    }
+    let (_, json, _) = run(dir.path(), &["scan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json output parses");
+    assert_eq!(v["findings"][0]["location"]["line"], 2);
+    let (_, sarif, _) = run(dir.path(), &["scan", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&sarif).expect("sarif output parses");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "AIG601");
+    let (_, gh, _) = run(dir.path(), &["scan", "--format", "github"]);
+    assert!(gh.starts_with("::error file=app.py,line=2,"), "{gh}");
+}
+
+#[test]
+fn output_file_and_sarif_output() {
+    let dir = project(&[("app.py", BAD_PY)]);
+    let (code, out, _) = run(
+        dir.path(),
+        &[
+            "scan",
+            "app.py",
+            "--format",
+            "concise",
+            "-o",
+            "report.txt",
+            "--sarif-output",
+            "r.sarif",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "report goes to the file, not stdout");
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).expect("report written");
+    assert!(report.contains("AIG601"));
+    let sarif = std::fs::read_to_string(dir.path().join("r.sarif")).expect("sarif written");
+    assert!(sarif.contains("\"ruleId\": \"AIG601\"") || sarif.contains("\"ruleId\":\"AIG601\""));
+}
+
+#[test]
+fn same_output_with_one_and_two_threads() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..40 {
+        files.push((format!("pkg{}/m{i}.py", i % 4), TWO_RULES_PY.to_string()));
+        files.push((
+            format!("web/c{i}.ts"),
+            "import OpenAI from 'openai';\nnew OpenAI({ dangerouslyAllowBrowser: true });\n".into(),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = project(&refs);
+    for format in ["concise", "json", "sarif"] {
+        let one = run(dir.path(), &["scan", "--format", format, "--threads", "1"]).1;
+        let two = run(dir.path(), &["scan", "--format", format, "--threads", "2"]).1;
+        assert!(!one.is_empty());
+        assert_eq!(one, two, "{format} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn suppression_comment_silences_and_strict_reports() {
+    let dir = project(&[(
+        "app.py",
+        "import torch\nx = torch.load('a.pt')  # aiguard: ignore[AIG601] our own checkpoint\ny = torch.load('b.pt')  # aiguard: ignore[AIG601]\n",
+    )]);
+    let (code, out, _) = run(dir.path(), &["scan", "--format", "concise"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run(dir.path(), &["scan", "--format", "concise", "--strict"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("app.py:3:") && out.contains("AIG002"), "{out}");
+}
+
+#[test]
+fn statistics_and_verbose_go_to_stderr() {
+    let dir = project(&[("app.py", TWO_RULES_PY), ("blob.bin", "\0\0\0binary")]);
+    let (_, out, err) = run(
+        dir.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--statistics",
+            "-v",
+            "blob.bin",
+            "app.py",
+        ],
+    );
+    serde_json::from_str::<serde_json::Value>(&out).expect("stdout is only the JSON document");
+    assert!(err.contains("AIG601"), "statistics on stderr: {err}");
+    assert!(
+        err.contains("blob.bin"),
+        "verbose lists the skipped file: {err}"
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = project(&[]);
+    let (code, out, _) = run(dir.path(), &["rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("AIG601") && out.contains("trust-remote-code"));
+    let (_, json, _) = run(dir.path(), &["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(v.as_array().is_some_and(|a| a.len() >= 4));
+    let (_, md, _) = run(dir.path(), &["rules", "--format", "markdown"]);
+    assert!(md.contains("| [AIG601]"));
+    for key in ["AIG602", "aig602", "trust-remote-code"] {
+        let (code, out, _) = run(dir.path(), &["explain", key]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with("# trust-remote-code (AIG602)"), "{out}");
+        assert!(out.contains("## Why is this bad?"));
+    }
+}
+
+#[test]
+fn no_color_means_no_escape_codes() {
+    let dir = project(&[("app.py", BAD_PY)]);
+    let out = aiguard()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "full"])
+        .output()
+        .expect("run");
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "escape codes with NO_COLOR set"
+    );
+    let out = aiguard()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "full", "--color", "always"])
+        .output()
+        .expect("run");
+    assert!(out.stdout.contains(&0x1b), "--color always must colour");
+}
