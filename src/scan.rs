@@ -83,7 +83,8 @@ pub fn analyze(
             }
         }
     }
-    hits.sort_by_key(|h| (h.span.start, h.span.end, h.rule_id));
+    crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
+    hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(source, &module, registry, hits);
     (findings, module)
@@ -112,16 +113,29 @@ fn build_findings(
 ) -> Vec<Finding> {
     let mut occurrences: HashMap<u64, u32> = HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
+    // A notebook's raw JSON, viewed as a source of its own, for hits in saved outputs.
+    let raw_source = source
+        .raw
+        .as_ref()
+        .filter(|_| hits.iter().any(|h| h.in_raw))
+        .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
-        let location = location_of(source, hit.span);
+        let (src, module) = match (&raw_source, hit.in_raw) {
+            (Some(raw), true) => (raw, &Module::default()),
+            _ => (source, module),
+        };
+        let Some(code) = src.text.get(hit.span.range()) else {
+            continue;
+        };
+        let code = normalise(code);
+        let location = location_of(src, hit.span);
         let function = enclosing_function(module, hit.span);
-        let code = normalise(&source.text[hit.span.range()]);
-        let base = fnv64(&[hit.rule_id, &source.display_path, function, &code]);
+        let base = fnv64(&[hit.rule_id, &src.display_path, function, &code]);
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base:016x}:{n}");
-        let (snippet, snippet_line) = snippet(source, hit.span, &location, &hit.redact);
+        let (snippet, snippet_line) = snippet(src, hit.span, &location, &hit.redact);
         out.push(Finding {
             rule_id: meta.id,
             rule_name: meta.name,
@@ -286,6 +300,7 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
                 span,
                 message,
                 redact: Vec::new(),
+                in_raw: false,
             }],
         );
         kept.append(&mut f);

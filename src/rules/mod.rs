@@ -3,6 +3,7 @@
 
 pub mod pack;
 pub mod pattern;
+pub mod secrets;
 
 use crate::finding::{Confidence, Severity};
 use serde::Serialize;
@@ -107,4 +108,7 @@ pub struct Hit {
     pub message: String,
     /// Ranges of the analysed text to show redacted in snippets (secrets).
     pub redact: Vec<crate::ir::Span>,
+    /// The span (and `redact`) refer to `Source::raw` (a notebook's JSON, e.g. a key printed in a
+    /// saved output) rather than to `Source::text`.
+    pub in_raw: bool,
 }

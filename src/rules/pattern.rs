@@ -246,6 +246,7 @@ impl PatternRule {
             span,
             message: self.message.replace("{name}", name),
             redact: Vec::new(),
+            in_raw: false,
         }
     }
 }
