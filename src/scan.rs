@@ -4,7 +4,7 @@
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::ir::{walk_stmts, Module, Span};
-use crate::rules::pattern::Constants;
+use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Registry};
 use crate::source::{Language, Source};
 use crate::suppress;
@@ -71,6 +71,7 @@ pub fn analyze(
     let family = source.language.family();
     if source.language != Language::Text {
         let consts = Constants::collect(&module);
+        let sites = Sites::collect(&module);
         for pattern in &registry.patterns {
             if !enabled.contains(pattern.rule_id) {
                 continue;
@@ -79,7 +80,7 @@ pub fn analyze(
                 .get(pattern.rule_id)
                 .expect("pattern rule is registered");
             if pattern.applies_to(family, meta) {
-                pattern.run(&module, &consts, &mut hits);
+                pattern.run(&sites, &consts, &mut hits);
             }
         }
     }

@@ -181,13 +181,20 @@ impl PatternRule {
         }
     }
 
-    /// Run this pattern over a module.
-    pub fn run(&self, module: &Module, consts: &Constants, out: &mut Vec<Hit>) {
+    /// Run this pattern over a file's call and key sites.
+    pub fn run(&self, sites: &Sites, consts: &Constants, out: &mut Vec<Hit>) {
         if !self.keys.is_empty() {
-            self.run_keys(module, consts, out);
+            let Some(want) = &self.equals else { return };
+            for (key, value, span) in &sites.keyed {
+                if self.keys.iter().any(|k| k == key)
+                    && literal_of(value, consts).as_ref() == Some(want)
+                {
+                    out.push(self.hit(*span, key));
+                }
+            }
             return;
         }
-        for (call, span) in module.calls() {
+        for (call, span) in &sites.calls {
             let Some(name) = call.qualified.as_deref() else {
                 continue;
             };
@@ -201,43 +208,10 @@ impl PatternRule {
                     .as_deref()
                     .and_then(|f| call.args.iter().find(|a| a.name.as_deref() == Some(f)))
                     .map(|a| a.span)
-                    .unwrap_or(span);
+                    .unwrap_or(*span);
                 out.push(self.hit(focus, name));
             }
         }
-    }
-
-    fn run_keys(&self, module: &Module, consts: &Constants, out: &mut Vec<Hit>) {
-        let Some(want) = &self.equals else { return };
-        module.walk_exprs(&mut |e| match &e.kind {
-            ExprKind::Call(call) => {
-                for a in &call.args {
-                    let Some(name) = a.name.as_deref() else {
-                        continue;
-                    };
-                    if self.keys.iter().any(|k| k == name)
-                        && literal_of(&a.value, consts).as_ref() == Some(want)
-                    {
-                        out.push(self.hit(a.span, name));
-                    }
-                }
-            }
-            ExprKind::Dict(entries) => {
-                for (k, v) in entries {
-                    let Some(key) = k.as_ref().and_then(|k| k.as_str()) else {
-                        continue;
-                    };
-                    if self.keys.iter().any(|want_key| want_key == key)
-                        && literal_of(v, consts).as_ref() == Some(want)
-                    {
-                        let span =
-                            Span::new(k.as_ref().unwrap().span.start as usize, v.span.end as usize);
-                        out.push(self.hit(span, key));
-                    }
-                }
-            }
-            _ => {}
-        });
     }
 
     fn hit(&self, span: Span, name: &str) -> Hit {
@@ -315,6 +289,44 @@ fn spelling(e: &Expr) -> Option<String> {
         // `Path("models") / "llama"`: the expression is spelled by its first operand.
         ExprKind::Other(children) => children.first().and_then(spelling),
         _ => e.dotted(),
+    }
+}
+
+/// The places pattern rules look at, collected in one walk of the module.
+#[derive(Debug, Default)]
+pub struct Sites<'m> {
+    pub calls: Vec<(&'m Call, Span)>,
+    /// Keyword arguments and dict/object entries with a string key: (key, value, span to report).
+    pub keyed: Vec<(&'m str, &'m Expr, Span)>,
+}
+
+impl<'m> Sites<'m> {
+    pub fn collect(module: &'m Module) -> Self {
+        let mut sites = Sites::default();
+        module.walk_exprs(&mut |e| match &e.kind {
+            ExprKind::Call(call) => {
+                sites.calls.push((&**call, e.span));
+                for a in &call.args {
+                    if let Some(name) = a.name.as_deref() {
+                        sites.keyed.push((name, &a.value, a.span));
+                    }
+                }
+            }
+            ExprKind::Dict(entries) => {
+                for (k, v) in entries {
+                    if let Some((key, kspan)) = k.as_ref().and_then(|k| Some((k.as_str()?, k.span)))
+                    {
+                        sites.keyed.push((
+                            key,
+                            v,
+                            Span::new(kspan.start as usize, v.span.end as usize),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        });
+        sites
     }
 }
 
