@@ -98,9 +98,8 @@ pub fn statement_lines(source: &Source, module: &Module) -> Vec<(u32, u32)> {
         walk_stmts(body, &mut |s| {
             let (a, _) = source.line_col(s.span.start as usize);
             let (b, _) = source.line_col(s.span.end as usize);
-            if b > a {
-                out.push((a, b));
-            }
+            // Single-line statements too: they stop a comment in a block reaching its header.
+            out.push((a, b.max(a)));
         });
     }
     out
