@@ -121,7 +121,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         .unwrap_or_else(|| PathBuf::from("."));
     let mut per_file_ignores = Vec::new();
     for (pattern, selectors) in &config.per_file_ignores {
-        let rules = config::select_rules(registry, Some(selectors), &[], &[])?;
+        let rules = config::ignored_rules(registry, selectors)?;
         // Patterns are relative to the config file's directory; display paths to the cwd.
         let rel = relative_to_cwd(&config_dir.join(pattern.trim_start_matches("./")));
         let anchored = if pattern.contains('/') {
@@ -241,6 +241,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         match args.fail_on {
             Some(FailOn::Never) => None,
             Some(f) => Severity::parse(&format!("{f:?}")),
+            None if config.fail_never => None,
             None => Some(config.fail_on.unwrap_or(Severity::Info)),
         }
     };

@@ -78,7 +78,7 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
-    /// Exit 1 only for findings at or above this severity [default: low].
+    /// Exit 1 only for findings at or above this severity [default: info, i.e. any finding].
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
