@@ -432,6 +432,40 @@ fn sarif_invariants() {
         .as_array()
         .is_some_and(|t| t.iter().any(|t| t == "external/cwe/cwe-502")));
 
+    // CWE and OWASP LLM ids as taxonomies, with each rule related to its entries.
+    let rels = aig601["relationships"].as_array().expect("relationships");
+    let targets: Vec<(String, String)> = rels
+        .iter()
+        .map(|r| {
+            let t = &r["target"];
+            let component = t["toolComponent"]["index"].as_u64().expect("component") as usize;
+            let index = t["index"].as_u64().expect("index") as usize;
+            let taxon = &run["taxonomies"][component]["taxa"][index]["id"];
+            assert_eq!(
+                taxon, &t["id"],
+                "relationship points at the wrong taxon: {r}"
+            );
+            (
+                run["taxonomies"][component]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                taxon.as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        targets.contains(&("CWE".to_string(), "502".to_string())),
+        "{targets:?}"
+    );
+    assert!(
+        targets.iter().any(|(_, id)| id == "LLM03:2025"),
+        "{targets:?}"
+    );
+    assert!(aig601["fullDescription"]["text"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("Flags loads that unpickle")));
+
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 4);
     for r in results {

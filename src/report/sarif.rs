@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, CodeFlow, Invocation, Location, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif,
-    ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
+    ReportingDescriptor, ReportingDescriptorReference, ReportingDescriptorRelationship,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, ThreadFlow,
+    ThreadFlowLocation, Tool, ToolComponent, ToolComponentReference,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -52,10 +53,13 @@ fn build(result: &ScanResult, registry: &Registry, opts: &ReportOptions) -> Sari
         .enumerate()
         .map(|(i, &id)| (id, i))
         .collect();
+    let metas: Vec<Option<&RuleMeta>> = rule_ids.iter().map(|id| registry.get(id)).collect();
+    let taxonomies = Taxonomies::new(&metas);
     let rules: Vec<ReportingDescriptor> = rule_ids
         .iter()
-        .map(|id| match registry.get(id) {
-            Some(meta) => descriptor(meta),
+        .zip(&metas)
+        .map(|(id, meta)| match meta {
+            Some(meta) => descriptor(meta, &taxonomies),
             None => ReportingDescriptor::builder().id(*id).build(),
         })
         .collect();
@@ -140,6 +144,7 @@ fn build(result: &ScanResult, registry: &Registry, opts: &ReportOptions) -> Sari
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
         .rules(rules)
+        .supported_taxonomies(taxonomies.references())
         .build();
     let mut base_ids = BTreeMap::new();
     base_ids.insert(
@@ -153,6 +158,7 @@ fn build(result: &ScanResult, registry: &Registry, opts: &ReportOptions) -> Sari
         .column_kind(json!("unicodeCodePoints"))
         .automation_details(RunAutomationDetails::builder().id("aiguard/").build())
         .original_uri_base_ids(base_ids)
+        .taxonomies(taxonomies.components())
         .build();
     Sarif::builder()
         .schema(SCHEMA_URI)
@@ -161,7 +167,128 @@ fn build(result: &ScanResult, registry: &Registry, opts: &ReportOptions) -> Sari
         .build()
 }
 
-fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
+/// CWE and the OWASP Top 10 for LLM Applications as SARIF taxonomies: each rule points at its
+/// entries through `relationships`.
+struct Taxonomies {
+    /// CWE numbers (`502`), as in the SARIF specification's CWE example.
+    cwe: Vec<String>,
+    /// Versioned OWASP ids (`LLM03:2025`).
+    owasp: Vec<String>,
+}
+
+/// Name and index in `run.taxonomies`.
+const CWE: (&str, usize) = ("CWE", 0);
+const OWASP_LLM: (&str, usize) = ("OWASP Top 10 for LLM Applications", 1);
+
+impl Taxonomies {
+    fn new(metas: &[Option<&RuleMeta>]) -> Taxonomies {
+        let mut cwe: Vec<String> = metas
+            .iter()
+            .flatten()
+            .flat_map(|m| m.cwe.iter().map(|c| cwe_number(c)))
+            .collect();
+        cwe.sort_by_key(|c| (c.parse::<u32>().unwrap_or(u32::MAX), c.clone()));
+        cwe.dedup();
+        let mut owasp: Vec<String> = metas
+            .iter()
+            .flatten()
+            .flat_map(|m| m.owasp.iter().map(|o| o.to_string()))
+            .collect();
+        owasp.sort();
+        owasp.dedup();
+        Taxonomies { cwe, owasp }
+    }
+
+    fn references(&self) -> Vec<ToolComponentReference> {
+        [CWE, OWASP_LLM]
+            .into_iter()
+            .map(|(name, index)| {
+                ToolComponentReference::builder()
+                    .name(name)
+                    .index(index as i64)
+                    .build()
+            })
+            .collect()
+    }
+
+    fn components(&self) -> Vec<ToolComponent> {
+        let taxa = |ids: &[String]| -> Vec<ReportingDescriptor> {
+            ids.iter()
+                .map(|id| ReportingDescriptor::builder().id(id.as_str()).build())
+                .collect()
+        };
+        vec![
+            ToolComponent::builder()
+                .name(CWE.0)
+                .organization("MITRE")
+                .information_uri("https://cwe.mitre.org/")
+                .taxa(taxa(&self.cwe))
+                .build(),
+            ToolComponent::builder()
+                .name(OWASP_LLM.0)
+                .organization("OWASP")
+                .version("2025")
+                .information_uri("https://genai.owasp.org/llm-top-10/")
+                .taxa(taxa(&self.owasp))
+                .build(),
+        ]
+    }
+
+    fn relationships(&self, meta: &RuleMeta) -> Vec<ReportingDescriptorRelationship> {
+        let cwe = meta.cwe.iter().map(|c| (CWE, &self.cwe, cwe_number(c)));
+        let owasp = meta
+            .owasp
+            .iter()
+            .map(|o| (OWASP_LLM, &self.owasp, o.to_string()));
+        cwe.chain(owasp)
+            .filter_map(|((name, component), list, id)| {
+                let index = list.iter().position(|x| *x == id)?;
+                let target = ReportingDescriptorReference::builder()
+                    .id(id)
+                    .index(index as i64)
+                    .tool_component(
+                        ToolComponentReference::builder()
+                            .name(name)
+                            .index(component as i64)
+                            .build(),
+                    )
+                    .build();
+                Some(
+                    ReportingDescriptorRelationship::builder()
+                        .target(target)
+                        .kinds(vec!["superset".to_string()])
+                        .build(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// `CWE-502` -> `502`.
+fn cwe_number(cwe: &str) -> String {
+    let t = cwe.trim();
+    t.strip_prefix("CWE-")
+        .or_else(|| t.strip_prefix("cwe-"))
+        .unwrap_or(t)
+        .to_string()
+}
+
+/// The body of the docs' "What it does" section, else the summary.
+fn full_description(meta: &RuleMeta) -> String {
+    const HEADING: &str = "## What it does";
+    let Some(start) = meta.docs.find(HEADING) else {
+        return meta.summary.to_string();
+    };
+    let body = &meta.docs[start + HEADING.len()..];
+    let body = body.find("\n## ").map_or(body, |end| &body[..end]).trim();
+    if body.is_empty() {
+        meta.summary.to_string()
+    } else {
+        body.to_string()
+    }
+}
+
+fn descriptor(meta: &RuleMeta, taxonomies: &Taxonomies) -> ReportingDescriptor {
     let mut extra = BTreeMap::new();
     extra.insert(
         "security-severity".to_string(),
@@ -187,7 +314,7 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
         )
         .full_description(
             MultiformatMessageString::builder()
-                .text(meta.summary)
+                .text(full_description(meta))
                 .build(),
         )
         .help(
@@ -208,6 +335,7 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
                 .additional_properties(extra)
                 .build(),
         )
+        .relationships(taxonomies.relationships(meta))
         .build()
 }
 
