@@ -626,3 +626,24 @@ fn statistics_sorted_by_count() {
     );
     let _ = Confidence::High;
 }
+
+#[test]
+fn full_maps_severity_to_miette_levels() {
+    let mut medium = torch_finding();
+    medium.severity = Severity::Medium;
+    let mut low = torch_finding();
+    low.severity = Severity::Low;
+    let out = render(
+        Format::Full,
+        &ScanResult {
+            findings: vec![torch_finding(), medium, low],
+            ..Default::default()
+        },
+    );
+    let glyphs: Vec<char> = out
+        .lines()
+        .filter_map(|l| l.trim_start().chars().next())
+        .filter(|c| matches!(c, '×' | '⚠' | '☞'))
+        .collect();
+    assert_eq!(glyphs, ['×', '⚠', '☞'], "{out}");
+}

@@ -25,6 +25,9 @@ pub(super) fn render(result: &ScanResult, registry: &Registry, opts: &ReportOpti
         .with_width(opts.width.max(MIN_WIDTH));
     let mut out = String::new();
     for f in &result.findings {
+        if !out.is_empty() {
+            out.push('\n');
+        }
         let diagnostic = FindingDiagnostic::new(f, registry);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             // miette only fails on a span it cannot read; fall back to a plain line.
