@@ -41,6 +41,7 @@ pub(super) fn render(result: &ScanResult, registry: &Registry, opts: &ReportOpti
 
 /// The snippet as miette source: reports the real line numbers (the snippet starts at
 /// `first_line`) and the file name.
+#[derive(Debug)]
 struct Frame {
     name: String,
     text: String,
@@ -78,15 +79,6 @@ struct FindingDiagnostic {
     /// `None` when the finding has no snippet (nothing to frame).
     frame: Option<Frame>,
     labels: Vec<LabeledSpan>,
-}
-
-impl std::fmt::Debug for Frame {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Frame")
-            .field("name", &self.name)
-            .field("first_line", &self.first_line)
-            .finish()
-    }
 }
 
 impl fmt::Display for FindingDiagnostic {
