@@ -1,6 +1,16 @@
-//! Output formats. Each renders a whole [`ScanResult`] to a string.
+//! Output formats. Each renders a whole [`ScanResult`] to a string, from the result alone: files
+//! are never re-read, so what is printed is what the scan kept (secrets already redacted).
 
-use crate::finding::ScanResult;
+mod concise;
+mod full;
+mod github;
+mod json;
+mod sarif;
+mod summary;
+
+pub use summary::summary_line;
+
+use crate::finding::{ScanResult, Severity};
 use crate::rules::Registry;
 use std::path::PathBuf;
 
@@ -27,21 +37,18 @@ pub struct ReportOptions {
 }
 
 pub fn render(
-    _format: Format,
-    _result: &ScanResult,
-    _registry: &Registry,
-    _opts: &ReportOptions,
+    format: Format,
+    result: &ScanResult,
+    registry: &Registry,
+    opts: &ReportOptions,
 ) -> String {
-    String::new()
-}
-
-/// One line for humans on stderr: "Found 3 findings (1 critical, 2 high) in 120 files; 2 skipped".
-pub fn summary_line(result: &ScanResult) -> String {
-    format!(
-        "Found {} findings in {} files",
-        result.findings.len(),
-        result.files_scanned
-    )
+    match format {
+        Format::Full => full::render(result, registry, opts),
+        Format::Concise => concise::render(result),
+        Format::Json => json::render(result),
+        Format::Sarif => sarif::render(result, registry, opts),
+        Format::Github => github::render(result),
+    }
 }
 
 /// `--statistics`: one line per rule with its count, most frequent first.
@@ -55,4 +62,54 @@ pub fn statistics(result: &ScanResult) -> String {
     rows.iter()
         .map(|((id, name), n)| format!("{n:>5}  {id}  {name}\n"))
         .collect()
+}
+
+/// Findings per severity, most severe first (only severities that occur).
+fn severity_counts(result: &ScanResult) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .iter()
+        .rev()
+        .map(|&s| {
+            (
+                s,
+                result.findings.iter().filter(|f| f.severity == s).count(),
+            )
+        })
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+/// Text from scanned files or messages, made safe for a terminal or a one-line format: control
+/// characters (an ESC could restyle or rewrite the user's terminal) become U+FFFD, one code point
+/// for one so columns still line up; newlines become spaces unless `keep_newlines`.
+fn sanitize(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\t' && !(keep_newlines && c == '\n');
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\n' | '\r' if !keep_newlines => ' ',
+                c if bad(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_replaces_control_characters() {
+        assert_eq!(sanitize("a\x1b[31mb", false), "a\u{FFFD}[31mb");
+        assert_eq!(sanitize("a\nb\r", false), "a b ");
+        assert_eq!(sanitize("a\nb\r", true), "a\nb\u{FFFD}");
+        assert!(matches!(
+            sanitize("plain\ttext", false),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -1,0 +1,76 @@
+//! The one-line summary printed on stderr after the human formats.
+
+use super::severity_counts;
+use crate::finding::{ScanResult, SkipReason};
+use std::collections::BTreeMap;
+
+/// One line for humans: "Found 3 findings (1 critical, 2 high) in 120 files (100 python,
+/// 20 typescript); 4 suppressed; 2 skipped (1 binary, 1 too large)", or "No findings in 120
+/// files ..." when clean.
+pub fn summary_line(result: &ScanResult) -> String {
+    let files = plural(result.files_scanned, "file", "files");
+    let mut line = if result.findings.is_empty() {
+        format!("No findings in {files}")
+    } else {
+        let by_severity: Vec<String> = severity_counts(result)
+            .into_iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        format!(
+            "Found {} ({}) in {files}",
+            plural(result.findings.len(), "finding", "findings"),
+            by_severity.join(", ")
+        )
+    };
+    let mut languages: Vec<(&String, &usize)> = result
+        .files_by_language
+        .iter()
+        .filter(|(_, &n)| n > 0)
+        .collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if !languages.is_empty() {
+        let parts: Vec<String> = languages
+            .iter()
+            .map(|(name, n)| format!("{n} {name}"))
+            .collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if !result.suppressed.is_empty() {
+        line.push_str(&format!("; {} suppressed", result.suppressed.len()));
+    }
+    let (partial, skipped): (Vec<_>, Vec<_>) =
+        result.skipped.iter().partition(|s| s.reason.is_partial());
+    for (list, what) in [(skipped, "skipped"), (partial, "partly analysed")] {
+        if list.is_empty() {
+            continue;
+        }
+        let mut by_reason: BTreeMap<SkipReason, usize> = BTreeMap::new();
+        for s in &list {
+            *by_reason.entry(s.reason).or_default() += 1;
+        }
+        let parts: Vec<String> = by_reason
+            .into_iter()
+            .map(|(r, n)| format!("{n} {}", short_reason(r)))
+            .collect();
+        line.push_str(&format!("; {} {what} ({})", list.len(), parts.join(", ")));
+    }
+    line
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `SkipReason::as_str` explains; a summary needs a word or two.
+fn short_reason(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::Binary => "binary",
+        SkipReason::TooLarge => "too large",
+        SkipReason::Minified => "minified",
+        SkipReason::Unreadable => "unreadable",
+        SkipReason::NotAFile => "not a file",
+        SkipReason::SyntaxError => "syntax error",
+        SkipReason::BrokenNotebook => "broken notebook",
+        SkipReason::Excluded => "excluded",
+    }
+}
