@@ -175,6 +175,7 @@ fn classify(name: &str, named: bool) -> K {
         | "export_clause"
         | "namespace_export"
         | "import_alias"
+        | "implements_clause"
         | "comment"
         | "html_comment"
         | "hash_bang_line"
@@ -403,7 +404,7 @@ pub fn lower(text: &str, language: Language) -> Module {
     })
 }
 
-/// Named children except comments of a node, walked with one cursor.
+/// A node's named children, comments excluded, walked with one cursor.
 struct Named<'t> {
     cursor: TreeCursor<'t>,
     started: bool,
@@ -456,7 +457,11 @@ fn module_name(spec: &str) -> &str {
     spec.strip_prefix("node:").unwrap_or(spec)
 }
 
+/// `module.attr`; `default` is the module itself, as `import X from "m"` binds `X` to `m`.
 fn join(module: &str, attr: &str) -> Box<str> {
+    if attr == "default" {
+        return module.into();
+    }
     let mut s = String::with_capacity(module.len() + 1 + attr.len());
     s.push_str(module);
     s.push('.');
@@ -623,9 +628,7 @@ impl<'a> Lower<'a> {
 
     fn string_value(&self, n: Node<'_>) -> Box<str> {
         let raw = self.string_content(n);
-        // JSX attribute strings have no escapes.
-        let in_jsx = n.parent().is_some_and(|p| self.k(p) == K::JsxAttribute);
-        if in_jsx || !raw.contains('\\') {
+        if !raw.contains('\\') {
             return raw.into();
         }
         let mut out = String::with_capacity(raw.len());
@@ -1012,7 +1015,8 @@ impl<'a> Lower<'a> {
             if self.k(spec) != K::ImportSpecifier || self.has_token(spec, K::TypeKw) {
                 continue;
             }
-            let Some(name) = self.field(spec, f.name) else {
+            // JavaScript's `default` in `{ default as X }` is an anonymous token.
+            let Some(name) = spec.child_by_field_id(f.name) else {
                 continue;
             };
             let imported = if self.k(name) == K::String {
@@ -1325,7 +1329,7 @@ impl<'a> Lower<'a> {
                     }
                 }
                 // `implements` names types only.
-                K::Type | K::Skip | K::Unknown => {}
+                K::Type | K::Skip => {}
                 // JavaScript: `extends <expression>` directly.
                 _ => bases.push(self.expr(c)),
             }
@@ -1846,6 +1850,10 @@ impl<'a> Lower<'a> {
                 let value = match parts.next() {
                     Some(v) if self.k(v) == K::JsxExpression => {
                         self.opt_expr(named(v).next(), span(v))
+                    }
+                    // JSX attribute strings have no escapes.
+                    Some(v) if self.k(v) == K::String => {
+                        Expr::new(ExprKind::Str(self.string_content(v).into()), span(v))
                     }
                     Some(v) => self.expr(v),
                     None => Expr::new(ExprKind::Bool(true), span(a)),

@@ -199,6 +199,8 @@ import "side-effect";
 const cp = require("child_process");
 const { exec, spawn: sp, execSync = null, ...rest } = require("node:child_process");
 var y = require("m").y;
+const Def = require("openai").default;
+import { default as D2 } from "openai";
 let { z } = await import("zz");
 "#;
     let expected = pairs(&[
@@ -218,6 +220,8 @@ let { z } = await import("zz");
         ("execSync", "child_process.execSync"),
         ("rest", "child_process"),
         ("y", "m.y"),
+        ("Def", "openai"),
+        ("D2", "openai"),
         ("z", "zz.z"),
     ]);
     for lang in ALL {
