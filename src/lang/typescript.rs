@@ -14,6 +14,9 @@
 //! - `for (init; test; update)` emits `init` before the `Loop` and appends `update` to its body.
 //! - Every arrow function has `is_lambda` set; an expression body becomes one `Return`.
 //! - A class expression registers its class and lowers to an empty `Other`.
+//! - `c ? a : b` keeps only the branches (`Choice([a, b])`), as the IR's `Choice` means "one of
+//!   these is the value"; calls inside the condition are not in the IR.
+//! - `require("m").default` and `{ default as X }` bind the module itself, like a default import.
 //! - TS-only declarations (interface, type alias, enum, `declare ...`, overload signatures) are
 //!   skipped; `namespace N { ... }` lowers to `Other { body }`.
 
