@@ -286,6 +286,15 @@ impl<'m> Resolver<'m> {
                     suffix.push(format!(".{attr}"));
                     cur = value;
                 }
+                // CommonJS `require("m")` is the module `m` itself.
+                ExprKind::Call(call) if is_require(call, env) => {
+                    break call
+                        .args
+                        .first()
+                        .and_then(|a| a.value.as_str())?
+                        .trim_start_matches("node:")
+                        .to_string();
+                }
                 ExprKind::Call(call) => {
                     suffix.push("()".into());
                     cur = &call.callee;
@@ -407,6 +416,12 @@ impl<'m> Resolver<'m> {
             self.walk_function(fi, &snapshot, &Env::new(), class);
         }
     }
+}
+
+/// A call of the CommonJS `require` (not shadowed by a local binding).
+fn is_require(call: &crate::ir::Call, env: &Env) -> bool {
+    matches!(&call.callee.kind, ExprKind::Name(n) if &**n == "require" && !env.contains_key("require"))
+        && call.args.len() == 1
 }
 
 fn is_receiver_name(e: &Expr) -> bool {
