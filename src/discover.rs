@@ -427,6 +427,13 @@ fn minified(text: &str) -> Option<String> {
     })
 }
 
+/// A TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`).
+fn is_declaration(path: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|ext| path.len() > ext.len() && path.ends_with(ext))
+}
+
 /// Read, decode and classify one file (binary, too large, minified, notebook extraction).
 pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
     let skip = |reason, detail: Option<String>| Loaded {
@@ -474,7 +481,10 @@ pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
     let language = Language::from_path(&candidate.path);
     let display = candidate.display.clone();
     match language {
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+        // Declaration files are never minified; their long lines are export and type lists.
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+            if !is_declaration(&candidate.display) =>
+        {
             if let Some(detail) = minified(&text) {
                 return skip(SkipReason::Minified, Some(detail));
             }
@@ -695,6 +705,8 @@ mod tests {
         let mut text = long.clone();
         text.push_str(&"let x = 1;\n".repeat(500));
         let l = load_bytes("m.js", text.as_bytes(), 1 << 20);
+        assert!(l.note.is_none() && l.source.is_some());
+        let l = load_bytes("m.d.ts", long.as_bytes(), 1 << 20);
         assert!(l.note.is_none() && l.source.is_some());
         // Python is never "minified".
         let l = load_bytes("m.py", long.as_bytes(), 1 << 20);
