@@ -1,8 +1,22 @@
 //! Which files to scan, in which language, and which are skipped and why.
+//!
+//! The walk is the `ignore` crate's parallel walker (ripgrep's): `.gitignore` (also outside a git
+//! repository), `.ignore` and `.aiguardignore` are honoured; hidden files are scanned (`.env`
+//! files hold secrets) except `.git`; symlinks are never followed, so loops cannot hang it. A
+//! fixed list of build, dependency, cache and binary paths is always left out (see
+//! [`default_excluded`]) without counting as skipped: they are noise, not lost coverage.
+//!
+//! User excludes are gitignore lines (`ignore::gitignore::GitignoreBuilder` rooted at the working
+//! directory) matched against the display path, so `tests/fixtures` means `./tests/fixtures` and
+//! `*.gen.py` matches in any directory.
 
-use crate::finding::Skipped;
-use crate::source::Source;
-use std::path::PathBuf;
+use crate::finding::{SkipReason, Skipped};
+use crate::source::{Language, Source};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -27,9 +41,352 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
+/// Directories never walked into (by name, at any depth).
+const EXCLUDED_DIRS: &[&str] = &[
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "site-packages",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "dist",
+    "build",
+    "target",
+    ".next",
+    ".nuxt",
+    "coverage",
+    "vendor",
+    "third_party",
+    "bower_components",
+];
+
+/// Generated files never read (by exact name).
+const EXCLUDED_FILES: &[&str] = &[
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "uv.lock",
+    "Cargo.lock",
+];
+
+/// Name suffixes of bundled or generated JavaScript and source maps.
+const EXCLUDED_SUFFIXES: &[&str] = &[".min.js", ".min.mjs", ".bundle.js", ".map"];
+
+/// Extensions (lowercase) of files that are binary by nature: images, media, fonts, archives,
+/// native code, bytecode, model weights and data sets.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "webp",
+    "ico",
+    "icns",
+    "tif",
+    "tiff",
+    "psd",
+    "pdf",
+    "mp3",
+    "mp4",
+    "wav",
+    "ogg",
+    "flac",
+    "avi",
+    "mov",
+    "mkv",
+    "webm",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "zst",
+    "7z",
+    "rar",
+    "tar",
+    "jar",
+    "whl",
+    "egg",
+    "so",
+    "dylib",
+    "dll",
+    "exe",
+    "o",
+    "a",
+    "lib",
+    "obj",
+    "class",
+    "pyc",
+    "pyo",
+    "wasm",
+    "pt",
+    "pth",
+    "ckpt",
+    "bin",
+    "safetensors",
+    "onnx",
+    "gguf",
+    "tflite",
+    "h5",
+    "hdf5",
+    "pkl",
+    "pickle",
+    "joblib",
+    "npy",
+    "npz",
+    "parquet",
+    "feather",
+    "arrow",
+    "sqlite",
+    "sqlite3",
+    "db",
+];
+
+/// Whether an entry with this file name is always left out. Directory names only exclude
+/// directories (a file named `build` is scanned).
+pub fn default_excluded(name: &str, is_dir: bool) -> bool {
+    if name == ".git" {
+        // A directory, or a file in a worktree or submodule.
+        return true;
+    }
+    if is_dir {
+        return EXCLUDED_DIRS.contains(&name);
+    }
+    if EXCLUDED_FILES.contains(&name) || EXCLUDED_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        return true;
+    }
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => BINARY_EXTENSIONS
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case(ext)),
+        _ => false,
+    }
+}
+
+/// The path as reported: relative to `cwd` when under it, else as given; `.` components dropped,
+/// `/` separators on every platform.
+fn display_of(path: &Path, cwds: &[PathBuf]) -> String {
+    let rel = if path.is_absolute() {
+        cwds.iter()
+            .find_map(|c| path.strip_prefix(c).ok())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    let mut out = String::new();
+    for c in rel.components() {
+        let part = match c {
+            Component::CurDir => continue,
+            Component::Prefix(p) => {
+                out.push_str(&p.as_os_str().to_string_lossy());
+                continue;
+            }
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::ParentDir => "..".into(),
+            Component::Normal(s) => s.to_string_lossy(),
+        };
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part);
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// Default and user excludes, matched against display paths.
+struct Excludes {
+    user: Gitignore,
+}
+
+impl Excludes {
+    fn new(globs: &[String], cwd: &Path) -> Self {
+        let mut builder = GitignoreBuilder::new(cwd);
+        for g in globs {
+            if let Err(e) = builder.add_line(None, g) {
+                // `walk` has no error channel; a bad glob must not stop the scan.
+                eprintln!("aiguard: warning: ignoring bad exclude glob {g:?}: {e}");
+            }
+        }
+        let user = builder.build().unwrap_or_else(|e| {
+            eprintln!("aiguard: warning: ignoring exclude globs: {e}");
+            Gitignore::empty()
+        });
+        Excludes { user }
+    }
+
+    /// One entry, its parent directories already checked (the walk prunes them).
+    fn entry(&self, display: &str, name: &str, is_dir: bool) -> bool {
+        default_excluded(name, is_dir) || self.user.matched(display, is_dir).is_ignore()
+    }
+
+    /// A path named on the command line: the entry and each of its ancestors. For paths outside
+    /// the working directory only the entry itself (its ancestors are not the project's).
+    fn path(&self, display: &str, is_dir: bool) -> bool {
+        let name = display.rsplit('/').next().unwrap_or(display);
+        if self.entry(display, name, is_dir) {
+            return true;
+        }
+        if display.starts_with('/') || display.starts_with("..") {
+            return false;
+        }
+        let mut end = 0;
+        while let Some(i) = display[end..].find('/') {
+            let dir = &display[..end + i];
+            let name = dir.rsplit('/').next().unwrap_or(dir);
+            if !dir.is_empty() && self.entry(dir, name, true) {
+                return true;
+            }
+            end += i + 1;
+        }
+        false
+    }
+}
+
+/// The path of a walk error, when it names one.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
 /// Walk the paths. Returns candidates and files skipped during the walk, both sorted by path.
-pub fn walk(_opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
-    (Vec::new(), Vec::new())
+pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut cwds = vec![cwd.clone()];
+    if let Ok(canon) = cwd.canonicalize() {
+        if canon != cwd {
+            cwds.push(canon);
+        }
+    }
+    let excludes = Excludes::new(&opts.exclude, &cwd);
+    let mut candidates = Vec::new();
+    let mut skipped = Vec::new();
+    let skip = |display: String, reason, detail| Skipped {
+        path: display,
+        reason,
+        detail,
+    };
+
+    let mut roots = Vec::new();
+    for path in &opts.paths {
+        let display = display_of(path, &cwds);
+        // Follows a symlink named on the command line: the user asked for it.
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                skipped.push(skip(display, SkipReason::Unreadable, Some(e.to_string())));
+                continue;
+            }
+        };
+        if opts.force_exclude && excludes.path(&display, meta.is_dir()) {
+            skipped.push(skip(display, SkipReason::Excluded, None));
+        } else if meta.is_dir() {
+            roots.push(path.clone());
+        } else if meta.is_file() {
+            candidates.push(Candidate {
+                path: path.clone(),
+                display,
+                explicit: true,
+            });
+        } else {
+            // FIFOs, sockets, devices: opening a FIFO would block.
+            skipped.push(skip(display, SkipReason::NotAFile, None));
+        }
+    }
+
+    if let Some((first, rest)) = roots.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for r in rest {
+            builder.add(r);
+        }
+        builder
+            .threads(opts.threads.max(1))
+            .standard_filters(opts.respect_ignore_files)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(false);
+        if opts.respect_ignore_files {
+            builder.add_custom_ignore_filename(".aiguardignore");
+        }
+        let found = Mutex::new(Vec::new());
+        let errors = Mutex::new(Vec::new());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        if let Some(p) = error_path(&err) {
+                            let display = display_of(p, &cwds);
+                            let s = skip(display, SkipReason::Unreadable, Some(err.to_string()));
+                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+                        }
+                        return WalkState::Continue;
+                    }
+                };
+                // Roots were classified above.
+                if entry.depth() == 0 {
+                    return WalkState::Continue;
+                }
+                let Some(ft) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                let is_dir = ft.is_dir();
+                // Symlinks (never followed) and special files are left out silently.
+                if !is_dir && !ft.is_file() {
+                    return WalkState::Continue;
+                }
+                let display = display_of(entry.path(), &cwds);
+                let name = entry.file_name().to_string_lossy();
+                if excludes.entry(&display, &name, is_dir) {
+                    return if is_dir {
+                        WalkState::Skip
+                    } else {
+                        WalkState::Continue
+                    };
+                }
+                if !is_dir {
+                    let c = Candidate {
+                        path: entry.into_path(),
+                        display,
+                        explicit: false,
+                    };
+                    found.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+                }
+                WalkState::Continue
+            })
+        });
+        candidates.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+        skipped.extend(errors.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    // A file reached twice (named and walked, or overlapping roots) is scanned once.
+    candidates.sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
+    candidates.dedup_by(|a, b| a.display == b.display);
+    skipped.sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
+    skipped.dedup_by(|a, b| a.path == b.path && a.reason == b.reason);
+    (candidates, skipped)
 }
 
 /// What reading a candidate gave: a source to analyse and/or a note on why it was skipped or
@@ -40,7 +397,335 @@ pub struct Loaded {
     pub note: Option<Skipped>,
 }
 
+/// How much of the start of a file is searched for a NUL byte (as git and ripgrep do).
+const BINARY_SNIFF: usize = 8 * 1024;
+
+/// Binary: a NUL byte near the start, unless a UTF-16 BOM says the NULs are text.
+fn is_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
+}
+
+/// A line at least this long (bytes) is a minification hint...
+const MINIFIED_LINE: usize = 5_000;
+/// ...and the file is minified if its lines also average at least this many bytes.
+const MINIFIED_AVERAGE: usize = 300;
+
+/// Minified JavaScript: some line over 5,000 bytes and an average line over 300 bytes. Hand-written
+/// code with one long embedded data line keeps a short average; bundler output does not.
+fn minified(text: &str) -> Option<String> {
+    let (mut lines, mut longest) = (0usize, 0usize);
+    for line in text.split('\n') {
+        lines += 1;
+        longest = longest.max(line.len());
+    }
+    let average = text.len() / lines.max(1);
+    (longest > MINIFIED_LINE && average > MINIFIED_AVERAGE).then(|| {
+        format!("longest line {longest} bytes, average {average} bytes over {lines} lines")
+    })
+}
+
+/// A TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`).
+fn is_declaration(path: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|ext| path.len() > ext.len() && path.ends_with(ext))
+}
+
 /// Read, decode and classify one file (binary, too large, minified, notebook extraction).
-pub fn load(_candidate: &Candidate, _max_filesize: u64) -> Loaded {
-    Loaded::default()
+pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
+    let skip = |reason, detail: Option<String>| Loaded {
+        source: None,
+        note: Some(Skipped {
+            path: candidate.display.clone(),
+            reason,
+            detail,
+        }),
+    };
+    let meta = match std::fs::metadata(&candidate.path) {
+        Ok(m) => m,
+        Err(e) => return skip(SkipReason::Unreadable, Some(e.to_string())),
+    };
+    // Checked before opening: opening a FIFO blocks.
+    if !meta.is_file() {
+        return skip(SkipReason::NotAFile, None);
+    }
+    let too_large = |size: u64| {
+        skip(
+            SkipReason::TooLarge,
+            Some(format!("{size} bytes, limit {max_filesize}")),
+        )
+    };
+    if meta.len() > max_filesize {
+        return too_large(meta.len());
+    }
+    // Read one byte past the cap, so a file that grew since the stat is still caught.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let read = std::fs::File::open(&candidate.path).and_then(|f| {
+        f.take(max_filesize.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return skip(SkipReason::Unreadable, Some(e.to_string()));
+    }
+    if bytes.len() as u64 > max_filesize {
+        return too_large(bytes.len() as u64);
+    }
+    if is_binary(&bytes) {
+        return skip(SkipReason::Binary, None);
+    }
+    let text = crate::source::decode(&bytes);
+    drop(bytes);
+    let language = Language::from_path(&candidate.path);
+    let display = candidate.display.clone();
+    match language {
+        // Declaration files are never minified; their long lines are export and type lists.
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+            if !is_declaration(&candidate.display) =>
+        {
+            if let Some(detail) = minified(&text) {
+                return skip(SkipReason::Minified, Some(detail));
+            }
+        }
+        Language::Notebook => {
+            return match crate::lang::notebook::extract(&text) {
+                Ok(nb) => {
+                    let mut source = Source::new(display, language, nb.code.clone());
+                    source.notebook = Some(nb);
+                    source.raw = Some(text);
+                    Loaded {
+                        source: Some(source),
+                        note: None,
+                    }
+                }
+                // Still scanned as text: secrets in a damaged notebook are still secrets.
+                Err(e) => Loaded {
+                    source: Some(Source::new(display.clone(), Language::Text, text)),
+                    note: Some(Skipped {
+                        path: display,
+                        reason: SkipReason::BrokenNotebook,
+                        detail: Some(e),
+                    }),
+                },
+            };
+        }
+        _ => {}
+    }
+    Loaded {
+        source: Some(Source::new(display, language, text)),
+        note: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn opts(paths: Vec<PathBuf>) -> WalkOptions {
+        WalkOptions {
+            paths,
+            exclude: Vec::new(),
+            force_exclude: false,
+            max_filesize: 1024 * 1024,
+            threads: 2,
+            respect_ignore_files: true,
+        }
+    }
+
+    /// Display paths of the candidates, relative to `root`.
+    fn names(root: &Path, cands: &[Candidate]) -> Vec<String> {
+        cands
+            .iter()
+            .map(|c| {
+                c.path
+                    .strip_prefix(root)
+                    .unwrap_or(&c.path)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    }
+
+    fn write(root: &Path, rel: &str, text: &[u8]) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn default_excludes() {
+        assert!(default_excluded(".git", true));
+        assert!(default_excluded("node_modules", true));
+        assert!(default_excluded("target", true));
+        assert!(!default_excluded("target", false));
+        assert!(default_excluded("app.min.js", false));
+        assert!(default_excluded("x.js.map", false));
+        assert!(default_excluded("model.SafeTensors", false));
+        assert!(default_excluded("yarn.lock", false));
+        assert!(!default_excluded("app.js", false));
+        assert!(!default_excluded(".bin", false));
+        assert!(!default_excluded(".env", false));
+    }
+
+    #[test]
+    fn walk_honours_ignore_files_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "a.py", b"x = 1\n");
+        write(root, ".env", b"KEY=1\n");
+        write(root, ".gitignore", b"ignored.py\n");
+        write(root, "ignored.py", b"x = 1\n");
+        write(root, "sub/.aiguardignore", b"local.ts\n");
+        write(root, "sub/local.ts", b"x\n");
+        write(root, "sub/b.ts", b"x\n");
+        write(root, "node_modules/m/index.js", b"x\n");
+        write(root, "build/out.py", b"x\n");
+        write(root, ".git/config", b"x\n");
+        write(root, "w.png", b"x\n");
+        write(root, "x.py/inner.py", b"x\n");
+        let (cands, skipped) = walk(&opts(vec![root.to_path_buf()]));
+        assert_eq!(
+            names(root, &cands),
+            [
+                ".env",
+                ".gitignore",
+                "a.py",
+                "sub/.aiguardignore",
+                "sub/b.ts",
+                "x.py/inner.py"
+            ]
+        );
+        assert!(skipped.is_empty(), "{skipped:?}");
+        assert!(cands
+            .iter()
+            .all(|c| !c.explicit && !c.display.contains('\\')));
+
+        let mut o = opts(vec![root.to_path_buf()]);
+        o.respect_ignore_files = false;
+        let (cands, _) = walk(&o);
+        let n = names(root, &cands);
+        assert!(n.contains(&"ignored.py".to_string()) && n.contains(&"sub/local.ts".into()));
+        assert!(!n.iter().any(|p| p.starts_with("node_modules")));
+    }
+
+    #[test]
+    fn user_excludes_and_explicit_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "keep.py", b"x\n");
+        write(root, "gen/a.py", b"x\n");
+        write(root, "b.gen.py", b"x\n");
+        let mut o = opts(vec![root.to_path_buf(), root.join("b.gen.py")]);
+        o.exclude = vec!["gen/".into(), "*.gen.py".into()];
+        let (cands, skipped) = walk(&o);
+        // Named explicitly: scanned despite the exclude; the walk does not find it twice.
+        assert_eq!(names(root, &cands), ["b.gen.py", "keep.py"]);
+        assert!(cands[0].explicit && !cands[1].explicit);
+        assert!(skipped.is_empty());
+
+        o.force_exclude = true;
+        o.paths = vec![root.join("b.gen.py"), root.join("keep.py")];
+        let (cands, skipped) = walk(&o);
+        assert_eq!(names(root, &cands), ["keep.py"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].reason, SkipReason::Excluded);
+    }
+
+    #[test]
+    fn display_is_relative_with_slashes() {
+        let cwd = PathBuf::from("/w/proj");
+        let cwds = [cwd.clone()];
+        assert_eq!(display_of(Path::new("./src/a.py"), &cwds), "src/a.py");
+        assert_eq!(display_of(&cwd.join("src/a.py"), &cwds), "src/a.py");
+        assert_eq!(
+            display_of(Path::new("/elsewhere/a.py"), &cwds),
+            "/elsewhere/a.py"
+        );
+        assert_eq!(display_of(Path::new("../x/a.py"), &cwds), "../x/a.py");
+        assert_eq!(display_of(Path::new("."), &cwds), ".");
+    }
+
+    #[test]
+    fn excluded_ancestor_of_explicit_path() {
+        let ex = Excludes::new(&["tests/fixtures".into()], Path::new("/w"));
+        assert!(ex.path("node_modules/x/a.js", false));
+        assert!(ex.path("tests/fixtures/a.py", false));
+        assert!(!ex.path("tests/a.py", false));
+        assert!(!ex.path("/abs/build/a.py", false));
+    }
+
+    fn load_bytes(name: &str, bytes: &[u8], max: u64) -> Loaded {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let c = Candidate {
+            path,
+            display: name.into(),
+            explicit: false,
+        };
+        load(&c, max)
+    }
+
+    fn reason(l: &Loaded) -> Option<SkipReason> {
+        l.note.as_ref().map(|n| n.reason)
+    }
+
+    #[test]
+    fn load_classifies() {
+        let l = load_bytes("a.py", b"x = 1\n", 100);
+        assert_eq!(l.source.unwrap().language, Language::Python);
+        assert!(l.note.is_none());
+
+        let l = load_bytes("a.py", b"x = 1\0\n", 100);
+        assert_eq!(reason(&l), Some(SkipReason::Binary));
+        assert!(l.source.is_none());
+
+        let l = load_bytes("a.py", &[0xFF, 0xFE, b'x', 0, b'=', 0, b'1', 0], 100);
+        assert_eq!(l.source.unwrap().text, "x=1");
+
+        let l = load_bytes("a.py", &[b'x'; 101], 100);
+        assert_eq!(reason(&l), Some(SkipReason::TooLarge));
+        assert!(l.note.unwrap().detail.unwrap().contains("101"));
+
+        let l = load_bytes("a.ipynb", b"{not json", 100);
+        assert_eq!(reason(&l), Some(SkipReason::BrokenNotebook));
+        let s = l.source.unwrap();
+        assert_eq!((s.language, s.text.as_str()), (Language::Text, "{not json"));
+    }
+
+    #[test]
+    fn minified_heuristic() {
+        let long = "a".repeat(6000);
+        let l = load_bytes("m.js", long.as_bytes(), 1 << 20);
+        assert_eq!(reason(&l), Some(SkipReason::Minified));
+        // One long data line in an ordinary file is not minification.
+        let mut text = long.clone();
+        text.push_str(&"let x = 1;\n".repeat(500));
+        let l = load_bytes("m.js", text.as_bytes(), 1 << 20);
+        assert!(l.note.is_none() && l.source.is_some());
+        let l = load_bytes("m.d.ts", long.as_bytes(), 1 << 20);
+        assert!(l.note.is_none() && l.source.is_some());
+        // Python is never "minified".
+        let l = load_bytes("m.py", long.as_bytes(), 1 << 20);
+        assert!(l.note.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "d/a.py", b"x\n");
+        std::os::unix::fs::symlink(root, root.join("d/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("d/a.py"), root.join("link.py")).unwrap();
+        let (cands, skipped) = walk(&opts(vec![root.to_path_buf()]));
+        assert_eq!(names(root, &cands), ["d/a.py"]);
+        assert!(skipped.is_empty());
+        // A symlink named explicitly is followed.
+        let (cands, _) = walk(&opts(vec![root.join("link.py")]));
+        assert_eq!(cands.len(), 1);
+    }
 }
