@@ -73,7 +73,8 @@ impl SourceCode for Frame {
 #[derive(Debug)]
 struct FindingDiagnostic {
     message: String,
-    code: &'static str,
+    /// `AIG605 [high] dangerous-opt-in-enabled`: what a reader triages by.
+    code: String,
     severity: miette::Severity,
     help: String,
     /// `None` when the finding has no snippet (nothing to frame).
@@ -91,7 +92,7 @@ impl std::error::Error for FindingDiagnostic {}
 
 impl Diagnostic for FindingDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(&self.code))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
@@ -182,7 +183,7 @@ impl FindingDiagnostic {
         let _ = write!(help, "See `aiguard explain {}`.", f.rule_id);
         FindingDiagnostic {
             message,
-            code: f.rule_id,
+            code: format!("{} [{}] {}", f.rule_id, f.severity, f.rule_name),
             severity: match f.severity {
                 Severity::Critical | Severity::High => miette::Severity::Error,
                 Severity::Medium => miette::Severity::Warning,
