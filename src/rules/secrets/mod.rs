@@ -275,6 +275,9 @@ impl Detectors {
         {
             return None;
         }
+        if !det.context.is_empty() && bound_to_id_name(text, whole.start()) {
+            return None;
+        }
         let ok = match det.check {
             Check::None => true,
             Check::GithubCrc32 => checks::github_crc32_ok(value),
@@ -372,17 +375,52 @@ fn nearby(text: &str, start: usize, end: usize) -> &str {
     &text[a..b]
 }
 
-/// The provider is named on the line before, and that line opens a call, object, list or YAML
-/// block the key belongs to (`cohere.Client(` / `cohere:`).
+/// The provider is named on an earlier line (comments and blank lines passed over, at most three
+/// lines up) that opens a call, object, list or YAML block the key belongs to (`cohere.Client(`,
+/// `cohere:`).
 fn previous_line_opens_with_context(text: &str, start: usize, words: &[String]) -> bool {
-    let Some(prev_end) = text[..start].rfind('\n') else {
+    let mut end = start;
+    for _ in 0..3 {
+        let Some(prev_end) = text[..end].rfind('\n') else {
+            return false;
+        };
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        let prev = text[prev_start..prev_end].trim();
+        end = prev_start;
+        if prev.is_empty() || prev.starts_with('#') || prev.starts_with("//") {
+            continue;
+        }
+        return prev.len() <= 512
+            && prev.ends_with(['(', '{', '[', ',', ':'])
+            && words.iter().any(|w| contains_ci(prev, w));
+    }
+    false
+}
+
+/// The value is bound to an id-like name (`mistral_model_id = "..."`, `PINECONE_INDEX_ID=...`):
+/// for shapes with no prefix, the provider's name nearby then names the thing, not its key.
+fn bound_to_id_name(text: &str, start: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let Some(op) = before.rfind(['=', ':']) else {
         return false;
     };
-    let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
-    let prev = text[prev_start..prev_end].trim_end();
-    prev.len() <= 512
-        && prev.ends_with(['(', '{', '[', ',', ':'])
-        && words.iter().any(|w| contains_ci(prev, w))
+    let name = before[..op].trim_end_matches(|c: char| c.is_whitespace() || "\"'])".contains(c));
+    let ident_start = name
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let ident = &name[ident_start..];
+    let last = ident
+        .rsplit(['_', '-'])
+        .next()
+        .unwrap_or(ident)
+        .to_ascii_lowercase();
+    let camel_id = ident.len() > 2 && (ident.ends_with("Id") || ident.ends_with("ID"));
+    camel_id
+        || matches!(
+            last.as_str(),
+            "id" | "ids" | "name" | "model" | "index" | "version" | "url" | "uri" | "hash" | "sha"
+        )
 }
 
 /// ASCII case-insensitive substring test; `needle` is lower-case.
@@ -423,9 +461,9 @@ fn image_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Run the secret detectors over a source. For notebooks, AIG101/AIG102 read `source.raw` (cells
-/// and saved outputs, so a key printed in an output is found) and hits there set `Hit::in_raw`;
-/// AIG103 reads the cells' IR.
+/// Run the secret detectors over a source. For notebooks, AIG101/AIG102 also read `source.raw`, so
+/// a key printed in a saved output is found (those hits set `Hit::in_raw`); AIG103 reads the
+/// cells' IR.
 pub fn run(
     source: &Source,
     module: &Module,
@@ -441,10 +479,19 @@ pub fn run(
         return;
     }
     let raw = source.raw.as_deref();
-    // Every provider key, enabled or not: all of them are redacted in snippets.
+    // Every provider key, enabled or not: all of them are redacted in snippets. In a notebook,
+    // keys in the cells are reported from the cells (located by cell and line); the raw JSON adds
+    // the keys only its saved outputs hold.
     let in_text = d.scan(&source.text);
-    let in_raw = raw.map(|r| d.scan(r));
-    let reported = in_raw.as_ref().unwrap_or(&in_text);
+    let raw_all: Vec<Found> = raw.map(|r| d.scan(r)).unwrap_or_default();
+    let cell_values: Vec<&str> = in_text
+        .iter()
+        .filter_map(|f| source.text.get(f.secret.range()))
+        .collect();
+    let in_raw = raw_all.iter().filter(|f| {
+        raw.and_then(|r| r.get(f.secret.range()))
+            .is_some_and(|v| !cell_values.contains(&v))
+    });
     let mut assigned = Vec::new();
     if enabled.contains("AIG103") {
         let candidates = if source.language == Language::Text {
@@ -476,11 +523,11 @@ pub fn run(
     // Redaction sets, per text the spans refer to.
     let mut text_secrets: Vec<Span> = in_text.iter().map(|f| f.secret).collect();
     text_secrets.extend(assigned.iter().map(|f| f.secret));
-    let raw_secrets: Vec<Span> = match (raw, &in_raw) {
-        (Some(raw), Some(found)) => {
-            let mut v: Vec<Span> = found.iter().map(|f| f.secret).collect();
-            // AIG103 values found in the cells also appear in the raw JSON; redact them there.
-            for f in &assigned {
+    let raw_secrets: Vec<Span> = match raw {
+        Some(raw) => {
+            // The raw JSON holds the cells too: redact every secret of the file there.
+            let mut v: Vec<Span> = raw_all.iter().map(|f| f.secret).collect();
+            for f in in_text.iter().chain(&assigned) {
                 if let Some(value) = source.text.get(f.secret.range()) {
                     v.extend(
                         raw.match_indices(value)
@@ -490,7 +537,7 @@ pub fn run(
             }
             v
         }
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     let text_redact = per_line(&source.text, &text_secrets);
     let raw_redact = per_line(raw.unwrap_or_default(), &raw_secrets);
@@ -503,8 +550,11 @@ pub fn run(
             in_raw: raw_hit,
         });
     };
-    for f in reported.iter().filter(|f| enabled.contains(f.rule_id)) {
-        emit(f, in_raw.is_some(), out);
+    for f in in_text.iter().filter(|f| enabled.contains(f.rule_id)) {
+        emit(f, false, out);
+    }
+    for f in in_raw.filter(|f| enabled.contains(f.rule_id)) {
+        emit(f, true, out);
     }
     for f in &assigned {
         emit(f, false, out);
