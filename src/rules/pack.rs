@@ -80,7 +80,8 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut rules: Vec<RuleMeta> = Vec::new();
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
-    let (mut raw_secrets, mut secret_names, mut secret_filters) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw_secrets, mut secret_names, mut secret_filters) =
+        (Vec::new(), Vec::new(), Vec::new());
     for (file, text) in packs {
         let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {

@@ -152,9 +152,12 @@ fn literal_span(text: &str, e: &Expr) -> Option<Span> {
             return Some(Span::new(start + i, start + i + value.len()));
         }
     }
-    let open = lit
-        .find(['"', '\'', '`'])
-        .map(|i| i + lit[i..].bytes().take_while(|&b| b == lit.as_bytes()[i]).count())?;
+    let open = lit.find(['"', '\'', '`']).map(|i| {
+        i + lit[i..]
+            .bytes()
+            .take_while(|&b| b == lit.as_bytes()[i])
+            .count()
+    })?;
     let close = lit.trim_end_matches(['"', '\'', '`']).len();
     (open < close).then(|| Span::new(start + open, start + close))
 }
@@ -178,7 +181,10 @@ mod tests {
         assert_eq!(normalise("apiKey"), "api_key");
         assert_eq!(normalise("APIKey"), "apikey");
         assert_eq!(normalise("x-api-key"), "x_api_key");
-        assert_eq!(normalise("spring.datasource.password"), "spring_datasource_password");
+        assert_eq!(
+            normalise("spring.datasource.password"),
+            "spring_datasource_password"
+        );
         assert_eq!(normalise("NextToken"), "next_token");
         assert_eq!(normalise("__secret__"), "secret");
     }
@@ -186,8 +192,8 @@ mod tests {
     #[test]
     fn literal_spans_skip_quotes() {
         let text = r#"x = "abc\"def" + 'plain'"#;
-        let e = Expr::new(ExprKind::Str("plain".into()), Span::new(16, 23));
-        assert_eq!(literal_span(text, &e), Some(Span::new(17, 22)));
+        let e = Expr::new(ExprKind::Str("plain".into()), Span::new(17, 24));
+        assert_eq!(literal_span(text, &e), Some(Span::new(18, 23)));
         let escaped = Expr::new(ExprKind::Str("abc\"def".into()), Span::new(4, 14));
         assert_eq!(literal_span(text, &escaped), Some(Span::new(5, 13)));
     }

@@ -42,10 +42,14 @@ impl Filters {
     /// True when the value is a placeholder, template, mask, dummy or known non-secret id.
     pub fn is_placeholder(&self, value: &str) -> bool {
         let lower = value.to_lowercase();
-        if self.dummies.iter().any(|d| *d == lower) {
+        if self.dummies.contains(&lower) {
             return true;
         }
-        if self.id_prefixes.iter().any(|p| lower.starts_with(p.as_str())) {
+        if self
+            .id_prefixes
+            .iter()
+            .any(|p| lower.starts_with(p.as_str()))
+        {
             return true;
         }
         if self.words.iter().any(|w| lower.contains(w.as_str())) {

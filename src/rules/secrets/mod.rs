@@ -441,21 +441,26 @@ fn image_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
         let rest = &text[i..];
         let data_url = text[..i].ends_with("data:");
         let json_key = text[..i].ends_with('"');
+        // Where the base64 body starts: after the data URL's comma, or after the JSON `": "`.
         let body_start = if data_url {
-            rest.find(',').filter(|&j| j < 64)
+            rest.find(',').filter(|&j| j < 64).map(|j| j + 1)
         } else if json_key {
-            rest.find(": \"")
-                .or_else(|| rest.find(":\""))
+            rest.find('"')
+                .and_then(|q| {
+                    let after = rest[q + 1..].trim_start();
+                    let after = after.strip_prefix(':')?.trim_start().strip_prefix('"')?;
+                    Some(rest.len() - after.len())
+                })
                 .filter(|&j| j < 64)
         } else {
             None
         };
         if let Some(j) = body_start {
             let from = i + j;
-            let len = text[from + 1..]
+            let len = text[from..]
                 .find(|c: char| matches!(c, '"' | '\'' | ')' | '<') || c.is_whitespace())
-                .unwrap_or(text.len() - from - 1);
-            out.push(from..from + 1 + len);
+                .unwrap_or(text.len() - from);
+            out.push(from..from + len);
         }
     }
     out
@@ -535,6 +540,8 @@ pub fn run(
                     );
                 }
             }
+            v.sort();
+            v.dedup();
             v
         }
         None => Vec::new(),
