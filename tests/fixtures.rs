@@ -123,8 +123,13 @@ fn expectations(source: &Source, path: &Path) -> Expectations {
 }
 
 /// The line of a finding in the analysed text (for notebooks, the joined code, where the
-/// annotations are), not in the file.
+/// annotations are), not in the file; for a notebook's saved outputs, the file's line.
 fn analysed_line(source: &Source, f: &Finding) -> u32 {
+    // Secrets in a notebook's saved outputs are found in the raw JSON and have no cell: their
+    // line is the file's, as the sidecar lists it.
+    if source.notebook.is_some() && f.location.cell.is_none() {
+        return f.location.line;
+    }
     source.line_col(f.location.start_byte).0
 }
 

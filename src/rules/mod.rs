@@ -70,6 +70,8 @@ impl RuleMeta {
 pub struct Registry {
     pub rules: Vec<RuleMeta>,
     pub patterns: Vec<pattern::PatternRule>,
+    /// Secret detectors (AIG101-AIG103), compiled once with the registry.
+    pub secrets: secrets::Detectors,
 }
 
 impl Registry {

@@ -2,6 +2,7 @@
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
 use super::pattern::{PatternRule, RawPattern};
+use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
 use crate::finding::{Confidence, Severity};
 use serde::Deserialize;
@@ -13,6 +14,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "supply-chain.toml",
         include_str!("../../rules/supply-chain.toml"),
     ),
+    ("secrets.toml", include_str!("../../rules/secrets.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -22,6 +24,15 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
+    #[serde(default)]
+    secret: Vec<RawSecret>,
+    /// Secret names for AIG103.
+    #[serde(default)]
+    secret_names: Option<RawNames>,
+    /// Placeholder, id and hash filters for secrets.
+    #[serde(default)]
+    secret_filters: Option<Filters>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,12 +80,17 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut rules: Vec<RuleMeta> = Vec::new();
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
+    let (mut raw_secrets, mut secret_names, mut secret_filters) =
+        (Vec::new(), Vec::new(), Vec::new());
     for (file, text) in packs {
         let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
+        raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
+        secret_names.extend(pack.secret_names);
+        secret_filters.extend(pack.secret_filters);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -94,7 +110,12 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
-    Ok(Registry { rules, patterns })
+    let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
+    Ok(Registry {
+        rules,
+        patterns,
+        secrets,
+    })
 }
 
 pub fn load_builtin() -> Result<Registry, String> {

@@ -1,0 +1,200 @@
+//! AIG103 candidates: string literals bound to a name, from the IR in code files and from
+//! `key = value` pairs in config text, and the test of whether a name is secret-named.
+
+use super::RawNames;
+use crate::ir::{walk_stmts, Expr, ExprKind, Module, Span, StmtKind};
+use regex::Regex;
+
+/// A literal bound to a name: the name as written and the span of the literal's value (inside
+/// its quotes) in the analysed text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    pub name: &'a str,
+    pub value: Span,
+}
+
+/// The secret names of the packs, lower-case `_`-separated words.
+#[derive(Debug, Default)]
+pub struct Names {
+    names: Vec<String>,
+    not_names: Vec<String>,
+}
+
+impl Names {
+    pub fn new(raw: Vec<RawNames>) -> Self {
+        let mut n = Names::default();
+        for r in raw {
+            n.names.extend(r.names.iter().map(|s| normalise(s)));
+            n.not_names.extend(r.not_names.iter().map(|s| normalise(s)));
+        }
+        n
+    }
+
+    /// `OPENAI_API_KEY`, `apiKey`, `x-api-key`, `db.password` are secret-named; `max_tokens`,
+    /// `secret_name`, `NextToken`, `tokenizer` are not.
+    pub fn is_secret(&self, name: &str) -> bool {
+        let n = normalise(name);
+        let ends = |w: &String| {
+            n.ends_with(w.as_str())
+                && (n.len() == w.len() || n.as_bytes().get(n.len() - w.len() - 1) == Some(&b'_'))
+        };
+        self.names.iter().any(ends) && !self.not_names.iter().any(ends)
+    }
+}
+
+/// Lower-case, camelCase split, and every non-alphanumeric run turned into one `_`.
+fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase()
+                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+            {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        prev = Some(c);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// `key = value` / `key: value` pairs of config text (`.env`, YAML, JSON, TOML, INI, shell).
+pub fn from_pairs<'t>(re: &Regex, text: &'t str) -> Vec<Candidate<'t>> {
+    let mut out = Vec::new();
+    for caps in re.captures_iter(text) {
+        let (Some(name), Some(value)) = (
+            caps.get(1),
+            caps.get(2).or_else(|| caps.get(3)).or_else(|| caps.get(4)),
+        ) else {
+            continue;
+        };
+        out.push(Candidate {
+            name: name.as_str(),
+            value: Span::new(value.start(), value.end()),
+        });
+    }
+    out
+}
+
+/// Literals bound to names in the IR: assignment targets (names, attributes, `x["KEY"]` such as
+/// `os.environ["KEY"]`), keyword arguments, dict and object keys, parameter defaults.
+pub fn from_ir<'m>(module: &'m Module, text: &str) -> Vec<Candidate<'m>> {
+    let mut out = Vec::new();
+    let mut push = |name: &'m str, value: &'m Expr| {
+        if let Some(span) = literal_span(text, value) {
+            out.push(Candidate { name, value: span });
+        }
+    };
+    for body in module.bodies() {
+        walk_stmts(body, &mut |s| {
+            if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                for t in targets {
+                    if let Some(name) = target_name(t) {
+                        push(name, value);
+                    }
+                }
+            }
+        });
+    }
+    module.walk_exprs(&mut |e| match &e.kind {
+        ExprKind::Call(call) => {
+            for a in &call.args {
+                if let Some(name) = &a.name {
+                    push(name, &a.value);
+                }
+            }
+        }
+        ExprKind::Dict(entries) => {
+            for (k, v) in entries {
+                if let Some(name) = k.as_ref().and_then(|k| k.as_str()) {
+                    push(name, v);
+                }
+            }
+        }
+        _ => {}
+    });
+    for f in &module.functions {
+        for p in &f.params {
+            if let Some(d) = &p.default {
+                push(&p.name, d);
+            }
+        }
+    }
+    out.sort_by_key(|c| (c.value.start, c.value.end));
+    out.dedup_by_key(|c| c.value);
+    out
+}
+
+fn target_name(t: &Expr) -> Option<&str> {
+    match &t.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attribute { attr, .. } => Some(attr),
+        ExprKind::Index { index, .. } => index.as_str(),
+        _ => None,
+    }
+}
+
+/// The span of a plain string literal's value inside its quotes. The decoded value is looked up
+/// in the literal's text; with escapes that change it, the quotes and prefixes are trimmed.
+fn literal_span(text: &str, e: &Expr) -> Option<Span> {
+    let value = e.as_str()?;
+    let lit = text.get(e.span.range())?;
+    let start = e.span.start as usize;
+    if !value.is_empty() {
+        if let Some(i) = lit.find(value) {
+            return Some(Span::new(start + i, start + i + value.len()));
+        }
+    }
+    let open = lit.find(['"', '\'', '`']).map(|i| {
+        i + lit[i..]
+            .bytes()
+            .take_while(|&b| b == lit.as_bytes()[i])
+            .count()
+    })?;
+    let close = lit.trim_end_matches(['"', '\'', '`']).len();
+    (open < close).then(|| Span::new(start + open, start + close))
+}
+
+/// AIG103's message: the name (not secret) and the value's length, never the value.
+pub fn message(name: &str, value: &str) -> String {
+    let name: String = name.chars().take(60).collect();
+    format!(
+        "A random-looking value ({} chars) is hardcoded in secret-named `{name}`",
+        value.chars().count()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised() {
+        assert_eq!(normalise("OPENAI_API_KEY"), "openai_api_key");
+        assert_eq!(normalise("apiKey"), "api_key");
+        assert_eq!(normalise("APIKey"), "apikey");
+        assert_eq!(normalise("x-api-key"), "x_api_key");
+        assert_eq!(
+            normalise("spring.datasource.password"),
+            "spring_datasource_password"
+        );
+        assert_eq!(normalise("NextToken"), "next_token");
+        assert_eq!(normalise("__secret__"), "secret");
+    }
+
+    #[test]
+    fn literal_spans_skip_quotes() {
+        let text = r#"x = "abc\"def" + 'plain'"#;
+        let e = Expr::new(ExprKind::Str("plain".into()), Span::new(17, 24));
+        assert_eq!(literal_span(text, &e), Some(Span::new(18, 23)));
+        let escaped = Expr::new(ExprKind::Str("abc\"def".into()), Span::new(4, 14));
+        assert_eq!(literal_span(text, &escaped), Some(Span::new(5, 13)));
+    }
+}

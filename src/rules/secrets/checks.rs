@@ -1,0 +1,299 @@
+//! Generic value checks: entropy, placeholders, structure checks named in the pack. They look at
+//! the value (and, for hashes, the words next to it), never at the shape of the line.
+
+use serde::Deserialize;
+
+/// `[secret_filters]` of the pack: what marks a value as a placeholder rather than a secret.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filters {
+    #[serde(default)]
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub parts: Vec<String>,
+    #[serde(default)]
+    pub dummies: Vec<String>,
+    #[serde(default)]
+    pub id_prefixes: Vec<String>,
+    #[serde(default)]
+    pub hash_words: Vec<String>,
+    #[serde(default)]
+    pub db_defaults: Vec<String>,
+}
+
+impl Filters {
+    /// Lower-case every list once, so the checks compare against lower-cased values.
+    pub fn normalised(mut self) -> Self {
+        for list in [
+            &mut self.words,
+            &mut self.parts,
+            &mut self.dummies,
+            &mut self.id_prefixes,
+            &mut self.hash_words,
+            &mut self.db_defaults,
+        ] {
+            for w in list.iter_mut() {
+                *w = w.to_lowercase();
+            }
+        }
+        self
+    }
+
+    /// True when the value is a placeholder, template, mask, dummy or known non-secret id.
+    pub fn is_placeholder(&self, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        if self.dummies.contains(&lower) {
+            return true;
+        }
+        if self
+            .id_prefixes
+            .iter()
+            .any(|p| lower.starts_with(p.as_str()))
+        {
+            return true;
+        }
+        if self.words.iter().any(|w| lower.contains(w.as_str())) {
+            return true;
+        }
+        if lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| self.parts.iter().any(|p| p == part))
+        {
+            return true;
+        }
+        // `$VAR`, `%VAR%`, `@VAR@`: a reference, not a value.
+        let b = value.as_bytes();
+        if b.first() == Some(&b'$')
+            || (b.len() > 2 && b.first() == Some(&b'%') && b.last() == Some(&b'%'))
+            || (b.len() > 2 && b.first() == Some(&b'@') && b.last() == Some(&b'@'))
+        {
+            return true;
+        }
+        // Short values are judged more strictly: `abcd1234` is typed, not generated.
+        has_run(b, if b.len() < 24 { 4 } else { 5 })
+    }
+
+    /// True when a hex value of a hash's length sits next to a hash word (`sha256 = "..."`,
+    /// `revision="..."`): a digest or a commit, not a key.
+    pub fn looks_like_hash(&self, value: &str, nearby_lower: &str) -> bool {
+        matches!(value.len(), 32 | 40 | 64 | 128)
+            && value.bytes().all(|b| b.is_ascii_hexdigit())
+            && self
+                .hash_words
+                .iter()
+                .any(|w| nearby_lower.contains(w.as_str()))
+    }
+}
+
+/// A run of `n` equal or consecutive (ascending or descending) characters: `aaaaa`, `12345`,
+/// `abcde`, `98765`. Random keys almost never contain one; typed placeholders nearly always do.
+pub fn has_run(b: &[u8], n: usize) -> bool {
+    if n < 2 || b.len() < n {
+        return false;
+    }
+    let (mut same, mut up, mut down) = (1, 1, 1);
+    for w in b.windows(2) {
+        let (x, y) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+        let alnum = x.is_ascii_alphanumeric() && y.is_ascii_alphanumeric();
+        same = if x == y { same + 1 } else { 1 };
+        up = if alnum && y == x.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && x == y.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
+        if same >= n || up >= n || down >= n {
+            return true;
+        }
+    }
+    false
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = f64::from(n);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// `8-4-4-4-12` hex.
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+pub fn digit_count(s: &str) -> usize {
+    s.bytes().filter(u8::is_ascii_digit).count()
+}
+
+/// GitHub classic tokens (`ghp_` + 30 random + 6 checksum): the checksum is the CRC32 of the 30
+/// random characters, in base62 (`0-9A-Za-z`), left-padded with `0` to 6 characters.
+pub fn github_crc32_ok(token: &str) -> bool {
+    let Some((_, rest)) = token.split_once('_') else {
+        return false;
+    };
+    if rest.len() != 36 || !rest.is_ascii() {
+        return false;
+    }
+    let (body, check) = rest.split_at(30);
+    base62_6(crc32(body.as_bytes())) == check.as_bytes()
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn base62_6(mut n: u32) -> [u8; 6] {
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut out = [b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = ALPHABET[(n % 62) as usize];
+        n /= 62;
+    }
+    out
+}
+
+/// A private-key block whose body is real base64 of some length, not `...` or a few letters.
+pub fn pem_body_ok(block: &str) -> bool {
+    let body: String = block
+        .lines()
+        .flat_map(|l| l.split("\\n"))
+        .filter(|l| !l.contains("-----") && !l.contains(':'))
+        .collect::<String>()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    body.len() >= 64 && entropy(&body) >= 4.5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filters() -> Filters {
+        let pack: toml::Value =
+            toml::from_str(include_str!("../../../rules/secrets.toml")).expect("pack parses");
+        let f = pack.get("secret_filters").expect("filters").clone();
+        f.try_into::<Filters>().expect("filters parse").normalised()
+    }
+
+    #[test]
+    fn entropy_of_known_strings() {
+        assert_eq!(entropy(""), 0.0);
+        assert_eq!(entropy("aaaa"), 0.0);
+        assert!((entropy("abcd") - 2.0).abs() < 1e-9);
+        assert!(entropy("q8Zr2LkP0vXw7NcT4bYh") > 4.0);
+    }
+
+    #[test]
+    fn runs_are_found() {
+        assert!(has_run(b"xx12345yy", 5));
+        assert!(has_run(b"AAAAA", 5));
+        assert!(has_run(b"zyxwv", 5));
+        assert!(!has_run(b"a1b2c3d4e5", 5));
+        assert!(!has_run(b"abcd", 5));
+    }
+
+    #[test]
+    fn placeholders_and_real_values() {
+        let f = filters();
+        for p in [
+            "your-api-key",
+            "sk-...",
+            "sk-xxxxxxxxxxxx",
+            "<API_KEY>",
+            "${OPENAI_API_KEY}",
+            "{{ api_key }}",
+            "%(key)s",
+            "changeme",
+            "EMPTY",
+            "ollama",
+            "sk-no-key-required",
+            "sk-****abcd",
+            "org-Q8ZrLkP0vXw7NcT4bYhq",
+            "pk_live_51Hq8ZrLkP0vXw7NcT4b",
+            "$SECRET",
+            "fake_key_q8Zr2LkP0",
+            "abcd1234efgh",
+        ] {
+            assert!(f.is_placeholder(p), "{p} should be a placeholder");
+        }
+        for real in ["q8Zr2LkP0vXw7NcT4bYh", "sk-proj-Q8ZrLkP0vXw7NcT4bYhq_2Lk"] {
+            assert!(!f.is_placeholder(real), "{real} is not a placeholder");
+        }
+    }
+
+    #[test]
+    fn hashes_need_hash_words_nearby() {
+        let f = filters();
+        let hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        assert!(f.looks_like_hash(hex, "sha256 = \"9f86...\""));
+        assert!(!f.looks_like_hash(hex, "together_api_key = \"9f86...\""));
+        assert!(!f.looks_like_hash("9f86", "sha256"));
+    }
+
+    #[test]
+    fn uuids() {
+        assert!(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
+        assert!(!is_uuid("123e4567e89b12d3a456426614174000"));
+    }
+
+    #[test]
+    fn github_checksum() {
+        let body = "Q8ZrLkP0vXw7NcT4bYhq2LkP0vXw7N";
+        let check = base62_6(crc32(body.as_bytes()));
+        let good = format!("ghp_{body}{}", std::str::from_utf8(&check).unwrap());
+        assert!(github_crc32_ok(&good));
+        let mut bad = good.clone();
+        bad.replace_range(10..11, "A");
+        assert!(!github_crc32_ok(&bad));
+        assert!(!github_crc32_ok("ghp_short"));
+        // The standard CRC32 check value.
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn pem_bodies() {
+        assert!(!pem_body_ok(
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"
+        ));
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q8Zr2LkP0vXw7NcT4bYh";
+        assert!(pem_body_ok(&format!(
+            "-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----"
+        )));
+    }
+}

@@ -1,0 +1,144 @@
+//! No secret is ever printed: every fixture under `fixtures/secrets/` is scanned with the real
+//! binary in every output format (and `-v`), by path and through standard input, and no key found
+//! in the fixtures may appear in stdout or stderr, whole or as its last 12 characters.
+
+use aiguard::rules::Registry;
+use aiguard::scan;
+use aiguard::source::{Language, Source};
+use assert_cmd::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/secrets");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixtures/secrets")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().and_then(|e| e.to_str()) != Some("expect"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every key-shaped string of the fixtures (the detectors' regexes, unfiltered) and every value
+/// the library reports, all as they appear in the files.
+fn keys() -> BTreeSet<String> {
+    let registry = Registry::builtin();
+    let opts = scan::ScanOptions {
+        enabled: registry.rules.iter().map(|r| r.id).collect(),
+        threads: 1,
+        ..scan::ScanOptions::default()
+    };
+    let mut keys = BTreeSet::new();
+    for path in fixtures() {
+        let text = std::fs::read_to_string(&path).expect("read");
+        keys.extend(
+            registry
+                .secrets
+                .raw_matches(&text)
+                .into_iter()
+                .map(str::to_string),
+        );
+        // Values AIG103 reports are not regex shapes: take them from the findings. (Notebooks
+        // are scanned here as text, where offsets are the file's.)
+        let lang = match Language::from_path(&path) {
+            Language::Notebook => Language::Text,
+            l => l,
+        };
+        let source = Source::new(path.display().to_string(), lang, text.clone());
+        for f in scan::run_file(&source, registry, &opts).findings {
+            if let Some(v) = text.get(f.location.start_byte..f.location.end_byte) {
+                if !v.starts_with("-----BEGIN") {
+                    keys.insert(v.to_string());
+                }
+            }
+        }
+    }
+    keys.retain(|k| k.len() >= 16);
+    keys
+}
+
+fn assert_no_key(out: &[u8], keys: &BTreeSet<String>, what: &str) {
+    let out = String::from_utf8_lossy(out);
+    for k in keys {
+        let tail = &k[k.len() - 12..];
+        assert!(
+            !out.contains(k.as_str()) && !out.contains(tail),
+            "{what} printed a secret ending in {} chars: …{}",
+            k.len(),
+            &tail[..4]
+        );
+    }
+}
+
+#[test]
+fn the_fixtures_hold_keys() {
+    let keys = keys();
+    assert!(
+        keys.len() >= 60,
+        "expected the fixtures' keys, found {}",
+        keys.len()
+    );
+}
+
+#[test]
+fn no_output_format_prints_a_secret() {
+    let keys = keys();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/secrets");
+    for format in ["full", "concise", "json", "sarif", "github"] {
+        for verbose in [false, true] {
+            let mut args = vec![
+                "scan",
+                "--format",
+                format,
+                "--exit-zero",
+                "--color",
+                "never",
+            ];
+            if verbose {
+                args.push("-v");
+            }
+            let out = Command::cargo_bin("aiguard")
+                .expect("binary")
+                .args(&args)
+                .arg(&dir)
+                .output()
+                .expect("run");
+            assert_no_key(&out.stdout, &keys, &format!("--format {format} (dir)"));
+            assert_no_key(
+                &out.stderr,
+                &keys,
+                &format!("--format {format} (dir, stderr)"),
+            );
+            for file in fixtures() {
+                let name = file
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
+                let out = Command::cargo_bin("aiguard")
+                    .expect("binary")
+                    .args(&args)
+                    .args(["--stdin-filename", &name, "-"])
+                    .write_stdin(std::fs::read(&file).expect("read"))
+                    .output()
+                    .expect("run");
+                let what = format!("--format {format} (stdin {name})");
+                assert_no_key(&out.stdout, &keys, &what);
+                assert_no_key(&out.stderr, &keys, &what);
+            }
+        }
+    }
+}
+
+/// The check itself can fail: the raw fixture text contains the keys it looks for.
+#[test]
+fn the_check_catches_a_printed_key() {
+    let keys = keys();
+    let text = fixtures()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read"))
+        .collect::<String>();
+    let caught = std::panic::catch_unwind(|| assert_no_key(text.as_bytes(), &keys, "raw text"));
+    assert!(caught.is_err());
+}
