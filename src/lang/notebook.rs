@@ -1,8 +1,388 @@
 //! Jupyter notebooks: join the code cells into one Python source with a map back to (cell, line).
+//!
+//! IPython syntax the Python grammar cannot parse (`%magic`, `!shell`, `obj?`) is turned into a
+//! comment of the same length, so the rest parses and columns stay put. Cell magics (`%%bash`)
+//! comment out their whole cell, except the few whose body is Python (`%%time`, `%%timeit`,
+//! `%%capture`), which lose only the magic line. The rewrite is line-based: a line inside a
+//! multi-line string that starts with `%` or `!` is commented too.
 
-use crate::source::Notebook;
+use serde_json::Value;
+
+use crate::source::{CellLine, Notebook};
+
+/// Cell magics whose body is ordinary Python.
+const PYTHON_CELL_MAGICS: &[&str] = &["time", "timeit", "capture"];
 
 /// Extract the code cells of an `.ipynb` JSON document.
-pub fn extract(_json: &str) -> Result<Notebook, String> {
-    Err("not implemented".into())
+pub fn extract(json: &str) -> Result<Notebook, String> {
+    let doc: Value =
+        serde_json::from_str(json).map_err(|e| format!("invalid notebook JSON: {e}"))?;
+    // nbformat 4 has `cells` with `source`; nbformat 3 has `worksheets[].cells[]` with `input`.
+    let (cells, key): (Vec<&Value>, &str) = if let Some(cells) = doc.get("cells") {
+        let cells = cells.as_array().ok_or("notebook `cells` is not a list")?;
+        (cells.iter().collect(), "source")
+    } else if let Some(sheets) = doc.get("worksheets").and_then(Value::as_array) {
+        let cells = sheets
+            .iter()
+            .filter_map(|w| w.get("cells").and_then(Value::as_array))
+            .flatten()
+            .collect();
+        (cells, "input")
+    } else {
+        return Err("notebook has no cells list".into());
+    };
+
+    let mut nb = Notebook::default();
+    let mut cursor = Cursor::new(json);
+    let mut first = true;
+    for (i, cell) in cells.iter().enumerate() {
+        let cell_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        // Every cell's source key is passed, so the search for the next cell starts after it.
+        let found_key = cell.get(key).is_some() && cursor.find_key(key);
+        if cell.get("cell_type").and_then(Value::as_str) != Some("code") {
+            continue;
+        }
+        let parts: Vec<&str> = match cell.get(key) {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let positions = if found_key {
+            cursor.positions(&parts)
+        } else {
+            Vec::new()
+        };
+        let text: String = parts.concat();
+        if !first {
+            nb.code.push('\n');
+        }
+        first = false;
+        append_cell(&text, &mut nb.code);
+        for (j, _) in text.split('\n').enumerate() {
+            nb.cell_of_line.push(CellLine {
+                cell: cell_no,
+                line: u32::try_from(j + 1).unwrap_or(u32::MAX),
+            });
+            nb.json_pos_of_line
+                .push(positions.get(j).copied().unwrap_or((0, 0)));
+        }
+    }
+    Ok(nb)
+}
+
+/// Appends a cell's code with IPython-only lines commented out.
+fn append_cell(text: &str, out: &mut String) {
+    let magic_cell = text.trim_start().strip_prefix("%%").map(|rest| {
+        let name = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+        !PYTHON_CELL_MAGICS.contains(&name)
+    });
+    for (j, line) in text.split('\n').enumerate() {
+        if j > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let comment = match magic_cell {
+            Some(true) => !body.is_empty(),
+            // A Python cell magic: only its first line goes.
+            Some(false) if body.starts_with("%%") => true,
+            _ => {
+                body.starts_with(['%', '!', '?'])
+                    || (!body.starts_with('#') && body.trim_end().ends_with('?'))
+            }
+        };
+        match (comment, body.chars().next()) {
+            (true, Some(c)) => {
+                out.push_str(&line[..indent]);
+                out.push('#');
+                // Keep the byte length: a multi-byte first character is padded with spaces.
+                for _ in 1..c.len_utf8() {
+                    out.push(' ');
+                }
+                out.push_str(&body[c.len_utf8()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+}
+
+/// A forward-only scan of the raw JSON that tracks the 1-based line of its position.
+struct Cursor<'a> {
+    raw: &'a str,
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(raw: &'a str) -> Self {
+        Cursor {
+            raw,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn advance_to(&mut self, to: usize) {
+        let Some(skipped) = self.raw.as_bytes().get(self.pos..to) else {
+            return;
+        };
+        for (k, &b) in skipped.iter().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_start = self.pos + k + 1;
+            }
+        }
+        self.pos = to;
+    }
+
+    /// Moves past the next `"key":`. A quoted word inside a JSON string is escaped (`\"key\"`),
+    /// so only keys and whole string values match, and a value is not followed by `:`.
+    fn find_key(&mut self, key: &str) -> bool {
+        let pattern = format!("\"{key}\"");
+        let mut from = self.pos;
+        while let Some(off) = self.raw.get(from..).and_then(|r| r.find(&pattern)) {
+            let after = from + off + pattern.len();
+            let rest = self.raw.get(after..).unwrap_or("");
+            let trimmed = rest.trim_start();
+            if trimmed.starts_with(':') {
+                self.advance_to(after + (rest.len() - trimmed.len()) + 1);
+                return true;
+            }
+            from = after;
+        }
+        false
+    }
+
+    /// The JSON position of each line start in a cell whose source is split into `parts`, each
+    /// part a JSON string literal found by searching forward. (0, 0) where not found.
+    fn positions(&mut self, parts: &[&str]) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut at_line_start = true;
+        let mut here = None;
+        for part in parts {
+            let located = self.locate(part);
+            let (base, ascii) = match located {
+                Some((line, col, ascii)) => (Some((line, col)), ascii),
+                None => (None, false),
+            };
+            let mut col_off = 0u32;
+            for ch in part.chars() {
+                here = base.map(|(l, c)| (l, c + col_off));
+                if at_line_start {
+                    out.push(here.unwrap_or((0, 0)));
+                    at_line_start = false;
+                }
+                col_off += encoded_len(ch, ascii);
+                if ch == '\n' {
+                    at_line_start = true;
+                }
+            }
+            here = base.map(|(l, c)| (l, c + col_off));
+        }
+        if at_line_start {
+            // An empty cell, or the empty line after a final newline.
+            out.push(here.unwrap_or((0, 0)));
+        }
+        out
+    }
+
+    /// Finds `part` as a JSON string literal ahead of the cursor: (line, column of its first
+    /// content character, whether it was written ASCII-escaped), and moves past it.
+    fn locate(&mut self, part: &str) -> Option<(u32, u32, bool)> {
+        let plain = serde_json::to_string(part).ok()?;
+        let mut found = self.find_from(&plain).map(|p| (p, plain.len(), false));
+        if found.is_none() && !part.is_ascii() {
+            // Writers with `ensure_ascii` escape every non-ASCII character.
+            let ascii = ascii_json(part);
+            found = self.find_from(&ascii).map(|p| (p, ascii.len(), true));
+        }
+        let (at, len, ascii) = found?;
+        self.advance_to(at);
+        let col = self
+            .raw
+            .get(self.line_start..=at)
+            .map_or(0, |s| s.chars().count());
+        let line = self.line;
+        self.advance_to(at + len);
+        Some((line, u32::try_from(col).unwrap_or(u32::MAX), ascii))
+    }
+
+    fn find_from(&self, needle: &str) -> Option<usize> {
+        self.raw
+            .get(self.pos..)
+            .and_then(|r| r.find(needle))
+            .map(|off| self.pos + off)
+    }
+}
+
+/// Code points `ch` takes inside a JSON string as Python's `json` writes it.
+fn encoded_len(ch: char, ascii: bool) -> u32 {
+    match ch {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c if ascii && !c.is_ascii() => 6 * c.len_utf16() as u32,
+        _ => 1,
+    }
+}
+
+/// A JSON string literal with every non-ASCII character as `\uXXXX` (UTF-16 units).
+fn ascii_json(s: &str) -> String {
+    let plain = serde_json::to_string(s).unwrap_or_default();
+    let mut out = String::with_capacity(plain.len());
+    let mut units = [0u16; 2];
+    for c in plain.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(nb: &Notebook) -> Vec<(u32, u32)> {
+        nb.cell_of_line.iter().map(|c| (c.cell, c.line)).collect()
+    }
+
+    /// The text at a JSON position (line, column) of `raw`, up to the end of the string.
+    fn at(raw: &str, (line, col): (u32, u32)) -> String {
+        let l = raw.lines().nth(line as usize - 1).unwrap();
+        l.chars().skip(col as usize).collect::<String>()
+    }
+
+    const PRETTY: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": [
+    "# Title\n",
+    "print(\"no\")"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {},
+   "outputs": [
+    {
+     "name": "stdout",
+     "output_type": "stream",
+     "text": [
+      "import os\n"
+     ]
+    }
+   ],
+   "source": [
+    "import os\n",
+    "key = \"é\"  # ünï\n",
+    "!pip install openai\n",
+    "%matplotlib inline\n",
+    "os.environ?"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": "x = 1\n\ty = 2"
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+    #[test]
+    fn list_and_string_sources_with_markdown_counted() {
+        let nb = extract(PRETTY).unwrap();
+        assert_eq!(
+            nb.code,
+            "import os\nkey = \"é\"  # ünï\n#pip install openai\n#matplotlib inline\n#s.environ?\nx = 1\n\ty = 2"
+        );
+        assert_eq!(
+            cells(&nb),
+            [(2, 1), (2, 2), (2, 3), (2, 4), (2, 5), (3, 1), (3, 2)]
+        );
+    }
+
+    #[test]
+    fn positions_point_into_the_json() {
+        let nb = extract(PRETTY).unwrap();
+        let pos = &nb.json_pos_of_line;
+        assert_eq!(pos.len(), 7);
+        // Not the identical string in the outputs, which come first.
+        assert_eq!(pos[0], (25, 5));
+        assert_eq!(at(PRETTY, pos[0]), "import os\\n\",");
+        assert_eq!(at(PRETTY, pos[1]), "key = \\\"é\\\"  # ünï\\n\",");
+        assert_eq!(at(PRETTY, pos[4]), "os.environ?\"");
+        // A string source: later lines sit after the `\n` escapes on the same JSON line.
+        assert_eq!(at(PRETTY, pos[5]), "x = 1\\n\\ty = 2\"");
+        assert_eq!(at(PRETTY, pos[6]), "\\ty = 2\"");
+    }
+
+    #[test]
+    fn ascii_escaped_writer_positions() {
+        let raw = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"s = '\\u00e9'\\n\", \"t = 1\"]}]}";
+        let nb = extract(raw).unwrap();
+        assert_eq!(nb.code, "s = 'é'\nt = 1");
+        assert_eq!(at(raw, nb.json_pos_of_line[1]), "t = 1\"]}]}");
+    }
+
+    #[test]
+    fn magics() {
+        let raw = r#"{"cells": [
+ {"cell_type": "code", "source": "%%bash\necho hi\n\nls"},
+ {"cell_type": "code", "source": "%%time\nx = f()"},
+ {"cell_type": "code", "source": "if a:\n    !ls\nhelp?\n# really?\ny = 1"}
+]}"#;
+        let nb = extract(raw).unwrap();
+        assert_eq!(
+            nb.code,
+            "#%bash\n#cho hi\n\n#s\n#%time\nx = f()\nif a:\n    #ls\n#elp?\n# really?\ny = 1"
+        );
+        let lines: Vec<&str> = nb.code.split('\n').collect();
+        assert_eq!(lines.len(), nb.cell_of_line.len());
+        assert_eq!(lines.len(), nb.json_pos_of_line.len());
+        assert!(!crate::lang::python::lower(&nb.code).has_errors);
+    }
+
+    #[test]
+    fn nbformat_3_worksheets() {
+        let raw = r#"{"worksheets": [{"cells": [
+ {"cell_type": "heading", "source": ["T"]},
+ {"cell_type": "code", "input": ["a = 1\n", "b = 2\n"]}
+]}], "nbformat": 3}"#;
+        let nb = extract(raw).unwrap();
+        assert_eq!(nb.code, "a = 1\nb = 2\n");
+        assert_eq!(cells(&nb), [(2, 1), (2, 2), (2, 3)]);
+        assert_eq!(at(raw, nb.json_pos_of_line[1]), "b = 2\\n\"]}");
+    }
+
+    #[test]
+    fn invalid_and_empty() {
+        assert!(extract("{not json").is_err());
+        assert!(extract("[1, 2]").is_err());
+        assert!(extract(r#"{"metadata": {}}"#).is_err());
+        assert!(extract(r#"{"cells": 3}"#).is_err());
+        let nb = extract(r#"{"cells": []}"#).unwrap();
+        assert!(nb.code.is_empty() && nb.cell_of_line.is_empty());
+        // An empty code cell still occupies one (empty) line.
+        let nb =
+            extract(r#"{"cells": [{"cell_type": "code", "source": []}, {"cell_type": "code"}]}"#)
+                .unwrap();
+        assert_eq!(nb.code, "\n");
+        assert_eq!(cells(&nb), [(1, 1), (2, 1)]);
+        assert_eq!(nb.json_pos_of_line, [(0, 0), (0, 0)]);
+    }
 }

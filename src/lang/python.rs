@@ -1,8 +1,1928 @@
 //! Python front end: tree-sitter-python -> IR.
+//!
+//! Lowering choices worth knowing when writing rules:
+//! - `a if c else b` lowers to `Choice([a, c, b])`: the test stays in (source order) so calls in
+//!   it are never lost; `a or b` / `a and b` chains lower to one flat `Choice`.
+//! - A string with nothing to interpolate is a `Str`, even when written as an f-string or built
+//!   from literals only (`"a" + "b"`, `f"x"`); any non-literal part makes a `StringBuild`.
+//! - `raise E from C` keeps `E` only; match-case guards are appended to the case's patterns.
+//! - Syntax nested deeper than [`MAX_DEPTH`] is cut off (statements skipped, expressions kept as
+//!   an empty `Other`); long `elif` chains nest up to the same budget and continue flat.
 
-use crate::ir::Module;
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Parser, TreeCursor};
+
+use crate::ir::{
+    Arg, Call, Class, Expr, ExprKind, Function, Handler, Import, Module, Param, Span, Splat, Stmt,
+    StmtKind, StrPart,
+};
+use crate::lang::MAX_DEPTH;
+use crate::source::Language;
+
+thread_local! {
+    // One parser per thread, built once. Should the grammar fail to load (an ABI mismatch, which
+    // the pinned versions rule out), `parse` returns `None` and `lower` reports a module with errors.
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        let _ = p.set_language(&tree_sitter_python::LANGUAGE.into());
+        p
+    });
+}
+
+/// Field ids of the grammar, looked up once (a field id lookup by name is a linear scan).
+struct Fields {
+    alias: u16,
+    alternative: u16,
+    argument: u16,
+    arguments: u16,
+    attribute: u16,
+    body: u16,
+    cause: u16,
+    condition: u16,
+    consequence: u16,
+    definition: u16,
+    expression: u16,
+    function: u16,
+    guard: u16,
+    key: u16,
+    left: u16,
+    module_name: u16,
+    name: u16,
+    object: u16,
+    operator: u16,
+    operators: u16,
+    parameters: u16,
+    right: u16,
+    subject: u16,
+    subscript: u16,
+    superclasses: u16,
+    type_: u16,
+    value: u16,
+}
+
+fn fields() -> &'static Fields {
+    static FIELDS: OnceLock<Fields> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        // 0 is "no field": `child_by_field_id(0)` finds nothing.
+        let id = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+        Fields {
+            alias: id("alias"),
+            alternative: id("alternative"),
+            argument: id("argument"),
+            arguments: id("arguments"),
+            attribute: id("attribute"),
+            body: id("body"),
+            cause: id("cause"),
+            condition: id("condition"),
+            consequence: id("consequence"),
+            definition: id("definition"),
+            expression: id("expression"),
+            function: id("function"),
+            guard: id("guard"),
+            key: id("key"),
+            left: id("left"),
+            module_name: id("module_name"),
+            name: id("name"),
+            object: id("object"),
+            operator: id("operator"),
+            operators: id("operators"),
+            parameters: id("parameters"),
+            right: id("right"),
+            subject: id("subject"),
+            subscript: id("subscript"),
+            superclasses: id("superclasses"),
+            type_: id("type"),
+            value: id("value"),
+        }
+    })
+}
 
 /// Lower Python source text into the IR.
-pub fn lower(_text: &str) -> Module {
-    Module::default()
+pub fn lower(text: &str) -> Module {
+    let tree = PARSER.with(|p| {
+        p.try_borrow_mut()
+            .ok()
+            .and_then(|mut p| p.parse(text, None))
+    });
+    let Some(tree) = tree else {
+        return Module {
+            language: Language::Python,
+            has_errors: true,
+            ..Module::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut l = Lower {
+        text,
+        f: fields(),
+        cursors: Vec::new(),
+        depth: 0,
+        m: Module {
+            language: Language::Python,
+            has_errors: root.has_error(),
+            ..Module::default()
+        },
+    };
+    let body = l.block(root);
+    l.m.body = body;
+    l.m
+}
+
+fn span(n: Node) -> Span {
+    Span::new(n.start_byte(), n.end_byte())
+}
+
+fn empty(span: Span) -> Expr {
+    Expr::new(ExprKind::Other(Vec::new()), span)
+}
+
+enum Def {
+    Func(usize),
+    Class(usize),
+    None,
+}
+
+struct Lower<'t> {
+    text: &'t str,
+    f: &'static Fields,
+    /// Reused cursors, one per level of child iteration in progress, so iterating children does
+    /// not allocate.
+    cursors: Vec<TreeCursor<'t>>,
+    /// Current syntax nesting, statements and expressions together.
+    depth: usize,
+    m: Module,
+}
+
+impl<'t> Lower<'t> {
+    fn text(&self, n: Node) -> &'t str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// Calls `f` with each child and its field id (0 when none).
+    fn each_child(&mut self, node: Node<'t>, mut f: impl FnMut(&mut Self, Node<'t>, u16)) {
+        let mut cur = match self.cursors.pop() {
+            Some(mut c) => {
+                c.reset(node);
+                c
+            }
+            None => node.walk(),
+        };
+        if cur.goto_first_child() {
+            loop {
+                let fid = cur.field_id().map_or(0, |x| x.get());
+                f(self, cur.node(), fid);
+                if !cur.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        self.cursors.push(cur);
+    }
+
+    /// Calls `f` with each named child that is real syntax (not a comment, not a MISSING node
+    /// inserted by error recovery).
+    fn each_named(&mut self, node: Node<'t>, mut f: impl FnMut(&mut Self, Node<'t>)) {
+        self.each_child(node, |l, c, _| {
+            if c.is_named() && !c.is_extra() && !c.is_missing() {
+                f(l, c)
+            }
+        });
+    }
+
+    fn first_named(&mut self, node: Node<'t>) -> Option<Node<'t>> {
+        let mut first = None;
+        self.each_named(node, |_, c| {
+            if first.is_none() {
+                first = Some(c);
+            }
+        });
+        first
+    }
+
+    // ---- statements ----
+
+    /// Lowers the statements of a module, block or statement-level ERROR node.
+    fn block(&mut self, node: Node<'t>) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        self.each_named(node, |l, c| l.stmt(c, &mut out));
+        out
+    }
+
+    fn field_block(&mut self, node: Node<'t>, field: u16) -> Vec<Stmt> {
+        match node.child_by_field_id(field) {
+            Some(b) => self.block(b),
+            None => Vec::new(),
+        }
+    }
+
+    /// The body of the `else_clause` in `node`'s `alternative` field.
+    fn else_block(&mut self, node: Node<'t>) -> Vec<Stmt> {
+        match node.child_by_field_id(self.f.alternative) {
+            Some(e) => self.field_block(e, self.f.body),
+            None => Vec::new(),
+        }
+    }
+
+    fn stmt(&mut self, n: Node<'t>, out: &mut Vec<Stmt>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.stmt_inner(n, out);
+        self.depth -= 1;
+    }
+
+    fn stmt_inner(&mut self, n: Node<'t>, out: &mut Vec<Stmt>) {
+        let kind = match n.kind() {
+            "expression_statement" => return self.expr_stmt(n, out),
+            "return_statement" => StmtKind::Return(self.first_named(n).map(|c| self.expr(c))),
+            "if_statement" => self.if_stmt(n),
+            "for_statement" => StmtKind::Loop {
+                target: n.child_by_field_id(self.f.left).map(|c| self.expr(c)),
+                iter: n.child_by_field_id(self.f.right).map(|c| self.expr(c)),
+                test: None,
+                body: self.field_block(n, self.f.body),
+                orelse: self.else_block(n),
+            },
+            "while_statement" => StmtKind::Loop {
+                target: None,
+                iter: None,
+                test: n.child_by_field_id(self.f.condition).map(|c| self.expr(c)),
+                body: self.field_block(n, self.f.body),
+                orelse: self.else_block(n),
+            },
+            "with_statement" => self.with_stmt(n),
+            "try_statement" => self.try_stmt(n),
+            "raise_statement" => self.raise_stmt(n),
+            "match_statement" => self.match_stmt(n),
+            "function_definition" => StmtKind::FunctionDef(self.function(n, n, None, Vec::new())),
+            "class_definition" => StmtKind::ClassDef(self.class(n, n, Vec::new())),
+            "decorated_definition" => match self.decorated(n, None) {
+                Def::Func(i) => StmtKind::FunctionDef(i),
+                Def::Class(i) => StmtKind::ClassDef(i),
+                Def::None => return,
+            },
+            "import_statement" | "import_from_statement" => return self.import(n),
+            "future_import_statement"
+            | "pass_statement"
+            | "break_statement"
+            | "continue_statement" => return,
+            // Error recovery: lower whatever statements and expressions the parser kept.
+            "ERROR" | "block" | "module" => {
+                self.each_named(n, |l, c| l.stmt(c, out));
+                return;
+            }
+            k if k.ends_with("_statement") => self.other_stmt(n),
+            _ => StmtKind::Expr(self.expr(n)),
+        };
+        out.push(Stmt {
+            kind,
+            span: span(n),
+        });
+    }
+
+    fn expr_stmt(&mut self, n: Node<'t>, out: &mut Vec<Stmt>) {
+        let mut exprs = Vec::new();
+        self.each_named(n, |l, c| match c.kind() {
+            "assignment" => l.assignment(c, out),
+            "augmented_assignment" => {
+                let target = l.field_expr(c, l.f.left);
+                let value = l.field_expr(c, l.f.right);
+                out.push(Stmt {
+                    kind: StmtKind::Assign {
+                        targets: vec![target],
+                        value,
+                        augmented: true,
+                    },
+                    span: span(c),
+                });
+            }
+            _ => exprs.push(l.expr(c)),
+        });
+        let expr = match exprs.len() {
+            0 => return,
+            1 => exprs.pop(),
+            _ => Some(Expr::new(ExprKind::List(exprs), span(n))),
+        };
+        if let Some(e) = expr {
+            out.push(Stmt {
+                kind: StmtKind::Expr(e),
+                span: span(n),
+            });
+        }
+    }
+
+    /// `a = b = v` nests to the right; walked iteratively. `x: T` without a value is skipped.
+    fn assignment(&mut self, n: Node<'t>, out: &mut Vec<Stmt>) {
+        let mut targets = Vec::new();
+        let mut cur = n;
+        loop {
+            if let Some(left) = cur.child_by_field_id(self.f.left) {
+                targets.push(self.expr(left));
+            }
+            match cur.child_by_field_id(self.f.right) {
+                Some(r) if r.kind() == "assignment" => cur = r,
+                Some(r) => {
+                    let value = self.expr(r);
+                    out.push(Stmt {
+                        kind: StmtKind::Assign {
+                            targets,
+                            value,
+                            augmented: false,
+                        },
+                        span: span(n),
+                    });
+                    return;
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let f = self.f;
+        let test = self.field_expr(n, f.condition);
+        let body = self.field_block(n, f.consequence);
+        let mut elifs: Vec<Stmt> = Vec::new();
+        let mut else_body = Vec::new();
+        self.each_child(n, |l, c, fid| {
+            if fid != f.alternative {
+                return;
+            }
+            if c.kind() == "elif_clause" {
+                let kind = StmtKind::If {
+                    test: l.field_expr(c, f.condition),
+                    body: l.field_block(c, f.consequence),
+                    orelse: Vec::new(),
+                };
+                // An elif covers the rest of the statement.
+                let span = Span::new(c.start_byte(), n.end_byte());
+                elifs.push(Stmt { kind, span });
+            } else if c.kind() == "else_clause" {
+                else_body = l.field_block(c, f.body);
+            }
+        });
+        // Each elif nests in the previous one's orelse, as deep as the depth budget allows; the
+        // rest follow flat so a long chain cannot make the IR deep.
+        let nested = elifs.len().min(MAX_DEPTH.saturating_sub(self.depth));
+        let mut orelse: Vec<Stmt> = elifs.drain(nested..).collect();
+        orelse.append(&mut else_body);
+        while let Some(mut elif) = elifs.pop() {
+            if let StmtKind::If { orelse: o, .. } = &mut elif.kind {
+                *o = orelse;
+            }
+            orelse = vec![elif];
+        }
+        StmtKind::If { test, body, orelse }
+    }
+
+    fn with_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let mut items = Vec::new();
+        self.each_named(n, |l, clause| {
+            if clause.kind() != "with_clause" {
+                return;
+            }
+            l.each_named(clause, |l, item| {
+                let Some(v) = item.child_by_field_id(l.f.value) else {
+                    return;
+                };
+                if v.kind() == "as_pattern" {
+                    let target = v.child_by_field_id(l.f.alias).map(|t| l.expr(t));
+                    let ctx = match l.first_named(v) {
+                        Some(c) => l.expr(c),
+                        None => empty(span(v)),
+                    };
+                    items.push((ctx, target));
+                } else {
+                    items.push((l.expr(v), None));
+                }
+            });
+        });
+        StmtKind::With {
+            items,
+            body: self.field_block(n, self.f.body),
+        }
+    }
+
+    fn try_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let body = self.field_block(n, self.f.body);
+        let mut handlers = Vec::new();
+        let mut orelse = Vec::new();
+        let mut finally = Vec::new();
+        self.each_named(n, |l, c| match c.kind() {
+            "except_clause" | "except_group_clause" => handlers.push(l.handler(c)),
+            "else_clause" => orelse = l.field_block(c, l.f.body),
+            "finally_clause" => {
+                if let Some(b) = l.first_named(c) {
+                    finally = l.block(b);
+                }
+            }
+            _ => {}
+        });
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finally,
+        }
+    }
+
+    fn handler(&mut self, c: Node<'t>) -> Handler {
+        let f = self.f;
+        let mut kinds = Vec::new();
+        let mut name = None;
+        let mut body = Vec::new();
+        self.each_child(c, |l, k, fid| {
+            if fid == f.value && k.kind() == "as_pattern" {
+                // `except (A, B) as e` parses the whole `value as alias` as one pattern.
+                kinds.push(l.inner_expr(k));
+                if let Some(alias) = k.child_by_field_id(f.alias) {
+                    name = Some(l.text(alias).into());
+                }
+            } else if fid == f.value {
+                kinds.push(l.expr(k));
+            } else if fid == f.alias {
+                name = Some(l.text(k).into());
+            } else if k.kind() == "block" {
+                body = l.block(k);
+            }
+        });
+        let kind = match kinds.len() {
+            0 | 1 => kinds.pop(),
+            _ => {
+                let s = Span::new(
+                    kinds.first().map_or(0, |e| e.span.start as usize),
+                    kinds.last().map_or(0, |e| e.span.end as usize),
+                );
+                Some(Expr::new(ExprKind::List(kinds), s))
+            }
+        };
+        Handler {
+            kind,
+            name,
+            body,
+            span: span(c),
+        }
+    }
+
+    fn raise_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let cause_field = self.f.cause;
+        let mut exc = None;
+        self.each_child(n, |l, c, fid| {
+            if exc.is_none() && fid != cause_field && c.is_named() && !c.is_extra() {
+                exc = Some(l.expr(c));
+            }
+        });
+        StmtKind::Raise(exc)
+    }
+
+    fn match_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let f = self.f;
+        let mut subjects = Vec::new();
+        let mut cases = Vec::new();
+        self.each_child(n, |l, c, fid| {
+            if fid == f.subject {
+                subjects.push(l.expr(c));
+            } else if fid == f.body {
+                l.each_named(c, |l, case| {
+                    if case.kind() == "case_clause" {
+                        cases.push(l.case(case));
+                    }
+                });
+            }
+        });
+        let subject = match subjects.len() {
+            0 => empty(span(n)),
+            1 => subjects.pop().unwrap_or_else(|| empty(span(n))),
+            _ => {
+                let s = Span::new(
+                    subjects.first().map_or(0, |e| e.span.start as usize),
+                    subjects.last().map_or(0, |e| e.span.end as usize),
+                );
+                Expr::new(ExprKind::List(subjects), s)
+            }
+        };
+        StmtKind::Match { subject, cases }
+    }
+
+    fn case(&mut self, case: Node<'t>) -> (Vec<Expr>, Vec<Stmt>) {
+        let f = self.f;
+        let mut patterns = Vec::new();
+        let mut guard = None;
+        let mut body = Vec::new();
+        self.each_child(case, |l, c, fid| {
+            if fid == f.consequence {
+                body = l.block(c);
+            } else if fid == f.guard {
+                guard = Some(l.inner_expr(c));
+            } else if c.kind() == "case_pattern" {
+                patterns.push(l.expr(c));
+            }
+        });
+        patterns.extend(guard);
+        (patterns, body)
+    }
+
+    /// `del`, `assert`, `global`, `print` ...: every child expression kept.
+    fn other_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let mut exprs = Vec::new();
+        let mut body = Vec::new();
+        self.each_named(n, |l, c| {
+            if c.kind() == "block" {
+                body.extend(l.block(c));
+            } else {
+                exprs.push(l.expr(c));
+            }
+        });
+        StmtKind::Other { exprs, body }
+    }
+
+    // ---- definitions ----
+
+    /// Lowers a function definition; `outer` is the node whose span it gets (the decorated
+    /// definition when there is one).
+    fn function(
+        &mut self,
+        def: Node<'t>,
+        outer: Node<'t>,
+        class: Option<usize>,
+        decorators: Vec<Expr>,
+    ) -> usize {
+        let idx = self.m.functions.len();
+        let name = def
+            .child_by_field_id(self.f.name)
+            .map_or("", |n| self.text(n));
+        let is_async = def.child(0).is_some_and(|c| c.kind() == "async");
+        // Pushed before the body so an outer function precedes the functions nested in it.
+        self.m.functions.push(Function {
+            name: name.into(),
+            class,
+            params: Vec::new(),
+            decorators,
+            body: Vec::new(),
+            is_async,
+            is_lambda: false,
+            span: span(outer),
+        });
+        let params = match def.child_by_field_id(self.f.parameters) {
+            Some(p) => self.params(p),
+            None => Vec::new(),
+        };
+        let body = self.field_block(def, self.f.body);
+        if let Some(func) = self.m.functions.get_mut(idx) {
+            func.params = params;
+            func.body = body;
+        }
+        idx
+    }
+
+    fn params(&mut self, n: Node<'t>) -> Vec<Param> {
+        let mut out = Vec::new();
+        self.each_named(n, |l, c| out.extend(l.param(c)));
+        out
+    }
+
+    fn param(&mut self, c: Node<'t>) -> Option<Param> {
+        let f = self.f;
+        let (name_node, annotation, default) = match c.kind() {
+            "identifier" | "list_splat_pattern" | "dictionary_splat_pattern" | "tuple_pattern" => {
+                (c, None, None)
+            }
+            "typed_parameter" => {
+                let mut name = None;
+                self.each_child(c, |_, k, fid| {
+                    if fid != f.type_ && name.is_none() && k.is_named() && !k.is_extra() {
+                        name = Some(k);
+                    }
+                });
+                (name?, c.child_by_field_id(f.type_), None)
+            }
+            "default_parameter" | "typed_default_parameter" => (
+                c.child_by_field_id(f.name)?,
+                c.child_by_field_id(f.type_),
+                c.child_by_field_id(f.value),
+            ),
+            // `*` and `/` separators
+            _ => return None,
+        };
+        let (name, splat) = match name_node.kind() {
+            "list_splat_pattern" => (self.splat_name(name_node), Splat::Star),
+            "dictionary_splat_pattern" => (self.splat_name(name_node), Splat::DoubleStar),
+            _ => (self.text(name_node), Splat::None),
+        };
+        Some(Param {
+            name: name.into(),
+            annotation: annotation.map(|a| self.text(a).into()),
+            default: default.map(|d| self.expr(d)),
+            splat,
+            span: span(c),
+        })
+    }
+
+    fn splat_name(&mut self, n: Node<'t>) -> &'t str {
+        match self.first_named(n) {
+            Some(c) => self.text(c),
+            None => self.text(n).trim_start_matches('*'),
+        }
+    }
+
+    fn class(&mut self, def: Node<'t>, outer: Node<'t>, decorators: Vec<Expr>) -> usize {
+        let idx = self.m.classes.len();
+        let name = def
+            .child_by_field_id(self.f.name)
+            .map_or("", |n| self.text(n));
+        self.m.classes.push(Class {
+            name: name.into(),
+            bases: Vec::new(),
+            decorators,
+            methods: Vec::new(),
+            body: Vec::new(),
+            span: span(outer),
+        });
+        let mut bases = Vec::new();
+        if let Some(sup) = def.child_by_field_id(self.f.superclasses) {
+            // Keyword arguments (`metaclass=...`) are not bases.
+            self.each_named(sup, |l, c| {
+                if c.kind() != "keyword_argument" {
+                    bases.push(l.expr(c));
+                }
+            });
+        }
+        let mut methods = Vec::new();
+        let mut body = Vec::new();
+        if let Some(block) = def.child_by_field_id(self.f.body) {
+            self.each_named(block, |l, c| match c.kind() {
+                "function_definition" => methods.push(l.function(c, c, Some(idx), Vec::new())),
+                "decorated_definition" => match l.decorated(c, Some(idx)) {
+                    Def::Func(i) => methods.push(i),
+                    Def::Class(i) => body.push(Stmt {
+                        kind: StmtKind::ClassDef(i),
+                        span: span(c),
+                    }),
+                    Def::None => {}
+                },
+                _ => l.stmt(c, &mut body),
+            });
+        }
+        if let Some(class) = self.m.classes.get_mut(idx) {
+            class.bases = bases;
+            class.methods = methods;
+            class.body = body;
+        }
+        idx
+    }
+
+    fn decorated(&mut self, n: Node<'t>, class: Option<usize>) -> Def {
+        let mut decorators = Vec::new();
+        self.each_named(n, |l, c| {
+            if c.kind() == "decorator" {
+                decorators.push(l.inner_expr(c));
+            }
+        });
+        match n.child_by_field_id(self.f.definition) {
+            Some(d) if d.kind() == "function_definition" => {
+                Def::Func(self.function(d, n, class, decorators))
+            }
+            Some(d) if d.kind() == "class_definition" => Def::Class(self.class(d, n, decorators)),
+            _ => Def::None,
+        }
+    }
+
+    // ---- imports ----
+
+    fn import(&mut self, n: Node<'t>) {
+        let f = self.f;
+        let module = if n.kind() == "import_from_statement" {
+            let Some(m) = n.child_by_field_id(f.module_name) else {
+                return;
+            };
+            let module = self.dotted(m);
+            if module == "__future__" {
+                return;
+            }
+            Some(module)
+        } else {
+            None
+        };
+        self.each_child(n, |l, c, fid| {
+            if fid != f.name {
+                return;
+            }
+            let (local, path) = match c.kind() {
+                "aliased_import" => {
+                    let Some(alias) = c.child_by_field_id(f.alias) else {
+                        return;
+                    };
+                    let path = c.child_by_field_id(f.name).map(|p| l.dotted(p));
+                    (Box::from(l.text(alias)), path.unwrap_or_default())
+                }
+                "dotted_name" => {
+                    let path = l.dotted(c);
+                    if module.is_some() {
+                        // `from x import y` binds `y`.
+                        (Box::from(path.as_str()), path)
+                    } else {
+                        // `import a.b` binds `a` -> `a`.
+                        let first = path.split('.').next().unwrap_or("").to_string();
+                        (Box::from(first.as_str()), first)
+                    }
+                }
+                _ => return,
+            };
+            let qualified = match &module {
+                Some(m) if m.ends_with('.') => format!("{m}{path}"),
+                Some(m) => format!("{m}.{path}"),
+                None => path,
+            };
+            l.m.imports.push(Import {
+                local,
+                qualified: qualified.into(),
+                span: span(c),
+            });
+        });
+    }
+
+    /// The spelling of a `dotted_name` or `relative_import` without whitespace or comments.
+    fn dotted(&mut self, n: Node<'t>) -> String {
+        let mut out = String::new();
+        self.each_named(n, |l, c| match c.kind() {
+            "identifier" => {
+                if !out.is_empty() && !out.ends_with('.') {
+                    out.push('.');
+                }
+                out.push_str(l.text(c));
+            }
+            "import_prefix" => out.push_str(l.text(c).trim()),
+            "dotted_name" => {
+                let inner = l.dotted(c);
+                out.push_str(&inner);
+            }
+            _ => {}
+        });
+        out
+    }
+
+    // ---- expressions ----
+
+    fn field_expr(&mut self, n: Node<'t>, field: u16) -> Expr {
+        match n.child_by_field_id(field) {
+            Some(c) => self.expr(c),
+            None => empty(span(n)),
+        }
+    }
+
+    /// The first named child, lowered (parentheses, decorators, splats, wrappers).
+    fn inner_expr(&mut self, n: Node<'t>) -> Expr {
+        match self.first_named(n) {
+            Some(c) => self.expr(c),
+            None => empty(span(n)),
+        }
+    }
+
+    fn named_exprs(&mut self, n: Node<'t>) -> Vec<Expr> {
+        let mut out = Vec::new();
+        self.each_named(n, |l, c| out.push(l.expr(c)));
+        out
+    }
+
+    fn expr(&mut self, n: Node<'t>) -> Expr {
+        if self.depth >= MAX_DEPTH {
+            return empty(span(n));
+        }
+        self.depth += 1;
+        let e = self.expr_inner(n);
+        self.depth -= 1;
+        e
+    }
+
+    fn expr_inner(&mut self, n: Node<'t>) -> Expr {
+        let f = self.f;
+        let kind = match n.kind() {
+            "identifier" => ExprKind::Name(self.text(n).into()),
+            "attribute" => ExprKind::Attribute {
+                value: Box::new(self.field_expr(n, f.object)),
+                attr: n
+                    .child_by_field_id(f.attribute)
+                    .map_or("", |a| self.text(a))
+                    .into(),
+            },
+            "subscript" => self.subscript(n),
+            "call" => self.call(n),
+            "string" | "concatenated_string" => {
+                let mut b = StrBuilder::default();
+                self.string_into(n, &mut b);
+                b.finish()
+            }
+            "integer" | "float" => ExprKind::Number(self.text(n).into()),
+            "true" => ExprKind::Bool(true),
+            "false" => ExprKind::Bool(false),
+            "none" => ExprKind::Null,
+            "dictionary" => self.dict(n),
+            "list" | "tuple" | "set" | "expression_list" | "pattern_list" | "tuple_pattern"
+            | "list_pattern" => ExprKind::List(self.named_exprs(n)),
+            "list_splat"
+            | "dictionary_splat"
+            | "list_splat_pattern"
+            | "dictionary_splat_pattern"
+            | "splat_pattern" => ExprKind::Spread(Box::new(self.inner_expr(n))),
+            // `case _:` has no named child: the wildcard is kept as a name.
+            "case_pattern" if self.first_named(n).is_none() => ExprKind::Name(self.text(n).into()),
+            "parenthesized_expression"
+            | "parenthesized_list_splat"
+            | "case_pattern"
+            | "type"
+            | "decorator"
+            | "as_pattern_target"
+            | "if_clause" => return self.inner_expr(n),
+            "named_expression" => return self.field_expr(n, f.value),
+            "binary_operator" => return self.binary(n),
+            "await" | "yield" => match self.first_named(n) {
+                Some(c) => ExprKind::Await(Box::new(self.expr(c))),
+                None => ExprKind::Other(Vec::new()),
+            },
+            "conditional_expression" => ExprKind::Choice(self.named_exprs(n)),
+            "boolean_operator" => self.boolean(n),
+            "union_pattern" => ExprKind::Choice(self.named_exprs(n)),
+            "comparison_operator" => self.compare(n),
+            "unary_operator" => {
+                let arg = self.field_expr(n, f.argument);
+                let minus = n.child_by_field_id(f.operator).map(|o| o.kind()) == Some("-");
+                match arg.kind {
+                    ExprKind::Number(_) if minus => ExprKind::Number(self.text(n).into()),
+                    _ => ExprKind::Other(vec![arg]),
+                }
+            }
+            "lambda" => self.lambda(n),
+            "dotted_name" => return self.dotted_expr(n),
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => self.comprehension(n),
+            _ => ExprKind::Other(self.named_exprs(n)),
+        };
+        Expr::new(kind, span(n))
+    }
+
+    fn subscript(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let value = self.field_expr(n, f.value);
+        let mut indices = Vec::new();
+        self.each_child(n, |l, c, fid| {
+            if fid != f.subscript {
+                return;
+            }
+            if c.kind() == "slice" {
+                let bounds = l.named_exprs(c);
+                indices.push(Expr::new(ExprKind::Other(bounds), span(c)));
+            } else {
+                indices.push(l.expr(c));
+            }
+        });
+        let index = match indices.len() {
+            0 | 1 => indices.pop().unwrap_or_else(|| empty(span(n))),
+            _ => {
+                let s = Span::new(
+                    indices.first().map_or(0, |e| e.span.start as usize),
+                    indices.last().map_or(0, |e| e.span.end as usize),
+                );
+                Expr::new(ExprKind::List(indices), s)
+            }
+        };
+        ExprKind::Index {
+            value: Box::new(value),
+            index: Box::new(index),
+        }
+    }
+
+    fn call(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let args_node = n.child_by_field_id(f.arguments);
+        let callee = match n.child_by_field_id(f.function) {
+            Some(func) if func.kind() == "attribute" => {
+                let object = self.field_expr(func, f.object);
+                let attr = func
+                    .child_by_field_id(f.attribute)
+                    .map_or("", |a| self.text(a));
+                // `"...".format(a, k=b)` and `"sep".join(xs)` build strings from their arguments.
+                if let ExprKind::Str(s) = &object.kind {
+                    if attr == "format" || attr == "join" {
+                        let mut b = StrBuilder::default();
+                        b.push_lit(s);
+                        for arg in self.args(args_node) {
+                            b.push_expr(arg.value);
+                        }
+                        return b.finish();
+                    }
+                }
+                Expr::new(
+                    ExprKind::Attribute {
+                        value: Box::new(object),
+                        attr: attr.into(),
+                    },
+                    span(func),
+                )
+            }
+            Some(func) => self.expr(func),
+            None => empty(span(n)),
+        };
+        let args = self.args(args_node);
+        ExprKind::Call(Box::new(Call {
+            callee,
+            args,
+            is_new: false,
+            qualified: None,
+        }))
+    }
+
+    fn args(&mut self, node: Option<Node<'t>>) -> Vec<Arg> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        if node.kind() == "generator_expression" {
+            // `f(x for x in xs)`
+            return vec![Arg {
+                name: None,
+                value: self.expr(node),
+                splat: Splat::None,
+                span: span(node),
+            }];
+        }
+        let f = self.f;
+        let mut args = Vec::new();
+        self.each_named(node, |l, c| {
+            let (name, value, splat) = match c.kind() {
+                "keyword_argument" => (
+                    c.child_by_field_id(f.name).map(|k| Box::from(l.text(k))),
+                    l.field_expr(c, f.value),
+                    Splat::None,
+                ),
+                "list_splat" => (None, l.inner_expr(c), Splat::Star),
+                "dictionary_splat" => (None, l.inner_expr(c), Splat::DoubleStar),
+                _ => (None, l.expr(c), Splat::None),
+            };
+            args.push(Arg {
+                name,
+                value,
+                splat,
+                span: span(c),
+            });
+        });
+        args
+    }
+
+    fn dict(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let mut entries = Vec::new();
+        self.each_named(n, |l, c| match c.kind() {
+            "pair" => {
+                let key = l.field_expr(c, f.key);
+                let value = l.field_expr(c, f.value);
+                entries.push((Some(key), value));
+            }
+            "dictionary_splat" => entries.push((None, l.inner_expr(c))),
+            _ => entries.push((None, l.expr(c))),
+        });
+        ExprKind::Dict(entries)
+    }
+
+    /// Body, loop targets, iterables and conditions, flat and in source order.
+    fn comprehension(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let mut out = Vec::new();
+        self.each_named(n, |l, c| match c.kind() {
+            "for_in_clause" | "if_clause" => l.each_named(c, |l, k| out.push(l.expr(k))),
+            "pair" => {
+                out.push(l.field_expr(c, f.key));
+                out.push(l.field_expr(c, f.value));
+            }
+            _ => out.push(l.expr(c)),
+        });
+        ExprKind::Other(out)
+    }
+
+    /// `a or b and c`: the left-nested chain is walked iteratively into one flat `Choice`.
+    fn boolean(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let mut operands = Vec::new();
+        let mut cur = n;
+        loop {
+            if let Some(r) = cur.child_by_field_id(f.right) {
+                operands.push(r);
+            }
+            match cur.child_by_field_id(f.left) {
+                Some(l) if l.kind() == "boolean_operator" => cur = l,
+                Some(l) => {
+                    operands.push(l);
+                    break;
+                }
+                None => break,
+            }
+        }
+        ExprKind::Choice(operands.into_iter().rev().map(|c| self.expr(c)).collect())
+    }
+
+    /// `a < b < c` is one node: `Compare{a < b}` with the further operands in an `Other` right.
+    fn compare(&mut self, n: Node<'t>) -> ExprKind {
+        let f = self.f;
+        let mut operands = Vec::new();
+        let mut op = None;
+        self.each_child(n, |l, c, fid| {
+            if fid == f.operators {
+                // `not in` / `is not` are single tokens; their kind is the normalised spelling.
+                op.get_or_insert(c.kind());
+            } else if c.is_named() && !c.is_extra() && !c.is_missing() {
+                operands.push(l.expr(c));
+            }
+        });
+        let (Some(op), true) = (op, operands.len() >= 2) else {
+            return ExprKind::Other(operands);
+        };
+        let mut it = operands.into_iter();
+        let (Some(left), Some(mut right)) = (it.next(), it.next()) else {
+            return ExprKind::Other(Vec::new());
+        };
+        let rest: Vec<Expr> = it.collect();
+        if let Some(last) = rest.last() {
+            let s = Span::new(right.span.start as usize, last.span.end as usize);
+            let mut all = Vec::with_capacity(rest.len() + 1);
+            all.push(right);
+            all.extend(rest);
+            right = Expr::new(ExprKind::Other(all), s);
+        }
+        ExprKind::Compare {
+            op: op.into(),
+            left: Box::new(left),
+            right: Box::new(right),
+        }
+    }
+
+    /// Binary operators nest to the left (`a + b + c` is `(a + b) + c`); the chain is walked
+    /// iteratively and folded: `+` with a string side and `"lit" % x` build strings, anything else
+    /// becomes one flat `Other` of the operands.
+    fn binary(&mut self, n: Node<'t>) -> Expr {
+        let f = self.f;
+        let mut ops: Vec<(&'t str, Node<'t>)> = Vec::new();
+        let mut cur = n;
+        let first = loop {
+            let (Some(l), Some(op), Some(r)) = (
+                cur.child_by_field_id(f.left),
+                cur.child_by_field_id(f.operator),
+                cur.child_by_field_id(f.right),
+            ) else {
+                // Broken operator: keep what is there.
+                break Expr::new(ExprKind::Other(self.named_exprs(cur)), span(cur));
+            };
+            ops.push((op.kind(), r));
+            if l.kind() == "binary_operator" {
+                cur = l;
+            } else {
+                break self.expr(l);
+            }
+        };
+        let mut acc = first;
+        // True while `acc` is an `Other` this fold built, so further operands join it flat.
+        let mut acc_flat = false;
+        while let Some((op, r)) = ops.pop() {
+            let right = self.expr(r);
+            let s = Span::new(acc.span.start as usize, r.end_byte());
+            let stringy = |e: &Expr| matches!(e.kind, ExprKind::Str(_) | ExprKind::StringBuild(_));
+            if op == "+" && (stringy(&acc) || stringy(&right)) {
+                let mut b = StrBuilder::from_expr(acc);
+                b.absorb(right);
+                acc = Expr::new(b.finish(), s);
+                acc_flat = false;
+            } else if op == "%" && matches!(acc.kind, ExprKind::Str(_)) {
+                let mut b = StrBuilder::from_expr(acc);
+                match right.kind {
+                    ExprKind::List(items) if r.kind() == "tuple" => {
+                        items.into_iter().for_each(|e| b.push_expr(e))
+                    }
+                    _ => b.push_expr(right),
+                }
+                acc = Expr::new(b.finish(), s);
+                acc_flat = false;
+            } else if let (true, ExprKind::Other(items)) = (acc_flat, &mut acc.kind) {
+                items.push(right);
+                acc.span = s;
+            } else {
+                acc = Expr::new(ExprKind::Other(vec![acc, right]), s);
+                acc_flat = true;
+            }
+        }
+        acc
+    }
+
+    fn lambda(&mut self, n: Node<'t>) -> ExprKind {
+        let idx = self.m.functions.len();
+        self.m.functions.push(Function {
+            name: "".into(),
+            class: None,
+            params: Vec::new(),
+            decorators: Vec::new(),
+            body: Vec::new(),
+            is_async: false,
+            is_lambda: true,
+            span: span(n),
+        });
+        let params = match n.child_by_field_id(self.f.parameters) {
+            Some(p) => self.params(p),
+            None => Vec::new(),
+        };
+        let value = self.field_expr(n, self.f.body);
+        let ret = Stmt {
+            span: value.span,
+            kind: StmtKind::Return(Some(value)),
+        };
+        if let Some(func) = self.m.functions.get_mut(idx) {
+            func.params = params;
+            func.body = vec![ret];
+        }
+        ExprKind::Function(idx)
+    }
+
+    /// `a.b.c` in a match pattern, as an attribute chain.
+    fn dotted_expr(&mut self, n: Node<'t>) -> Expr {
+        let mut acc: Option<Expr> = None;
+        self.each_named(n, |l, c| {
+            let name = l.text(c);
+            acc = Some(match acc.take() {
+                None => Expr::new(ExprKind::Name(name.into()), span(c)),
+                Some(value) => {
+                    let s = Span::new(value.span.start as usize, c.end_byte());
+                    Expr::new(
+                        ExprKind::Attribute {
+                            value: Box::new(value),
+                            attr: name.into(),
+                        },
+                        s,
+                    )
+                }
+            });
+        });
+        acc.unwrap_or_else(|| empty(span(n)))
+    }
+
+    /// Appends a `string` (or each string of a `concatenated_string`) to `b`.
+    fn string_into(&mut self, n: Node<'t>, b: &mut StrBuilder) {
+        if n.kind() == "concatenated_string" {
+            self.each_named(n, |l, c| l.string_into(c, b));
+            return;
+        }
+        let f = self.f;
+        let mut raw = false;
+        let mut fmt = false;
+        self.each_child(n, |l, c, _| match c.kind() {
+            "string_start" => {
+                for ch in l.text(c).bytes() {
+                    match ch {
+                        b'r' | b'R' => raw = true,
+                        b'f' | b'F' | b't' | b'T' => fmt = true,
+                        _ => {}
+                    }
+                }
+            }
+            "string_content" => decode(l.text(c), raw, fmt, &mut b.lit),
+            "interpolation" => {
+                // Conversions (`!r`) and format specs are dropped.
+                if let Some(e) = c.child_by_field_id(f.expression) {
+                    let e = l.expr(e);
+                    b.push_expr(e);
+                }
+            }
+            _ => {}
+        });
+    }
+}
+
+/// Collects the parts of a string being built, merging adjacent literal text.
+#[derive(Default)]
+struct StrBuilder {
+    parts: Vec<StrPart>,
+    lit: String,
+}
+
+impl StrBuilder {
+    fn push_lit(&mut self, s: &str) {
+        self.lit.push_str(s);
+    }
+
+    fn push_expr(&mut self, e: Expr) {
+        if !self.lit.is_empty() {
+            self.parts
+                .push(StrPart::Lit(std::mem::take(&mut self.lit).into()));
+        }
+        self.parts.push(StrPart::Expr(e));
+    }
+
+    /// Starts from a string operand, taking over a built string's parts so a long `+` chain
+    /// stays linear.
+    fn from_expr(e: Expr) -> Self {
+        match e.kind {
+            ExprKind::StringBuild(mut parts) => {
+                let lit = match parts.pop() {
+                    Some(StrPart::Lit(s)) => s.into(),
+                    Some(p) => {
+                        parts.push(p);
+                        String::new()
+                    }
+                    None => String::new(),
+                };
+                StrBuilder { parts, lit }
+            }
+            kind => {
+                let mut b = StrBuilder::default();
+                b.absorb(Expr::new(kind, e.span));
+                b
+            }
+        }
+    }
+
+    /// Adds a string operand: literals and built strings are flattened, anything else is a part.
+    fn absorb(&mut self, e: Expr) {
+        match e.kind {
+            ExprKind::Str(s) => self.push_lit(&s),
+            ExprKind::StringBuild(parts) => {
+                for p in parts {
+                    match p {
+                        StrPart::Lit(s) => self.push_lit(&s),
+                        StrPart::Expr(e) => self.push_expr(e),
+                    }
+                }
+            }
+            _ => self.push_expr(e),
+        }
+    }
+
+    /// `Str` when every part was literal, else `StringBuild`.
+    fn finish(mut self) -> ExprKind {
+        if self.parts.is_empty() {
+            return ExprKind::Str(self.lit.into());
+        }
+        if !self.lit.is_empty() {
+            self.parts.push(StrPart::Lit(self.lit.into()));
+        }
+        ExprKind::StringBuild(self.parts)
+    }
+}
+
+/// Appends the value of a string literal's raw content: escapes decoded unless `raw`, `{{`/`}}`
+/// unescaped in f-strings. Unknown or malformed escapes are kept as written.
+fn decode(src: &str, raw: bool, fmt: bool, out: &mut String) {
+    if (raw || !src.contains('\\')) && (!fmt || !src.contains(['{', '}'])) {
+        out.push_str(src);
+        return;
+    }
+    let mut it = src.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '{' | '}' if fmt => {
+                out.push(c);
+                // `{{` is one brace.
+                let mut peek = it.clone();
+                if peek.next() == Some(c) {
+                    it = peek;
+                }
+            }
+            '\\' if !raw => decode_escape(&mut it, out),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn decode_escape(it: &mut std::str::Chars, out: &mut String) {
+    let Some(e) = it.next() else {
+        out.push('\\');
+        return;
+    };
+    let simple = match e {
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        'a' => Some('\x07'),
+        'b' => Some('\x08'),
+        'f' => Some('\x0c'),
+        'v' => Some('\x0b'),
+        '\\' | '\'' | '"' => Some(e),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        out.push(c);
+        return;
+    }
+    let code = match e {
+        // Line continuation inside the string.
+        '\n' => return,
+        '\r' => {
+            let mut peek = it.clone();
+            if peek.next() == Some('\n') {
+                *it = peek;
+            }
+            return;
+        }
+        '0'..='7' => {
+            let mut v = e.to_digit(8).unwrap_or(0);
+            for _ in 0..2 {
+                let mut peek = it.clone();
+                match peek.next().and_then(|d| d.to_digit(8)) {
+                    Some(d) => {
+                        v = v * 8 + d;
+                        *it = peek;
+                    }
+                    None => break,
+                }
+            }
+            Some(v)
+        }
+        'x' => take_hex(it, 2),
+        'u' => take_hex(it, 4),
+        'U' => take_hex(it, 8),
+        _ => None,
+    };
+    match code.and_then(char::from_u32) {
+        Some(c) => out.push(c),
+        None => {
+            // `\N{...}`, unknown escapes and bad code points stay as written.
+            out.push('\\');
+            out.push(e);
+        }
+    }
+}
+
+/// Reads exactly `n` hex digits, consuming them only on success.
+fn take_hex(it: &mut std::str::Chars, n: usize) -> Option<u32> {
+    let mut peek = it.clone();
+    let mut v = 0u32;
+    for _ in 0..n {
+        v = v * 16 + peek.next()?.to_digit(16)?;
+    }
+    *it = peek;
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compact rendering of an expression for assertions.
+    fn ex(e: &Expr) -> String {
+        let list = |v: &[Expr]| v.iter().map(ex).collect::<Vec<_>>().join(", ");
+        match &e.kind {
+            ExprKind::Name(n) => n.to_string(),
+            ExprKind::Attribute { value, attr } => format!("{}.{attr}", ex(value)),
+            ExprKind::Index { value, index } => format!("{}[{}]", ex(value), ex(index)),
+            ExprKind::Call(c) => {
+                let args: Vec<String> = c
+                    .args
+                    .iter()
+                    .map(|a| {
+                        let star = match a.splat {
+                            Splat::None => "",
+                            Splat::Star => "*",
+                            Splat::DoubleStar => "**",
+                        };
+                        match &a.name {
+                            Some(n) => format!("{n}={}", ex(&a.value)),
+                            None => format!("{star}{}", ex(&a.value)),
+                        }
+                    })
+                    .collect();
+                format!("{}({})", ex(&c.callee), args.join(", "))
+            }
+            ExprKind::StringBuild(parts) => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| match p {
+                        StrPart::Lit(s) => format!("{s:?}"),
+                        StrPart::Expr(e) => format!("{{{}}}", ex(e)),
+                    })
+                    .collect();
+                format!("SB({})", parts.join(" "))
+            }
+            ExprKind::Str(s) => format!("{s:?}"),
+            ExprKind::Number(n) => n.to_string(),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Null => "None".into(),
+            ExprKind::Dict(entries) => {
+                let v: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| match k {
+                        Some(k) => format!("{}: {}", ex(k), ex(v)),
+                        None => format!("**{}", ex(v)),
+                    })
+                    .collect();
+                format!("{{{}}}", v.join(", "))
+            }
+            ExprKind::List(v) => format!("[{}]", list(v)),
+            ExprKind::Spread(e) => format!("*{}", ex(e)),
+            ExprKind::Function(i) => format!("fn#{i}"),
+            ExprKind::Await(e) => format!("await {}", ex(e)),
+            ExprKind::Choice(v) => format!("Choice({})", list(v)),
+            ExprKind::Compare { op, left, right } => format!("({} {op} {})", ex(left), ex(right)),
+            ExprKind::Other(v) => format!("Other({})", list(v)),
+        }
+    }
+
+    /// A compact one-line rendering of statements.
+    fn st(stmts: &[Stmt]) -> String {
+        let body = |b: &[Stmt]| format!("{{{}}}", st(b));
+        let opt = |e: &Option<Expr>| e.as_ref().map_or("-".to_string(), ex);
+        stmts
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Assign {
+                    targets,
+                    value,
+                    augmented,
+                } => {
+                    let t: Vec<String> = targets.iter().map(ex).collect();
+                    let op = if *augmented { "+=" } else { "=" };
+                    format!("{} {op} {}", t.join(" = "), ex(value))
+                }
+                StmtKind::Expr(e) => ex(e),
+                StmtKind::Return(e) => format!("return {}", opt(e)),
+                StmtKind::If {
+                    test,
+                    body: b,
+                    orelse,
+                } => {
+                    format!("if {} {} else {}", ex(test), body(b), body(orelse))
+                }
+                StmtKind::Loop {
+                    target,
+                    iter,
+                    test,
+                    body: b,
+                    orelse,
+                } => format!(
+                    "loop {} in {} while {} {} else {}",
+                    opt(target),
+                    opt(iter),
+                    opt(test),
+                    body(b),
+                    body(orelse)
+                ),
+                StmtKind::With { items, body: b } => {
+                    let i: Vec<String> = items
+                        .iter()
+                        .map(|(c, t)| format!("{} as {}", ex(c), opt(t)))
+                        .collect();
+                    format!("with {} {}", i.join(", "), body(b))
+                }
+                StmtKind::Try {
+                    body: b,
+                    handlers,
+                    orelse,
+                    finally,
+                } => {
+                    let h: Vec<String> = handlers
+                        .iter()
+                        .map(|h| {
+                            format!(
+                                "except {} as {} {}",
+                                opt(&h.kind),
+                                h.name.as_deref().unwrap_or("-"),
+                                body(&h.body)
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "try {} {} else {} finally {}",
+                        body(b),
+                        h.join(" "),
+                        body(orelse),
+                        body(finally)
+                    )
+                }
+                StmtKind::Raise(e) => format!("raise {}", opt(e)),
+                StmtKind::FunctionDef(i) => format!("def#{i}"),
+                StmtKind::ClassDef(i) => format!("class#{i}"),
+                StmtKind::Match { subject, cases } => {
+                    let c: Vec<String> = cases
+                        .iter()
+                        .map(|(p, b)| {
+                            let p: Vec<String> = p.iter().map(ex).collect();
+                            format!("case {} {}", p.join(" | "), body(b))
+                        })
+                        .collect();
+                    format!("match {} {}", ex(subject), c.join(" "))
+                }
+                StmtKind::Other { exprs, body: b } => {
+                    let e: Vec<String> = exprs.iter().map(ex).collect();
+                    format!("other({}) {}", e.join(", "), body(b))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn body(src: &str) -> String {
+        let m = lower(src);
+        assert!(!m.has_errors, "parse errors in {src:?}");
+        st(&m.body)
+    }
+
+    fn func(m: &Module, name: &str) -> usize {
+        m.functions
+            .iter()
+            .position(|f| &*f.name == name)
+            .unwrap_or_else(|| panic!("no function {name}"))
+    }
+
+    /// Runs `f` on a thread with a 2 MiB stack, the smallest a scan thread might get.
+    fn small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .expect("spawn")
+            .join()
+            .expect("lowering overflowed or panicked");
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(body("a = b = f(x)"), "a = b = f(x)");
+        assert_eq!(body("x: int = 1\ny: str"), "x = 1");
+        assert_eq!(body("x += 2"), "x += 2");
+        assert_eq!(body("a, (b, *c) = v"), "[a, [b, *c]] = v");
+        assert_eq!(body("[a, b] = v"), "[a, b] = v");
+        assert_eq!(body("a.b[0] = 1, 2"), "a.b[0] = [1, 2]");
+        assert_eq!(body("def g():\n  x = yield y\n"), "def#0");
+        assert_eq!(
+            st(&lower("def g():\n  x = yield y\n").functions[0].body),
+            "x = await y"
+        );
+    }
+
+    #[test]
+    fn control_flow() {
+        assert_eq!(
+            body("if a:\n  x = 1\nelif b:\n  x = 2\nelif c:\n  pass\nelse:\n  x = 3\n"),
+            "if a {x = 1} else {if b {x = 2} else {if c {} else {x = 3}}}"
+        );
+        assert_eq!(
+            body("for i, j in xs:\n  f(i)\nelse:\n  g()\n"),
+            "loop [i, j] in xs while - {f(i)} else {g()}"
+        );
+        let m = lower("async def h():\n  async for x in y: pass\n  async with a as b: pass\n");
+        assert!(m.functions[0].is_async);
+        assert_eq!(
+            st(&m.functions[0].body),
+            "loop x in y while - {} else {}; with a as b {}"
+        );
+        assert_eq!(
+            body("while True:\n  break\n"),
+            "loop - in - while true {} else {}"
+        );
+        assert_eq!(
+            body("with open(f) as g, lock:\n  g.read()\n"),
+            "with open(f) as g, lock as - {g.read()}"
+        );
+        assert_eq!(
+            body("try:\n  a()\nexcept (A, B) as e:\n  raise X from e\nexcept C:\n  raise\nexcept:\n  pass\nelse:\n  b()\nfinally:\n  c()\n"),
+            "try {a()} except [A, B] as e {raise X} except C as - {raise -} except - as - {} else {b()} finally {c()}"
+        );
+        assert_eq!(
+            body("try:\n  a()\nexcept* ValueError as eg:\n  h(eg)\n"),
+            "try {a()} except ValueError as eg {h(eg)} else {} finally {}"
+        );
+        assert_eq!(
+            body("match cmd:\n  case ['go', d] if d: move(d)\n  case Point(x=0) | mod.K: pass\n  case _: return\n"),
+            "match cmd case [\"go\", d] | d {move(d)} case Choice(Other(Point, Other(x, 0)), mod.K) {} case _ {return -}"
+        );
+        assert_eq!(
+            body("del a[0], b\nassert x, 'msg'\nglobal g, h\npass\n"),
+            "other([a[0], b]) {}; other(x, \"msg\") {}; other(g, h) {}"
+        );
+        assert_eq!(body("return a, b"), "return [a, b]");
+    }
+
+    #[test]
+    fn functions_and_methods() {
+        let src = "@app.route('/x', methods=['POST'])\nasync def handler(request: Request, n=3, *args, key: str = 'k', **kw):\n    def inner(self):\n        return self\n    return inner\n";
+        let m = lower(src);
+        assert!(!m.has_errors);
+        assert_eq!(st(&m.body), "def#0");
+        let h = &m.functions[func(&m, "handler")];
+        assert!(h.is_async && !h.is_lambda && h.class.is_none());
+        assert_eq!(h.span, Span::new(0, src.len() - 1));
+        assert_eq!(
+            ex(&h.decorators[0]),
+            "app.route(\"/x\", methods=[\"POST\"])"
+        );
+        let p: Vec<String> = h
+            .params
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}:{}:{}:{:?}",
+                    p.name,
+                    p.annotation.as_deref().unwrap_or("-"),
+                    p.default.as_ref().map_or("-".into(), ex),
+                    p.splat
+                )
+            })
+            .collect();
+        assert_eq!(
+            p,
+            [
+                "request:Request:-:None",
+                "n:-:3:None",
+                "args:-:-:Star",
+                "key:str:\"k\":None",
+                "kw:-:-:DoubleStar"
+            ]
+        );
+        let inner = func(&m, "inner");
+        assert_eq!(st(&h.body), format!("def#{inner}; return inner"));
+        assert_eq!(&*m.functions[inner].params[0].name, "self");
+        assert!(!m.functions[inner].is_async);
+    }
+
+    #[test]
+    fn classes() {
+        let src = "class A(Base, mod.Mixin, metaclass=Meta):\n    x = 1\n    def __init__(self, k):\n        self.k = k\n    @staticmethod\n    def s(): pass\n    class Inner: pass\n\n@dataclass\nclass B: pass\n";
+        let m = lower(src);
+        assert!(!m.has_errors);
+        assert_eq!(st(&m.body), "class#0; class#2");
+        let a = &m.classes[0];
+        assert_eq!(&*a.name, "A");
+        assert_eq!(
+            a.bases.iter().map(ex).collect::<Vec<_>>(),
+            ["Base", "mod.Mixin"]
+        );
+        assert_eq!(st(&a.body), "x = 1; class#1");
+        let names: Vec<&str> = a.methods.iter().map(|&i| &*m.functions[i].name).collect();
+        assert_eq!(names, ["__init__", "s"]);
+        for &i in &a.methods {
+            assert_eq!(m.functions[i].class, Some(0));
+        }
+        let s = &m.functions[a.methods[1]];
+        assert_eq!(ex(&s.decorators[0]), "staticmethod");
+        assert!(src[s.span.range()].starts_with("@staticmethod"));
+        assert_eq!(st(&m.functions[a.methods[0]].body), "self.k = k");
+        assert_eq!(&*m.classes[1].name, "Inner");
+        let b = &m.classes[2];
+        assert_eq!(ex(&b.decorators[0]), "dataclass");
+        assert!(src[b.span.range()].starts_with("@dataclass"));
+    }
+
+    #[test]
+    fn lambdas() {
+        let m = lower("key = lambda x, y=1: x + y\n");
+        assert_eq!(st(&m.body), "key = fn#0");
+        let f = &m.functions[0];
+        assert!(f.is_lambda && f.name.is_empty());
+        assert_eq!(f.params.len(), 2);
+        assert_eq!(st(&f.body), "return Other(x, y)");
+    }
+
+    #[test]
+    fn imports() {
+        let m = lower(
+            "import os, a.b\nimport a.b.c as c\nfrom x.y import z as w, v\nfrom .m import f\nfrom .. import up\nfrom x import *\nfrom __future__ import annotations\ndef g():\n    import json\n",
+        );
+        let got: Vec<String> = m
+            .imports
+            .iter()
+            .map(|i| format!("{}->{}", i.local, i.qualified))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "os->os",
+                "a->a",
+                "c->a.b.c",
+                "w->x.y.z",
+                "v->x.y.v",
+                "f->.m.f",
+                "up->..up",
+                "json->json"
+            ]
+        );
+        assert_eq!(st(&m.body), "def#0");
+    }
+
+    #[test]
+    fn calls_and_access() {
+        assert_eq!(body("f(a, k=v, *xs, **kw)"), "f(a, k=v, *xs, **kw)");
+        assert_eq!(
+            body("a.b.c(x)[1:2, ::3]"),
+            "a.b.c(x)[[Other(1, 2), Other(3)]]"
+        );
+        assert_eq!(body("sum(x for x in xs if x)"), "sum(Other(x, x, xs, x))");
+        assert_eq!(body("f(\n  # c\n  a)"), "f(a)");
+        let src = "client.create(model='m', **opts)";
+        let m = lower(src);
+        let StmtKind::Expr(e) = &m.body[0].kind else {
+            panic!()
+        };
+        let ExprKind::Call(c) = &e.kind else { panic!() };
+        assert_eq!(&src[c.args[0].span.range()], "model='m'");
+        assert_eq!(&src[c.args[1].span.range()], "**opts");
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(body(r"'a\n\x41\u00e9\101\q'"), r#""a\nAéA\\q""#);
+        assert_eq!(body(r#"r'a\n' b"x" rb'\d'"#), r#""a\\nx\\d""#);
+        assert_eq!(body(r#""a" 'b'"#), r#""ab""#);
+        assert_eq!(body("'''multi\nline'''"), r#""multi\nline""#);
+        assert_eq!(
+            body(r#"f"hi {name!r:>10} {{x}} {f'{y}'}""#),
+            r#"SB("hi " {name} " {x} " {SB({y})})"#
+        );
+        assert_eq!(body(r#""a" f"{b}" "c""#), r#"SB("a" {b} "c")"#);
+        assert_eq!(body("f'plain'"), r#""plain""#);
+        assert_eq!(body(r#""x%sy" % v"#), r#"SB("x%sy" {v})"#);
+        assert_eq!(body(r#""%s-%s" % (a, b)"#), r#"SB("%s-%s" {a} {b})"#);
+        assert_eq!(
+            body(r#""{} {k}".format(a, k=b)"#),
+            r#"SB("{} {k}" {a} {b})"#
+        );
+        assert_eq!(body(r#"", ".join(xs)"#), r#"SB(", " {xs})"#);
+        assert_eq!(body(r#""a" + b + "c" + d"#), r#"SB("a" {b} "c" {d})"#);
+        assert_eq!(body(r#"x + f"{y}" + z"#), r#"SB({x} {y} {z})"#);
+        assert_eq!(body(r#"x + y + "s""#), r#"SB({Other(x, y)} "s")"#);
+        assert_eq!(body(r#""a" + "b""#), r#""ab""#);
+        assert_eq!(body("a * b - c / d"), "Other(a, b, Other(c, d))");
+        assert_eq!(body("a - b - c"), "Other(a, b, c)");
+        assert_eq!(body("s.format(a)"), "s.format(a)");
+    }
+
+    #[test]
+    fn other_expressions() {
+        assert_eq!(
+            body("x = 1.5, -2, True, False, None"),
+            "x = [1.5, -2, true, false, None]"
+        );
+        assert_eq!(body("{'a': 1, **d}"), "{\"a\": 1, **d}");
+        assert_eq!(body("{1, *s}"), "[1, *s]");
+        assert_eq!(body("[*a, b]"), "[*a, b]");
+        assert_eq!(
+            body("{k: v for k, v in d.items()}"),
+            "Other(k, v, [k, v], d.items())"
+        );
+        assert_eq!(body("await f()"), "await f()");
+        assert_eq!(
+            st(&lower("def g():\n  yield from xs\n").functions[0].body),
+            "await xs"
+        );
+        assert_eq!(body("a if c else b"), "Choice(a, c, b)");
+        assert_eq!(body("a or b or c or d"), "Choice(a, b, c, d)");
+        assert_eq!(body("a or b and c"), "Choice(a, Choice(b, c))");
+        assert_eq!(body("not x"), "Other(x)");
+        assert_eq!(body("-x"), "Other(x)");
+        assert_eq!(body("a == b"), "(a == b)");
+        assert_eq!(body("a not in b"), "(a not in b)");
+        assert_eq!(body("a is not b"), "(a is not b)");
+        assert_eq!(body("a < b <= c < d"), "(a < Other(b, c, d))");
+        assert_eq!(
+            body("if (n := len(a)) > 3: pass"),
+            "if (len(a) > 3) {} else {}"
+        );
+        assert_eq!(body("((x))"), "x");
+        assert_eq!(body("..."), "Other()");
+    }
+
+    #[test]
+    fn spans_are_byte_ranges() {
+        let src = "é = call(arg)\n";
+        let m = lower(src);
+        let StmtKind::Assign { value, targets, .. } = &m.body[0].kind else {
+            panic!()
+        };
+        assert_eq!(&src[value.span.range()], "call(arg)");
+        assert_eq!(&src[targets[0].span.range()], "é");
+        assert_eq!(&src[m.body[0].span.range()], "é = call(arg)");
+    }
+
+    #[test]
+    fn errors_still_lower_the_rest() {
+        let m = lower("def f(:\n    pass\nx = g(1)\n");
+        assert!(m.has_errors);
+        assert!(st(&m.body).ends_with("x = g(1)"), "{}", st(&m.body));
+        let m = lower("x = (1,\ny = 2\nprint(z)\n");
+        assert!(m.has_errors);
+        assert!(st(&m.body).contains("print(z)"), "{}", st(&m.body));
+        // Junk of every kind must not panic.
+        for junk in [
+            "def",
+            "class :",
+            "@",
+            "lambda",
+            "f'{",
+            "'''",
+            "\\",
+            "(((",
+            "match x:\n case",
+            "x = [1, 2",
+            "'\\",
+            "\u{0}\u{ffff}",
+        ] {
+            let _ = lower(junk);
+        }
+    }
+
+    #[test]
+    fn empty_and_crlf() {
+        let m = lower("");
+        assert!(!m.has_errors && m.body.is_empty() && m.functions.is_empty());
+        let src = "def f():\r\n    return 'a\\\r\nb'\r\n\r\nx = f()\r\n";
+        let m = lower(src);
+        assert!(!m.has_errors);
+        assert_eq!(st(&m.body), "def#0; x = f()");
+        assert_eq!(st(&m.functions[0].body), "return \"ab\"");
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_off_without_overflow() {
+        small_stack(|| {
+            let n = 100_000;
+            for (open, close) in [
+                ("(", ")"),
+                ("[", "]"),
+                ("f(", ")"),
+                ("f(k=", ")"),
+                ("a[", "]"),
+                ("{'k': ", "}"),
+                ("-", ""),
+                ("not ", ""),
+                ("lambda: ", ""),
+                ("await ", ""),
+            ] {
+                let src = format!("x = {}1{}\n", open.repeat(n), close.repeat(n));
+                let m = lower(&src);
+                assert_eq!(m.body.len(), 1, "{open}");
+                let mut count = 0;
+                m.walk_exprs(&mut |_| count += 1);
+                assert!(count <= 2 * MAX_DEPTH, "{open}: {count}");
+            }
+            let src = format!("x = 1{}\n", " + a".repeat(n));
+            let m = lower(&src);
+            let StmtKind::Assign { value, .. } = &m.body[0].kind else {
+                panic!()
+            };
+            assert!(matches!(&value.kind, ExprKind::Other(v) if v.len() == n + 1));
+            let src = format!("x = 's'{}\n", " + a".repeat(n));
+            let m = lower(&src);
+            let StmtKind::Assign { value, .. } = &m.body[0].kind else {
+                panic!()
+            };
+            assert!(matches!(&value.kind, ExprKind::StringBuild(v) if v.len() == n + 1));
+            let chain = format!("x = {}\n", vec!["a"; n].join(" or "));
+            assert!(!lower(&chain).has_errors);
+            let src = format!("x = a{}\n", ".b()".repeat(n));
+            let _ = lower(&src);
+        });
+    }
+
+    #[test]
+    fn deep_blocks_are_cut_off_without_overflow() {
+        small_stack(|| {
+            // Past ~500 levels tree-sitter's indent tracking gives up (errors, flatter tree);
+            // 300 stays valid and must be cut at MAX_DEPTH, 5_000 must just not overflow.
+            for (levels, valid) in [(300, true), (5_000, false)] {
+                let mut src = String::new();
+                for i in 0..levels {
+                    src.push_str(&" ".repeat(i));
+                    src.push_str("if x:\n");
+                }
+                src.push_str(&" ".repeat(levels));
+                src.push_str("y = 1\n");
+                let m = lower(&src);
+                assert_eq!(m.has_errors, !valid);
+                let mut count = 0;
+                crate::ir::walk_stmts(&m.body, &mut |_| count += 1);
+                if valid {
+                    assert_eq!(count, MAX_DEPTH);
+                }
+            }
+
+            let mut src = String::from("if a:\n  pass\n");
+            for _ in 0..5_000 {
+                src.push_str("elif b:\n  f()\n");
+            }
+            let m = lower(&src);
+            let mut count = 0;
+            crate::ir::walk_stmts(&m.body, &mut |_| count += 1);
+            // Every elif is kept, nested or flat, each with its call.
+            assert_eq!(count, 1 + 5_000 * 2);
+
+            let mut src = String::new();
+            for i in 0..2_000 {
+                src.push_str(&" ".repeat(i));
+                src.push_str(if i % 2 == 0 {
+                    "def f():\n"
+                } else {
+                    "class C:\n"
+                });
+            }
+            src.push_str(&" ".repeat(2_000));
+            src.push_str("pass\n");
+            let _ = lower(&src);
+        });
+    }
 }
