@@ -119,6 +119,17 @@ fn build_findings(
         .as_ref()
         .filter(|_| hits.iter().any(|h| h.in_raw))
         .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
+    let redactions = |raw: bool| {
+        let mut spans: Vec<Span> = hits
+            .iter()
+            .filter(|h| h.in_raw == raw)
+            .flat_map(|h| h.redact.iter().copied())
+            .collect();
+        spans.sort();
+        spans.dedup();
+        spans
+    };
+    let (text_redact, raw_redact) = (redactions(false), redactions(true));
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
         let (src, module) = match (&raw_source, hit.in_raw) {
@@ -135,7 +146,15 @@ fn build_findings(
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base:016x}:{n}");
-        let (snippet, snippet_line) = snippet(src, hit.span, &location, &hit.redact);
+        // Every secret found in the file is masked in every snippet, and a secret's own finding
+        // shows no neighbouring lines (they may hold what no detector recognised).
+        let redact = if hit.in_raw {
+            &raw_redact
+        } else {
+            &text_redact
+        };
+        let context = meta.category != "secrets";
+        let (snippet, snippet_line) = snippet(src, hit.span, &location, redact, context);
         out.push(Finding {
             rule_id: meta.id,
             rule_name: meta.name,
@@ -221,11 +240,18 @@ const SNIPPET_MAX_LINES: u32 = 12;
 
 /// The lines around a finding in the analysed text, and the number to show for the first one
 /// (for notebooks, the line within the cell; no context lines, so a frame never spans cells).
-fn snippet(source: &Source, span: Span, loc: &Location, redact: &[Span]) -> (String, u32) {
+fn snippet(
+    source: &Source,
+    span: Span,
+    loc: &Location,
+    redact: &[Span],
+    context: bool,
+) -> (String, u32) {
     let (line, _) = source.line_col(span.start as usize);
     let (end_line, _) = source.line_col(span.end as usize);
     let (first, last, shown) = match loc.cell_line {
         Some(cl) => (line, end_line.min(line + SNIPPET_MAX_LINES - 1), cl),
+        None if !context => (line, end_line.min(line + SNIPPET_MAX_LINES - 1), line),
         None => {
             let first = line.saturating_sub(1).max(1);
             let last = (end_line + 1)
