@@ -381,6 +381,15 @@ impl Call {
         None
     }
 
+    /// True when keyword arguments may hide in a `**kwargs`, or in a `...spread` inside an
+    /// options-object argument.
+    pub fn has_keyword_splat(&self) -> bool {
+        self.args.iter().any(|a| {
+            a.splat == Splat::DoubleStar
+                || matches!(&a.value.kind, ExprKind::Dict(entries) if entries.iter().any(|(k, _)| k.is_none()))
+        })
+    }
+
     /// True when an argument list has `*args`/`**kwargs`/`...spread` whose contents are unknown.
     pub fn has_splat(&self) -> bool {
         self.args.iter().any(|a| a.splat != Splat::None)

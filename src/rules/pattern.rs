@@ -5,7 +5,8 @@
 //! key by name anywhere (`keys = ["trust_remote_code"]`) and checks its value.
 //!
 //! Conditions: `when` (all must hold) and `unless` (none may hold). Each names an argument (`arg`,
-//! with an optional positional `position`) and one test: `present`, `equals` (a literal),
+//! with an optional positional `position`; `"**"` means keyword arguments hidden in a `**kwargs`
+//! or `...spread`, tested only with `present`) and one test: `present`, `equals` (a literal),
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
 //! of a non-literal value).
@@ -259,6 +260,12 @@ impl Condition {
     }
 
     fn holds(&self, call: &Call, consts: &Constants) -> bool {
+        // `arg = "**"` stands for keyword arguments aiguard cannot see: `**kwargs`, or a
+        // `...spread` inside an options object.
+        if self.arg == "**" {
+            let hidden = call.has_keyword_splat();
+            return matches!(self.test, Test::Present(p) if p == hidden);
+        }
         let value = self.value(call);
         match &self.test {
             Test::Present(p) => value.is_some() == *p,

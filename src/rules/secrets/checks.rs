@@ -61,9 +61,12 @@ impl Filters {
         {
             return true;
         }
-        // `$VAR`, `%VAR%`, `@VAR@`: a reference, not a value.
+        // `$VAR`, `%VAR%`, `@VAR@`, `{var}` (an f-string or format field), `<var>`: a reference,
+        // not a value.
         let b = value.as_bytes();
         if b.first() == Some(&b'$')
+            || (b.len() > 2 && b.first() == Some(&b'{') && b.last() == Some(&b'}'))
+            || (b.len() > 2 && b.first() == Some(&b'<') && b.last() == Some(&b'>'))
             || (b.len() > 2 && b.first() == Some(&b'%') && b.last() == Some(&b'%'))
             || (b.len() > 2 && b.first() == Some(&b'@') && b.last() == Some(&b'@'))
         {
@@ -295,5 +298,49 @@ mod tests {
         assert!(pem_body_ok(&format!(
             "-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----"
         )));
+    }
+}
+
+/// Code identifiers (`V1OrganizationExternalKeysPostRequestAws`, `workloadIdentity.fromX509`) are
+/// not random: most of their characters sit in word-like runs (an optional capital, then three or
+/// more lowercase letters). Random keys almost never do.
+pub fn is_identifier_like(value: &str) -> bool {
+    let b = value.as_bytes();
+    let (mut in_words, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower = i;
+        while i < b.len() && b[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i - lower >= 3 {
+            in_words += i - start;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    !b.is_empty() && in_words * 10 >= b.len() * 7
+}
+
+#[cfg(test)]
+mod identifier_tests {
+    use super::is_identifier_like;
+
+    #[test]
+    fn identifiers_are_not_keys() {
+        assert!(is_identifier_like(
+            "V1OrganizationExternalKeysPostRequestAws"
+        ));
+        assert!(is_identifier_like("workloadIdentity.fromX509("));
+        assert!(!is_identifier_like(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+        assert!(!is_identifier_like(
+            "8dQk2Lr9ZpX0vB7nTq4Ws1Yc6Hj3Mf5Ge2Ka9Ux7"
+        ));
     }
 }

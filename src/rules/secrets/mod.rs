@@ -282,11 +282,12 @@ impl Detectors {
             Check::None => true,
             Check::GithubCrc32 => checks::github_crc32_ok(value),
             Check::PemBody => checks::pem_body_ok(value),
+            // `mypassword`, `rootpass`: a default spelled another way is still a default.
             Check::DbPassword => !self
                 .filters
                 .db_defaults
                 .iter()
-                .any(|d| d.eq_ignore_ascii_case(value)),
+                .any(|d| value.to_ascii_lowercase().contains(&d.to_ascii_lowercase())),
         };
         // A private key's body is long base64 and may contain anything; its own check judges it.
         let placeholder = det.check != Check::PemBody && self.filters.is_placeholder(value);
@@ -295,6 +296,7 @@ impl Detectors {
             || checks::entropy(value) < det.min_entropy
             || checks::digit_count(value) < det.min_digits
             || (!det.allow_uuid && checks::is_uuid(value))
+            || (det.check != Check::PemBody && checks::is_identifier_like(value))
             || self
                 .filters
                 .looks_like_hash(value, &near.to_ascii_lowercase())
@@ -585,6 +587,7 @@ impl Detectors {
             && !value.contains("://")
             && !value.starts_with(['/', '.', '~'])
             && !checks::is_uuid(value)
+            && !checks::is_identifier_like(value)
             && !self.filters.is_placeholder(value)
             && checks::entropy(value) >= min_entropy
             && !self.filters.looks_like_hash(
