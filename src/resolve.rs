@@ -11,7 +11,42 @@
 use crate::ir::{Expr, ExprKind, Function, Module, Stmt, StmtKind};
 use std::collections::HashMap;
 
-type Env = HashMap<String, Binding>;
+/// The bindings of one scope, chained to the enclosing scope's: a function sees its own names,
+/// then its enclosing function's, then the module's, without copying any of them.
+struct Env<'p, 'm> {
+    vars: HashMap<&'m str, Binding>,
+    parent: Option<&'p Env<'p, 'm>>,
+}
+
+impl<'p, 'm> Env<'p, 'm> {
+    fn root() -> Self {
+        Env {
+            vars: HashMap::new(),
+            parent: None,
+        }
+    }
+
+    fn child(parent: &'p Env<'p, 'm>) -> Self {
+        Env {
+            vars: HashMap::new(),
+            parent: Some(parent),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Binding> {
+        let mut scope = self;
+        loop {
+            if let Some(b) = scope.vars.get(name) {
+                return Some(b);
+            }
+            scope = scope.parent?;
+        }
+    }
+
+    fn insert(&mut self, name: &'m str, binding: Binding) {
+        self.vars.insert(name, binding);
+    }
+}
 
 #[derive(Clone, Debug)]
 enum Binding {
@@ -30,6 +65,9 @@ pub fn resolve(module: &mut Module) {
         r.run();
         r.out
     };
+    if names.is_empty() {
+        return;
+    }
     let mut apply = |e: &mut Expr| {
         if let ExprKind::Call(call) = &mut e.kind {
             if let Some(q) = names.get(&(e.span.start, e.span.end)) {
@@ -49,6 +87,8 @@ struct Resolver<'m> {
     /// Functions already walked (a function reached from no body is walked at the end).
     visited: Vec<bool>,
     depth: usize,
+    /// How many functions deep the walk is: 0 at module (and module-level class) level.
+    fn_depth: usize,
 }
 
 impl<'m> Resolver<'m> {
@@ -59,24 +99,24 @@ impl<'m> Resolver<'m> {
             out: HashMap::new(),
             visited: vec![false; module.functions.len()],
             depth: 0,
+            fn_depth: 0,
         }
     }
 
     fn run(&mut self) {
-        let mut env = Env::new();
-        for imp in &self.module.imports {
-            env.insert(
-                imp.local.to_string(),
-                Binding::Value(imp.qualified.to_string()),
-            );
-        }
-        // Module-level bindings are visible in every function whatever their order, so collect
-        // them first (last assignment wins), then walk the module body in order.
-        let mut module_env = env.clone();
-        self.collect_bindings(&self.module.body, &mut module_env);
-        self.collect_fields(&module_env);
         let module = self.module;
-        self.walk_body(&module.body, &mut env, &module_env);
+        // Module-level bindings are visible in every function whatever their order (functions
+        // run later), so functions see the module's final bindings; module-level statements see
+        // them in order.
+        let mut module_env = Env::root();
+        for imp in &module.imports {
+            module_env.insert(&imp.local, Binding::Value(imp.qualified.to_string()));
+        }
+        let mut in_order = Env::root();
+        in_order.vars = module_env.vars.clone();
+        crate::ir::walk_stmts(&module.body, &mut |s| self.bind_stmt(s, &mut module_env));
+        self.collect_fields(&module_env);
+        self.walk_body(&module.body, &mut in_order, &module_env, None);
         for fi in 0..module.functions.len() {
             if !self.visited[fi] {
                 let class = module.functions[fi].class;
@@ -87,8 +127,9 @@ impl<'m> Resolver<'m> {
 
     /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods and from its
     /// own class-level assignments.
-    fn collect_fields(&mut self, module_env: &Env) {
-        for (ci, class) in self.module.classes.iter().enumerate() {
+    fn collect_fields(&mut self, module_env: &Env<'_, 'm>) {
+        let module = self.module;
+        for (ci, class) in module.classes.iter().enumerate() {
             let mut fields = HashMap::new();
             for s in &class.body {
                 if let StmtKind::Assign { targets, value, .. } = &s.kind {
@@ -107,16 +148,16 @@ impl<'m> Resolver<'m> {
                 }
             }
             for &mi in &class.methods {
-                let Some(method) = self.module.functions.get(mi) else {
+                let Some(method) = module.functions.get(mi) else {
                     continue;
                 };
-                let mut env = module_env.clone();
+                let mut env = Env::child(module_env);
                 self.bind_params(method, Some(ci), &mut env);
                 crate::ir::walk_stmts(&method.body, &mut |s| {
                     if let StmtKind::Assign { targets, value, .. } = &s.kind {
                         for t in targets {
                             if let ExprKind::Attribute { value: v, attr } = &t.kind {
-                                if self.receiver_class(v, &env) == Some(ci) {
+                                if receiver_class(v, &env) == Some(ci) {
                                     if let Some(q) = self.qualify(value, &env) {
                                         fields.insert(&**attr, q);
                                     }
@@ -130,12 +171,7 @@ impl<'m> Resolver<'m> {
         }
     }
 
-    /// Record the bindings of a statement list into `env` without resolving calls.
-    fn collect_bindings(&self, stmts: &'m [Stmt], env: &mut Env) {
-        crate::ir::walk_stmts(stmts, &mut |s| self.bind_stmt(s, env));
-    }
-
-    fn bind_params(&self, f: &'m Function, class: Option<usize>, env: &mut Env) {
+    fn bind_params(&self, f: &'m Function, class: Option<usize>, env: &mut Env<'_, 'm>) {
         for (i, p) in f.params.iter().enumerate() {
             let receiver = class.is_some()
                 && f.class.is_some()
@@ -151,49 +187,20 @@ impl<'m> Resolver<'m> {
                 match p
                     .annotation
                     .as_deref()
-                    .and_then(|a| self.annotation_type(a, env))
+                    .and_then(|a| annotation_type(a, env))
                 {
                     Some(q) => Binding::Value(q),
                     None => Binding::Opaque,
                 }
             };
-            env.insert(p.name.to_string(), binding);
+            env.insert(&p.name, binding);
         }
         if let Some(ci) = class {
-            env.insert("this".into(), Binding::Receiver(ci));
+            env.insert("this", Binding::Receiver(ci));
         }
     }
 
-    /// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
-    fn annotation_type(&self, annotation: &str, env: &Env) -> Option<String> {
-        let ann = annotation.trim().trim_start_matches(':').trim();
-        let ann = ann
-            .strip_prefix("Optional[")
-            .and_then(|a| a.strip_suffix(']'))
-            .unwrap_or(ann);
-        let ann = ann.split('|').next()?.trim();
-        if ann.is_empty()
-            || !ann
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        {
-            return None;
-        }
-        let (head, rest) = match ann.split_once('.') {
-            Some((h, r)) => (h, Some(r)),
-            None => (ann, None),
-        };
-        // Only annotations that name an import say something about the value.
-        let Some(Binding::Value(q)) = env.get(head) else {
-            return None;
-        };
-        Some(match rest {
-            Some(r) => format!("{q}.{r}()"),
-            None => format!("{q}()"),
-        })
-    }
-
-    fn bind_stmt(&self, s: &'m Stmt, env: &mut Env) {
+    fn bind_stmt(&self, s: &'m Stmt, env: &mut Env<'_, 'm>) {
         match &s.kind {
             StmtKind::Assign {
                 targets,
@@ -206,65 +213,28 @@ impl<'m> Resolver<'m> {
                     self.qualify(value, env)
                 };
                 for t in targets {
-                    self.bind_target(t, q.as_deref(), env);
+                    bind_target(t, q.as_deref(), env);
                 }
             }
             StmtKind::With { items, .. } => {
                 for (ctx, target) in items {
                     if let Some(t) = target {
                         let q = self.qualify(ctx, env);
-                        self.bind_target(t, q.as_deref(), env);
+                        bind_target(t, q.as_deref(), env);
                     }
                 }
             }
             StmtKind::Loop {
                 target: Some(t), ..
-            } => self.bind_target(t, None, env),
+            } => bind_target(t, None, env),
             _ => {}
-        }
-    }
-
-    fn bind_target(&self, target: &Expr, q: Option<&str>, env: &mut Env) {
-        match &target.kind {
-            ExprKind::Name(n) => {
-                let b = q.map_or(Binding::Opaque, |q| Binding::Value(q.to_string()));
-                env.insert(n.to_string(), b);
-            }
-            // `const { a, b: c } = obj` binds `a` to `obj.a` and `c` to `obj.b`.
-            ExprKind::Dict(entries) => {
-                for (k, v) in entries {
-                    let sub = match (q, k.as_ref().and_then(|k| k.as_str())) {
-                        (Some(q), Some(key)) => Some(format!("{q}.{key}")),
-                        _ => None,
-                    };
-                    self.bind_target(v, sub.as_deref(), env);
-                }
-            }
-            ExprKind::List(items) => {
-                for i in items {
-                    self.bind_target(i, None, env);
-                }
-            }
-            ExprKind::Spread(inner) => self.bind_target(inner, None, env),
-            _ => {}
-        }
-    }
-
-    /// The class whose receiver this expression is (`self`, `this`).
-    fn receiver_class(&self, e: &Expr, env: &Env) -> Option<usize> {
-        match &e.kind {
-            ExprKind::Name(n) => match env.get(&**n) {
-                Some(Binding::Receiver(ci)) => Some(*ci),
-                _ => None,
-            },
-            _ => None,
         }
     }
 
     /// The qualified name of an expression, if it has one.
     fn qualify(&self, e: &Expr, env: &Env) -> Option<String> {
-        // Chains are shallow in practice; iterate down the receiver chain to be safe anyway.
-        let mut suffix: Vec<String> = Vec::new();
+        // Walk down the receiver chain iteratively, remembering the suffixes to append.
+        let mut suffix: Vec<&str> = Vec::new();
         let mut cur = e;
         let base = loop {
             if suffix.len() > crate::lang::MAX_DEPTH {
@@ -272,18 +242,21 @@ impl<'m> Resolver<'m> {
             }
             match &cur.kind {
                 ExprKind::Name(n) => {
-                    break match env.get(&**n) {
+                    break match env.get(n) {
                         Some(Binding::Value(q)) => q.clone(),
-                        Some(Binding::Receiver(ci)) => self.class_name(*ci),
+                        Some(Binding::Receiver(ci)) => self.class_name(*ci).to_string(),
                         Some(Binding::Opaque) | None => n.to_string(),
                     };
                 }
                 ExprKind::Attribute { value, attr } => {
-                    if let Some(ci) = self.receiver_class(value, env) {
-                        let field = self.fields.get(ci).and_then(|f| f.get(&**attr)).cloned();
-                        break field.unwrap_or_else(|| format!("{}.{attr}", self.class_name(ci)));
+                    if let Some(ci) = receiver_class(value, env) {
+                        break match self.fields.get(ci).and_then(|f| f.get(&**attr)) {
+                            Some(field) => field.clone(),
+                            None => format!("{}.{attr}", self.class_name(ci)),
+                        };
                     }
-                    suffix.push(format!(".{attr}"));
+                    suffix.push(attr);
+                    suffix.push(".");
                     cur = value;
                 }
                 // CommonJS `require("m")` is the module `m` itself.
@@ -296,11 +269,11 @@ impl<'m> Resolver<'m> {
                         .to_string();
                 }
                 ExprKind::Call(call) => {
-                    suffix.push("()".into());
+                    suffix.push("()");
                     cur = &call.callee;
                 }
                 ExprKind::Index { value, .. } => {
-                    suffix.push("[]".into());
+                    suffix.push("[]");
                     cur = value;
                 }
                 ExprKind::Await(inner) => cur = inner,
@@ -314,24 +287,17 @@ impl<'m> Resolver<'m> {
         Some(s)
     }
 
-    fn class_name(&self, ci: usize) -> String {
-        self.module
-            .classes
-            .get(ci)
-            .map(|c| c.name.to_string())
-            .unwrap_or_default()
+    fn class_name(&self, ci: usize) -> &'m str {
+        self.module.classes.get(ci).map_or("", |c| &c.name)
     }
 
     /// Resolve the calls of a statement list in order, updating `env` as bindings happen.
-    fn walk_body(&mut self, stmts: &'m [Stmt], env: &mut Env, module_env: &Env) {
-        self.walk_body_in(stmts, env, module_env, None);
-    }
-
-    fn walk_body_in(
+    /// `module_env` holds the module's final bindings, which module-level functions see.
+    fn walk_body(
         &mut self,
         stmts: &'m [Stmt],
-        env: &mut Env,
-        module_env: &Env,
+        env: &mut Env<'_, 'm>,
+        module_env: &Env<'_, 'm>,
         class: Option<usize>,
     ) {
         if self.depth > crate::lang::MAX_DEPTH {
@@ -339,38 +305,52 @@ impl<'m> Resolver<'m> {
         }
         self.depth += 1;
         for s in stmts {
-            s.for_each_expr(&mut |e| self.resolve_expr(e, env, class));
+            s.for_each_expr(&mut |e| self.resolve_expr(e, env, module_env, class));
             self.bind_stmt(s, env);
             match &s.kind {
-                StmtKind::FunctionDef(fi) => self.walk_function(*fi, env, module_env, None),
+                StmtKind::FunctionDef(fi) => {
+                    let parent = if self.fn_depth == 0 {
+                        module_env
+                    } else {
+                        &*env
+                    };
+                    self.walk_function(*fi, parent, module_env, None);
+                }
                 StmtKind::ClassDef(ci) => self.walk_class(*ci, env, module_env),
                 _ => {}
             }
             let mut children: Vec<&'m Stmt> = Vec::new();
             s.for_each_child_stmt(&mut |c| children.push(c));
             for c in children {
-                self.walk_body_in(std::slice::from_ref(c), env, module_env, class);
+                self.walk_body(std::slice::from_ref(c), env, module_env, class);
             }
         }
         self.depth -= 1;
     }
 
-    fn walk_class(&mut self, ci: usize, env: &Env, module_env: &Env) {
+    fn walk_class(&mut self, ci: usize, env: &Env<'_, 'm>, module_env: &Env<'_, 'm>) {
         let module = self.module;
         let Some(class) = module.classes.get(ci) else {
             return;
         };
-        let mut class_env = env.clone();
+        let parent = if self.fn_depth == 0 { module_env } else { env };
+        let mut class_env = Env::child(parent);
         for e in class.bases.iter().chain(&class.decorators) {
-            self.resolve_expr(e, &mut class_env, None);
+            self.resolve_expr(e, &class_env, module_env, None);
         }
-        self.walk_body_in(&class.body, &mut class_env, module_env, Some(ci));
+        self.walk_body(&class.body, &mut class_env, module_env, Some(ci));
         for &mi in &class.methods {
-            self.walk_function(mi, env, module_env, Some(ci));
+            self.walk_function(mi, parent, module_env, Some(ci));
         }
     }
 
-    fn walk_function(&mut self, fi: usize, outer: &Env, module_env: &Env, class: Option<usize>) {
+    fn walk_function(
+        &mut self,
+        fi: usize,
+        parent: &Env<'_, 'm>,
+        module_env: &Env<'_, 'm>,
+        class: Option<usize>,
+    ) {
         let module = self.module;
         let Some(f) = module.functions.get(fi) else {
             return;
@@ -379,27 +359,31 @@ impl<'m> Resolver<'m> {
             return;
         }
         self.visited[fi] = true;
-        let mut env = outer.clone();
-        // Module-level names defined after this function still count: it runs later.
-        for (k, v) in module_env {
-            env.entry(k.clone()).or_insert_with(|| v.clone());
-        }
+        let mut env = Env::child(parent);
         for d in &f.decorators {
-            self.resolve_expr(d, &mut env, class);
+            self.resolve_expr(d, &env, module_env, class);
         }
         for p in &f.params {
             if let Some(d) = &p.default {
-                self.resolve_expr(d, &mut env, class);
+                self.resolve_expr(d, &env, module_env, class);
             }
         }
         self.bind_params(f, class, &mut env);
         self.depth += 1;
-        self.walk_body_in(&f.body, &mut env, module_env, class);
+        self.fn_depth += 1;
+        self.walk_body(&f.body, &mut env, module_env, class);
+        self.fn_depth -= 1;
         self.depth -= 1;
     }
 
     /// Record the qualified callee of every call in `e`, and walk functions defined inline.
-    fn resolve_expr(&mut self, e: &'m Expr, env: &mut Env, class: Option<usize>) {
+    fn resolve_expr(
+        &mut self,
+        e: &'m Expr,
+        env: &Env<'_, 'm>,
+        module_env: &Env<'_, 'm>,
+        class: Option<usize>,
+    ) {
         let mut inline_functions = Vec::new();
         e.walk(&mut |x| match &x.kind {
             ExprKind::Call(call) => {
@@ -411,16 +395,81 @@ impl<'m> Resolver<'m> {
             _ => {}
         });
         for fi in inline_functions {
-            // An inline function's `this`/receiver is the enclosing class's (arrow functions).
-            let snapshot = env.clone();
-            self.walk_function(fi, &snapshot, &Env::new(), class);
+            // An inline function sees the bindings around it, and the enclosing class's `this`.
+            self.walk_function(fi, env, module_env, class);
         }
+    }
+}
+
+/// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
+fn annotation_type(annotation: &str, env: &Env) -> Option<String> {
+    let ann = annotation.trim().trim_start_matches(':').trim();
+    let ann = ann
+        .strip_prefix("Optional[")
+        .and_then(|a| a.strip_suffix(']'))
+        .unwrap_or(ann);
+    let ann = ann.split('|').next()?.trim();
+    if ann.is_empty()
+        || !ann
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
+        return None;
+    }
+    let (head, rest) = match ann.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (ann, None),
+    };
+    // Only annotations that name an import say something about the value.
+    let Some(Binding::Value(q)) = env.get(head) else {
+        return None;
+    };
+    Some(match rest {
+        Some(r) => format!("{q}.{r}()"),
+        None => format!("{q}()"),
+    })
+}
+
+fn bind_target<'m>(target: &'m Expr, q: Option<&str>, env: &mut Env<'_, 'm>) {
+    match &target.kind {
+        ExprKind::Name(n) => {
+            let b = q.map_or(Binding::Opaque, |q| Binding::Value(q.to_string()));
+            env.insert(n, b);
+        }
+        // `const { a, b: c } = obj` binds `a` to `obj.a` and `c` to `obj.b`.
+        ExprKind::Dict(entries) => {
+            for (k, v) in entries {
+                let sub = match (q, k.as_ref().and_then(|k| k.as_str())) {
+                    (Some(q), Some(key)) => Some(format!("{q}.{key}")),
+                    _ => None,
+                };
+                bind_target(v, sub.as_deref(), env);
+            }
+        }
+        ExprKind::List(items) => {
+            for i in items {
+                bind_target(i, None, env);
+            }
+        }
+        ExprKind::Spread(inner) => bind_target(inner, None, env),
+        _ => {}
+    }
+}
+
+/// The class whose receiver this expression is (`self`, `this`).
+fn receiver_class(e: &Expr, env: &Env) -> Option<usize> {
+    match &e.kind {
+        ExprKind::Name(n) => match env.get(n) {
+            Some(Binding::Receiver(ci)) => Some(*ci),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
 /// A call of the CommonJS `require` (not shadowed by a local binding).
 fn is_require(call: &crate::ir::Call, env: &Env) -> bool {
-    matches!(&call.callee.kind, ExprKind::Name(n) if &**n == "require" && !env.contains_key("require"))
+    matches!(&call.callee.kind, ExprKind::Name(n) if &**n == "require" && env.get("require").is_none())
         && call.args.len() == 1
 }
 
@@ -561,5 +610,108 @@ fn for_each_expr_mut(module: &mut Module, f: &mut dyn FnMut(&mut Expr)) {
                 expr(d, f);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Language, Source};
+
+    /// Qualified names of every call in a snippet, in source order.
+    fn qualified(lang: Language, code: &str) -> Vec<String> {
+        let source = Source::new("t".into(), lang, code.into());
+        let mut module = crate::lang::parse(&source);
+        super::resolve(&mut module);
+        let mut calls: Vec<_> = Vec::new();
+        module.walk_exprs(&mut |e| {
+            if let crate::ir::ExprKind::Call(c) = &e.kind {
+                calls.push((
+                    e.span.start,
+                    c.qualified.as_deref().unwrap_or("?").to_string(),
+                ));
+            }
+        });
+        calls.sort();
+        calls.into_iter().map(|(_, q)| q).collect()
+    }
+
+    #[test]
+    fn python_imports_aliases_and_assignments() {
+        let q = qualified(
+            Language::Python,
+            "import torch as t\nfrom openai import OpenAI as O\nimport os.path\n\
+             client = O(timeout=5)\nclient.chat.completions.create(model='m')\nt.load('x')\nos.path.join('a')\n",
+        );
+        assert_eq!(
+            q,
+            [
+                "openai.OpenAI",
+                "openai.OpenAI().chat.completions.create",
+                "torch.load",
+                "os.path.join"
+            ]
+        );
+    }
+
+    #[test]
+    fn python_self_fields_annotations_and_later_module_bindings() {
+        let q = qualified(
+            Language::Python,
+            "from openai import OpenAI\n\
+             class Bot:\n    def __init__(self):\n        self.llm = OpenAI()\n\
+             \n    def ask(self, q):\n        return self.llm.responses.create(input=q)\n\
+             def helper(c: OpenAI):\n    c.models.list()\n    return MODEL.strip()\n\
+             MODEL = OpenAI().x\n",
+        );
+        assert_eq!(
+            q,
+            [
+                "openai.OpenAI",
+                "openai.OpenAI().responses.create",
+                "openai.OpenAI().models.list",
+                "openai.OpenAI().x.strip",
+                "openai.OpenAI"
+            ]
+        );
+    }
+
+    #[test]
+    fn reassignment_replaces_the_binding_and_params_shadow() {
+        let q = qualified(
+            Language::Python,
+            "import pickle\nloader = pickle\nloader.load(f)\nloader = other()\nloader.load(f)\n\
+             def f(pickle):\n    pickle.load(x)\n",
+        );
+        assert_eq!(q, ["pickle.load", "other", "other().load", "pickle.load"]);
+    }
+
+    #[test]
+    fn closures_see_their_enclosing_function() {
+        let q = qualified(
+            Language::Python,
+            "import subprocess as sp\ndef outer():\n    run = sp.run\n    def inner():\n        run('ls')\n    return inner\n",
+        );
+        assert_eq!(q, ["subprocess.run"]);
+    }
+
+    #[test]
+    fn typescript_imports_require_and_this_fields() {
+        let q = qualified(
+            Language::TypeScript,
+            "import OpenAI from 'openai';\nconst { exec } = require('node:child_process');\nconst cp = require('child_process');\n\
+             class Bot { client = new OpenAI(); ask(q: string) { return this.client.chat.completions.create({}); } }\n\
+             exec('ls'); cp.spawn('ls');\n",
+        );
+        assert_eq!(
+            q,
+            [
+                "require",
+                "require",
+                "openai",
+                "openai().chat.completions.create",
+                "child_process.exec",
+                "child_process.spawn"
+            ]
+        );
     }
 }
