@@ -13,17 +13,6 @@ cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 ag="$root/target/release/aiguard"
 t0=$(date +%s.%N)
 "$ag" scan "$work/corpus" --select AIG101,AIG102,AIG103 --format json --exit-zero > "$work/aiguard.json"
-# Before the walker and JSON report exist (early branches), scan file by file through stdin and
-# read the summary line.
-if ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/aiguard.json" 2>/dev/null; then
-  : > "$work/aiguard.json"
-  for f in "$work"/corpus/*; do
-    n="$(basename "$f")"
-    [ "$n" = labels.csv ] && continue
-    "$ag" scan - --stdin-filename "$n" --select AIG101,AIG102,AIG103 --format concise --exit-zero < "$f" 2>&1 \
-      | grep -q '^Found [1-9]' && echo "$n" >> "$work/aiguard.json" || true
-  done
-fi
 t1=$(date +%s.%N)
 (cd "$work/corpus" && "$here/.venv/bin/detect-secrets" scan --all-files . > "$work/ds.json")
 t2=$(date +%s.%N)

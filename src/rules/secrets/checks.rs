@@ -303,9 +303,18 @@ mod tests {
 
 /// Code identifiers (`V1OrganizationExternalKeysPostRequestAws`, `workloadIdentity.fromX509`) are
 /// not random: most of their characters sit in word-like runs (an optional capital, then three or
-/// more lowercase letters). Random keys almost never do.
+/// more lowercase letters) and about a third of their letters are vowels, as in English. Random
+/// keys, even letters-only ones, rarely do both.
 pub fn is_identifier_like(value: &str) -> bool {
     let b = value.as_bytes();
+    let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    let vowels = b
+        .iter()
+        .filter(|c| matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count();
+    if letters == 0 || vowels * 10 < letters * 3 {
+        return false;
+    }
     let (mut in_words, mut i) = (0usize, 0usize);
     while i < b.len() {
         let start = i;

@@ -296,7 +296,8 @@ impl Detectors {
             || checks::entropy(value) < det.min_entropy
             || checks::digit_count(value) < det.min_digits
             || (!det.allow_uuid && checks::is_uuid(value))
-            || (det.check != Check::PemBody && checks::is_identifier_like(value))
+            // Only shapes with no unique prefix can be mistaken for a code identifier.
+            || (!det.context.is_empty() && checks::is_identifier_like(value))
             || self
                 .filters
                 .looks_like_hash(value, &near.to_ascii_lowercase())
