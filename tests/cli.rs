@@ -305,3 +305,53 @@ fn no_color_means_no_escape_codes() {
         .expect("run");
     assert!(out.stdout.contains(&0x1b), "--color always must colour");
 }
+
+/// SARIF from scanning every fixture (all rules, notebooks, secrets, suppressions) is valid
+/// SARIF 2.1.0 and keeps GitHub's invariants.
+#[test]
+fn sarif_of_all_fixtures_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = run(
+        root,
+        &[
+            "scan",
+            "fixtures",
+            "--select",
+            "ALL",
+            "--format",
+            "sarif",
+            "--isolated",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("sarif parses");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/data/sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("schema parses");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert!(
+        results.len() > 50,
+        "expected the fixtures' findings, got {}",
+        results.len()
+    );
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+        assert!(r["fingerprints"]["aiguard/v1"].is_string());
+        assert!(r.get("partialFingerprints").is_none());
+    }
+    // No key from the secret fixtures is in the document (the full check is tests/secrets.rs).
+    assert!(!out.contains("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"));
+}
