@@ -91,6 +91,9 @@ pub struct Location {
     pub cell: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_line: Option<u32>,
+    /// For notebooks: 1-based code-point columns within the cell's lines (for code frames).
+    #[serde(skip)]
+    pub cell_col: Option<(u32, u32)>,
 }
 
 /// One step of a data flow, from source to sink.

@@ -187,10 +187,12 @@ pub fn location_of(source: &Source, span: Span) -> Location {
         end_byte: span.end as usize,
         cell: None,
         cell_line: None,
+        cell_col: None,
     };
     if let Some(cl) = source.cell_line(line) {
         loc.cell = Some(cl.cell);
         loc.cell_line = Some(cl.line);
+        loc.cell_col = Some((col, end_col));
         // Point into the .ipynb file itself, where the cell's JSON string holds the line.
         let json = |l: u32| {
             source

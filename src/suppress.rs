@@ -378,6 +378,7 @@ mod tests {
                 end_byte: start + needle.len(),
                 cell: None,
                 cell_line: None,
+                cell_col: None,
             },
             flow: Vec::new(),
             fingerprint: String::new(),

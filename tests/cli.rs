@@ -355,3 +355,30 @@ fn sarif_of_all_fixtures_is_valid() {
     // No key from the secret fixtures is in the document (the full check is tests/secrets.rs).
     assert!(!out.contains("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"));
 }
+
+/// A notebook finding's frame is named by cell and points at the column within the cell, while
+/// the machine formats point into the .ipynb file itself.
+#[test]
+fn notebook_findings_point_at_cell_and_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let nb = "fixtures/supply-chain/notebook_loading.ipynb";
+    let (_, full, _) = run(root, &["scan", nb, "--format", "full", "--isolated"]);
+    assert!(
+        full.contains("notebook_loading.ipynb [cell 3]:2:9"),
+        "{full}"
+    );
+    let (_, concise, _) = run(root, &["scan", nb, "--format", "concise", "--isolated"]);
+    let first = concise.lines().next().expect("a finding");
+    let json_line: usize = first
+        .split(':')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("line");
+    let text = std::fs::read_to_string(root.join(nb)).expect("notebook");
+    let line = text.lines().nth(json_line - 1).expect("line exists");
+    assert!(
+        line.contains("torch.load(\\\"model.pt\\\")"),
+        "line {json_line} of the file is {line:?}"
+    );
+    assert!(first.ends_with("(cell 3, line 2)"), "{first}");
+}

@@ -19,6 +19,7 @@ fn loc(path: &str, line: u32, col: u32, end_line: u32, end_col: u32) -> Location
         end_byte: 0,
         cell: None,
         cell_line: None,
+        cell_col: None,
     }
 }
 

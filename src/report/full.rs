@@ -229,8 +229,8 @@ impl SnippetView<'_> {
         }
         let rows = self.text.split_inclusive('\n').count();
         match (self.primary.cell, loc.cell, loc.cell_line) {
-            // In notebooks `line`/`col` point into the JSON, so only cell lines can be mapped
-            // and columns are unknown: mark whole lines.
+            // In notebooks `line`/`col` point into the JSON: map by cell line and cell column
+            // (whole lines when the column is unknown).
             (Some(cell), Some(loc_cell), Some(cell_line)) => {
                 if cell != loc_cell {
                     return None;
@@ -239,7 +239,17 @@ impl SnippetView<'_> {
                 if row >= rows {
                     return None;
                 }
-                let last = (row + loc.end_line.saturating_sub(loc.line) as usize).min(rows - 1);
+                let end_row = row + loc.end_line.saturating_sub(loc.line) as usize;
+                if let Some((col, end_col)) = loc.cell_col {
+                    let start = self.offset(row, col)?;
+                    let end = if end_row >= rows {
+                        self.line_bounds(rows - 1)?.1
+                    } else {
+                        self.offset(end_row, end_col)?
+                    };
+                    return Some((start, end.max(start)));
+                }
+                let last = end_row.min(rows - 1);
                 let (start, line_end) = self.line_bounds(row)?;
                 let indent = self.text[start..line_end]
                     .find(|c: char| !c.is_whitespace())
