@@ -21,8 +21,11 @@ def rel(target, path):
 
 
 def findings(tool, target, work):
-    """(relative path, line, rule) for every finding of `tool`."""
-    data = json.load(open(os.path.join(work, f"{tool}.json")))
+    """(relative path, line, rule) for every finding of `tool`; None when it left no report."""
+    path = os.path.join(work, f"{tool}.json")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return None
+    data = json.load(open(path))
     if tool == "aiguard":
         # aiguard reports paths as given on its command line, i.e. under TARGET.
         return [(rel(target, os.path.abspath(f["location"]["path"])), f["location"]["line"], f["rule_id"])
@@ -52,13 +55,16 @@ def main():
     target, work = sys.argv[2:4] if real else sys.argv[1:3]
     times = dict(line.split() for line in open(os.path.join(work, "times")))
     found = {t: findings(t, target, work) for t in TOOLS}
+    for t in [t for t in TOOLS if found[t] is None]:
+        print(f"{t}: no report (did not finish?)")
+        del found[t]
     if real:
         print(f"{'tool':16} {'findings':>9} {'files':>7} {'time s':>8}")
-        for t in TOOLS:
+        for t in found:
             print(f"{t:16} {len(found[t]):9d} {len({p for p, _, _ in found[t]}):7d} {float(times[t]):8.2f}")
         rng = random.Random(7)
         with open(os.path.join(work, "sample.txt"), "w") as out:
-            for t in TOOLS:
+            for t in found:
                 picks = sorted(found[t]) if t == "aiguard" else sorted(rng.sample(found[t], min(SAMPLE, len(found[t]))))
                 out.write(f"== {t}: {len(picks)} of {len(found[t])}\n")
                 for p, n, rule in picks:
@@ -69,7 +75,7 @@ def main():
     pos = [p for p, lab, _ in labels if lab == "1"]
     neg = [p for p, lab, _ in labels if lab == "0"]
     print(f"{'tool':16} {'recall':>8} {'FP rate':>8} {'time s':>8}")
-    for t in TOOLS:
+    for t in found:
         flagged = {p for p, _, _ in found[t]}
         recall = sum(p in flagged for p in pos) / len(pos)
         fpr = sum(p in flagged for p in neg) / len(neg)
