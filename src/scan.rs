@@ -5,7 +5,7 @@ use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::{Constants, Sites};
-use crate::rules::{Hit, Registry};
+use crate::rules::{Hit, Redactions, Registry};
 use crate::source::{Language, Source};
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
@@ -64,7 +64,7 @@ pub fn analyze(
     source: &Source,
     registry: &Registry,
     enabled: &BTreeSet<&'static str>,
-) -> (Vec<Finding>, Module) {
+) -> (Vec<Finding>, Module, Redactions) {
     let mut module = crate::lang::parse(source);
     crate::resolve::resolve(&mut module);
     let mut hits: Vec<Hit> = Vec::new();
@@ -84,11 +84,11 @@ pub fn analyze(
             }
         }
     }
-    crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
+    let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
-    let findings = build_findings(source, &module, registry, hits);
-    (findings, module)
+    let findings = build_findings(source, &module, registry, hits, &redactions);
+    (findings, module, redactions)
 }
 
 /// The (first, last) line of every statement, for suppressions on multi-line statements.
@@ -96,8 +96,8 @@ pub fn statement_lines(source: &Source, module: &Module) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for body in module.bodies() {
         walk_stmts(body, &mut |s| {
-            let (a, _) = source.line_col(s.span.start as usize);
-            let (b, _) = source.line_col(s.span.end as usize);
+            let a = source.lines.line_of(s.span.start as usize) as u32 + 1;
+            let b = source.lines.line_of(s.span.end as usize) as u32 + 1;
             // Single-line statements too: they stop a comment in a block reaching its header.
             out.push((a, b.max(a)));
         });
@@ -110,6 +110,7 @@ fn build_findings(
     module: &Module,
     registry: &Registry,
     hits: Vec<Hit>,
+    redactions: &Redactions,
 ) -> Vec<Finding> {
     let mut occurrences: HashMap<u64, u32> = HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
@@ -119,17 +120,6 @@ fn build_findings(
         .as_ref()
         .filter(|_| hits.iter().any(|h| h.in_raw))
         .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
-    let redactions = |raw: bool| {
-        let mut spans: Vec<Span> = hits
-            .iter()
-            .filter(|h| h.in_raw == raw)
-            .flat_map(|h| h.redact.iter().copied())
-            .collect();
-        spans.sort();
-        spans.dedup();
-        spans
-    };
-    let (text_redact, raw_redact) = (redactions(false), redactions(true));
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
         let (src, module) = match (&raw_source, hit.in_raw) {
@@ -146,14 +136,16 @@ fn build_findings(
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base:016x}:{n}");
-        // Every secret found in the file is masked in every snippet, and a secret's own finding
+        // Every secret found in the file is masked in every snippet, and a finding on a secret
         // shows no neighbouring lines (they may hold what no detector recognised).
         let redact = if hit.in_raw {
-            &raw_redact
+            &redactions.raw
         } else {
-            &text_redact
+            &redactions.text
         };
-        let context = meta.category != "secrets";
+        let context = !redact
+            .iter()
+            .any(|r| r.start < hit.span.end && hit.span.start < r.end);
         let (snippet, snippet_line) = snippet(src, hit.span, &location, redact, context);
         out.push(Finding {
             rule_id: meta.id,
@@ -299,14 +291,18 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
             enabled.retain(|r| !pfi.rules.contains(r));
         }
     }
-    let (mut findings, module) = analyze(source, registry, &enabled);
+    let (mut findings, module, redactions) = analyze(source, registry, &enabled);
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
         }
     }
-    let stmt_lines = statement_lines(source, &module);
-    let applied = suppress::apply(source, &stmt_lines, findings, opts.strict);
+    let applied = suppress::apply(
+        source,
+        || statement_lines(source, &module),
+        findings,
+        opts.strict,
+    );
     let mut kept = applied.kept;
     for (rule_id, line, message) in applied.problems {
         if !enabled.contains(rule_id) && !opts.strict {
@@ -327,9 +323,9 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
                 rule_id: meta.id,
                 span,
                 message,
-                redact: Vec::new(),
                 in_raw: false,
             }],
+            &redactions,
         );
         kept.append(&mut f);
     }

@@ -142,3 +142,36 @@ fn the_check_catches_a_printed_key() {
     let caught = std::panic::catch_unwind(|| assert_no_key(text.as_bytes(), &keys, "raw text"));
     assert!(caught.is_err());
 }
+
+/// Keys are masked in the snippets of every finding, not only their own: a `--strict` problem
+/// on the key's line, and another rule's finding beside a key when the secret rules are off.
+#[test]
+fn keys_are_masked_in_other_findings_snippets() {
+    let key = "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";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("app.py"),
+        format!(
+            "import torch\nGROQ_API_KEY = \"{key}\"  # aiguard: ignore[AIG101]\nstate = torch.load(\"m.pt\")\n"
+        ),
+    )
+    .expect("write");
+    let keys: BTreeSet<String> = [key.to_string()].into();
+    for args in [
+        &["--strict"][..],
+        &["--select", "AIG601"][..],
+        &["--select", "AIG601", "--strict"][..],
+    ] {
+        let out = Command::cargo_bin("aiguard")
+            .expect("binary")
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(["scan", "app.py", "--format", "full"])
+            .args(args)
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("AIG"), "{args:?} reported nothing: {text}");
+        assert_no_key(&out.stdout, &keys, &format!("full {args:?}"));
+    }
+}

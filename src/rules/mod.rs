@@ -108,9 +108,17 @@ pub struct Hit {
     pub rule_id: &'static str,
     pub span: crate::ir::Span,
     pub message: String,
-    /// Ranges of the analysed text to show redacted in snippets (secrets).
-    pub redact: Vec<crate::ir::Span>,
-    /// The span (and `redact`) refer to `Source::raw` (a notebook's JSON, e.g. a key printed in a
+    /// The span refers to `Source::raw` (a notebook's JSON, e.g. a key printed in a
     /// saved output) rather than to `Source::text`.
     pub in_raw: bool,
+}
+
+/// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and
+/// whether or not the secret's own rule is enabled). Spans are cut at line ends.
+#[derive(Debug, Default, Clone)]
+pub struct Redactions {
+    /// Spans in `Source::text`.
+    pub text: Vec<crate::ir::Span>,
+    /// Spans in `Source::raw` (a notebook's JSON).
+    pub raw: Vec<crate::ir::Span>,
 }

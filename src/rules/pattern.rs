@@ -220,7 +220,6 @@ impl PatternRule {
             rule_id: self.rule_id,
             span,
             message: self.message.replace("{name}", name),
-            redact: Vec::new(),
             in_raw: false,
         }
     }

@@ -8,13 +8,13 @@
 //! `key = value` / `key: value` pairs in other text files ([`assign`]).
 //!
 //! Secrets are never printed: messages show at most the key's public prefix and its length, and
-//! every secret found in a file is passed as a redaction range to every hit of the file, so a
+//! every secret found in a file comes back as a redaction range for every snippet of the file, so a
 //! snippet never shows a neighbouring key either.
 
 mod assign;
 pub mod checks;
 
-use super::{Hit, RuleMeta};
+use super::{Hit, Redactions, RuleMeta};
 use crate::ir::{Module, Span};
 use crate::source::{Language, Source};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -478,14 +478,10 @@ pub fn run(
     registry: &super::Registry,
     enabled: &BTreeSet<&'static str>,
     out: &mut Vec<Hit>,
-) {
+) -> Redactions {
+    // The detectors run even when their rules are off: what they find is still masked in every
+    // other finding's snippet.
     let d = &registry.secrets;
-    if !["AIG101", "AIG102", "AIG103"]
-        .iter()
-        .any(|r| enabled.contains(r))
-    {
-        return;
-    }
     let raw = source.raw.as_deref();
     // Every provider key, enabled or not: all of them are redacted in snippets. In a notebook,
     // keys in the cells are reported from the cells (located by cell and line); the raw JSON adds
@@ -549,14 +545,11 @@ pub fn run(
         }
         None => Vec::new(),
     };
-    let text_redact = per_line(&source.text, &text_secrets);
-    let raw_redact = per_line(raw.unwrap_or_default(), &raw_secrets);
     let emit = |f: &Found, raw_hit: bool, out: &mut Vec<Hit>| {
         out.push(Hit {
             rule_id: f.rule_id,
             span: f.report,
             message: f.message.clone(),
-            redact: if raw_hit { &raw_redact } else { &text_redact }.clone(),
             in_raw: raw_hit,
         });
     };
@@ -568,6 +561,10 @@ pub fn run(
     }
     for f in &assigned {
         emit(f, false, out);
+    }
+    Redactions {
+        text: per_line(&source.text, &text_secrets),
+        raw: per_line(raw.unwrap_or_default(), &raw_secrets),
     }
 }
 
