@@ -72,19 +72,21 @@ impl Directive<'_> {
 /// single-line statements too: they keep a comment in a block from reaching the block's header.
 pub fn apply(
     source: &Source,
-    stmt_lines: &[(u32, u32)],
+    stmt_lines: impl FnOnce() -> Vec<(u32, u32)>,
     findings: Vec<Finding>,
     strict: bool,
 ) -> Applied {
     let mut directives = parse(source, Registry::builtin());
-    for d in &mut directives {
-        d.target_stmt = d.target.and_then(|t| smallest_statement(stmt_lines, t));
-    }
     if directives.is_empty() {
         return Applied {
             kept: findings,
             ..Applied::default()
         };
+    }
+    // Statement lines cost a walk of the whole file: only files with a directive pay for it.
+    let stmt_lines = &stmt_lines();
+    for d in &mut directives {
+        d.target_stmt = d.target.and_then(|t| smallest_statement(stmt_lines, t));
     }
     let mut applied = Applied::default();
     for mut f in findings {
@@ -395,7 +397,7 @@ mod tests {
 
     /// Rule ids kept and suppressed.
     fn run(src: &Source, stmts: &[(u32, u32)], fs: Vec<Finding>) -> (Vec<u32>, Vec<u32>) {
-        let a = apply(src, stmts, fs, false);
+        let a = apply(src, || stmts.to_vec(), fs, false);
         let lines = |v: &[Finding]| v.iter().map(|f| f.location.line).collect();
         (lines(&a.kept), lines(&a.suppressed))
     }
@@ -409,7 +411,7 @@ mod tests {
             finding(&src, "AIG601", "torch"),
             finding(&src, "AIG601", "torch.load(q)"),
         ];
-        let a = apply(&src, &[], fs, false);
+        let a = apply(&src, Vec::new, fs, false);
         assert_eq!(a.kept.len(), 1);
         assert_eq!(a.kept[0].location.line, 2);
         let s = a.suppressed[0].suppressed.as_ref().expect("marked");
@@ -477,7 +479,7 @@ mod tests {
             finding(&src, "AIG603", "m"),
             finding(&src, "AIG605", "m"),
         ];
-        let a = apply(&src, &[], fs, true);
+        let a = apply(&src, Vec::new, fs, true);
         assert_eq!(a.suppressed.len(), 3);
         assert_eq!(a.kept[0].rule_id, "AIG605");
         assert!(a.problems.is_empty(), "{:?}", a.problems);
@@ -486,7 +488,7 @@ mod tests {
     #[test]
     fn codes_are_exact_not_prefixes() {
         let src = py("m = f()  # aiguard: ignore[AIG60] reason\n");
-        let a = apply(&src, &[], vec![finding(&src, "AIG601", "m")], true);
+        let a = apply(&src, Vec::new, vec![finding(&src, "AIG601", "m")], true);
         assert_eq!(a.kept.len(), 1);
         assert_eq!(a.problems.len(), 1);
         assert_eq!(a.problems[0].0, "AIG001");
@@ -501,7 +503,7 @@ mod tests {
             finding(&src, "AIG602", "m"),
             finding(&src, "AIG601", "n ="),
         ];
-        let a = apply(&src, &[], fs, true);
+        let a = apply(&src, Vec::new, fs, true);
         assert_eq!((a.kept.len(), a.suppressed.len()), (1, 2));
         // Used, but reason-less.
         assert_eq!(a.problems.len(), 1);
@@ -525,7 +527,7 @@ mod tests {
             finding(&src, "AIG601", "torch.load(q)"),
             finding(&src, "AIG602", "trust"),
         ];
-        let a = apply(&src, &[], fs, true);
+        let a = apply(&src, Vec::new, fs, true);
         assert_eq!(a.suppressed.len(), 2);
         assert_eq!(a.kept.len(), 1);
         assert!(a.problems.is_empty(), "{:?}", a.problems);
@@ -534,7 +536,7 @@ mod tests {
     #[test]
     fn bare_file_ignore_suppresses_nothing() {
         let src = py("# aiguard: file-ignore everything\nm = f()\n");
-        let a = apply(&src, &[], vec![finding(&src, "AIG601", "m")], true);
+        let a = apply(&src, Vec::new, vec![finding(&src, "AIG601", "m")], true);
         assert_eq!(a.kept.len(), 1);
         assert_eq!(a.problems.len(), 1);
         assert!(a.problems[0].2.contains("needs rule codes"));
@@ -580,7 +582,7 @@ mod tests {
     #[test]
     fn strict_reports_unused_unknown_and_reasonless() {
         let src = py("a = 1  # aiguard: ignore[AIG601]\nb = 2  # aiguard: ignore[AIG601, nope] why\nc = f()  # aiguard: ignore[AIG602\n");
-        let a = apply(&src, &[], vec![finding(&src, "AIG601", "b")], true);
+        let a = apply(&src, Vec::new, vec![finding(&src, "AIG601", "b")], true);
         let got: Vec<_> = a.problems.iter().map(|(id, l, _)| (*id, *l)).collect();
         assert_eq!(
             got,
@@ -590,7 +592,7 @@ mod tests {
         assert!(a.problems[2].2.contains("nope"));
         assert!(a.problems[3].2.contains("missing `]`"));
         // Not strict: no problems, same suppression.
-        let b = apply(&src, &[], vec![finding(&src, "AIG601", "b")], false);
+        let b = apply(&src, Vec::new, vec![finding(&src, "AIG601", "b")], false);
         assert!(b.problems.is_empty());
         assert_eq!(b.suppressed.len(), 1);
     }
@@ -614,7 +616,7 @@ mod tests {
         let mut f = finding(&src, "AIG601", "torch.load(p)");
         f.location.line = 40; // a line of the .ipynb JSON
         f.location.cell_line = Some(1);
-        let a = apply(&src, &[], vec![f], true);
+        let a = apply(&src, Vec::new, vec![f], true);
         assert_eq!(a.kept.len(), 1);
         assert_eq!(a.problems.len(), 1);
 
@@ -630,7 +632,7 @@ mod tests {
         let mut f = finding(&src, "AIG601", "torch.load(p)");
         f.location.line = 40;
         f.location.cell_line = Some(2);
-        let a = apply(&src, &[], vec![f], true);
+        let a = apply(&src, Vec::new, vec![f], true);
         assert_eq!(a.suppressed.len(), 1);
         assert!(a.problems.is_empty());
     }
@@ -648,7 +650,7 @@ mod tests {
             let src = py(text);
             let _ = apply(
                 &src,
-                &[(0, u32::MAX)],
+                || vec![(0, u32::MAX)],
                 vec![finding(&src, "AIG601", "")],
                 true,
             );
