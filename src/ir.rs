@@ -532,6 +532,144 @@ impl Module {
         }
     }
 
+    /// Every expression of the module, mutably (bodies, decorators, defaults, class bases): the
+    /// mutable twin of [`Module::walk_exprs`], iterative for the same reason.
+    pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        let module = self;
+        fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+            let mut stack: Vec<&mut Expr> = vec![e];
+            while let Some(e) = stack.pop() {
+                f(e);
+                match &mut e.kind {
+                    ExprKind::Attribute { value, .. } => stack.push(value),
+                    ExprKind::Index { value, index } => {
+                        stack.push(value);
+                        stack.push(index);
+                    }
+                    ExprKind::Call(call) => {
+                        let call = &mut **call;
+                        stack.push(&mut call.callee);
+                        stack.extend(call.args.iter_mut().map(|a| &mut a.value));
+                    }
+                    ExprKind::StringBuild(parts) => {
+                        for p in parts {
+                            if let StrPart::Expr(e) = p {
+                                stack.push(e);
+                            }
+                        }
+                    }
+                    ExprKind::Dict(entries) => {
+                        for (k, v) in entries {
+                            if let Some(k) = k {
+                                stack.push(k);
+                            }
+                            stack.push(v);
+                        }
+                    }
+                    ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
+                        stack.extend(items.iter_mut())
+                    }
+                    ExprKind::Spread(x) | ExprKind::Await(x) => stack.push(x),
+                    ExprKind::Compare { left, right, .. } => {
+                        stack.push(left);
+                        stack.push(right);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        fn stmts(list: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
+            let mut stack: Vec<&mut Stmt> = list.iter_mut().collect();
+            while let Some(s) = stack.pop() {
+                match &mut s.kind {
+                    StmtKind::Assign { targets, value, .. } => {
+                        targets.iter_mut().for_each(|t| expr(t, f));
+                        expr(value, f);
+                    }
+                    StmtKind::Expr(e) => expr(e, f),
+                    StmtKind::Return(e) | StmtKind::Raise(e) => {
+                        if let Some(e) = e {
+                            expr(e, f)
+                        }
+                    }
+                    StmtKind::If { test, body, orelse } => {
+                        expr(test, f);
+                        stack.extend(body.iter_mut());
+                        stack.extend(orelse.iter_mut());
+                    }
+                    StmtKind::Loop {
+                        target,
+                        iter,
+                        test,
+                        body,
+                        orelse,
+                    } => {
+                        for e in [target, iter, test].into_iter().flatten() {
+                            expr(e, f);
+                        }
+                        stack.extend(body.iter_mut());
+                        stack.extend(orelse.iter_mut());
+                    }
+                    StmtKind::With { items, body } => {
+                        for (c, t) in items {
+                            expr(c, f);
+                            if let Some(t) = t {
+                                expr(t, f);
+                            }
+                        }
+                        stack.extend(body.iter_mut());
+                    }
+                    StmtKind::Try {
+                        body,
+                        handlers,
+                        orelse,
+                        finally,
+                    } => {
+                        stack.extend(body.iter_mut());
+                        for h in handlers {
+                            if let Some(k) = &mut h.kind {
+                                expr(k, f);
+                            }
+                            stack.extend(h.body.iter_mut());
+                        }
+                        stack.extend(orelse.iter_mut());
+                        stack.extend(finally.iter_mut());
+                    }
+                    StmtKind::Match { subject, cases } => {
+                        expr(subject, f);
+                        for (pats, body) in cases {
+                            pats.iter_mut().for_each(|p| expr(p, f));
+                            stack.extend(body.iter_mut());
+                        }
+                    }
+                    StmtKind::Other { exprs, body } => {
+                        exprs.iter_mut().for_each(|e| expr(e, f));
+                        stack.extend(body.iter_mut());
+                    }
+                    StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {}
+                }
+            }
+        }
+        stmts(&mut module.body, f);
+        for class in &mut module.classes {
+            stmts(&mut class.body, f);
+            class
+                .bases
+                .iter_mut()
+                .chain(class.decorators.iter_mut())
+                .for_each(|e| expr(e, f));
+        }
+        for func in &mut module.functions {
+            stmts(&mut func.body, f);
+            func.decorators.iter_mut().for_each(|e| expr(e, f));
+            for p in &mut func.params {
+                if let Some(d) = &mut p.default {
+                    expr(d, f);
+                }
+            }
+        }
+    }
+
     /// Every call in the module, each visited once.
     pub fn calls(&self) -> Vec<(&Call, Span)> {
         let mut out = Vec::new();
