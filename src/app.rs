@@ -106,10 +106,13 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     ignore.extend(args.ignore.iter().cloned());
     let mut enabled = config::select_rules(registry, select, &extend_select, &ignore)?;
     if args.strict {
+        // `--strict` turns on the rules about suppression comments themselves.
         enabled.extend(
-            ["AIG001", "AIG002"]
+            registry
+                .rules
                 .iter()
-                .filter_map(|id| registry.get(id).map(|r| r.id)),
+                .filter(|r| r.category == "meta")
+                .map(|r| r.id),
         );
     }
 

@@ -51,8 +51,8 @@ impl std::fmt::Display for ConfigError {
 const CONFIG_FILES: [&str; 2] = ["aiguard.toml", ".aiguard.toml"];
 const PYPROJECT: &str = "pyproject.toml";
 
-/// Every key a config table may hold.
-const KEYS: [&str; 9] = [
+/// Every key a config table may hold (the template and docs are tested against it).
+pub const KEYS: [&str; 9] = [
     "select",
     "extend-select",
     "ignore",

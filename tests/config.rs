@@ -7,17 +7,15 @@ use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const KEYS: [&str; 9] = [
-    "select",
-    "extend-select",
-    "ignore",
-    "exclude",
-    "extend-exclude",
-    "per-file-ignores",
-    "fail-on",
-    "max-filesize",
-    "severity",
-];
+/// The rules a loaded config enables.
+fn selection_of(c: &Config) -> Result<BTreeSet<&'static str>, String> {
+    config::select_rules(
+        Registry::builtin(),
+        c.select.as_deref(),
+        &c.extend_select,
+        &c.ignore,
+    )
+}
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
     let p = dir.join(rel);
@@ -410,14 +408,8 @@ fn init_template_loads_as_the_default_config() {
     assert!(c.extend_select.is_empty() && c.ignore.is_empty() && c.per_file_ignores.is_empty());
     assert!(c.exclude.is_none() && c.fail_on.is_none() && !c.fail_never);
     assert!(c.max_filesize.is_none() && c.severity.is_empty());
-    let sel = config::select_rules(
-        Registry::builtin(),
-        c.select.as_deref(),
-        &c.extend_select,
-        &c.ignore,
-    );
-    assert_eq!(sel, select(None, &[], &[]));
-    for key in KEYS {
+    assert_eq!(selection_of(&c), select(None, &[], &[]));
+    for key in config::KEYS {
         assert!(
             config::init_template().contains(&format!("# {key}"))
                 || config::init_template().contains(&format!("[{key}]")),
@@ -433,13 +425,7 @@ fn init_template_loads_as_the_default_config() {
         .collect();
     let p = write(dir.path(), "u/aiguard.toml", &uncommented);
     let c = config::load_file(&p).expect("uncommented template is valid");
-    let sel = config::select_rules(
-        Registry::builtin(),
-        c.select.as_deref(),
-        &c.extend_select,
-        &c.ignore,
-    );
-    assert_eq!(sel, select(None, &[], &[]));
+    assert_eq!(selection_of(&c), select(None, &[], &[]));
     assert_eq!(c.max_filesize, Some(1024 * 1024));
     assert_eq!(c.fail_on, Some(Severity::Info));
 }
@@ -450,7 +436,7 @@ fn docs_describe_every_key() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md"),
     )
     .expect("docs/configuration.md");
-    for key in KEYS {
+    for key in config::KEYS {
         assert!(doc.contains(&format!("`{key}`")), "docs lack {key}");
     }
 }
