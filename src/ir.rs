@@ -62,6 +62,9 @@ pub struct Class {
     pub methods: Vec<usize>,
     /// Class-level statements other than methods (class attributes, TS field initialisers).
     pub body: Vec<Stmt>,
+    /// Class-level names declared with a type (`llm_chain: LLMChain`, pydantic and dataclass
+    /// fields), with or without a value: the type says what `self.llm_chain` holds.
+    pub fields: Vec<Param>,
     pub span: Span,
 }
 

@@ -266,6 +266,33 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     }
                 }
+                SourceMatch::Annotations(globs) => {
+                    let mut params = Vec::new();
+                    for (fi, f) in module.functions.iter().enumerate() {
+                        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+                            if self.typed_as(p.annotation.as_deref(), globs) {
+                                params.push((fi, i));
+                            }
+                        }
+                    }
+                    for (fi, i) in params {
+                        any |= self.seed_param(fi, i, sid as usize);
+                    }
+                    for (ci, c) in module.classes.iter().enumerate() {
+                        for field in &c.fields {
+                            if self.typed_as(field.annotation.as_deref(), globs) {
+                                let l = self.source_label(
+                                    sid as usize,
+                                    field.span,
+                                    &field.name,
+                                    &c.name,
+                                );
+                                join(self.fields.entry((ci, &*field.name)).or_default(), &[l]);
+                                any = true;
+                            }
+                        }
+                    }
+                }
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
                 | SourceMatch::Attributes(_) => {}
@@ -306,11 +333,6 @@ impl<'a, 'm> Engine<'a, 'm> {
         let Some(f) = self.module.functions.get(fi) else {
             return false;
         };
-        let fname = if f.name.is_empty() {
-            "callback"
-        } else {
-            &f.name
-        };
         let mut any = false;
         for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
             if is_receiver_name(&p.name)
@@ -318,20 +340,78 @@ impl<'a, 'm> Engine<'a, 'm> {
             {
                 continue;
             }
-            let label = match &source.label {
-                Some(l) => format!("{l}: parameter `{}` of `{fname}`", p.name),
-                None => format!("parameter `{}` of `{fname}`", p.name),
-            };
-            let trace = self.trace.push(p.span, Note::Source(label), NO_STEP);
-            let l = Label {
-                kind: source.kind as u16,
-                cleared: 0,
-                trace,
-            };
-            join(&mut self.seeds[fi][i], &[l]);
-            any = true;
+            any |= self.seed_param(fi, i, sid);
         }
         any
+    }
+
+    fn seed_param(&mut self, fi: usize, i: usize, sid: usize) -> bool {
+        let module = self.module;
+        let Some(f) = module.functions.get(fi) else {
+            return false;
+        };
+        let Some(p) = f.params.get(i) else {
+            return false;
+        };
+        let owner = if f.name.is_empty() {
+            "callback"
+        } else {
+            &f.name
+        };
+        let l = self.source_label(sid, p.span, &p.name, owner);
+        if let Some(slot) = self.seeds[fi].get_mut(i) {
+            join(slot, &[l]);
+        }
+        true
+    }
+
+    fn typed_as(&self, annotation: Option<&str>, globs: &[crate::rules::pattern::Glob]) -> bool {
+        annotation
+            .and_then(|a| self.annotation_type(a))
+            .is_some_and(|(raw, q)| globs.iter().any(|g| g.matches(raw) || g.matches(&q)))
+    }
+
+    /// A fresh label of source `sid` for the declared name `name` in `owner`.
+    fn source_label(&mut self, sid: usize, span: Span, name: &str, owner: &str) -> Label {
+        let source = &self.spec.sources[sid];
+        let label = match &source.label {
+            Some(l) => format!("{l}: `{name}` of `{owner}`"),
+            None => format!("`{name}` of `{owner}`"),
+        };
+        Label {
+            kind: source.kind as u16,
+            cleared: 0,
+            trace: self.trace.push(span, Note::Source(label), NO_STEP),
+        }
+    }
+
+    /// A type annotation's class, as written and qualified: `Optional["LLMChain"]` ->
+    /// (`LLMChain`, `langchain.chains.LLMChain`).
+    fn annotation_type<'x>(&self, ann: &'x str) -> Option<(&'x str, String)> {
+        let mut t = ann.trim();
+        for wrapper in ["Optional[", "Annotated["] {
+            if let Some(inner) = t.strip_prefix(wrapper) {
+                t = inner.split([',', ']']).next().unwrap_or(inner);
+            }
+        }
+        let t = t.split('|').next()?.trim().trim_matches(['"', '\'']);
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        let (head, rest) = match t.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (t, None),
+        };
+        let base = self.imports.get(head).copied().unwrap_or(head);
+        let q = match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base.to_string(),
+        };
+        Some((t, q))
     }
 
     /// Run rounds until nothing changes.

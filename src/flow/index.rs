@@ -56,7 +56,8 @@ impl FamilyIndex {
                 }
                 SourceMatch::Decorators(_)
                 | SourceMatch::Callbacks { .. }
-                | SourceMatch::Bases { .. } => ix.param_sources.push(id as u32),
+                | SourceMatch::Bases { .. }
+                | SourceMatch::Annotations(_) => ix.param_sources.push(id as u32),
             }
         }
         for (id, s) in spec.sinks.iter().enumerate() {

@@ -43,6 +43,8 @@ pub struct RawSource {
     #[serde(default)]
     bases: Vec<String>,
     #[serde(default)]
+    annotations: Vec<String>,
+    #[serde(default)]
     params: Vec<usize>,
 }
 
@@ -142,6 +144,8 @@ pub enum SourceMatch {
         bases: Vec<Glob>,
         methods: Vec<String>,
     },
+    /// Parameters and class fields declared with a matching type (`llm: BaseLanguageModel`).
+    Annotations(Vec<Glob>),
 }
 
 #[derive(Debug)]
@@ -364,9 +368,12 @@ impl FlowSpec {
                 methods: s.methods.clone(),
             });
         }
+        if !s.annotations.is_empty() {
+            matchers.push(SourceMatch::Annotations(globs(&s.annotations)));
+        }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations",
             ));
         }
         self.sources.push(Source {

@@ -59,6 +59,10 @@ receivers = ["llm"]
 methods = ["invoke", "__call__"]
 
 [[source]]
+kind = "llm"
+annotations = ["langchain.chains.LLMChain", "*BaseLanguageModel"]
+
+[[source]]
 kind = "model-output"
 decorators = ["*.tool"]
 
@@ -228,4 +232,13 @@ fn typescript_destructuring_promises_callbacks_and_properties() {
          const t = tool({ description: 'd', execute: async ({ code }) => { eval(code); } });\n\
          eval('1 + 1');\n";
     assert_eq!(ts(code), at("AIG301", &[5, 6, 9, 10, 12]));
+}
+
+#[test]
+fn typed_fields_and_parameters_are_handles() {
+    let code = "from langchain.chains import LLMChain\n\
+         class PAL(Chain):\n    llm_chain: LLMChain\n    other: str = 'x'\n\
+         \x20   def _call(self, inputs):\n        code = self.llm_chain.invoke(inputs)\n        exec(code)\n        exec(self.other)\n\
+         def f(llm: Optional[BaseLanguageModel], q):\n    exec(llm.invoke(q))\n";
+    assert_eq!(py(code), at("AIG301", &[7, 10]));
 }

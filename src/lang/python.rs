@@ -640,6 +640,7 @@ impl<'t> Lower<'t> {
             decorators,
             methods: Vec::new(),
             body: Vec::new(),
+            fields: Vec::new(),
             span: span(outer),
         });
         let mut bases = Vec::new();
@@ -653,8 +654,15 @@ impl<'t> Lower<'t> {
         }
         let mut methods = Vec::new();
         let mut body = Vec::new();
+        let mut fields = Vec::new();
         if let Some(block) = def.child_by_field_id(self.f.body) {
             self.each_named(block, |l, c| match c.kind() {
+                "expression_statement" => {
+                    if let Some(field) = l.typed_field(c) {
+                        fields.push(field);
+                    }
+                    l.stmt(c, &mut body);
+                }
                 "function_definition" => methods.push(l.function(c, c, Some(idx), Vec::new())),
                 "decorated_definition" => match l.decorated(c, Some(idx)) {
                     Def::Func(i) => methods.push(i),
@@ -671,8 +679,25 @@ impl<'t> Lower<'t> {
             class.bases = bases;
             class.methods = methods;
             class.body = body;
+            class.fields = fields;
         }
         idx
+    }
+
+    /// `name: T` or `name: T = v` in a class body.
+    fn typed_field(&self, stmt: Node<'t>) -> Option<Param> {
+        let a = stmt.named_child(0).filter(|a| a.kind() == "assignment")?;
+        let name = a
+            .child_by_field_id(self.f.left)
+            .filter(|n| n.kind() == "identifier")?;
+        let ty = a.child_by_field_name("type")?;
+        Some(Param {
+            name: self.text(name).into(),
+            annotation: Some(self.text(ty).into()),
+            default: None,
+            splat: Splat::None,
+            span: span(a),
+        })
     }
 
     fn decorated(&mut self, n: Node<'t>, class: Option<usize>) -> Def {

@@ -1270,6 +1270,7 @@ impl<'a> Lower<'a> {
             decorators: Vec::new(),
             methods: Vec::new(),
             body: Vec::new(),
+            fields: Vec::new(),
             span: span(n),
         });
         let name: Box<str> = self
