@@ -770,6 +770,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                 }
                 let mut t = self.expr(value, cx);
+                if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
+                    let mask = ids
+                        .iter()
+                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+                    clear_kinds(&mut t, mask);
+                }
                 self.attribute_source(e, &mut t);
                 t
             }
@@ -1048,19 +1054,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         if mask == 0 {
             return None;
         }
-        if mask == u32::MAX {
-            return Some(Taint::new());
-        }
         let mut t = Taint::new();
         for l in recv_t.iter().chain(arg_ts.iter().flatten()) {
-            join(
-                &mut t,
-                &[Label {
-                    cleared: l.cleared | mask,
-                    ..*l
-                }],
-            );
+            join(&mut t, &[*l]);
         }
+        clear_kinds(&mut t, mask);
         Some(t)
     }
 
@@ -1508,6 +1506,17 @@ fn positional_index(call: &Call, p: usize) -> Option<usize> {
         .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
         .nth(p)
         .map(|(i, _)| i)
+}
+
+/// Mark `t` safe for the sink kinds in `mask` (all of them: `t` is clean).
+fn clear_kinds(t: &mut Taint, mask: KindSet) {
+    if mask == KindSet::MAX {
+        t.clear();
+    } else {
+        for l in t.iter_mut() {
+            l.cleared |= mask;
+        }
+    }
 }
 
 /// A name that passed an allowlist check no longer carries anything.

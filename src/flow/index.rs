@@ -19,6 +19,7 @@ pub struct FamilyIndex {
     pub key_sinks: HashMap<String, Vec<u32>>,
     pub sanitizer_calls: NameIndex,
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
+    pub sanitizer_attributes: HashMap<String, Vec<u32>>,
     pub propagator_calls: NameIndex,
     pub propagator_methods: HashMap<String, Vec<u32>>,
 }
@@ -89,6 +90,9 @@ impl FamilyIndex {
                 }
                 for m in &s.methods {
                     push(&mut ix.sanitizer_methods, m, id);
+                }
+                for a in &s.attributes {
+                    push(&mut ix.sanitizer_attributes, a, id);
                 }
             }
         }

@@ -81,6 +81,9 @@ pub struct RawSanitizer {
     calls: Vec<String>,
     #[serde(default)]
     methods: Vec<String>,
+    /// Attributes whose value is clean (`.length`).
+    #[serde(default)]
+    attributes: Vec<String>,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -195,6 +198,7 @@ pub struct Sanitizer {
     pub languages: Vec<String>,
     pub calls: Vec<Glob>,
     pub methods: Vec<String>,
+    pub attributes: Vec<String>,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -281,13 +285,14 @@ impl FlowSpec {
             for k in &s.sinks {
                 sinks |= 1 << spec.sink_kind(k, "a sanitizer")?;
             }
-            if s.calls.is_empty() && s.methods.is_empty() {
-                return Err("a sanitizer needs `calls` or `methods`".into());
+            if s.calls.is_empty() && s.methods.is_empty() && s.attributes.is_empty() {
+                return Err("a sanitizer needs `calls`, `methods` or `attributes`".into());
             }
             spec.sanitizers.push(Sanitizer {
                 languages: s.languages,
                 calls: globs(&s.calls),
                 methods: s.methods,
+                attributes: s.attributes,
                 sinks: if sinks == 0 { KindSet::MAX } else { sinks },
             });
         }
