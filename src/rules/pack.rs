@@ -19,6 +19,14 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/supply-chain.toml"),
     ),
     ("secrets.toml", include_str!("../../rules/secrets.toml")),
+    (
+        "model-output.toml",
+        include_str!("../../rules/model-output.toml"),
+    ),
+    (
+        "model-output-sources-min.toml",
+        include_str!("../../rules/model-output-sources-min.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
