@@ -125,8 +125,8 @@ impl<'m> Resolver<'m> {
         }
     }
 
-    /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods and from its
-    /// own class-level assignments.
+    /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods, from its
+    /// own class-level assignments and from its typed declarations (`database: SQLDatabase`).
     fn collect_fields(&mut self, module_env: &Env<'_, 'm>) {
         let module = self.module;
         for (ci, class) in module.classes.iter().enumerate() {
@@ -145,6 +145,16 @@ impl<'m> Resolver<'m> {
                             fields.insert(name, q);
                         }
                     }
+                }
+            }
+            // A declared type says more than a default value (`Field(...)`).
+            for field in &class.fields {
+                if let Some(q) = field
+                    .annotation
+                    .as_deref()
+                    .and_then(|a| annotation_type(a, module_env))
+                {
+                    fields.insert(&*field.name, q);
                 }
             }
             for &mi in &class.methods {

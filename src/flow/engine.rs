@@ -89,6 +89,8 @@ pub struct Engine<'a, 'm> {
     /// Environment captured where a nested function or lambda is defined.
     closures: Vec<Option<Env<'m>>>,
     fields: HashMap<(usize, &'m str), Taint>,
+    /// Fields holding a function of the file (`self._processor = processor or default_fn`).
+    field_functions: HashMap<(usize, &'m str), usize>,
     globals: Env<'m>,
     functions_by_name: HashMap<&'m str, usize>,
     methods: HashMap<(usize, &'m str), usize>,
@@ -137,6 +139,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .collect(),
             closures: vec![None; n],
             fields: HashMap::new(),
+            field_functions: HashMap::new(),
             globals: Env::default(),
             functions_by_name: HashMap::new(),
             methods: HashMap::new(),
@@ -224,7 +227,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                         for &mi in &c.methods {
                             let name = module.functions.get(mi).map(|f| &*f.name);
-                            if name.is_some_and(|n| methods.iter().any(|m| m == n)) {
+                            let wanted = |n: &str| {
+                                methods.iter().any(|m| {
+                                    m.matches(n)
+                                        && (!n.starts_with('_') || m.pattern().starts_with('_'))
+                                })
+                            };
+                            if name.is_some_and(wanted) {
                                 any |= self.seed_params(mi, sid as usize);
                             }
                         }
@@ -515,6 +524,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 augmented,
             } => {
                 let t = self.expr(value, cx);
+                self.remember_field_function(targets, value, cx);
                 for target in targets {
                     if *augmented {
                         self.expr(target, cx);
@@ -636,6 +646,28 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.expr(e, cx);
                 }
                 self.block(body, cx);
+            }
+        }
+    }
+
+    /// `self.f = fn` / `self.f = given or default_fn`: calls of `self.f(...)` run that function.
+    fn remember_field_function(&mut self, targets: &'m [Expr], value: &Expr, cx: &Ctx<'m>) {
+        let Some(ci) = cx.class else { return };
+        let candidates: &[Expr] = match &value.kind {
+            ExprKind::Choice(items) => items,
+            _ => std::slice::from_ref(value),
+        };
+        let Some(fi) = candidates
+            .iter()
+            .find_map(|c| self.function_value(c, Some(ci)))
+        else {
+            return;
+        };
+        for t in targets {
+            if let ExprKind::Attribute { value: base, attr } = &t.kind {
+                if matches!(&base.kind, ExprKind::Name(n) if cx.receiver == Some(&**n)) {
+                    self.changed |= self.field_functions.insert((ci, attr), fi).is_none();
+                }
             }
         }
     }
@@ -833,6 +865,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.capture(*fi, cx);
                 Taint::new()
             }
+            // A comprehension's `for t in xs`: bind `t` to what `xs` holds.
+            ExprKind::Compare { op, left, right } if &**op == "for" => {
+                let t = self.expr(right, cx);
+                self.assign(left, &t, false, cx);
+                Taint::new()
+            }
             ExprKind::Compare { left, right, .. } => {
                 self.expr(left, cx);
                 self.expr(right, cx);
@@ -910,7 +948,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
 
         // Sources: a model call's result is the model's output, not its input.
-        if let Some(t) = self.call_source(call, q, method, &recv_t, span) {
+        if let Some(t) = self.call_source(call, q, method, &recv_t, span, cx.class) {
             return t;
         }
         let mut all_args = Taint::new();
@@ -972,6 +1010,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         method: Option<&str>,
         recv_t: &[Label],
         span: Span,
+        class: Option<usize>,
     ) -> Option<Taint> {
         let mut out = Taint::new();
         if let Some(q) = q {
@@ -980,7 +1019,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let SourceMatch::Calls(globs) = &source.matcher else {
                     continue;
                 };
-                if globs.iter().any(|g| g.matches(q)) && self.imports_ok(&source.imports) {
+                if globs.iter().any(|g| g.matches(q))
+                    && self.imports_ok(&source.imports)
+                    && self.in_classes_ok(&source.in_classes, class)
+                {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
                     let trace = self.trace.push(span, Note::Source(label), NO_STEP);
                     join(
@@ -1219,9 +1261,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         let fi = match &call.callee.kind {
             ExprKind::Function(fi) => Some(*fi),
             ExprKind::Attribute { value, attr } => match (&value.kind, cx.class) {
-                (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => {
-                    self.methods.get(&(ci, &**attr)).copied()
-                }
+                (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => self
+                    .methods
+                    .get(&(ci, &**attr))
+                    .or_else(|| self.field_functions.get(&(ci, &**attr)))
+                    .copied(),
                 _ => q.and_then(|q| self.method_by_qualified(q)),
             },
             ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
@@ -1412,6 +1456,20 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     // ---------------------------------------------------------------------------------------
     // Names
+
+    /// Whether the enclosing class has a base matching one of `globs` (always, when empty).
+    fn in_classes_ok(&self, globs: &[crate::rules::pattern::Glob], class: Option<usize>) -> bool {
+        if globs.is_empty() {
+            return true;
+        }
+        let Some(c) = class.and_then(|ci| self.module.classes.get(ci)) else {
+            return false;
+        };
+        c.bases.iter().any(|b| {
+            self.qualify_chain(b)
+                .is_some_and(|q| globs.iter().any(|g| g.matches(&q)))
+        })
+    }
 
     fn imports_ok(&self, modules: &[String]) -> bool {
         modules.is_empty()

@@ -46,6 +46,10 @@ pub struct RawSource {
     annotations: Vec<String>,
     #[serde(default)]
     params: Vec<usize>,
+    /// Only inside classes with a matching base (`requests.post` inside an `LLM` subclass is the
+    /// model's reply).
+    #[serde(default)]
+    in_classes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,7 +149,8 @@ pub enum SourceMatch {
     /// Parameters of `methods` in classes with a matching base.
     Bases {
         bases: Vec<Glob>,
-        methods: Vec<String>,
+        /// Globs; a private name (`_run`) matches only a pattern that starts with `_` too.
+        methods: Vec<Glob>,
     },
     /// Parameters and class fields declared with a matching type (`llm: BaseLanguageModel`).
     Annotations(Vec<Glob>),
@@ -160,6 +165,8 @@ pub struct Source {
     pub matcher: SourceMatch,
     /// 0-based parameter positions for parameter sources; empty: all of them.
     pub params: Vec<usize>,
+    /// Globs over the bases of the enclosing class; empty: anywhere.
+    pub in_classes: Vec<Glob>,
 }
 
 /// Where a sink looks in a call.
@@ -370,7 +377,7 @@ impl FlowSpec {
             }
             matchers.push(SourceMatch::Bases {
                 bases: globs(&s.bases),
-                methods: s.methods.clone(),
+                methods: globs(&s.methods),
             });
         }
         if !s.annotations.is_empty() {
@@ -388,6 +395,7 @@ impl FlowSpec {
             imports: s.imports,
             matcher: matchers.pop().expect("one matcher"),
             params: s.params,
+            in_classes: globs(&s.in_classes),
         });
         Ok(())
     }

@@ -1013,19 +1013,41 @@ impl<'t> Lower<'t> {
         ExprKind::Dict(entries)
     }
 
-    /// Body, loop targets, iterables and conditions, flat and in source order.
+    /// `[elt for t in xs if c]` -> `Other([Compare{for: t, xs}, c, elt])`: each `for` clause
+    /// as a binding of its target to its iterable, then the conditions, then the element (or key
+    /// and value), so a reader evaluating in order sees the names bound before they are used.
     fn comprehension(&mut self, n: Node<'t>) -> ExprKind {
         let f = self.f;
-        let mut out = Vec::new();
+        let mut clauses = Vec::new();
+        let mut element = Vec::new();
         self.each_named(n, |l, c| match c.kind() {
-            "for_in_clause" | "if_clause" => l.each_named(c, |l, k| out.push(l.expr(k))),
-            "pair" => {
-                out.push(l.field_expr(c, f.key));
-                out.push(l.field_expr(c, f.value));
+            "for_in_clause" => {
+                let (Some(t), Some(it)) = (
+                    c.child_by_field_id(f.left),
+                    c.child_by_field_id(f.right),
+                ) else {
+                    l.each_named(c, |l, k| clauses.push(l.expr(k)));
+                    return;
+                };
+                let (left, right) = (l.expr(t), l.expr(it));
+                clauses.push(Expr::new(
+                    ExprKind::Compare {
+                        op: "for".into(),
+                        left: Box::new(left),
+                        right: Box::new(right),
+                    },
+                    span(c),
+                ));
             }
-            _ => out.push(l.expr(c)),
+            "if_clause" => l.each_named(c, |l, k| clauses.push(l.expr(k))),
+            "pair" => {
+                element.push(l.field_expr(c, f.key));
+                element.push(l.field_expr(c, f.value));
+            }
+            _ => element.push(l.expr(c)),
         });
-        ExprKind::Other(out)
+        clauses.append(&mut element);
+        ExprKind::Other(clauses)
     }
 
     /// `a or b and c`: the left-nested chain is walked iteratively into one flat `Choice`.
@@ -1737,7 +1759,7 @@ mod tests {
             body("a.b.c(x)[1:2, ::3]"),
             "a.b.c(x)[[Other(1, 2), Other(3)]]"
         );
-        assert_eq!(body("sum(x for x in xs if x)"), "sum(Other(x, x, xs, x))");
+        assert_eq!(body("sum(x for x in xs if x)"), "sum(Other((x for xs), x, x))");
         assert_eq!(body("f(\n  # c\n  a)"), "f(a)");
         let src = "client.create(model='m', **opts)";
         let m = lower(src);
@@ -1788,7 +1810,7 @@ mod tests {
         assert_eq!(body("[*a, b]"), "[*a, b]");
         assert_eq!(
             body("{k: v for k, v in d.items()}"),
-            "Other(k, v, [k, v], d.items())"
+            "Other(([k, v] for d.items()), k, v)"
         );
         assert_eq!(body("await f()"), "await f()");
         assert_eq!(
