@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod finding;
+pub mod flow;
 pub mod ir;
 pub mod lang;
 pub mod report;

@@ -2,7 +2,7 @@
 //! scan (walk in parallel, one file per rayon task, results sorted at the end).
 
 use crate::discover::{self, WalkOptions};
-use crate::finding::{Finding, Location, ScanResult, Severity, SkipReason, Skipped};
+use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
@@ -83,6 +83,7 @@ pub fn analyze(
                 pattern.run(&sites, &consts, &mut hits);
             }
         }
+        crate::flow::run(source, &module, registry, &consts, enabled, &mut hits);
     }
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
@@ -147,6 +148,14 @@ fn build_findings(
             .iter()
             .any(|r| r.start < hit.span.end && hit.span.start < r.end);
         let (snippet, snippet_line) = snippet(src, hit.span, &location, redact, context);
+        let flow = hit
+            .flow
+            .iter()
+            .map(|(span, label)| FlowStep {
+                location: location_of(src, *span),
+                label: label.clone(),
+            })
+            .collect();
         out.push(Finding {
             rule_id: meta.id,
             rule_name: meta.name,
@@ -154,7 +163,7 @@ fn build_findings(
             confidence: meta.confidence,
             message: hit.message,
             location,
-            flow: Vec::new(),
+            flow,
             fingerprint,
             fixable: meta.fixable,
             snippet,
@@ -324,6 +333,7 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
                 span,
                 message,
                 in_raw: false,
+                flow: Vec::new(),
             }],
             &redactions,
         );

@@ -72,6 +72,8 @@ pub struct Registry {
     pub patterns: Vec<pattern::PatternRule>,
     /// Secret detectors (AIG101-AIG103), compiled once with the registry.
     pub secrets: secrets::Detectors,
+    /// Sources, sinks and flow rules for the taint engine.
+    pub flows: crate::flow::Flows,
 }
 
 impl Registry {
@@ -111,6 +113,8 @@ pub struct Hit {
     /// The span refers to `Source::raw` (a notebook's JSON, e.g. a key printed in a
     /// saved output) rather than to `Source::text`.
     pub in_raw: bool,
+    /// For flow rules: the path from source to sink, each step a span and what happened there.
+    pub flow: Vec<(crate::ir::Span, String)>,
 }
 
 /// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and

@@ -5,6 +5,10 @@ use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
 use crate::finding::{Confidence, Severity};
+use crate::flow::spec::{
+    FlowSpec, RawFlow, RawFlowTables, RawPropagator, RawSanitizer, RawSink, RawSource,
+};
+use crate::flow::Flows;
 use serde::Deserialize;
 
 /// The built-in packs: (file name, contents). `tests/packs.rs` checks every file in `rules/` is here.
@@ -33,6 +37,17 @@ struct RawPack {
     /// Placeholder, id and hash filters for secrets.
     #[serde(default)]
     secret_filters: Option<Filters>,
+    /// Flow tables for the taint engine (`src/flow/`).
+    #[serde(default)]
+    flow: Vec<RawFlow>,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    sink: Vec<RawSink>,
+    #[serde(default)]
+    sanitizer: Vec<RawSanitizer>,
+    #[serde(default)]
+    propagator: Vec<RawPropagator>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +97,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut raw_patterns = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
+    let mut flow_tables = RawFlowTables::default();
     for (file, text) in packs {
         let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
@@ -91,6 +107,11 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
+        flow_tables.flows.extend(pack.flow);
+        flow_tables.sources.extend(pack.source);
+        flow_tables.sinks.extend(pack.sink);
+        flow_tables.sanitizers.extend(pack.sanitizer);
+        flow_tables.propagators.extend(pack.propagator);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -111,10 +132,12 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
+    let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     Ok(Registry {
         rules,
         patterns,
         secrets,
+        flows,
     })
 }
 

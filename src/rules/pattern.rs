@@ -43,7 +43,7 @@ pub struct RawPattern {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCondition {
+pub struct RawCondition {
     arg: String,
     #[serde(default)]
     position: Option<usize>,
@@ -73,7 +73,7 @@ pub struct PatternRule {
 }
 
 #[derive(Debug)]
-struct Condition {
+pub struct Condition {
     arg: String,
     position: Option<usize>,
     test: Test,
@@ -97,18 +97,24 @@ enum Literal {
 
 /// A qualified-name pattern: exact, or with `*` wildcards matching any run of characters.
 #[derive(Debug)]
-struct Glob {
+pub struct Glob {
+    pattern: String,
     parts: Vec<String>,
 }
 
 impl Glob {
-    fn new(pattern: &str) -> Glob {
+    pub fn new(pattern: &str) -> Glob {
         Glob {
+            pattern: pattern.to_string(),
             parts: pattern.split('*').map(str::to_string).collect(),
         }
     }
 
-    fn matches(&self, name: &str) -> bool {
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
         if self.parts.len() == 1 {
             return self.parts[0] == name;
         }
@@ -221,11 +227,12 @@ impl PatternRule {
             span,
             message: self.message.replace("{name}", name),
             in_raw: false,
+            flow: Vec::new(),
         }
     }
 }
 
-fn compile_condition(c: RawCondition) -> Result<Condition, String> {
+pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
     let mut tests = Vec::new();
     if let Some(p) = c.present {
         tests.push(Test::Present(p));
@@ -258,7 +265,7 @@ impl Condition {
             .or_else(|| self.position.and_then(|p| call.positional(p)))
     }
 
-    fn holds(&self, call: &Call, consts: &Constants) -> bool {
+    pub fn holds(&self, call: &Call, consts: &Constants) -> bool {
         // `arg = "**"` stands for keyword arguments aiguard cannot see: `**kwargs`, or a
         // `...spread` inside an options object.
         if self.arg == "**" {

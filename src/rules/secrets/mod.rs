@@ -550,6 +550,7 @@ pub fn run(
             rule_id: f.rule_id,
             span: f.report,
             message: f.message.clone(),
+            flow: Vec::new(),
             in_raw: raw_hit,
         });
     };

@@ -1,0 +1,1463 @@
+//! The taint engine: one file, all its functions, to a fixed point.
+//!
+//! Each function is interpreted over its statements in order with an environment of tainted
+//! names. Parameters start as markers (`PARAM + i`), so one pass yields the function's summary:
+//! which parameters (and which sources) reach its return value, and which parameters reach a sink.
+//! Calls to the file's own functions apply those summaries; class fields, closure captures and
+//! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
+
+use super::index::FamilyIndex;
+use super::spec::{FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
+use super::trace::{join, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM};
+use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
+use crate::rules::pattern::Constants;
+use std::collections::HashMap;
+
+/// Rounds over the file before giving up on a fixed point (each round only adds labels).
+const MAX_ROUNDS: usize = 6;
+
+/// A flow found: rule, where the sink is, and the path that reached it.
+#[derive(Debug)]
+pub struct FlowHit {
+    pub rule: usize,
+    pub sink_span: Span,
+    pub sink_label: String,
+    /// The last step before the sink.
+    pub trace: u32,
+}
+
+/// A parameter of a function reaching a sink inside it (or inside a function it calls).
+#[derive(Debug, Clone)]
+struct SinkFact {
+    param: usize,
+    sink_kind: u8,
+    cleared: u32,
+    trace: u32,
+    sink_span: Span,
+    sink_label: String,
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    ret: Taint,
+    sinks: Vec<SinkFact>,
+}
+
+/// Names in scope: only names ever assigned in this scope are present; an empty taint shadows an
+/// outer tainted name.
+#[derive(Debug, Default, Clone)]
+struct Env<'m> {
+    vars: HashMap<&'m str, Taint>,
+}
+
+impl<'m> Env<'m> {
+    /// Union `other` into `self`; returns whether anything new arrived.
+    fn join(&mut self, other: &Env<'m>) -> bool {
+        let mut grew = false;
+        for (k, v) in &other.vars {
+            grew |= join(self.vars.entry(k).or_default(), v);
+        }
+        grew
+    }
+}
+
+/// What is being analysed: a function, or the module (or a class) body.
+struct Ctx<'m> {
+    env: Env<'m>,
+    function: Option<usize>,
+    class: Option<usize>,
+    /// `self` / `this` / the Python method's first parameter.
+    receiver: Option<&'m str>,
+    ret: Taint,
+}
+
+pub struct Engine<'a, 'm> {
+    module: &'m Module,
+    text: &'m str,
+    spec: &'a FlowSpec,
+    ix: &'a FamilyIndex,
+    consts: &'a Constants<'m>,
+    /// Flow rules enabled for this scan (indices into `spec.rules`).
+    rules: Vec<usize>,
+    /// Sink kinds some enabled rule reports: sinks of other kinds are skipped.
+    wanted_sinks: KindSet,
+    pub trace: Trace,
+    imports: HashMap<&'m str, &'m str>,
+    summaries: Vec<Summary>,
+    /// Taint seeded into parameters: sources (tool arguments, handlers) and callback inputs.
+    seeds: Vec<Vec<Taint>>,
+    /// Environment captured where a nested function or lambda is defined.
+    closures: Vec<Option<Env<'m>>>,
+    fields: HashMap<(usize, &'m str), Taint>,
+    globals: Env<'m>,
+    functions_by_name: HashMap<&'m str, usize>,
+    methods: HashMap<(usize, &'m str), usize>,
+    classes_by_name: HashMap<&'m str, usize>,
+    /// The step for each parameter of each function (the start of summary paths).
+    param_steps: Vec<Vec<u32>>,
+    pub hits: Vec<FlowHit>,
+    changed: bool,
+    depth: usize,
+}
+
+fn is_receiver_name(n: &str) -> bool {
+    matches!(n, "self" | "cls" | "this")
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    pub fn new(
+        module: &'m Module,
+        text: &'m str,
+        spec: &'a FlowSpec,
+        ix: &'a FamilyIndex,
+        consts: &'a Constants<'m>,
+        rules: Vec<usize>,
+    ) -> Self {
+        let wanted_sinks = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sinks);
+        let n = module.functions.len();
+        let mut e = Engine {
+            module,
+            text,
+            spec,
+            ix,
+            consts,
+            rules,
+            wanted_sinks,
+            trace: Trace::default(),
+            imports: module
+                .imports
+                .iter()
+                .map(|i| (&*i.local, &*i.qualified))
+                .collect(),
+            summaries: (0..n).map(|_| Summary::default()).collect(),
+            seeds: module
+                .functions
+                .iter()
+                .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
+                .collect(),
+            closures: vec![None; n],
+            fields: HashMap::new(),
+            globals: Env::default(),
+            functions_by_name: HashMap::new(),
+            methods: HashMap::new(),
+            classes_by_name: HashMap::new(),
+            param_steps: Vec::with_capacity(n),
+            hits: Vec::new(),
+            changed: false,
+            depth: 0,
+        };
+        e.index_functions();
+        e
+    }
+
+    fn index_functions(&mut self) {
+        let module = self.module;
+        for (ci, c) in module.classes.iter().enumerate() {
+            self.classes_by_name.insert(&c.name, ci);
+            for &mi in &c.methods {
+                if let Some(f) = module.functions.get(mi) {
+                    self.methods.insert((ci, &f.name), mi);
+                }
+            }
+        }
+        for (fi, f) in module.functions.iter().enumerate() {
+            if f.class.is_none() && !f.name.is_empty() {
+                self.functions_by_name.insert(&f.name, fi);
+            }
+            let steps = f
+                .params
+                .iter()
+                .take(MAX_PARAMS)
+                .map(|p| {
+                    self.trace
+                        .push(p.span, Note::Param(p.name.clone()), NO_STEP)
+                })
+                .collect();
+            self.param_steps.push(steps);
+        }
+        // `const run = (code) => eval(code)`, `handler = lambda x: ...`
+        for body in module.bodies() {
+            crate::ir::walk_stmts(body, &mut |s| {
+                if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                    if let ExprKind::Function(fi) = value.kind {
+                        for t in targets {
+                            if let ExprKind::Name(n) = &t.kind {
+                                self.functions_by_name.insert(n, fi);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /// Seed the parameters of functions that some source makes tainted (tools, handlers).
+    /// Returns whether any parameter source applies.
+    pub fn seed_param_sources(&mut self) -> bool {
+        let module = self.module;
+        let mut any = false;
+        for &sid in &self.ix.param_sources {
+            let source = &self.spec.sources[sid as usize];
+            if !self.imports_ok(&source.imports) {
+                continue;
+            }
+            match &source.matcher {
+                SourceMatch::Decorators(globs) => {
+                    for (fi, f) in module.functions.iter().enumerate() {
+                        let hit = f.decorators.iter().any(|d| {
+                            self.decorator_name(d)
+                                .is_some_and(|n| globs.iter().any(|g| g.matches(&n)))
+                        });
+                        if hit {
+                            any |= self.seed_params(fi, sid as usize);
+                        }
+                    }
+                }
+                SourceMatch::Bases { bases, methods } => {
+                    for c in &module.classes {
+                        let hit = c.bases.iter().any(|b| {
+                            self.qualify_chain(b)
+                                .is_some_and(|n| bases.iter().any(|g| g.matches(&n)))
+                        });
+                        if !hit {
+                            continue;
+                        }
+                        for &mi in &c.methods {
+                            let name = module.functions.get(mi).map(|f| &*f.name);
+                            if name.is_some_and(|n| methods.iter().any(|m| m == n)) {
+                                any |= self.seed_params(mi, sid as usize);
+                            }
+                        }
+                    }
+                }
+                SourceMatch::Callbacks { calls, key } => {
+                    let mut targets = Vec::new();
+                    module.walk_exprs(&mut |e| {
+                        let ExprKind::Call(call) = &e.kind else {
+                            return;
+                        };
+                        let Some(q) = call.qualified.as_deref() else {
+                            return;
+                        };
+                        if !calls.iter().any(|g| g.matches(q)) {
+                            return;
+                        }
+                        for a in &call.args {
+                            match key {
+                                None => targets.push(&a.value),
+                                Some(k) => {
+                                    if a.name.as_deref() == Some(k.as_str()) {
+                                        targets.push(&a.value);
+                                    }
+                                    if let ExprKind::Dict(entries) = &a.value.kind {
+                                        for (ek, ev) in entries {
+                                            if ek.as_ref().and_then(|k| k.as_str()) == Some(k) {
+                                                targets.push(ev);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    });
+                    for t in targets {
+                        if let Some(fi) = self.function_value(t, None) {
+                            any |= self.seed_params(fi, sid as usize);
+                        }
+                    }
+                }
+                SourceMatch::Calls(_)
+                | SourceMatch::Methods { .. }
+                | SourceMatch::Attributes(_) => {}
+            }
+        }
+        any
+    }
+
+    /// Whether any call or attribute of the file is a source: files without one are skipped.
+    pub fn has_sources(&self) -> bool {
+        let mut found = false;
+        self.module.walk_exprs(&mut |e| {
+            if found {
+                return;
+            }
+            match &e.kind {
+                ExprKind::Call(call) => {
+                    let Some(q) = call.qualified.as_deref() else {
+                        return;
+                    };
+                    found = self.ix.call_sources.candidates(q).any(|id| {
+                        let source = &self.spec.sources[id as usize];
+                        matches!(&source.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
+                            && self.imports_ok(&source.imports)
+                    });
+                }
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                    found = !self.attribute_sources_of(e).is_empty();
+                }
+                _ => {}
+            }
+        });
+        found
+    }
+
+    fn seed_params(&mut self, fi: usize, sid: usize) -> bool {
+        let source = &self.spec.sources[sid];
+        let Some(f) = self.module.functions.get(fi) else {
+            return false;
+        };
+        let fname = if f.name.is_empty() {
+            "callback"
+        } else {
+            &f.name
+        };
+        let mut any = false;
+        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+            if is_receiver_name(&p.name)
+                || (!source.params.is_empty() && !source.params.contains(&i))
+            {
+                continue;
+            }
+            let label = match &source.label {
+                Some(l) => format!("{l}: parameter `{}` of `{fname}`", p.name),
+                None => format!("parameter `{}` of `{fname}`", p.name),
+            };
+            let trace = self.trace.push(p.span, Note::Source(label), NO_STEP);
+            let l = Label {
+                kind: source.kind as u16,
+                cleared: 0,
+                trace,
+            };
+            join(&mut self.seeds[fi][i], &[l]);
+            any = true;
+        }
+        any
+    }
+
+    /// Run rounds until nothing changes.
+    pub fn run(&mut self) {
+        let module = self.module;
+        for _ in 0..MAX_ROUNDS {
+            self.changed = false;
+            let mut cx = Ctx {
+                env: Env::default(),
+                function: None,
+                class: None,
+                receiver: None,
+                ret: Taint::new(),
+            };
+            self.block(&module.body, &mut cx);
+            self.globals = cx.env;
+            for ci in 0..module.classes.len() {
+                self.class_body(ci);
+            }
+            for fi in 0..module.functions.len() {
+                self.function(fi);
+            }
+            if !self.changed {
+                break;
+            }
+        }
+    }
+
+    fn class_body(&mut self, ci: usize) {
+        let module = self.module;
+        let mut cx = Ctx {
+            env: Env::default(),
+            function: None,
+            class: Some(ci),
+            receiver: None,
+            ret: Taint::new(),
+        };
+        self.block(&module.classes[ci].body, &mut cx);
+        for (name, t) in cx.env.vars {
+            self.changed |= join(self.fields.entry((ci, name)).or_default(), &t);
+        }
+    }
+
+    fn function(&mut self, fi: usize) {
+        let module = self.module;
+        let f: &'m Function = &module.functions[fi];
+        let mut env = self.closures[fi].clone().unwrap_or_default();
+        let receiver = if f.class.is_some() {
+            match f.params.first() {
+                Some(p) if module.language.family() == "python" => Some(&*p.name),
+                _ => Some("this"),
+            }
+        } else if module.language.family() == "python" {
+            None
+        } else {
+            // Functions in TS/JS classes' field initialisers and object methods use `this` too.
+            Some("this")
+        };
+        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+            if Some(&*p.name) == receiver && f.class.is_some() {
+                continue;
+            }
+            let mut t = vec![Label {
+                kind: PARAM + i as u16,
+                cleared: 0,
+                trace: self.param_steps[fi][i],
+            }];
+            join(&mut t, &self.seeds[fi][i]);
+            env.vars.insert(&p.name, t);
+        }
+        let mut cx = Ctx {
+            env,
+            function: Some(fi),
+            class: f.class,
+            receiver,
+            ret: Taint::new(),
+        };
+        self.block(&f.body, &mut cx);
+        self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Statements
+
+    fn block(&mut self, stmts: &'m [Stmt], cx: &mut Ctx<'m>) {
+        if self.depth > crate::lang::MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for s in stmts {
+            self.stmt(s, cx);
+        }
+        self.depth -= 1;
+    }
+
+    fn stmt(&mut self, s: &'m Stmt, cx: &mut Ctx<'m>) {
+        match &s.kind {
+            StmtKind::Assign {
+                targets,
+                value,
+                augmented,
+            } => {
+                let t = self.expr(value, cx);
+                for target in targets {
+                    if *augmented {
+                        self.expr(target, cx);
+                    }
+                    self.assign(target, &t, *augmented, cx);
+                }
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e, cx);
+            }
+            StmtKind::Return(e) => {
+                if let Some(e) = e {
+                    let t = self.expr(e, cx);
+                    let t = self.trace.extend(&t, s.span, &Note::Return);
+                    join(&mut cx.ret, &t);
+                }
+            }
+            StmtKind::Raise(e) => {
+                if let Some(e) = e {
+                    self.expr(e, cx);
+                }
+            }
+            StmtKind::If { test, body, orelse } => {
+                self.expr(test, cx);
+                let guard = self.guard(test);
+                let mut then_env = cx.env.clone();
+                let before = std::mem::take(&mut cx.env);
+                let mut else_env = before;
+                match guard {
+                    Some((name, true)) => clear(&mut then_env, name),
+                    Some((name, false)) => clear(&mut else_env, name),
+                    None => {}
+                }
+                cx.env = then_env;
+                self.block(body, cx);
+                let then_env = std::mem::replace(&mut cx.env, else_env);
+                self.block(orelse, cx);
+                if !exits(body) {
+                    cx.env.join(&then_env);
+                }
+            }
+            StmtKind::Loop {
+                target,
+                iter,
+                test,
+                body,
+                orelse,
+            } => {
+                let t = iter.as_ref().map(|i| self.expr(i, cx)).unwrap_or_default();
+                if let Some(test) = test {
+                    self.expr(test, cx);
+                }
+                let before = cx.env.clone();
+                // Twice, so what one iteration assigns reaches the next.
+                for _ in 0..2 {
+                    if let Some(target) = target {
+                        self.assign(target, &t, false, cx);
+                    }
+                    self.block(body, cx);
+                }
+                cx.env.join(&before);
+                self.block(orelse, cx);
+            }
+            StmtKind::With { items, body } => {
+                for (ctx_expr, target) in items {
+                    let t = self.expr(ctx_expr, cx);
+                    if let Some(target) = target {
+                        self.assign(target, &t, false, cx);
+                    }
+                }
+                self.block(body, cx);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
+                let before = cx.env.clone();
+                self.block(body, cx);
+                self.block(orelse, cx);
+                let mut after = cx.env.clone();
+                for h in handlers {
+                    if let Some(k) = &h.kind {
+                        self.expr(k, cx);
+                    }
+                    cx.env = before.clone();
+                    cx.env.join(&after);
+                    self.block(&h.body, cx);
+                    after.join(&cx.env);
+                }
+                cx.env = after;
+                self.block(finally, cx);
+            }
+            StmtKind::FunctionDef(fi) => self.capture(*fi, cx),
+            StmtKind::ClassDef(_) => {}
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject, cx);
+                let name = match &subject.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                let before = cx.env.clone();
+                let mut out = before.clone();
+                for (patterns, body) in cases {
+                    cx.env = before.clone();
+                    if let Some(n) = name {
+                        if !patterns.is_empty() && patterns.iter().all(is_literal_pattern) {
+                            clear(&mut cx.env, n);
+                        }
+                    }
+                    self.block(body, cx);
+                    out.join(&cx.env);
+                }
+                cx.env = out;
+            }
+            StmtKind::Other { exprs, body } => {
+                for e in exprs {
+                    self.expr(e, cx);
+                }
+                self.block(body, cx);
+            }
+        }
+    }
+
+    /// Bind `t` to an assignment target.
+    fn assign(&mut self, target: &'m Expr, t: &[Label], augmented: bool, cx: &mut Ctx<'m>) {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                let mut new = self.trace.extend(t, target.span, &Note::Assign(n.clone()));
+                if augmented {
+                    if let Some(old) = self.lookup(n, cx) {
+                        join(&mut new, &old);
+                    }
+                }
+                cx.env.vars.insert(n, new);
+            }
+            ExprKind::Attribute { value, attr } => {
+                if let Some(ids) = self.ix.property_sinks.get(&**attr) {
+                    for &id in ids {
+                        self.sink_reached(id as usize, target.span, t, cx, attr);
+                    }
+                }
+                self.weak_update(target, value, attr, t, cx);
+            }
+            ExprKind::Index { value, .. } => self.weak_update(target, value, "", t, cx),
+            ExprKind::List(items) => {
+                for i in items {
+                    self.assign(i, t, augmented, cx);
+                }
+            }
+            ExprKind::Dict(entries) => {
+                for (_, v) in entries {
+                    self.assign(v, t, augmented, cx);
+                }
+            }
+            ExprKind::Spread(inner) => self.assign(inner, t, augmented, cx),
+            _ => {}
+        }
+    }
+
+    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too.
+    fn weak_update(
+        &mut self,
+        target: &'m Expr,
+        base: &'m Expr,
+        attr: &'m str,
+        t: &[Label],
+        cx: &mut Ctx<'m>,
+    ) {
+        if t.is_empty() {
+            return;
+        }
+        let t = self
+            .trace
+            .extend(t, target.span, &Note::Assign(short(self.text, target.span)));
+        // `self.x = v` / `this.x = v`: a field every method sees.
+        if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
+            if cx.receiver == Some(&**n) && !attr.is_empty() {
+                self.changed |= join(self.fields.entry((ci, attr)).or_default(), &t);
+                return;
+            }
+        }
+        let mut root = base;
+        while let ExprKind::Attribute { value, .. } | ExprKind::Index { value, .. } = &root.kind {
+            root = value;
+        }
+        match &root.kind {
+            ExprKind::Name(n) if cx.receiver == Some(&**n) => {
+                if let (Some(ci), ExprKind::Attribute { attr, .. }) = (cx.class, &base.kind) {
+                    self.changed |= join(self.fields.entry((ci, attr)).or_default(), &t);
+                }
+            }
+            ExprKind::Name(n) => {
+                let mut cur = self.lookup(n, cx).unwrap_or_default();
+                join(&mut cur, &t);
+                cx.env.vars.insert(n, cur);
+            }
+            _ => {}
+        }
+    }
+
+    fn capture(&mut self, fi: usize, cx: &Ctx<'m>) {
+        if cx.function.is_none() && cx.class.is_none() {
+            // Module-level functions read the module's final bindings (`globals`).
+            return;
+        }
+        let slot = &mut self.closures[fi];
+        match slot {
+            Some(env) => self.changed |= env.join(&cx.env),
+            None => {
+                self.changed |= cx.env.vars.values().any(|v| !v.is_empty());
+                *slot = Some(cx.env.clone());
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str, cx: &Ctx<'m>) -> Option<Taint> {
+        cx.env
+            .vars
+            .get(name)
+            .or_else(|| self.globals.vars.get(name))
+            .cloned()
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Expressions
+
+    fn expr(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
+        if self.depth > crate::lang::MAX_DEPTH {
+            return Taint::new();
+        }
+        self.depth += 1;
+        let t = self.expr_inner(e, cx);
+        self.depth -= 1;
+        t
+    }
+
+    fn expr_inner(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                if cx.receiver == Some(&**n) {
+                    return Taint::new();
+                }
+                let mut t = self.lookup(n, cx).unwrap_or_default();
+                self.attribute_source(e, &mut t);
+                t
+            }
+            ExprKind::Attribute { value, attr } => {
+                if let (ExprKind::Name(n), Some(ci)) = (&value.kind, cx.class) {
+                    if cx.receiver == Some(&**n) {
+                        return self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
+                    }
+                }
+                let mut t = self.expr(value, cx);
+                self.attribute_source(e, &mut t);
+                t
+            }
+            ExprKind::Index { value, index } => {
+                // The key picks among the container's values: it does not make them tainted.
+                self.expr(index, cx);
+                self.expr(value, cx)
+            }
+            ExprKind::Call(call) => self.call(call, e.span, cx),
+            ExprKind::StringBuild(parts) => {
+                let mut t = Taint::new();
+                for p in parts {
+                    if let StrPart::Expr(x) = p {
+                        let pt = self.expr(x, cx);
+                        join(&mut t, &pt);
+                    }
+                }
+                t
+            }
+            ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {
+                Taint::new()
+            }
+            ExprKind::Dict(entries) => {
+                let mut t = Taint::new();
+                for (k, v) in entries {
+                    if let Some(k) = k {
+                        self.expr(k, cx);
+                    }
+                    let vt = self.expr(v, cx);
+                    if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
+                        if let Some(ids) = self.ix.key_sinks.get(key) {
+                            let span = Span::new(
+                                k.as_ref().map_or(v.span.start, |k| k.span.start) as usize,
+                                v.span.end as usize,
+                            );
+                            for &id in ids {
+                                self.sink_reached(id as usize, span, &vt, cx, key);
+                            }
+                        }
+                    }
+                    join(&mut t, &vt);
+                }
+                t
+            }
+            ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
+                let mut t = Taint::new();
+                for i in items {
+                    let it = self.expr(i, cx);
+                    join(&mut t, &it);
+                }
+                t
+            }
+            ExprKind::Spread(inner) | ExprKind::Await(inner) => self.expr(inner, cx),
+            ExprKind::Function(fi) => {
+                self.capture(*fi, cx);
+                Taint::new()
+            }
+            ExprKind::Compare { left, right, .. } => {
+                self.expr(left, cx);
+                self.expr(right, cx);
+                Taint::new()
+            }
+        }
+    }
+
+    /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.
+    fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint) {
+        for (kind, label) in self.attribute_sources_of(e) {
+            let trace = self.trace.push(e.span, Note::Source(label), NO_STEP);
+            join(
+                t,
+                &[Label {
+                    kind: kind as u16,
+                    cleared: 0,
+                    trace,
+                }],
+            );
+        }
+    }
+
+    /// The attribute sources `e` reads: (kind, label) each.
+    fn attribute_sources_of(&self, e: &Expr) -> Vec<(u8, String)> {
+        let last = match &e.kind {
+            ExprKind::Name(n) => &**n,
+            ExprKind::Attribute { attr, .. } => &**attr,
+            _ => return Vec::new(),
+        };
+        let Some(ids) = self.ix.attribute_sources.get(last) else {
+            return Vec::new();
+        };
+        let Some(q) = self.qualify_chain(e) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &id in ids {
+            let source = &self.spec.sources[id as usize];
+            let SourceMatch::Attributes(chains) = &source.matcher else {
+                continue;
+            };
+            if chains.contains(&q) && self.imports_ok(&source.imports) {
+                let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
+                out.push((source.kind, label));
+            }
+        }
+        out
+    }
+
+    fn call(&mut self, call: &'m Call, span: Span, cx: &mut Ctx<'m>) -> Taint {
+        // The receiver of a method call, or the called value itself.
+        let (receiver, method): (Option<&'m Expr>, Option<&'m str>) = match &call.callee.kind {
+            ExprKind::Attribute { value, attr } => (Some(value), Some(attr)),
+            _ => (None, None),
+        };
+        let recv_t = match receiver {
+            Some(r) => self.expr(r, cx),
+            None => self.expr(&call.callee, cx),
+        };
+        let mut arg_ts: Vec<Taint> = Vec::with_capacity(call.args.len());
+        let mut callbacks: Vec<usize> = Vec::new();
+        for a in &call.args {
+            if let Some(fi) = self.function_value(&a.value, cx.class) {
+                self.expr(&a.value, cx);
+                callbacks.push(fi);
+                arg_ts.push(Taint::new());
+            } else {
+                arg_ts.push(self.expr(&a.value, cx));
+            }
+        }
+        let q = call.qualified.as_deref();
+        if let Some(q) = q {
+            self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
+        }
+
+        // Sources: a model call's result is the model's output, not its input.
+        if let Some(t) = self.call_source(call, q, method, &recv_t, span) {
+            return t;
+        }
+        let mut all_args = Taint::new();
+        for t in &arg_ts {
+            join(&mut all_args, t);
+        }
+        // Callbacks (`.then(r => ...)`, `map(f, xs)`) receive the receiver's and arguments' data.
+        let mut from_callbacks = Taint::new();
+        for fi in callbacks {
+            let mut input = recv_t.clone();
+            join(&mut input, &all_args);
+            self.seed_callback(fi, &input);
+            let ret = self.callback_result(fi);
+            join(&mut from_callbacks, &ret);
+        }
+        if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
+            return t;
+        }
+        match self.propagator(q, method) {
+            Some(PropagateTo::Nothing) => return Taint::new(),
+            Some(PropagateTo::Receiver) => {
+                if let (Some(r), false) = (receiver, all_args.is_empty()) {
+                    self.receives(r, &all_args, span, cx);
+                }
+                return recv_t;
+            }
+            None => {}
+        }
+        if let Some((fi, offset)) = self.local_callee(call, q, cx) {
+            let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            join(&mut t, &from_callbacks);
+            return t;
+        }
+        let mut t = recv_t;
+        join(&mut t, &all_args);
+        join(&mut t, &from_callbacks);
+        t
+    }
+
+    /// `xs.append(t)`: `xs` now holds `t`.
+    fn receives(&mut self, r: &'m Expr, t: &[Label], span: Span, cx: &mut Ctx<'m>) {
+        match &r.kind {
+            ExprKind::Name(n) if cx.receiver != Some(&**n) => {
+                let t = self.trace.extend(t, span, &Note::Assign(n.clone()));
+                let mut cur = self.lookup(n, cx).unwrap_or_default();
+                join(&mut cur, &t);
+                cx.env.vars.insert(n, cur);
+            }
+            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
+            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),
+            _ => {}
+        }
+    }
+
+    fn call_source(
+        &mut self,
+        call: &Call,
+        q: Option<&str>,
+        method: Option<&str>,
+        recv_t: &[Label],
+        span: Span,
+    ) -> Option<Taint> {
+        let mut out = Taint::new();
+        if let Some(q) = q {
+            for id in self.ix.call_sources.candidates(q) {
+                let source = &self.spec.sources[id as usize];
+                let SourceMatch::Calls(globs) = &source.matcher else {
+                    continue;
+                };
+                if globs.iter().any(|g| g.matches(q)) && self.imports_ok(&source.imports) {
+                    let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
+                    let trace = self.trace.push(span, Note::Source(label), NO_STEP);
+                    join(
+                        &mut out,
+                        &[Label {
+                            kind: source.kind as u16,
+                            cleared: 0,
+                            trace,
+                        }],
+                    );
+                }
+            }
+        }
+        // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
+        let name = method.unwrap_or("__call__");
+        if !recv_t.is_empty() {
+            if let Some(ids) = self.ix.method_sources.get(name) {
+                for &id in ids {
+                    let source = &self.spec.sources[id as usize];
+                    let SourceMatch::Methods { receivers, .. } = &source.matcher else {
+                        continue;
+                    };
+                    let carries = recv_t
+                        .iter()
+                        .any(|l| l.kind < 32 && receivers & (1 << l.kind) != 0);
+                    if carries && self.imports_ok(&source.imports) {
+                        let spelled = call.callee.dotted().unwrap_or_else(|| name.to_string());
+                        let label = match &source.label {
+                            Some(l) => format!("{l} (`{spelled}`)"),
+                            None => format!("`{spelled}`"),
+                        };
+                        let trace = self.trace.push(span, Note::Source(label), NO_STEP);
+                        join(
+                            &mut out,
+                            &[Label {
+                                kind: source.kind as u16,
+                                cleared: 0,
+                                trace,
+                            }],
+                        );
+                    }
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// A sanitizer's result: the inputs' labels, cleared for its sink kinds (or nothing, when it
+    /// clears every kind).
+    fn sanitized(
+        &self,
+        q: Option<&str>,
+        method: Option<&str>,
+        recv_t: &[Label],
+        arg_ts: &[Taint],
+    ) -> Option<Taint> {
+        let mut mask: u32 = 0;
+        if let Some(q) = q {
+            for id in self.ix.sanitizer_calls.candidates(q) {
+                let s = &self.spec.sanitizers[id as usize];
+                if s.calls.iter().any(|g| g.matches(q)) {
+                    mask |= s.sinks;
+                }
+            }
+        }
+        if let Some(ids) = method.and_then(|m| self.ix.sanitizer_methods.get(m)) {
+            for &id in ids {
+                mask |= self.spec.sanitizers[id as usize].sinks;
+            }
+        }
+        if mask == 0 {
+            return None;
+        }
+        if mask == u32::MAX {
+            return Some(Taint::new());
+        }
+        let mut t = Taint::new();
+        for l in recv_t.iter().chain(arg_ts.iter().flatten()) {
+            join(
+                &mut t,
+                &[Label {
+                    cleared: l.cleared | mask,
+                    ..*l
+                }],
+            );
+        }
+        Some(t)
+    }
+
+    fn propagator(&self, q: Option<&str>, method: Option<&str>) -> Option<PropagateTo> {
+        if let Some(q) = q {
+            for id in self.ix.propagator_calls.candidates(q) {
+                let p = &self.spec.propagators[id as usize];
+                if p.calls.iter().any(|g| g.matches(q)) {
+                    return Some(p.to);
+                }
+            }
+        }
+        let ids = method.and_then(|m| self.ix.propagator_methods.get(m))?;
+        ids.first().map(|&id| self.spec.propagators[id as usize].to)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sinks
+
+    fn call_sinks(
+        &mut self,
+        call: &'m Call,
+        q: &str,
+        span: Span,
+        recv_t: &[Label],
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) {
+        let ids: Vec<u32> = self.ix.call_sinks.candidates(q).collect();
+        for id in ids {
+            let sink = &self.spec.sinks[id as usize];
+            if self.wanted_sinks & (1 << sink.kind) == 0 {
+                continue;
+            }
+            let SinkMatch::Calls {
+                calls,
+                args,
+                element,
+                when,
+                unless,
+            } = &sink.matcher
+            else {
+                continue;
+            };
+            if !calls.iter().any(|g| g.matches(q)) {
+                continue;
+            }
+            let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);
+            if !when.iter().all(holds) || unless.iter().any(holds) {
+                continue;
+            }
+            let mut t = Taint::new();
+            if args.is_empty() {
+                join(&mut t, recv_t);
+                for a in arg_ts {
+                    join(&mut t, a);
+                }
+            }
+            for a in args {
+                let arg_index = match a {
+                    SinkArg::Receiver => {
+                        join(&mut t, recv_t);
+                        continue;
+                    }
+                    SinkArg::Position(p) => positional_index(call, *p),
+                    SinkArg::Keyword(k) => {
+                        call.args.iter().position(|x| x.name.as_deref() == Some(k))
+                    }
+                };
+                let Some(i) = arg_index else { continue };
+                match (element, &call.args[i].value.kind) {
+                    // `subprocess.run([prog, arg])`: only the program counts.
+                    (Some(el), ExprKind::List(items)) => {
+                        if let Some(item) = items.get(*el) {
+                            let it = self.expr(item, cx);
+                            join(&mut t, &it);
+                        }
+                    }
+                    _ => {
+                        join(&mut t, &arg_ts[i]);
+                    }
+                }
+            }
+            self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
+        }
+    }
+
+    /// Data `t` reaches sink `id` at `span`: report real sources, and record parameters in the
+    /// enclosing function's summary.
+    fn sink_reached(&mut self, id: usize, span: Span, t: &[Label], cx: &Ctx<'m>, name: &str) {
+        if t.is_empty() {
+            return;
+        }
+        let sink = &self.spec.sinks[id];
+        if self.wanted_sinks & (1 << sink.kind) == 0 {
+            return;
+        }
+        let label = sink.label.clone().unwrap_or_else(|| format!("`{name}`"));
+        for l in t {
+            if l.cleared & (1 << sink.kind) != 0 {
+                continue;
+            }
+            match l.param() {
+                Some(param) => {
+                    if let Some(fi) = cx.function {
+                        self.add_sink_fact(
+                            fi,
+                            SinkFact {
+                                param,
+                                sink_kind: sink.kind,
+                                cleared: l.cleared,
+                                trace: l.trace,
+                                sink_span: span,
+                                sink_label: label.clone(),
+                            },
+                        );
+                    }
+                }
+                None => self.report(l, sink.kind, span, &label, l.trace),
+            }
+        }
+    }
+
+    fn report(&mut self, l: &Label, sink_kind: u8, span: Span, label: &str, trace: u32) {
+        for &r in &self.rules {
+            let rule = &self.spec.rules[r];
+            if rule.sources & (1 << l.kind) != 0 && rule.sinks & (1 << sink_kind) != 0 {
+                self.hits.push(FlowHit {
+                    rule: r,
+                    sink_span: span,
+                    sink_label: label.to_string(),
+                    trace,
+                });
+            }
+        }
+    }
+
+    fn add_sink_fact(&mut self, fi: usize, fact: SinkFact) {
+        let facts = &mut self.summaries[fi].sinks;
+        let known = facts.iter().any(|f| {
+            f.param == fact.param
+                && f.sink_kind == fact.sink_kind
+                && f.sink_span == fact.sink_span
+                && f.cleared == fact.cleared
+        });
+        if !known {
+            facts.push(fact);
+            self.changed = true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Calls to the file's own functions
+
+    /// The function a call runs, and how many leading parameters the call does not pass
+    /// (a Python method's `self`).
+    fn local_callee(&self, call: &Call, q: Option<&str>, cx: &Ctx<'m>) -> Option<(usize, usize)> {
+        let fi = match &call.callee.kind {
+            ExprKind::Function(fi) => Some(*fi),
+            ExprKind::Attribute { value, attr } => match (&value.kind, cx.class) {
+                (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => {
+                    self.methods.get(&(ci, &**attr)).copied()
+                }
+                _ => q.and_then(|q| self.method_by_qualified(q)),
+            },
+            ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
+            _ => None,
+        }?;
+        let f = self.module.functions.get(fi)?;
+        let offset = usize::from(
+            f.class.is_some()
+                && self.module.language.family() == "python"
+                && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
+        );
+        Some((fi, offset))
+    }
+
+    /// `Bot.run` / `Bot().run` -> the method `run` of the file's class `Bot`.
+    fn method_by_qualified(&self, q: &str) -> Option<usize> {
+        let (class, method) = q.rsplit_once('.')?;
+        let class = class.strip_suffix("()").unwrap_or(class);
+        let ci = *self.classes_by_name.get(class)?;
+        self.methods.get(&(ci, method)).copied()
+    }
+
+    fn apply_summary(
+        &mut self,
+        fi: usize,
+        offset: usize,
+        call: &Call,
+        arg_ts: &[Taint],
+        span: Span,
+        cx: &Ctx<'m>,
+    ) -> Taint {
+        let f = &self.module.functions[fi];
+        // Arguments by parameter index.
+        let mut by_param: Vec<Taint> = vec![Taint::new(); f.params.len().min(MAX_PARAMS)];
+        let mut pos = offset;
+        for (a, t) in call.args.iter().zip(arg_ts) {
+            let slot = match &a.name {
+                Some(name) => f.params.iter().position(|p| p.name == *name),
+                None if a.splat == crate::ir::Splat::None => {
+                    pos += 1;
+                    Some(pos - 1)
+                }
+                None => None,
+            };
+            if let Some(slot) = slot.filter(|s| *s < by_param.len()) {
+                join(&mut by_param[slot], t);
+            }
+        }
+        // Parameters that reach sinks inside the callee.
+        let facts = self.summaries[fi].sinks.clone();
+        for fact in facts {
+            let Some(input) = by_param.get(fact.param) else {
+                continue;
+            };
+            for l in input.clone() {
+                let cleared = l.cleared | fact.cleared;
+                if cleared & (1 << fact.sink_kind) != 0 {
+                    continue;
+                }
+                let arg = self.arg_step(&l, span, fi);
+                let trace = self
+                    .trace
+                    .push(span, Note::Splice { callee: fact.trace }, arg);
+                match l.param() {
+                    Some(param) => {
+                        if let Some(cur) = cx.function {
+                            self.add_sink_fact(
+                                cur,
+                                SinkFact {
+                                    param,
+                                    cleared,
+                                    trace,
+                                    ..fact.clone()
+                                },
+                            );
+                        }
+                    }
+                    None => {
+                        let l = Label { cleared, ..l };
+                        self.report(&l, fact.sink_kind, fact.sink_span, &fact.sink_label, trace)
+                    }
+                }
+            }
+        }
+        let ret = self.summaries[fi].ret.clone();
+        self.substitute_params(&ret, &by_param, span, fi)
+    }
+
+    fn arg_step(&mut self, l: &Label, span: Span, fi: usize) -> u32 {
+        let name = self.module.functions[fi].name.clone();
+        let name: Box<str> = if name.is_empty() {
+            "a callback".into()
+        } else {
+            name
+        };
+        self.trace.push(span, Note::Arg(name), l.trace)
+    }
+
+    /// A callee's return labels at a call site: parameter markers become the arguments' labels.
+    fn substitute_params(
+        &mut self,
+        ret: &[Label],
+        by_param: &[Taint],
+        span: Span,
+        fi: usize,
+    ) -> Taint {
+        let mut out = Taint::new();
+        for r in ret {
+            match r.param() {
+                None => {
+                    join(&mut out, &[*r]);
+                }
+                Some(p) => {
+                    let Some(input) = by_param.get(p) else {
+                        continue;
+                    };
+                    for l in input.clone() {
+                        let arg = self.arg_step(&l, span, fi);
+                        let trace = self.trace.push(span, Note::Splice { callee: r.trace }, arg);
+                        join(
+                            &mut out,
+                            &[Label {
+                                kind: l.kind,
+                                cleared: l.cleared | r.cleared,
+                                trace,
+                            }],
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What a callback returns: its real labels, and for each parameter marker what the
+    /// callback was seeded with.
+    fn callback_result(&self, fi: usize) -> Taint {
+        let mut out = Taint::new();
+        for r in &self.summaries[fi].ret {
+            match r.param() {
+                None => {
+                    join(&mut out, &[*r]);
+                }
+                Some(p) => {
+                    if let Some(seed) = self.seeds[fi].get(p) {
+                        join(&mut out, seed);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn seed_callback(&mut self, fi: usize, input: &[Label]) {
+        if input.is_empty() {
+            return;
+        }
+        let Some(seeds) = self.seeds.get_mut(fi) else {
+            return;
+        };
+        for slot in seeds.iter_mut() {
+            let real: Taint = input
+                .iter()
+                .filter(|l| l.param().is_none())
+                .copied()
+                .collect();
+            self.changed |= join(slot, &real);
+        }
+    }
+
+    /// The function an expression stands for: a lambda, a function's name, `self.method`.
+    fn function_value(&self, e: &Expr, class: Option<usize>) -> Option<usize> {
+        match &e.kind {
+            ExprKind::Function(fi) => Some(*fi),
+            ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
+            ExprKind::Attribute { value, attr } => {
+                let ExprKind::Name(n) = &value.kind else {
+                    return None;
+                };
+                if !is_receiver_name(n) {
+                    return None;
+                }
+                self.methods.get(&(class?, &**attr)).copied()
+            }
+            _ => None,
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Names
+
+    fn imports_ok(&self, modules: &[String]) -> bool {
+        modules.is_empty()
+            || self
+                .module
+                .imports
+                .iter()
+                .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())))
+    }
+
+    /// `request.args` -> `flask.request.args` through the file's imports.
+    fn qualify_chain(&self, e: &Expr) -> Option<String> {
+        let dotted = e.dotted()?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let base = self.imports.get(head).copied().unwrap_or(head);
+        Some(match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base.to_string(),
+        })
+    }
+
+    fn decorator_name(&self, d: &Expr) -> Option<String> {
+        match &d.kind {
+            ExprKind::Call(c) => c
+                .qualified
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| self.qualify_chain(&c.callee)),
+            _ => self.qualify_chain(d),
+        }
+    }
+
+    /// `if x in ALLOWED`, `x == "a"`, `ALLOWED.includes(x)`: the name checked, and whether the
+    /// test holding means it passed (`not in`, `!=` and `!` invert).
+    fn guard(&self, test: &'m Expr) -> Option<(&'m str, bool)> {
+        match &test.kind {
+            ExprKind::Compare { op, left, right } => {
+                let name = |e: &'m Expr| match &e.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                match &**op {
+                    "in" => Some((name(left)?, true)),
+                    "not in" => Some((name(left)?, false)),
+                    "==" | "===" | "!=" | "!==" => {
+                        let positive = op.starts_with('=');
+                        if right.as_str().is_some() {
+                            Some((name(left)?, positive))
+                        } else if left.as_str().is_some() {
+                            Some((name(right)?, positive))
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            ExprKind::Call(call) => {
+                let ExprKind::Attribute { attr, .. } = &call.callee.kind else {
+                    return None;
+                };
+                if !matches!(&**attr, "includes" | "has" | "__contains__") {
+                    return None;
+                }
+                match &call.args.first()?.value.kind {
+                    ExprKind::Name(n) => Some((n, true)),
+                    _ => None,
+                }
+            }
+            ExprKind::Other(items) if items.len() == 1 => {
+                let text = self.text.get(test.span.range())?.trim_start();
+                if text.starts_with('!') || text.starts_with("not") {
+                    let (n, p) = self.guard(&items[0])?;
+                    Some((n, !p))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The index into `call.args` of the `p`-th positional argument.
+fn positional_index(call: &Call, p: usize) -> Option<usize> {
+    call.args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
+        .nth(p)
+        .map(|(i, _)| i)
+}
+
+/// A name that passed an allowlist check no longer carries anything.
+fn clear<'m>(env: &mut Env<'m>, name: &'m str) {
+    env.vars.insert(name, Taint::new());
+}
+
+/// Whether a block always leaves (its last statement returns or raises).
+fn exits(body: &[Stmt]) -> bool {
+    matches!(
+        body.last().map(|s| &s.kind),
+        Some(StmtKind::Return(_) | StmtKind::Raise(_))
+    )
+}
+
+fn is_literal_pattern(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
+        ExprKind::Choice(items) | ExprKind::List(items) => items.iter().all(is_literal_pattern),
+        _ => false,
+    }
+}
+
+/// The source text of a span, cut to one short line for labels.
+fn short(text: &str, span: Span) -> Box<str> {
+    let s = text.get(span.range()).unwrap_or("");
+    let first = s.lines().next().unwrap_or("").trim();
+    let mut out: String = first.chars().take(60).collect();
+    if out.len() < first.len() || s.lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out.into()
+}

@@ -1,0 +1,106 @@
+//! The flow tables of one language family, indexed for lookups by name: built once per family
+//! when the registry loads, shared by every file.
+
+use super::spec::{FlowSpec, NameIndex, SinkMatch, SourceMatch};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct FamilyIndex {
+    /// Sources matched on a call's qualified name.
+    pub call_sources: NameIndex,
+    /// Method name -> `receivers`+`methods` sources.
+    pub method_sources: HashMap<String, Vec<u32>>,
+    /// Last segment of the chain -> attribute sources (`argv` -> `sys.argv`).
+    pub attribute_sources: HashMap<String, Vec<u32>>,
+    /// Decorator, callback and base-class sources (parameters of functions).
+    pub param_sources: Vec<u32>,
+    pub call_sinks: NameIndex,
+    pub property_sinks: HashMap<String, Vec<u32>>,
+    pub key_sinks: HashMap<String, Vec<u32>>,
+    pub sanitizer_calls: NameIndex,
+    pub sanitizer_methods: HashMap<String, Vec<u32>>,
+    pub propagator_calls: NameIndex,
+    pub propagator_methods: HashMap<String, Vec<u32>>,
+}
+
+fn applies(languages: &[String], family: &str) -> bool {
+    languages.is_empty() || languages.iter().any(|l| l == family)
+}
+
+fn push(map: &mut HashMap<String, Vec<u32>>, key: &str, id: usize) {
+    map.entry(key.to_string()).or_default().push(id as u32);
+}
+
+impl FamilyIndex {
+    pub fn build(spec: &FlowSpec, family: &str) -> FamilyIndex {
+        let mut ix = FamilyIndex::default();
+        for (id, s) in spec.sources.iter().enumerate() {
+            if !applies(&s.languages, family) {
+                continue;
+            }
+            match &s.matcher {
+                SourceMatch::Calls(globs) => {
+                    for g in globs {
+                        ix.call_sources.add(g.pattern(), id as u32);
+                    }
+                }
+                SourceMatch::Methods { methods, .. } => {
+                    for m in methods {
+                        push(&mut ix.method_sources, m, id);
+                    }
+                }
+                SourceMatch::Attributes(chains) => {
+                    for c in chains {
+                        push(&mut ix.attribute_sources, super::spec::last_segment(c), id);
+                    }
+                }
+                SourceMatch::Decorators(_)
+                | SourceMatch::Callbacks { .. }
+                | SourceMatch::Bases { .. } => ix.param_sources.push(id as u32),
+            }
+        }
+        for (id, s) in spec.sinks.iter().enumerate() {
+            if !applies(&s.languages, family) {
+                continue;
+            }
+            match &s.matcher {
+                SinkMatch::Calls { calls, .. } => {
+                    for g in calls {
+                        ix.call_sinks.add(g.pattern(), id as u32);
+                    }
+                }
+                SinkMatch::Properties(names) => {
+                    for n in names {
+                        push(&mut ix.property_sinks, n, id);
+                    }
+                }
+                SinkMatch::Keys(names) => {
+                    for n in names {
+                        push(&mut ix.key_sinks, n, id);
+                    }
+                }
+            }
+        }
+        for (id, s) in spec.sanitizers.iter().enumerate() {
+            if applies(&s.languages, family) {
+                for g in &s.calls {
+                    ix.sanitizer_calls.add(g.pattern(), id as u32);
+                }
+                for m in &s.methods {
+                    push(&mut ix.sanitizer_methods, m, id);
+                }
+            }
+        }
+        for (id, p) in spec.propagators.iter().enumerate() {
+            if applies(&p.languages, family) {
+                for g in &p.calls {
+                    ix.propagator_calls.add(g.pattern(), id as u32);
+                }
+                for m in &p.methods {
+                    push(&mut ix.propagator_methods, m, id);
+                }
+            }
+        }
+        ix
+    }
+}

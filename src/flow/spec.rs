@@ -1,0 +1,481 @@
+//! The flow tables of the rule packs (`[[flow]]`, `[[source]]`, `[[sink]]`, `[[sanitizer]]`,
+//! `[[propagator]]`), compiled once into a [`FlowSpec`]. The format is documented in
+//! `docs/rule-packs.md`.
+
+use crate::rules::pattern::{compile_condition, Condition, Glob, RawCondition};
+use crate::rules::RuleMeta;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlow {
+    rule: String,
+    sources: Vec<String>,
+    sinks: Vec<String>,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    kind: String,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    imports: Vec<String>,
+    #[serde(default)]
+    calls: Vec<String>,
+    #[serde(default)]
+    receivers: Vec<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default)]
+    attributes: Vec<String>,
+    #[serde(default)]
+    decorators: Vec<String>,
+    #[serde(default)]
+    callbacks: Vec<String>,
+    #[serde(default)]
+    callback_key: Option<String>,
+    #[serde(default)]
+    bases: Vec<String>,
+    #[serde(default)]
+    params: Vec<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSink {
+    kind: String,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    calls: Vec<String>,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    element: Option<usize>,
+    #[serde(default)]
+    when: Vec<RawCondition>,
+    #[serde(default)]
+    unless: Vec<RawCondition>,
+    #[serde(default)]
+    properties: Vec<String>,
+    #[serde(default)]
+    keys: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSanitizer {
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    calls: Vec<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default)]
+    sinks: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPropagator {
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    calls: Vec<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    to: String,
+}
+
+/// Everything a pack file says about flows.
+#[derive(Debug, Default)]
+pub struct RawFlowTables {
+    pub flows: Vec<RawFlow>,
+    pub sources: Vec<RawSource>,
+    pub sinks: Vec<RawSink>,
+    pub sanitizers: Vec<RawSanitizer>,
+    pub propagators: Vec<RawPropagator>,
+}
+
+/// A set of data kinds or of sink kinds, as bits.
+pub type KindSet = u32;
+
+/// What a flow rule reports: data of `sources` kinds reaching sinks of `sinks` kinds.
+#[derive(Debug)]
+pub struct FlowRule {
+    pub rule_id: &'static str,
+    pub sources: KindSet,
+    pub sinks: KindSet,
+    pub message: String,
+}
+
+/// How a source hands out data.
+#[derive(Debug)]
+pub enum SourceMatch {
+    /// The result of a call with one of these qualified names.
+    Calls(Vec<Glob>),
+    /// The result of calling `methods` on a value carrying one of `receivers` (`__call__`: the
+    /// value itself is called).
+    Methods {
+        receivers: KindSet,
+        methods: Vec<String>,
+    },
+    /// Reading one of these qualified attribute chains.
+    Attributes(Vec<String>),
+    /// Parameters of functions with a matching decorator.
+    Decorators(Vec<Glob>),
+    /// Parameters of functions passed to a matching call (under `key`, when given).
+    Callbacks {
+        calls: Vec<Glob>,
+        key: Option<String>,
+    },
+    /// Parameters of `methods` in classes with a matching base.
+    Bases {
+        bases: Vec<Glob>,
+        methods: Vec<String>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Source {
+    pub kind: u8,
+    pub languages: Vec<String>,
+    pub label: Option<String>,
+    pub imports: Vec<String>,
+    pub matcher: SourceMatch,
+    /// 0-based parameter positions for parameter sources; empty: all of them.
+    pub params: Vec<usize>,
+}
+
+/// Where a sink looks in a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SinkArg {
+    Position(usize),
+    Keyword(String),
+    Receiver,
+}
+
+#[derive(Debug)]
+pub enum SinkMatch {
+    Calls {
+        calls: Vec<Glob>,
+        args: Vec<SinkArg>,
+        element: Option<usize>,
+        when: Vec<Condition>,
+        unless: Vec<Condition>,
+    },
+    /// Assignment to a property of one of these names.
+    Properties(Vec<String>),
+    /// A dict/object entry, keyword argument or JSX attribute with one of these names.
+    Keys(Vec<String>),
+}
+
+#[derive(Debug)]
+pub struct Sink {
+    pub kind: u8,
+    pub languages: Vec<String>,
+    pub label: Option<String>,
+    pub matcher: SinkMatch,
+}
+
+#[derive(Debug)]
+pub struct Sanitizer {
+    pub languages: Vec<String>,
+    pub calls: Vec<Glob>,
+    pub methods: Vec<String>,
+    /// Sink kinds the result is clean for.
+    pub sinks: KindSet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropagateTo {
+    /// Arguments flow into the receiver (`xs.append(x)`).
+    Receiver,
+    /// The result is clean.
+    Nothing,
+}
+
+#[derive(Debug)]
+pub struct Propagator {
+    pub languages: Vec<String>,
+    pub calls: Vec<Glob>,
+    pub methods: Vec<String>,
+    pub to: PropagateTo,
+}
+
+/// All flow tables of all packs, compiled.
+#[derive(Debug, Default)]
+pub struct FlowSpec {
+    /// Data kind names; a kind's index is its bit.
+    pub kinds: Vec<String>,
+    /// Sink kind names; a sink kind's index is its bit.
+    pub sink_kinds: Vec<String>,
+    pub rules: Vec<FlowRule>,
+    pub sources: Vec<Source>,
+    pub sinks: Vec<Sink>,
+    pub sanitizers: Vec<Sanitizer>,
+    pub propagators: Vec<Propagator>,
+}
+
+/// At most this many kinds of each namespace: they are bits of a [`KindSet`].
+const MAX_KINDS: usize = 32;
+
+fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String> {
+    if let Some(i) = names.iter().position(|n| n == name) {
+        return Ok(i as u8);
+    }
+    if names.len() >= MAX_KINDS {
+        return Err(format!("more than {MAX_KINDS} {what} kinds"));
+    }
+    names.push(name.to_string());
+    Ok((names.len() - 1) as u8)
+}
+
+fn globs(patterns: &[String]) -> Vec<Glob> {
+    patterns.iter().map(|p| Glob::new(p)).collect()
+}
+
+impl FlowSpec {
+    pub fn compile(raw: RawFlowTables, rules: &[RuleMeta]) -> Result<FlowSpec, String> {
+        let mut spec = FlowSpec::default();
+        for s in raw.sources {
+            spec.add_source(s)?;
+        }
+        for s in raw.sinks {
+            spec.add_sink(s)?;
+        }
+        for f in raw.flows {
+            let meta = rules
+                .iter()
+                .find(|r| r.id == f.rule)
+                .ok_or_else(|| format!("flow names unknown rule {}", f.rule))?;
+            let mut sources = 0;
+            for k in &f.sources {
+                sources |= 1 << spec.kind(k, "flow of ", meta.id)?;
+            }
+            let mut sinks = 0;
+            for k in &f.sinks {
+                sinks |= 1 << spec.sink_kind(k, meta.id)?;
+            }
+            spec.rules.push(FlowRule {
+                rule_id: meta.id,
+                sources,
+                sinks,
+                message: f.message,
+            });
+        }
+        for s in raw.sanitizers {
+            let mut sinks = 0;
+            for k in &s.sinks {
+                sinks |= 1 << spec.sink_kind(k, "a sanitizer")?;
+            }
+            if s.calls.is_empty() && s.methods.is_empty() {
+                return Err("a sanitizer needs `calls` or `methods`".into());
+            }
+            spec.sanitizers.push(Sanitizer {
+                languages: s.languages,
+                calls: globs(&s.calls),
+                methods: s.methods,
+                sinks: if sinks == 0 { KindSet::MAX } else { sinks },
+            });
+        }
+        for p in raw.propagators {
+            let to = match p.to.as_str() {
+                "receiver" => PropagateTo::Receiver,
+                "none" => PropagateTo::Nothing,
+                other => return Err(format!("propagator `to = {other:?}`: use receiver or none")),
+            };
+            if p.calls.is_empty() && p.methods.is_empty() {
+                return Err("a propagator needs `calls` or `methods`".into());
+            }
+            spec.propagators.push(Propagator {
+                languages: p.languages,
+                calls: globs(&p.calls),
+                methods: p.methods,
+                to,
+            });
+        }
+        Ok(spec)
+    }
+
+    /// A data kind named by a flow must be one some source produces.
+    fn kind(&self, name: &str, what: &str, rule: &str) -> Result<u8, String> {
+        self.kinds
+            .iter()
+            .position(|k| k == name)
+            .map(|i| i as u8)
+            .ok_or_else(|| format!("{what}{rule}: no source produces kind {name:?}"))
+    }
+
+    fn sink_kind(&self, name: &str, owner: &str) -> Result<u8, String> {
+        self.sink_kinds
+            .iter()
+            .position(|k| k == name)
+            .map(|i| i as u8)
+            .ok_or_else(|| format!("{owner}: no sink has kind {name:?}"))
+    }
+
+    fn add_source(&mut self, s: RawSource) -> Result<(), String> {
+        let kind = intern(&mut self.kinds, &s.kind, "source")?;
+        let ctx = |e: &str| format!("source of kind {}: {e}", s.kind);
+        let mut matchers = Vec::new();
+        if !s.calls.is_empty() {
+            matchers.push(SourceMatch::Calls(globs(&s.calls)));
+        }
+        if !s.receivers.is_empty() {
+            let mut receivers = 0;
+            for r in &s.receivers {
+                receivers |= 1 << intern(&mut self.kinds, r, "source")?;
+            }
+            if s.methods.is_empty() {
+                return Err(ctx("`receivers` needs `methods`"));
+            }
+            matchers.push(SourceMatch::Methods {
+                receivers,
+                methods: s.methods.clone(),
+            });
+        }
+        if !s.attributes.is_empty() {
+            matchers.push(SourceMatch::Attributes(s.attributes.clone()));
+        }
+        if !s.decorators.is_empty() {
+            matchers.push(SourceMatch::Decorators(globs(&s.decorators)));
+        }
+        if !s.callbacks.is_empty() {
+            matchers.push(SourceMatch::Callbacks {
+                calls: globs(&s.callbacks),
+                key: s.callback_key.clone(),
+            });
+        }
+        if !s.bases.is_empty() {
+            if s.methods.is_empty() {
+                return Err(ctx("`bases` needs `methods`"));
+            }
+            matchers.push(SourceMatch::Bases {
+                bases: globs(&s.bases),
+                methods: s.methods.clone(),
+            });
+        }
+        if matchers.len() != 1 {
+            return Err(ctx(
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods",
+            ));
+        }
+        self.sources.push(Source {
+            kind,
+            languages: s.languages,
+            label: s.label,
+            imports: s.imports,
+            matcher: matchers.pop().expect("one matcher"),
+            params: s.params,
+        });
+        Ok(())
+    }
+
+    fn add_sink(&mut self, s: RawSink) -> Result<(), String> {
+        let kind = intern(&mut self.sink_kinds, &s.kind, "sink")?;
+        let ctx = |e: String| format!("sink of kind {}: {e}", s.kind);
+        let given = [
+            !s.calls.is_empty(),
+            !s.properties.is_empty(),
+            !s.keys.is_empty(),
+        ];
+        if given.iter().filter(|g| **g).count() != 1 {
+            return Err(ctx("give exactly one of calls, properties, keys".into()));
+        }
+        let matcher = if !s.calls.is_empty() {
+            let args = s
+                .args
+                .iter()
+                .map(|a| match (a.as_str(), a.parse::<usize>()) {
+                    (_, Ok(p)) => SinkArg::Position(p),
+                    ("receiver", _) => SinkArg::Receiver,
+                    (name, _) => SinkArg::Keyword(name.to_string()),
+                })
+                .collect();
+            let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
+                conds.into_iter().map(compile_condition).collect()
+            };
+            SinkMatch::Calls {
+                calls: globs(&s.calls),
+                args,
+                element: s.element,
+                when: compile(s.when).map_err(ctx)?,
+                unless: compile(s.unless).map_err(ctx)?,
+            }
+        } else if !s.properties.is_empty() {
+            SinkMatch::Properties(s.properties)
+        } else {
+            SinkMatch::Keys(s.keys)
+        };
+        self.sinks.push(Sink {
+            kind,
+            languages: s.languages,
+            label: s.label,
+            matcher,
+        });
+        Ok(())
+    }
+}
+
+/// The last dotted segment a qualified name or pattern ends with, without call parentheses:
+/// `openai.OpenAI().chat.completions.create` -> `create`. Patterns are indexed by it.
+pub fn last_segment(name: &str) -> &str {
+    let name = name.trim_end_matches("()");
+    name.rsplit(['.', ')']).next().unwrap_or(name)
+}
+
+/// Glob patterns grouped by their last segment, so a call is compared only with the patterns
+/// that can match it; patterns whose last segment has a wildcard are always compared.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    exact: HashMap<String, Vec<u32>>,
+    wild: Vec<u32>,
+}
+
+impl NameIndex {
+    pub fn add(&mut self, pattern: &str, id: u32) {
+        let last = last_segment(pattern);
+        if last.contains('*') {
+            self.wild.push(id);
+        } else {
+            self.exact.entry(last.to_string()).or_default().push(id);
+        }
+    }
+
+    /// Ids whose pattern may match `name` (the caller still matches the glob).
+    pub fn candidates<'a>(&'a self, name: &str) -> impl Iterator<Item = u32> + 'a {
+        let exact = self.exact.get(last_segment(name)).map(Vec::as_slice);
+        exact.unwrap_or(&[]).iter().chain(self.wild.iter()).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.wild.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_segment;
+
+    #[test]
+    fn last_segments() {
+        assert_eq!(
+            last_segment("openai.OpenAI().chat.completions.create"),
+            "create"
+        );
+        assert_eq!(last_segment("langchain_openai.ChatOpenAI"), "ChatOpenAI");
+        assert_eq!(last_segment("openai.OpenAI()"), "OpenAI");
+        assert_eq!(last_segment("eval"), "eval");
+        assert_eq!(last_segment("*.query"), "query");
+        assert_eq!(last_segment("langchain.*"), "*");
+    }
+}

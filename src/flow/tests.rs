@@ -1,0 +1,231 @@
+//! Engine tests over a small inline pack: each construct the engine must follow, in Python and
+//! TS/JS. The shipped packs have their own fixtures under `fixtures/`.
+
+use crate::rules::pack;
+use crate::rules::Registry;
+use crate::source::{Language, Source};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+const PACK: &str = r###"
+[[rule]]
+id = "AIG301"
+name = "model-output-code-execution"
+category = "injection"
+severity = "critical"
+confidence = "high"
+cwe = ["CWE-95"]
+owasp = ["LLM05:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[rule]]
+id = "AIG302"
+name = "model-output-shell-command"
+category = "injection"
+severity = "critical"
+confidence = "high"
+cwe = ["CWE-78"]
+owasp = ["LLM05:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[flow]]
+rule = "AIG301"
+sources = ["model-output"]
+sinks = ["code-exec"]
+message = "{source} reaches {sink}"
+
+[[flow]]
+rule = "AIG302"
+sources = ["model-output", "user-input"]
+sinks = ["shell"]
+message = "{source} reaches {sink}"
+
+[[source]]
+kind = "model-output"
+label = "chat completion"
+calls = ["openai.OpenAI().chat.completions.create", "openai().chat.completions.create", "ai.generateText"]
+
+[[source]]
+kind = "llm"
+calls = ["langchain_openai.ChatOpenAI", "@langchain/openai.ChatOpenAI()"]
+
+[[source]]
+kind = "model-output"
+receivers = ["llm"]
+methods = ["invoke", "__call__"]
+
+[[source]]
+kind = "model-output"
+decorators = ["*.tool"]
+
+[[source]]
+kind = "model-output"
+callbacks = ["ai.tool"]
+callback_key = "execute"
+
+[[source]]
+kind = "user-input"
+attributes = ["sys.argv"]
+
+[[sink]]
+kind = "code-exec"
+calls = ["eval", "exec"]
+args = ["0"]
+
+[[sink]]
+kind = "shell"
+calls = ["subprocess.run"]
+args = ["0"]
+when = [{ arg = "shell", equals = true }]
+
+[[sink]]
+kind = "shell"
+calls = ["subprocess.run"]
+args = ["0"]
+element = 0
+
+[[sink]]
+kind = "code-exec"
+properties = ["innerHTML"]
+
+[[sanitizer]]
+calls = ["ast.literal_eval"]
+sinks = ["code-exec"]
+
+[[sanitizer]]
+calls = ["len"]
+
+[[propagator]]
+methods = ["append", "push"]
+to = "receiver"
+"###;
+
+fn registry() -> &'static Registry {
+    static R: OnceLock<Registry> = OnceLock::new();
+    R.get_or_init(|| pack::load(&[("test.toml", PACK)]).expect("test pack loads"))
+}
+
+/// (rule, line) of every flow finding.
+fn flows(lang: Language, code: &str) -> Vec<(String, u32)> {
+    let source = Source::new("t".into(), lang, code.into());
+    let enabled: BTreeSet<&'static str> = registry().rules.iter().map(|r| r.id).collect();
+    let (findings, _, _) = crate::scan::analyze(&source, registry(), &enabled);
+    findings
+        .into_iter()
+        .map(|f| (f.rule_id.to_string(), f.location.line))
+        .collect()
+}
+
+fn py(code: &str) -> Vec<(String, u32)> {
+    flows(Language::Python, code)
+}
+
+fn ts(code: &str) -> Vec<(String, u32)> {
+    flows(Language::TypeScript, code)
+}
+
+fn at(rule: &str, lines: &[u32]) -> Vec<(String, u32)> {
+    lines.iter().map(|l| (rule.to_string(), *l)).collect()
+}
+
+const PY_HEAD: &str = "from openai import OpenAI\nimport subprocess, ast, sys\nclient = OpenAI()\n";
+
+#[test]
+fn assignment_chains_paths_and_kills() {
+    let code = format!(
+        "{PY_HEAD}r = client.chat.completions.create(model='m')\n\
+         code = r.choices[0].message.content\n\
+         alias = code\n\
+         exec(alias)\n\
+         alias = 'print(1)'\n\
+         exec(alias)\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[7]));
+}
+
+#[test]
+fn string_building_and_augmented_assignment() {
+    let code = format!(
+        "{PY_HEAD}out = client.chat.completions.create(model='m').choices[0].message.content\n\
+         src = ''\n\
+         for line in out.split('\\n'):\n    src += line.strip()\n\
+         exec(src)\n\
+         eval(f'x = {{out[9:-4]}}')\n\
+         eval('%s' % out)\n\
+         eval(' '.join([out]))\n\
+         eval(len(out))\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[8, 9, 10, 11]));
+}
+
+#[test]
+fn sanitizers_clear_only_their_sinks() {
+    let code = format!(
+        "{PY_HEAD}out = client.chat.completions.create(model='m').choices[0].message.content\n\
+         v = ast.literal_eval(out)\n\
+         eval(v)\n\
+         subprocess.run(v, shell=True)\n"
+    );
+    assert_eq!(py(&code), at("AIG302", &[7]));
+}
+
+#[test]
+fn interprocedural_summaries_through_self_methods() {
+    let code = format!(
+        "{PY_HEAD}class Bot:\n\
+         \x20   def ask(self, q):\n        return self.client.chat.completions.create(model=q)\n\
+         \x20   def __init__(self):\n        self.client = OpenAI()\n\
+         \x20   def run_code(self, code):\n        exec(code)\n\
+         \x20   def go(self):\n        text = self.ask('x').choices[0].message.content\n        self.run_code(text)\n\
+         def helper(c):\n    return c\n\
+         def outer(x):\n    subprocess.run(helper(x), shell=True)\n\
+         outer(client.chat.completions.create(model='m'))\n"
+    );
+    assert_eq!(
+        py(&code),
+        vec![("AIG301".to_string(), 10), ("AIG302".to_string(), 17)]
+    );
+}
+
+#[test]
+fn class_fields_handles_and_allowlists() {
+    let code = "from langchain_openai import ChatOpenAI\nimport subprocess\n\
+         ALLOWED = {'ls'}\n\
+         class Agent:\n    def __init__(self):\n        self.chain = make(ChatOpenAI())\n\
+         \x20   def step(self):\n        self.cmd = self.chain.invoke('x')\n\
+         \x20   def act(self):\n        subprocess.run([self.cmd, '-l'])\n\
+         \x20       if self.cmd in ALLOWED:\n            pass\n\
+         def f(llm: ChatOpenAI, cmd):\n    out = llm('x')\n    if out not in ALLOWED:\n        raise ValueError()\n    subprocess.run(out, shell=True)\n\
+         \x20   subprocess.run(['ls', out])\n";
+    assert_eq!(py(code), at("AIG302", &[10]));
+}
+
+#[test]
+fn tool_parameters_and_user_input() {
+    let code = "import subprocess, sys\n\
+         @mcp.tool()\ndef run(cmd: str, ctx):\n    subprocess.run(cmd, shell=True)\n\
+         def plain(cmd):\n    subprocess.run(cmd, shell=True)\n\
+         subprocess.run(sys.argv[1], shell=True)\n";
+    assert_eq!(py(code), at("AIG302", &[4, 7]));
+}
+
+#[test]
+fn typescript_destructuring_promises_callbacks_and_properties() {
+    let code = "import OpenAI from 'openai';\nimport { generateText, tool } from 'ai';\n\
+         const client = new OpenAI();\n\
+         const { text } = await generateText({ model });\n\
+         eval(text);\n\
+         client.chat.completions.create({}).then((r) => eval(r.choices[0].message.content));\n\
+         const parts: string[] = [];\n\
+         parts.push(text);\n\
+         el.innerHTML = parts.join('');\n\
+         const run = (code: string) => eval(code);\n\
+         run(text);\n\
+         const t = tool({ description: 'd', execute: async ({ code }) => { eval(code); } });\n\
+         eval('1 + 1');\n";
+    assert_eq!(ts(code), at("AIG301", &[5, 6, 9, 10, 12]));
+}

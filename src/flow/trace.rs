@@ -1,0 +1,162 @@
+//! Labels (what a value carries) and the trace arena (how it got there).
+//!
+//! A value's taint is a short list of [`Label`]s: a data kind (or a parameter marker, inside a
+//! function summary), the sink kinds a sanitizer cleared it for, and the last step of the path it
+//! took. Steps live in one arena per file and point back to the step before, so extending a path is
+//! one push and paths share their prefixes. A call through a summary joins two paths with a
+//! `Splice` step instead of copying the callee's.
+
+use crate::ir::Span;
+
+/// A data kind is `0..32`; a function's parameter `i` is `PARAM + i` while its summary is built.
+pub const PARAM: u16 = 64;
+/// Parameters beyond this many are not tracked through summaries.
+pub const MAX_PARAMS: usize = 64;
+/// Distinct (kind, cleared) labels kept per value.
+const MAX_LABELS: usize = 8;
+pub const NO_STEP: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub kind: u16,
+    /// Sink kinds (bits) a sanitizer made this value safe for.
+    pub cleared: u32,
+    /// The last step of the path, in [`Trace`].
+    pub trace: u32,
+}
+
+impl Label {
+    pub fn param(self) -> Option<usize> {
+        (self.kind >= PARAM).then(|| (self.kind - PARAM) as usize)
+    }
+}
+
+pub type Taint = Vec<Label>;
+
+/// Add `more` to `into`, keeping the first path of each (kind, cleared). Returns whether anything
+/// was added.
+pub fn join(into: &mut Taint, more: &[Label]) -> bool {
+    let mut grew = false;
+    for l in more {
+        if into.len() >= MAX_LABELS {
+            break;
+        }
+        if !into
+            .iter()
+            .any(|x| x.kind == l.kind && x.cleared == l.cleared)
+        {
+            into.push(*l);
+            grew = true;
+        }
+    }
+    grew
+}
+
+#[derive(Debug, Clone)]
+pub enum Note {
+    /// Where the data came from: the source's label.
+    Source(String),
+    /// A parameter of the function being summarised (the start of a summary path).
+    Param(Box<str>),
+    Assign(Box<str>),
+    /// Passed as an argument to a function of the file.
+    Arg(Box<str>),
+    Return,
+    /// The callee's path (`callee`) continues the caller's (`prev`).
+    Splice {
+        callee: u32,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub span: Span,
+    pub note: Note,
+    pub prev: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Trace {
+    steps: Vec<Step>,
+}
+
+/// Steps followed when a path is read back; longer paths are cut (the arena cannot loop, but a
+/// cap keeps a pathological file cheap).
+const MAX_WALK: usize = 256;
+
+impl Trace {
+    pub fn push(&mut self, span: Span, note: Note, prev: u32) -> u32 {
+        self.steps.push(Step { span, note, prev });
+        (self.steps.len() - 1) as u32
+    }
+
+    /// `labels` with one more step each (an assignment, a return, ...).
+    pub fn extend(&mut self, labels: &[Label], span: Span, note: &Note) -> Taint {
+        labels
+            .iter()
+            .map(|l| Label {
+                trace: self.push(span, note.clone(), l.trace),
+                ..*l
+            })
+            .collect()
+    }
+
+    /// The path ending at `last`, first step first, through splices.
+    pub fn path(&self, last: u32) -> Vec<&Step> {
+        let mut out = Vec::new();
+        let mut resume: Vec<u32> = Vec::new();
+        let mut cur = last;
+        while out.len() < MAX_WALK {
+            let Some(step) = self.steps.get(cur as usize) else {
+                match resume.pop() {
+                    Some(r) => {
+                        cur = r;
+                        continue;
+                    }
+                    None => break,
+                }
+            };
+            if let Note::Splice { callee } = step.note {
+                resume.push(step.prev);
+                cur = callee;
+                continue;
+            }
+            out.push(step);
+            cur = step.prev;
+        }
+        out.reverse();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_splices_into_the_callee_and_back() {
+        let mut t = Trace::default();
+        let sp = |n| Span::new(n, n + 1);
+        let src = t.push(sp(1), Note::Source("llm".into()), NO_STEP);
+        let arg = t.push(sp(2), Note::Arg("f".into()), src);
+        let param = t.push(sp(10), Note::Param("x".into()), NO_STEP);
+        let ret = t.push(sp(11), Note::Return, param);
+        let splice = t.push(sp(2), Note::Splice { callee: ret }, arg);
+        let after = t.push(sp(3), Note::Assign("y".into()), splice);
+        let spans: Vec<u32> = t.path(after).iter().map(|s| s.span.start).collect();
+        assert_eq!(spans, [1, 2, 10, 11, 3]);
+    }
+
+    #[test]
+    fn join_keeps_the_first_path_per_kind() {
+        let l = |kind, trace| Label {
+            kind,
+            cleared: 0,
+            trace,
+        };
+        let mut a = vec![l(0, 1)];
+        assert!(!join(&mut a, &[l(0, 2)]));
+        assert!(join(&mut a, &[l(1, 3)]));
+        assert_eq!(a, [l(0, 1), l(1, 3)]);
+    }
+}
