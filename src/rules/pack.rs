@@ -19,6 +19,15 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/supply-chain.toml"),
     ),
     ("secrets.toml", include_str!("../../rules/secrets.toml")),
+    ("llm-sdks.toml", include_str!("../../rules/llm-sdks.toml")),
+    (
+        "user-input.toml",
+        include_str!("../../rules/user-input.toml"),
+    ),
+    (
+        "flows-minimal.toml",
+        include_str!("../../rules/flows-minimal.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
