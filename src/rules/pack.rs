@@ -23,10 +23,9 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "model-output.toml",
         include_str!("../../rules/model-output.toml"),
     ),
-    (
-        "model-output-sources-min.toml",
-        include_str!("../../rules/model-output-sources-min.toml"),
-    ),
+    ("llm-sdks.toml", include_str!("../../rules/llm-sdks.toml")),
+    ("user-input.toml", include_str!("../../rules/user-input.toml")),
+    ("frameworks.toml", include_str!("../../rules/frameworks.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
