@@ -947,10 +947,37 @@ impl<'a, 'm> Engine<'a, 'm> {
             self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
         }
 
-        // Sources: a model call's result is the model's output, not its input.
-        if let Some(t) = self.call_source(call, q, method, &recv_t, span, cx.class) {
-            return t;
+        // Sources: a model call's result is the model's output, not its input. Handle kinds
+        // (`llm`: the call made a model object) mark the result but replace nothing.
+        let source = self.call_source(call, q, method, &recv_t, span, cx.class);
+        if let Some(t) = source.as_ref() {
+            if t.iter().any(|l| self.spec.data_kinds & (1 << l.kind) != 0) {
+                return source.unwrap_or_default();
+            }
         }
+        let mut t = self.call_result(
+            call, q, method, receiver, recv_t, arg_ts, callbacks, span, cx,
+        );
+        if let Some(s) = source {
+            join(&mut t, &s);
+        }
+        t
+    }
+
+    /// What a call that is not a data source returns (and does to its receiver).
+    #[allow(clippy::too_many_arguments)]
+    fn call_result(
+        &mut self,
+        call: &'m Call,
+        q: Option<&str>,
+        method: Option<&str>,
+        receiver: Option<&'m Expr>,
+        recv_t: Taint,
+        arg_ts: Vec<Taint>,
+        callbacks: Vec<usize>,
+        span: Span,
+        cx: &mut Ctx<'m>,
+    ) -> Taint {
         let mut all_args = Taint::new();
         for t in &arg_ts {
             join(&mut all_args, t);

@@ -234,6 +234,8 @@ pub struct FlowSpec {
     /// Sink kind names; a sink kind's index is its bit.
     pub sink_kinds: Vec<String>,
     pub rules: Vec<FlowRule>,
+    /// Kinds some rule reports (data); the others are handles (`llm`: a model object).
+    pub data_kinds: KindSet,
     pub sources: Vec<Source>,
     pub sinks: Vec<Sink>,
     pub sanitizers: Vec<Sanitizer>,
@@ -280,6 +282,7 @@ impl FlowSpec {
             for k in &f.sinks {
                 sinks |= 1 << spec.sink_kind(k, meta.id)?;
             }
+            spec.data_kinds |= sources;
             spec.rules.push(FlowRule {
                 rule_id: meta.id,
                 sources,

@@ -51,7 +51,7 @@ calls = ["openai.OpenAI().chat.completions.create", "openai().chat.completions.c
 
 [[source]]
 kind = "llm"
-calls = ["langchain_openai.ChatOpenAI", "@langchain/openai.ChatOpenAI()"]
+calls = ["langchain_openai.ChatOpenAI", "@langchain/openai.ChatOpenAI()", "langchain.chains.*"]
 
 [[source]]
 kind = "model-output"
@@ -241,4 +241,15 @@ fn typed_fields_and_parameters_are_handles() {
          \x20   def _call(self, inputs):\n        code = self.llm_chain.invoke(inputs)\n        exec(code)\n        exec(self.other)\n\
          def f(llm: Optional[BaseLanguageModel], q):\n    exec(llm.invoke(q))\n";
     assert_eq!(py(code), at("AIG301", &[7, 10]));
+}
+
+#[test]
+fn handle_sources_mark_results_without_erasing_data() {
+    // `langchain.chains.*` also matches `...LLMChain().invoke().strip`: the handle label must not
+    // replace the model output the call carries.
+    let code = "from langchain.chains import LLMChain\n\
+         chain = LLMChain()\n\
+         out = chain.invoke('q').strip()\n\
+         exec(out)\n";
+    assert_eq!(py(code), at("AIG301", &[4]));
 }

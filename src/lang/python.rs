@@ -1022,10 +1022,9 @@ impl<'t> Lower<'t> {
         let mut element = Vec::new();
         self.each_named(n, |l, c| match c.kind() {
             "for_in_clause" => {
-                let (Some(t), Some(it)) = (
-                    c.child_by_field_id(f.left),
-                    c.child_by_field_id(f.right),
-                ) else {
+                let (Some(t), Some(it)) =
+                    (c.child_by_field_id(f.left), c.child_by_field_id(f.right))
+                else {
                     l.each_named(c, |l, k| clauses.push(l.expr(k)));
                     return;
                 };
@@ -1759,7 +1758,10 @@ mod tests {
             body("a.b.c(x)[1:2, ::3]"),
             "a.b.c(x)[[Other(1, 2), Other(3)]]"
         );
-        assert_eq!(body("sum(x for x in xs if x)"), "sum(Other((x for xs), x, x))");
+        assert_eq!(
+            body("sum(x for x in xs if x)"),
+            "sum(Other((x for xs), x, x))"
+        );
         assert_eq!(body("f(\n  # c\n  a)"), "f(a)");
         let src = "client.create(model='m', **opts)";
         let m = lower(src);

@@ -24,8 +24,14 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/model-output.toml"),
     ),
     ("llm-sdks.toml", include_str!("../../rules/llm-sdks.toml")),
-    ("user-input.toml", include_str!("../../rules/user-input.toml")),
-    ("frameworks.toml", include_str!("../../rules/frameworks.toml")),
+    (
+        "user-input.toml",
+        include_str!("../../rules/user-input.toml"),
+    ),
+    (
+        "frameworks.toml",
+        include_str!("../../rules/frameworks.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
