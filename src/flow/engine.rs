@@ -1172,7 +1172,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             else {
                 continue;
             };
-            if !calls.iter().any(|g| g.matches(q)) {
+            if !calls.iter().any(|g| g.matches(q)) || !self.imports_ok(&sink.imports) {
                 continue;
             }
             let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);

@@ -74,6 +74,8 @@ pub struct RawSink {
     properties: Vec<String>,
     #[serde(default)]
     keys: Vec<String>,
+    #[serde(default)]
+    imports: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,6 +199,9 @@ pub struct Sink {
     pub kind: u8,
     pub languages: Vec<String>,
     pub label: Option<String>,
+    /// Only in files importing a module starting with one of these (`*.execute` where `duckdb`
+    /// is imported).
+    pub imports: Vec<String>,
     pub matcher: SinkMatch,
 }
 
@@ -443,6 +448,7 @@ impl FlowSpec {
             kind,
             languages: s.languages,
             label: s.label,
+            imports: s.imports,
             matcher,
         });
         Ok(())
