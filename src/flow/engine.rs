@@ -48,16 +48,29 @@ struct Summary {
 #[derive(Debug, Default, Clone)]
 struct Env<'m> {
     vars: HashMap<&'m str, Taint>,
+    /// Names bound to a list literal: what its first element carries (a command's program).
+    heads: HashMap<&'m str, Taint>,
 }
 
 impl<'m> Env<'m> {
-    /// Union `other` into `self`; returns whether anything new arrived.
+    /// Union `other` into `self`; returns whether anything new arrived. A shape known on one
+    /// side only is forgotten.
     fn join(&mut self, other: &Env<'m>) -> bool {
         let mut grew = false;
         for (k, v) in &other.vars {
             grew |= join(self.vars.entry(k).or_default(), v);
         }
+        self.heads.retain(|k, _| other.heads.contains_key(k));
+        for (k, v) in self.heads.iter_mut() {
+            if let Some(t) = other.heads.get(k) {
+                join(v, t);
+            }
+        }
         grew
+    }
+
+    fn forget_shape(&mut self, name: &str) {
+        self.heads.remove(name);
     }
 }
 
@@ -460,7 +473,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         self.block(&module.classes[ci].body, &mut cx);
         for (name, t) in cx.env.vars {
-            self.changed |= join(self.fields.entry((ci, name)).or_default(), &t);
+            self.changed |= join(self.fields.entry((ci, name)).or_default(), &real(&t));
         }
     }
 
@@ -530,6 +543,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.expr(target, cx);
                     }
                     self.assign(target, &t, *augmented, cx);
+                    if let (ExprKind::Name(n), false) = (&target.kind, *augmented) {
+                        self.remember_shape(n, value, cx);
+                    }
                 }
             }
             StmtKind::Expr(e) => {
@@ -672,10 +688,25 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// `cmd = ["rg", x]`: keep what the first element (a command's program) carries.
+    fn remember_shape(&mut self, name: &'m str, value: &'m Expr, cx: &mut Ctx<'m>) {
+        cx.env.forget_shape(name);
+        if let ExprKind::List(items) = &value.kind {
+            let head = match items.first() {
+                Some(first) => self.expr(first, cx),
+                None => Taint::new(),
+            };
+            cx.env.heads.insert(name, head);
+        }
+    }
+
     /// Bind `t` to an assignment target.
     fn assign(&mut self, target: &'m Expr, t: &[Label], augmented: bool, cx: &mut Ctx<'m>) {
         match &target.kind {
             ExprKind::Name(n) => {
+                if !augmented {
+                    cx.env.forget_shape(n);
+                }
                 let mut new = self.trace.extend(t, target.span, &Note::Assign(n.clone()));
                 if augmented {
                     if let Some(old) = self.lookup(n, cx) {
@@ -726,7 +757,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.x = v` / `this.x = v`: a field every method sees.
         if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
             if cx.receiver == Some(&**n) && !attr.is_empty() {
-                self.changed |= join(self.fields.entry((ci, attr)).or_default(), &t);
+                self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 return;
             }
         }
@@ -737,7 +768,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &root.kind {
             ExprKind::Name(n) if cx.receiver == Some(&**n) => {
                 if let (Some(ci), ExprKind::Attribute { attr, .. }) = (cx.class, &base.kind) {
-                    self.changed |= join(self.fields.entry((ci, attr)).or_default(), &t);
+                    self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 }
             }
             ExprKind::Name(n) => {
@@ -754,12 +785,18 @@ impl<'a, 'm> Engine<'a, 'm> {
             // Module-level functions read the module's final bindings (`globals`).
             return;
         }
+        // Parameter markers belong to the enclosing function's summary, not to the closure's.
+        let mut captured = cx.env.clone();
+        for t in captured.vars.values_mut() {
+            t.retain(|l| l.param().is_none());
+        }
+        captured.heads.clear();
         let slot = &mut self.closures[fi];
         match slot {
-            Some(env) => self.changed |= env.join(&cx.env),
+            Some(env) => self.changed |= env.join(&captured),
             None => {
-                self.changed |= cx.env.vars.values().any(|v| !v.is_empty());
-                *slot = Some(cx.env.clone());
+                self.changed |= captured.vars.values().any(|v| !v.is_empty());
+                *slot = Some(captured);
             }
         }
     }
@@ -818,11 +855,32 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             ExprKind::Call(call) => self.call(call, e.span, cx),
             ExprKind::StringBuild(parts) => {
+                // Once a `/` (or `?`, `#`) has ended a URL's authority, what follows is a path or a
+                // query: it cannot choose where a request goes (`f"https://api.x.com/{q}"`,
+                // `f"{base}/search?q={q}"`), so it is cleared for host-only sinks.
                 let mut t = Taint::new();
+                let mut seen = false;
+                let mut in_path = false;
                 for p in parts {
-                    if let StrPart::Expr(x) = p {
-                        let pt = self.expr(x, cx);
-                        join(&mut t, &pt);
+                    match p {
+                        StrPart::Lit(s) if !in_path => {
+                            // `&q=`, `?q=`: a query string, whatever came before.
+                            in_path = s.starts_with(['&', '?', '#'])
+                                || match s.find("://") {
+                                    Some(i) => s[i + 3..].contains(['/', '?', '#']),
+                                    None => seen && s.contains(['/', '?', '#']),
+                                };
+                            seen = true;
+                        }
+                        StrPart::Lit(_) => {}
+                        StrPart::Expr(x) => {
+                            let mut pt = self.expr(x, cx);
+                            if in_path {
+                                clear_kinds(&mut pt, self.spec.host_only_kinds);
+                            }
+                            join(&mut t, &pt);
+                            seen = true;
+                        }
                     }
                 }
                 t
@@ -1198,13 +1256,17 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                 };
                 let Some(i) = arg_index else { continue };
-                match (element, &call.args[i].value.kind) {
+                let value = &call.args[i].value;
+                match (element, &value.kind) {
                     // `subprocess.run([prog, arg])`: only the program counts.
                     (Some(el), ExprKind::List(items)) => {
                         if let Some(item) = items.get(*el) {
                             let it = self.expr(item, cx);
                             join(&mut t, &it);
                         }
+                    }
+                    (Some(0), ExprKind::Name(n)) if cx.env.heads.contains_key(&**n) => {
+                        join(&mut t, &cx.env.heads[&**n]);
                     }
                     _ => {
                         join(&mut t, &arg_ts[i]);
@@ -1591,6 +1653,12 @@ fn positional_index(call: &Call, p: usize) -> Option<usize> {
         .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
         .nth(p)
         .map(|(i, _)| i)
+}
+
+/// The labels of real sources in `t`: what may be shared between functions (fields, closures),
+/// where another function's parameter markers would mean the wrong parameter.
+fn real(t: &[Label]) -> Taint {
+    t.iter().filter(|l| l.param().is_none()).copied().collect()
 }
 
 /// Mark `t` safe for the sink kinds in `mask` (all of them: `t` is clean).

@@ -67,6 +67,8 @@ pub struct RawSink {
     #[serde(default)]
     element: Option<usize>,
     #[serde(default)]
+    host_only: bool,
+    #[serde(default)]
     when: Vec<RawCondition>,
     #[serde(default)]
     unless: Vec<RawCondition>,
@@ -241,6 +243,8 @@ pub struct FlowSpec {
     pub rules: Vec<FlowRule>,
     /// Kinds some rule reports (data); the others are handles (`llm`: a model object).
     pub data_kinds: KindSet,
+    /// Sink kinds where only a URL's scheme and host matter (`host_only` sinks).
+    pub host_only_kinds: KindSet,
     pub sources: Vec<Source>,
     pub sinks: Vec<Sink>,
     pub sanitizers: Vec<Sanitizer>,
@@ -410,6 +414,9 @@ impl FlowSpec {
 
     fn add_sink(&mut self, s: RawSink) -> Result<(), String> {
         let kind = intern(&mut self.sink_kinds, &s.kind, "sink")?;
+        if s.host_only {
+            self.host_only_kinds |= 1 << kind;
+        }
         let ctx = |e: String| format!("sink of kind {}: {e}", s.kind);
         let given = [
             !s.calls.is_empty(),
