@@ -32,6 +32,30 @@ languages = ["python", "typescript", "javascript"]
 summary = "s"
 docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
 
+[[rule]]
+id = "AIG305"
+name = "model-output-request-url"
+category = "injection"
+severity = "high"
+confidence = "high"
+cwe = ["CWE-918"]
+owasp = ["LLM05:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[flow]]
+rule = "AIG305"
+sources = ["model-output"]
+sinks = ["url"]
+message = "{source} reaches {sink}"
+
+[[sink]]
+kind = "url"
+host_only = true
+calls = ["requests.get"]
+args = ["0"]
+
 [[flow]]
 rule = "AIG301"
 sources = ["model-output"]
@@ -252,4 +276,66 @@ fn handle_sources_mark_results_without_erasing_data() {
          out = chain.invoke('q').strip()\n\
          exec(out)\n";
     assert_eq!(py(code), at("AIG301", &[4]));
+}
+
+#[test]
+fn comprehensions_bind_their_targets() {
+    let code = format!(
+        "{PY_HEAD}rows = client.chat.completions.create(model='m').choices\n\
+         vals = [exec(r.message.content) for r in rows if r]\n\
+         d = {{k: eval(v) for k, v in dict(rows).items()}}\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[5, 6]));
+}
+
+#[test]
+fn a_command_lists_program_is_tracked_through_names() {
+    let code = format!(
+        "{PY_HEAD}out = client.chat.completions.create(model='m').choices[0].message.content\n\
+         cmd = ['rg', '--json']\n\
+         cmd.extend(['--glob', out])\n\
+         subprocess.run(cmd)\n\
+         prog = [out, '-l']\n\
+         subprocess.run(prog)\n"
+    );
+    assert_eq!(py(&code), at("AIG302", &[9]));
+}
+
+#[test]
+fn only_a_urls_scheme_and_host_matter() {
+    let code = format!(
+        "{PY_HEAD}import requests\n\
+         q = client.chat.completions.create(model='m').choices[0].message.content\n\
+         requests.get(f'https://api.example.com/search?q={{q}}')\n\
+         url = BASE + '/items/' + q\n\
+         requests.get(url)\n\
+         requests.get(BASE + f'&search={{q}}')\n\
+         requests.get(f'https://{{q}}/x')\n\
+         requests.get(q)\n"
+    );
+    assert_eq!(py(&code), at("AIG305", &[10, 11]));
+}
+
+#[test]
+fn parameter_markers_do_not_leak_through_fields() {
+    // `self.config` holds `__init__`'s parameter; `push(id)` must not read it as its own `id`.
+    let code = "import subprocess\n\
+         class Tool:\n\
+         \x20   def __init__(self, flag):\n        self.config = {'flag': flag}\n\
+         \x20   def push(self, id):\n        subprocess.run(self.config['cmd'], shell=True)\n\
+         @mcp.tool()\ndef run(id: str):\n    Tool(1).push(id)\n";
+    assert_eq!(py(code), Vec::<(String, u32)>::new());
+}
+
+#[test]
+fn functions_kept_in_fields_are_followed() {
+    let code = format!(
+        "{PY_HEAD}def default_processor(text):\n    exec(text)\n\
+         class Engine:\n\
+         \x20   def __init__(self, processor=None):\n        self._processor = processor or default_processor\n\
+         \x20   def query(self, q):\n\
+         \x20       out = client.chat.completions.create(model=q).choices[0].message.content\n\
+         \x20       return self._processor(out)\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[5]));
 }
