@@ -287,6 +287,18 @@ impl<'m> Resolver<'m> {
                     cur = value;
                 }
                 ExprKind::Await(inner) => cur = inner,
+                // `given or Default()`, `a if c else b`: the first branch that resolves to
+                // something known (not just its own spelling), else the first branch.
+                ExprKind::Choice(items) => {
+                    let resolved = items.iter().filter_map(|i| {
+                        let q = self.qualify(i, env)?;
+                        (Some(&q) != i.dotted().as_ref()).then_some(q)
+                    });
+                    break match resolved.into_iter().next() {
+                        Some(q) => q,
+                        None => self.qualify(items.first()?, env)?,
+                    };
+                }
                 _ => return None,
             }
         };

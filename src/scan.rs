@@ -3,6 +3,7 @@
 
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
+use crate::flow::link::{self, ExternalCall, ModuleIndex, Seed};
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
@@ -57,6 +58,8 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Finding>,
     pub note: Option<Skipped>,
+    /// Tainted calls to functions imported from other files (for [`link_files`]).
+    pub external: Vec<ExternalCall>,
 }
 
 /// Analyse one source with the enabled rules: findings before suppressions.
@@ -64,10 +67,12 @@ pub fn analyze(
     source: &Source,
     registry: &Registry,
     enabled: &BTreeSet<&'static str>,
-) -> (Vec<Finding>, Module, Redactions) {
+    seeds: &[Seed],
+) -> (Vec<Finding>, Module, Redactions, Vec<ExternalCall>) {
     let mut module = crate::lang::parse(source);
     crate::resolve::resolve(&mut module);
     let mut hits: Vec<Hit> = Vec::new();
+    let mut external = Vec::new();
     let family = source.language.family();
     if source.language != Language::Text {
         let consts = Constants::collect(&module);
@@ -83,13 +88,15 @@ pub fn analyze(
                 pattern.run(&sites, &consts, &mut hits);
             }
         }
-        crate::flow::run(source, &module, registry, &consts, enabled, &mut hits);
+        external = crate::flow::run(
+            source, &module, registry, &consts, enabled, seeds, &mut hits,
+        );
     }
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(source, &module, registry, hits, &redactions);
-    (findings, module, redactions)
+    (findings, module, redactions, external)
 }
 
 /// The (first, last) line of every statement, for suppressions on multi-line statements.
@@ -294,13 +301,23 @@ fn snippet(
 
 /// Analyse a source end to end: rules, severity overrides, per-file ignores, suppressions.
 pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> FileResult {
+    run_file_seeded(source, registry, opts, &[])
+}
+
+/// [`run_file`] with data from callers in other files seeded into its functions.
+fn run_file_seeded(
+    source: &Source,
+    registry: &Registry,
+    opts: &ScanOptions,
+    seeds: &[Seed],
+) -> FileResult {
     let mut enabled = opts.enabled.clone();
     for pfi in &opts.per_file_ignores {
         if pfi.glob.is_match(&source.display_path) {
             enabled.retain(|r| !pfi.rules.contains(r));
         }
     }
-    let (mut findings, module, redactions) = analyze(source, registry, &enabled);
+    let (mut findings, module, redactions, external) = analyze(source, registry, &enabled, seeds);
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
@@ -348,6 +365,7 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
         findings: kept,
         suppressed: applied.suppressed,
         note,
+        external,
     }
 }
 
@@ -376,34 +394,13 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         let (candidates, skipped) = pool.install(|| discover::walk(walk));
         result.skipped.extend(skipped);
         let max = walk.max_filesize;
-        let per_file: Vec<(Option<(Language, u64)>, FileResult)> = pool.install(|| {
+        let mut per_file: Vec<Scanned> = pool.install(|| {
             candidates
-                .into_par_iter()
-                .map(|c| {
-                    let loaded = discover::load(&c, max);
-                    match loaded.source {
-                        Some(source) => {
-                            let mut fr = run_file(&source, registry, opts);
-                            if fr.note.is_none() {
-                                fr.note = loaded.note;
-                            }
-                            let info = (
-                                source.language,
-                                source.raw.as_ref().map_or(source.text.len(), |r| r.len()) as u64,
-                            );
-                            (Some(info), fr)
-                        }
-                        None => (
-                            None,
-                            FileResult {
-                                note: loaded.note,
-                                ..FileResult::default()
-                            },
-                        ),
-                    }
-                })
+                .par_iter()
+                .map(|c| scan_candidate(c, max, registry, opts, &[]))
                 .collect()
         });
+        pool.install(|| link_files(&candidates, &mut per_file, max, registry, opts));
         for (info, fr) in per_file {
             if let Some((lang, bytes)) = info {
                 *result
@@ -418,6 +415,102 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
     }
     result.sort();
     result
+}
+
+/// A file's result, with its language and size when it was read.
+type Scanned = (Option<(Language, u64)>, FileResult);
+
+/// Load and analyse one candidate file.
+fn scan_candidate(
+    c: &discover::Candidate,
+    max: u64,
+    registry: &Registry,
+    opts: &ScanOptions,
+    seeds: &[Seed],
+) -> Scanned {
+    let loaded = discover::load(c, max);
+    match loaded.source {
+        Some(source) => {
+            let mut fr = run_file_seeded(&source, registry, opts, seeds);
+            if fr.note.is_none() {
+                fr.note = loaded.note;
+            }
+            let bytes = source.raw.as_ref().map_or(source.text.len(), |r| r.len()) as u64;
+            (Some((source.language, bytes)), fr)
+        }
+        None => (
+            None,
+            FileResult {
+                note: loaded.note,
+                ..FileResult::default()
+            },
+        ),
+    }
+}
+
+/// Rounds of cross-file linking: a file analysed again with seeds may pass the data on again.
+const LINK_ROUNDS: usize = 3;
+
+/// Flows across files: analyse again, with seeded parameters, every file whose functions other
+/// files call with tainted arguments; its new result replaces the first one (a superset).
+fn link_files(
+    candidates: &[discover::Candidate],
+    per_file: &mut [Scanned],
+    max: u64,
+    registry: &Registry,
+    opts: &ScanOptions,
+) {
+    let modules: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| link::module_parts(&c.display))
+        .collect();
+    let mut index = ModuleIndex::default();
+    for (i, parts) in modules.iter().enumerate() {
+        index.add(parts, i);
+    }
+    let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
+    let mut pending: Vec<usize> = (0..per_file.len()).collect();
+    for _ in 0..LINK_ROUNDS {
+        let mut grew: BTreeSet<usize> = BTreeSet::new();
+        for &caller in &pending {
+            for call in &per_file[caller].1.external {
+                let Some((module, class, function)) =
+                    link::target_of(&modules[caller], &call.target)
+                else {
+                    continue;
+                };
+                let Some(callee) = index.lookup(&module).filter(|c| *c != caller) else {
+                    continue;
+                };
+                let origin = format!("{}, passed to `{function}()`", call.origin);
+                let seed = Seed {
+                    class,
+                    function,
+                    arg: call.arg.clone(),
+                    kind: call.kind,
+                    origin,
+                };
+                if seeds[callee].insert(seed) {
+                    grew.insert(callee);
+                }
+            }
+        }
+        if grew.is_empty() {
+            return;
+        }
+        let redo: Vec<usize> = grew.into_iter().collect();
+        let results: Vec<(usize, Scanned)> = redo
+            .par_iter()
+            .map(|&i| {
+                let s: Vec<Seed> = seeds[i].iter().cloned().collect();
+                (i, scan_candidate(&candidates[i], max, registry, opts, &s))
+            })
+            .collect();
+        for (i, r) in results {
+            per_file[i] = r;
+        }
+        pending = redo;
+    }
 }
 
 fn absorb(result: &mut ScanResult, fr: FileResult) {

@@ -7,6 +7,7 @@
 //! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
 
 use super::index::FamilyIndex;
+use super::link::{ArgRef, Seed};
 use super::spec::{FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
 use super::trace::{join, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM};
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
@@ -111,6 +112,8 @@ pub struct Engine<'a, 'm> {
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
+    /// Calls to imported functions with tainted arguments: (target, argument, kind, trace).
+    pub external: Vec<(String, ArgRef, u8, u32)>,
     changed: bool,
     depth: usize,
 }
@@ -159,6 +162,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             classes_by_name: HashMap::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
+            external: Vec::new(),
             changed: false,
             depth: 0,
         };
@@ -318,6 +322,49 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
                 | SourceMatch::Attributes(_) => {}
+            }
+        }
+        any
+    }
+
+    /// Seed parameters with what callers in other files pass (see `link`). Returns whether any
+    /// seed found its function.
+    pub fn seed_external(&mut self, seeds: &[Seed]) -> bool {
+        let module = self.module;
+        let mut any = false;
+        for seed in seeds {
+            for (fi, f) in module.functions.iter().enumerate() {
+                let class = f
+                    .class
+                    .and_then(|ci| module.classes.get(ci))
+                    .map(|c| &*c.name);
+                if class != seed.class.as_deref() || *f.name != *seed.function {
+                    continue;
+                }
+                // A Python method's `self` is not passed.
+                let offset = usize::from(
+                    class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
+                );
+                let slot = match &seed.arg {
+                    ArgRef::Position(p) => Some(*p + offset),
+                    ArgRef::Keyword(k) => f.params.iter().position(|p| *p.name == **k),
+                };
+                let Some((i, p)) = slot.and_then(|i| f.params.get(i).map(|p| (i, p))) else {
+                    continue;
+                };
+                if i >= MAX_PARAMS {
+                    continue;
+                }
+                let trace = self
+                    .trace
+                    .push(p.span, Note::Caller(seed.origin.clone()), NO_STEP);
+                let l = Label {
+                    kind: seed.kind as u16,
+                    cleared: 0,
+                    trace,
+                };
+                join(&mut self.seeds[fi][i], &[l]);
+                any = true;
             }
         }
         any
@@ -1067,10 +1114,54 @@ impl<'a, 'm> Engine<'a, 'm> {
             join(&mut t, &from_callbacks);
             return t;
         }
+        self.record_external(call, q, &arg_ts);
         let mut t = recv_t;
         join(&mut t, &all_args);
         join(&mut t, &from_callbacks);
         t
+    }
+
+    /// `validate_code(body)` where `validate_code` is imported: the callee's file may sink it.
+    fn record_external(&mut self, call: &'m Call, q: Option<&str>, arg_ts: &[Taint]) {
+        const MAX_EXTERNAL: usize = 256;
+        let Some(q) = q else { return };
+        // A function of an imported module (`validate_code(...)`, `utils.run(...)`), or a method
+        // of an instance of an imported class (`self._parser.parse(...)`, `_parser` a `Parser()`).
+        let head = match &call.callee.kind {
+            ExprKind::Name(n) => Some(&**n),
+            ExprKind::Attribute { value, .. } => match &value.kind {
+                ExprKind::Name(n) => Some(&**n),
+                _ => None,
+            },
+            _ => None,
+        };
+        let imported_function =
+            head.is_some_and(|h| self.imports.contains_key(h)) && !q.contains("()");
+        let imported_method = q.matches("()").count() == 1
+            && q.split_once("().").is_some_and(|(class, _)| {
+                self.module.imports.iter().any(|i| *i.qualified == *class)
+            });
+        if !imported_function && !imported_method {
+            return;
+        }
+        let mut position = 0;
+        for (a, t) in call.args.iter().zip(arg_ts) {
+            let arg = match (&a.name, a.splat) {
+                (Some(name), _) => ArgRef::Keyword(name.to_string()),
+                (None, crate::ir::Splat::None) => {
+                    position += 1;
+                    ArgRef::Position(position - 1)
+                }
+                _ => continue,
+            };
+            for l in t {
+                let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
+                if data && self.external.len() < MAX_EXTERNAL {
+                    self.external
+                        .push((q.to_string(), arg.clone(), l.kind as u8, l.trace));
+                }
+            }
+        }
     }
 
     /// `xs.append(t)`: `xs` now holds `t`.

@@ -4,9 +4,11 @@
 //! - `index`: those tables per language family, indexed by name.
 //! - `trace`: labels and the arena of steps that records each path.
 //! - `engine`: the interpreter over one file's IR, with function summaries to a fixed point.
+//! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;
 mod index;
+pub mod link;
 pub mod spec;
 mod trace;
 
@@ -16,6 +18,7 @@ use crate::rules::{Hit, Registry};
 use crate::source::Source;
 use engine::Engine;
 use index::FamilyIndex;
+use link::{ExternalCall, Seed};
 use spec::FlowSpec;
 use std::collections::BTreeSet;
 use trace::Note;
@@ -53,19 +56,21 @@ impl Flows {
 /// reached the sink).
 const MAX_STEPS: usize = 12;
 
-/// Run the enabled flow rules over one file.
+/// Run the enabled flow rules over one file, with `seeds` from callers in other files. Returns
+/// the calls with tainted arguments to functions the file imports.
 pub fn run(
     source: &Source,
     module: &Module,
     registry: &Registry,
     consts: &Constants,
     enabled: &BTreeSet<&'static str>,
+    seeds: &[Seed],
     out: &mut Vec<Hit>,
-) {
+) -> Vec<ExternalCall> {
     let family = source.language.family();
     let flows = &registry.flows;
     let Some(ix) = flows.index(family) else {
-        return;
+        return Vec::new();
     };
     let rules: Vec<usize> = flows
         .spec
@@ -81,33 +86,40 @@ pub fn run(
         .map(|(i, _)| i)
         .collect();
     if rules.is_empty() {
-        return;
+        return Vec::new();
     }
     let mut engine = Engine::new(module, &source.text, &flows.spec, ix, consts, rules);
-    let seeded = engine.seed_param_sources();
+    let seeded = engine.seed_param_sources() | engine.seed_external(seeds);
     if !seeded && !engine.has_sources() {
-        return;
+        return Vec::new();
     }
     engine.run();
 
     let mut seen: BTreeSet<(usize, u32, u32)> = BTreeSet::new();
+    let spans: BTreeSet<(usize, u32, u32)> = engine
+        .hits
+        .iter()
+        .map(|h| (h.rule, h.sink_span.start, h.sink_span.end))
+        .collect();
     for hit in &engine.hits {
-        if !seen.insert((hit.rule, hit.sink_span.start, hit.sink_span.end)) {
+        let (s, e) = (hit.sink_span.start, hit.sink_span.end);
+        if !seen.insert((hit.rule, s, e)) {
+            continue;
+        }
+        // `exec(compile(x))`: one finding, at the inner sink where the data enters.
+        let encloses = spans
+            .iter()
+            .any(|&(r, is, ie)| r == hit.rule && s <= is && ie <= e && (is, ie) != (s, e));
+        if encloses {
             continue;
         }
         let rule = &flows.spec.rules[hit.rule];
         let path = engine.trace.path(hit.trace);
-        let origin = match path.first().map(|s| &s.note) {
-            Some(Note::Source(label)) => {
-                let line = source.line_col(path[0].span.start as usize).0;
-                format!("{label} (line {line})")
-            }
-            _ => "untrusted data".to_string(),
-        };
+        let origin = origin(source, &path, false);
         let mut steps: Vec<(Span, String)> = Vec::new();
         for s in &path {
             let label = match &s.note {
-                Note::Source(l) => format!("source: {l}"),
+                Note::Source(l) | Note::Caller(l) => format!("source: {l}"),
                 Note::Param(p) => format!("parameter `{p}`"),
                 Note::Assign(n) => format!("assigned to `{n}`"),
                 Note::Arg(f) => format!("passed to `{f}`"),
@@ -135,6 +147,41 @@ pub fn run(
             in_raw: false,
             flow: steps,
         });
+    }
+
+    let mut external: Vec<ExternalCall> = Vec::new();
+    for (target, arg, kind, trace) in &engine.external {
+        let path = engine.trace.path(*trace);
+        let call = ExternalCall {
+            target: target.clone(),
+            arg: arg.clone(),
+            kind: *kind,
+            origin: origin(source, &path, true),
+        };
+        let known = external
+            .iter()
+            .any(|e| e.target == call.target && e.arg == call.arg && e.kind == call.kind);
+        if !known {
+            external.push(call);
+        }
+    }
+    external
+}
+
+/// Where a path starts, for messages: the source's label and line (and file, when the message
+/// is for another file).
+fn origin(source: &Source, path: &[&trace::Step], with_file: bool) -> String {
+    match path.first().map(|s| (&s.note, s.span)) {
+        Some((Note::Source(label), span)) => {
+            let line = source.line_col(span.start as usize).0;
+            if with_file {
+                format!("{label} ({}:{line})", source.display_path)
+            } else {
+                format!("{label} (line {line})")
+            }
+        }
+        Some((Note::Caller(label), _)) => label.clone(),
+        _ => "untrusted data".to_string(),
     }
 }
 #[cfg(test)]

@@ -141,7 +141,7 @@ fn registry() -> &'static Registry {
 fn flows(lang: Language, code: &str) -> Vec<(String, u32)> {
     let source = Source::new("t".into(), lang, code.into());
     let enabled: BTreeSet<&'static str> = registry().rules.iter().map(|r| r.id).collect();
-    let (findings, _, _) = crate::scan::analyze(&source, registry(), &enabled);
+    let (findings, _, _, _) = crate::scan::analyze(&source, registry(), &enabled, &[]);
     findings
         .into_iter()
         .map(|f| (f.rule_id.to_string(), f.location.line))

@@ -56,6 +56,8 @@ pub fn join(into: &mut Taint, more: &[Label]) -> bool {
 pub enum Note {
     /// Where the data came from: the source's label.
     Source(String),
+    /// Data a caller in another file passed in: where it came from, with file and line.
+    Caller(String),
     /// A parameter of the function being summarised (the start of a summary path).
     Param(Box<str>),
     Assign(Box<str>),

@@ -1,0 +1,132 @@
+//! Flow findings end to end: across files of one scan, and the path in SARIF and JSON.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn project(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// (rule, path, line) of every finding, and the raw JSON report.
+fn scan(dir: &TempDir, format: &str) -> (Vec<(String, String, u64)>, Value) {
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", format, "--exit-zero"])
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let findings = report["findings"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    (
+                        f["rule_id"].as_str().unwrap_or("").to_string(),
+                        f["location"]["path"].as_str().unwrap_or("").to_string(),
+                        f["location"]["line"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (findings, report)
+}
+
+const HANDLER: &str = "from fastapi import APIRouter\n\
+from app.utils.validate import validate_code\n\
+router = APIRouter()\n\
+@router.post('/validate')\n\
+async def post_validate(code: str):\n    return validate_code(code)\n";
+
+const VALIDATE: &str = "import ast\n\
+def validate_code(code):\n    tree = ast.parse(code)\n    for node in tree.body:\n        exec(compile(ast.Module(body=[node]), '<s>', 'exec'))\n\
+def unused(code):\n    exec(code)\n";
+
+#[test]
+fn a_request_reaching_exec_in_another_module_is_one_finding_at_the_exec() {
+    let dir = project(&[
+        ("app/api/routes.py", HANDLER),
+        ("app/utils/validate.py", VALIDATE),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [("AIG309".to_string(), "app/utils/validate.py".to_string(), 5)]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("app/api/routes.py:5"), "{message}");
+}
+
+#[test]
+fn methods_of_imported_classes_and_relative_imports_link() {
+    let dir = project(&[
+        (
+            "pkg/engine.py",
+            "from openai import OpenAI\nfrom .parser import Parser\n\
+             class Engine:\n    def __init__(self, parser: Parser = None):\n        self._parser = parser or Parser()\n\
+             \x20   def query(self):\n        out = OpenAI().chat.completions.create(model='m').choices[0].message.content\n\
+             \x20       return self._parser.parse(out)\n",
+        ),
+        (
+            "pkg/parser.py",
+            "class Parser:\n    def parse(self, output):\n        return run(output)\n\
+             def run(output):\n    exec(output)\n",
+        ),
+        (
+            "web/lib/run.ts",
+            "export function runCode(code: string) {\n  return eval(code);\n}\n",
+        ),
+        (
+            "web/app/page.ts",
+            "import { generateText } from 'ai';\nimport { runCode } from '../lib/run';\n\
+             const { text } = await generateText({ prompt: 'p' });\nrunCode(text);\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [
+            ("AIG301".to_string(), "pkg/parser.py".to_string(), 5),
+            ("AIG301".to_string(), "web/lib/run.ts".to_string(), 2),
+        ]
+    );
+}
+
+#[test]
+fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
+    let dir = project(&[(
+        "bot.py",
+        "from openai import OpenAI\nclient = OpenAI()\n\
+         r = client.chat.completions.create(model='m')\n\
+         code = r.choices[0].message.content\n\
+         exec(code)\n",
+    )]);
+    let (_, report) = scan(&dir, "sarif");
+    let result = &report["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "AIG301");
+    let steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .expect("thread flow locations");
+    let lines: Vec<u64> = steps
+        .iter()
+        .map(|s| {
+            s["location"]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap_or(0)
+        })
+        .collect();
+    assert_eq!(lines.first(), Some(&3));
+    assert_eq!(lines.last(), Some(&5));
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+}
