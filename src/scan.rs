@@ -4,6 +4,7 @@
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::flow::link::{self, ExternalCall, ModuleIndex, Seed};
+use crate::flow::FlowOutcome;
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
@@ -60,6 +61,8 @@ pub struct FileResult {
     pub note: Option<Skipped>,
     /// Tainted calls to functions imported from other files (for [`link_files`]).
     pub external: Vec<ExternalCall>,
+    /// Whether data from other files could reach a sink here (see [`link_files`]).
+    pub link_target: bool,
 }
 
 /// Analyse one source with the enabled rules: findings before suppressions.
@@ -68,11 +71,11 @@ pub fn analyze(
     registry: &Registry,
     enabled: &BTreeSet<&'static str>,
     seeds: &[Seed],
-) -> (Vec<Finding>, Module, Redactions, Vec<ExternalCall>) {
+) -> (Vec<Finding>, Module, Redactions, FlowOutcome) {
     let mut module = crate::lang::parse(source);
     crate::resolve::resolve(&mut module);
     let mut hits: Vec<Hit> = Vec::new();
-    let mut external = Vec::new();
+    let mut outcome = FlowOutcome::default();
     let family = source.language.family();
     if source.language != Language::Text {
         let consts = Constants::collect(&module);
@@ -88,7 +91,7 @@ pub fn analyze(
                 pattern.run(&sites, &consts, &mut hits);
             }
         }
-        external = crate::flow::run(
+        outcome = crate::flow::run(
             source, &module, registry, &consts, enabled, seeds, &mut hits,
         );
     }
@@ -96,7 +99,7 @@ pub fn analyze(
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(source, &module, registry, hits, &redactions);
-    (findings, module, redactions, external)
+    (findings, module, redactions, outcome)
 }
 
 /// The (first, last) line of every statement, for suppressions on multi-line statements.
@@ -317,7 +320,7 @@ fn run_file_seeded(
             enabled.retain(|r| !pfi.rules.contains(r));
         }
     }
-    let (mut findings, module, redactions, external) = analyze(source, registry, &enabled, seeds);
+    let (mut findings, module, redactions, outcome) = analyze(source, registry, &enabled, seeds);
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
@@ -365,7 +368,8 @@ fn run_file_seeded(
         findings: kept,
         suppressed: applied.suppressed,
         note,
-        external,
+        external: outcome.external,
+        link_target: outcome.has_sinks,
     }
 }
 
@@ -464,6 +468,10 @@ fn link_files(
         .iter()
         .map(|c| link::module_parts(&c.display))
         .collect();
+    let dirs: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|c| link::dir_parts(&c.display))
+        .collect();
     let mut index = ModuleIndex::default();
     for (i, parts) in modules.iter().enumerate() {
         index.add(parts, i);
@@ -474,12 +482,14 @@ fn link_files(
         let mut grew: BTreeSet<usize> = BTreeSet::new();
         for &caller in &pending {
             for call in &per_file[caller].1.external {
-                let Some((module, class, function)) =
-                    link::target_of(&modules[caller], &call.target)
+                let Some((module, class, function)) = link::target_of(&dirs[caller], &call.target)
                 else {
                     continue;
                 };
-                let Some(callee) = index.lookup(&module).filter(|c| *c != caller) else {
+                let Some(callee) = index
+                    .lookup(&module)
+                    .filter(|c| *c != caller && per_file[*c].1.link_target)
+                else {
                     continue;
                 };
                 let origin = format!("{}, passed to `{function}()`", call.origin);
@@ -488,6 +498,7 @@ fn link_files(
                     function,
                     arg: call.arg.clone(),
                     kind: call.kind,
+                    cleared: call.cleared,
                     origin,
                 };
                 if seeds[callee].insert(seed) {

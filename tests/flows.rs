@@ -130,3 +130,33 @@ fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
         3
     );
 }
+
+#[test]
+fn esm_imports_index_files_and_sanitizers_carry_across_files() {
+    let dir = project(&[
+        (
+            "srv/index.ts",
+            "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\n\
+             import { readIt } from './fs.js';\n\
+             import { validatePath } from './paths.js';\n\
+             const server = new McpServer({ name: 's', version: '1' });\n\
+             server.tool('read', {}, async ({ path }) => readIt(path));\n\
+             server.tool('safe', {}, async ({ path }) => readIt(await validatePath(path)));\n",
+        ),
+        (
+            "srv/fs.ts",
+            "import fs from 'node:fs';\nexport function readIt(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n",
+        ),
+        (
+            "srv/paths.ts",
+            "export async function validatePath(p: string) {\n  return p;\n}\n",
+        ),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [("AIG306".to_string(), "srv/fs.ts".to_string(), 3)]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("srv/index.ts:5"), "{message}");
+}

@@ -17,6 +17,17 @@ use std::collections::HashMap;
 /// Rounds over the file before giving up on a fixed point (each round only adds labels).
 const MAX_ROUNDS: usize = 6;
 
+/// What a qualified call name matches in the tables (globs only; imports, classes and argument
+/// conditions are checked at each call). Computed once per name per file: rounds and loops
+/// evaluate the same call many times.
+#[derive(Debug, Default)]
+struct NameMatch {
+    sources: Vec<u32>,
+    sinks: Vec<u32>,
+    sanitize: KindSet,
+    propagate: Option<PropagateTo>,
+}
+
 /// A flow found: rule, where the sink is, and the path that reached it.
 #[derive(Debug)]
 pub struct FlowHit {
@@ -112,8 +123,9 @@ pub struct Engine<'a, 'm> {
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
-    /// Calls to imported functions with tainted arguments: (target, argument, kind, trace).
-    pub external: Vec<(String, ArgRef, u8, u32)>,
+    names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
+    /// Calls to imported functions with tainted arguments: (target, argument, label).
+    pub external: Vec<(String, ArgRef, Label)>,
     changed: bool,
     depth: usize,
 }
@@ -162,6 +174,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             classes_by_name: HashMap::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
+            names: HashMap::new(),
             external: Vec::new(),
             changed: false,
             depth: 0,
@@ -287,8 +300,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     });
                     for t in targets {
-                        if let Some(fi) = self.function_value(t, None) {
-                            any |= self.seed_params(fi, sid as usize);
+                        // `withTelemetry(async (req) => ...)`: a wrapper's function argument is
+                        // the handler.
+                        let wrapped = match &t.kind {
+                            ExprKind::Call(inner) => inner.args.iter().map(|a| &a.value).collect(),
+                            _ => vec![t],
+                        };
+                        for w in wrapped {
+                            if let Some(fi) = self.function_value(w, None) {
+                                any |= self.seed_params(fi, sid as usize);
+                            }
                         }
                     }
                 }
@@ -360,7 +381,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .push(p.span, Note::Caller(seed.origin.clone()), NO_STEP);
                 let l = Label {
                     kind: seed.kind as u16,
-                    cleared: 0,
+                    cleared: seed.cleared,
                     trace,
                 };
                 join(&mut self.seeds[fi][i], &[l]);
@@ -370,11 +391,13 @@ impl<'a, 'm> Engine<'a, 'm> {
         any
     }
 
-    /// Whether any call or attribute of the file is a source: files without one are skipped.
-    pub fn has_sources(&self) -> bool {
-        let mut found = false;
+    /// Whether any call or attribute of the file is a source (files without one are skipped),
+    /// and whether any call may be a sink (files without one are not worth analysing again for
+    /// data from other files).
+    pub fn prescan(&self) -> (bool, bool) {
+        let (mut sources, mut sinks) = (false, false);
         self.module.walk_exprs(&mut |e| {
-            if found {
+            if sources && sinks {
                 return;
             }
             match &e.kind {
@@ -382,19 +405,36 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let Some(q) = call.qualified.as_deref() else {
                         return;
                     };
-                    found = self.ix.call_sources.candidates(q).any(|id| {
-                        let source = &self.spec.sources[id as usize];
-                        matches!(&source.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
-                            && self.imports_ok(&source.imports)
-                    });
+                    sources = sources
+                        || self.ix.call_sources.candidates(q).any(|id| {
+                            let source = &self.spec.sources[id as usize];
+                            matches!(&source.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
+                                && self.imports_ok(&source.imports)
+                        });
+                    sinks = sinks
+                        || self.ix.call_sinks.candidates(q).any(|id| {
+                            let sink = &self.spec.sinks[id as usize];
+                            matches!(&sink.matcher, SinkMatch::Calls { calls, .. } if calls.iter().any(|g| g.matches(q)))
+                        });
                 }
                 ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                    found = !self.attribute_sources_of(e).is_empty();
+                    sources = sources || !self.attribute_sources_of(e).is_empty();
+                    if let ExprKind::Attribute { attr, .. } = &e.kind {
+                        sinks = sinks || self.ix.property_sinks.contains_key(&**attr);
+                    }
+                }
+                ExprKind::Dict(entries) => {
+                    sinks = sinks
+                        || entries.iter().any(|(k, _)| {
+                            k.as_ref()
+                                .and_then(|k| k.as_str())
+                                .is_some_and(|k| self.ix.key_sinks.contains_key(k))
+                        });
                 }
                 _ => {}
             }
         });
-        found
+        (sources, sinks)
     }
 
     fn seed_params(&mut self, fi: usize, sid: usize) -> bool {
@@ -1074,7 +1114,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn call_result(
         &mut self,
         call: &'m Call,
-        q: Option<&str>,
+        q: Option<&'m str>,
         method: Option<&str>,
         receiver: Option<&'m Expr>,
         recv_t: Taint,
@@ -1157,11 +1197,46 @@ impl<'a, 'm> Engine<'a, 'm> {
             for l in t {
                 let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
                 if data && self.external.len() < MAX_EXTERNAL {
-                    self.external
-                        .push((q.to_string(), arg.clone(), l.kind as u8, l.trace));
+                    self.external.push((q.to_string(), arg.clone(), *l));
                 }
             }
         }
+    }
+
+    /// What `q` matches in the tables, from the cache.
+    fn name_match(&mut self, q: &'m str) -> std::rc::Rc<NameMatch> {
+        if let Some(m) = self.names.get(q) {
+            return m.clone();
+        }
+        let mut m = NameMatch::default();
+        for id in self.ix.call_sources.candidates(q) {
+            if let SourceMatch::Calls(globs) = &self.spec.sources[id as usize].matcher {
+                if globs.iter().any(|g| g.matches(q)) {
+                    m.sources.push(id);
+                }
+            }
+        }
+        for id in self.ix.call_sinks.candidates(q) {
+            let sink = &self.spec.sinks[id as usize];
+            if let SinkMatch::Calls { calls, .. } = &sink.matcher {
+                if self.wanted_sinks & (1 << sink.kind) != 0 && calls.iter().any(|g| g.matches(q)) {
+                    m.sinks.push(id);
+                }
+            }
+        }
+        for id in self.ix.sanitizer_calls.candidates(q) {
+            let s = &self.spec.sanitizers[id as usize];
+            if s.calls.iter().any(|g| g.matches(q)) {
+                m.sanitize |= s.sinks;
+            }
+        }
+        m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {
+            let p = &self.spec.propagators[id as usize];
+            p.calls.iter().any(|g| g.matches(q)).then_some(p.to)
+        });
+        let m = std::rc::Rc::new(m);
+        self.names.insert(q, m.clone());
+        m
     }
 
     /// `xs.append(t)`: `xs` now holds `t`.
@@ -1182,7 +1257,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn call_source(
         &mut self,
         call: &Call,
-        q: Option<&str>,
+        q: Option<&'m str>,
         method: Option<&str>,
         recv_t: &[Label],
         span: Span,
@@ -1190,14 +1265,10 @@ impl<'a, 'm> Engine<'a, 'm> {
     ) -> Option<Taint> {
         let mut out = Taint::new();
         if let Some(q) = q {
-            for id in self.ix.call_sources.candidates(q) {
+            let matched = self.name_match(q);
+            for &id in &matched.sources {
                 let source = &self.spec.sources[id as usize];
-                let SourceMatch::Calls(globs) = &source.matcher else {
-                    continue;
-                };
-                if globs.iter().any(|g| g.matches(q))
-                    && self.imports_ok(&source.imports)
-                    && self.in_classes_ok(&source.in_classes, class)
+                if self.imports_ok(&source.imports) && self.in_classes_ok(&source.in_classes, class)
                 {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
                     let trace = self.trace.push(span, Note::Source(label), NO_STEP);
@@ -1249,21 +1320,13 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// A sanitizer's result: the inputs' labels, cleared for its sink kinds (or nothing, when it
     /// clears every kind).
     fn sanitized(
-        &self,
-        q: Option<&str>,
+        &mut self,
+        q: Option<&'m str>,
         method: Option<&str>,
         recv_t: &[Label],
         arg_ts: &[Taint],
     ) -> Option<Taint> {
-        let mut mask: u32 = 0;
-        if let Some(q) = q {
-            for id in self.ix.sanitizer_calls.candidates(q) {
-                let s = &self.spec.sanitizers[id as usize];
-                if s.calls.iter().any(|g| g.matches(q)) {
-                    mask |= s.sinks;
-                }
-            }
-        }
+        let mut mask: u32 = q.map_or(0, |q| self.name_match(q).sanitize);
         if let Some(ids) = method.and_then(|m| self.ix.sanitizer_methods.get(m)) {
             for &id in ids {
                 mask |= self.spec.sanitizers[id as usize].sinks;
@@ -1280,14 +1343,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         Some(t)
     }
 
-    fn propagator(&self, q: Option<&str>, method: Option<&str>) -> Option<PropagateTo> {
-        if let Some(q) = q {
-            for id in self.ix.propagator_calls.candidates(q) {
-                let p = &self.spec.propagators[id as usize];
-                if p.calls.iter().any(|g| g.matches(q)) {
-                    return Some(p.to);
-                }
-            }
+    fn propagator(&mut self, q: Option<&'m str>, method: Option<&str>) -> Option<PropagateTo> {
+        if let Some(to) = q.and_then(|q| self.name_match(q).propagate) {
+            return Some(to);
         }
         let ids = method.and_then(|m| self.ix.propagator_methods.get(m))?;
         ids.first().map(|&id| self.spec.propagators[id as usize].to)
@@ -1299,29 +1357,29 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn call_sinks(
         &mut self,
         call: &'m Call,
-        q: &str,
+        q: &'m str,
         span: Span,
         recv_t: &[Label],
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
     ) {
-        let ids: Vec<u32> = self.ix.call_sinks.candidates(q).collect();
-        for id in ids {
+        let matched = self.name_match(q);
+        for &id in &matched.sinks {
             let sink = &self.spec.sinks[id as usize];
             if self.wanted_sinks & (1 << sink.kind) == 0 {
                 continue;
             }
             let SinkMatch::Calls {
-                calls,
                 args,
                 element,
                 when,
                 unless,
+                ..
             } = &sink.matcher
             else {
                 continue;
             };
-            if !calls.iter().any(|g| g.matches(q)) || !self.imports_ok(&sink.imports) {
+            if !self.imports_ok(&sink.imports) {
                 continue;
             }
             let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);

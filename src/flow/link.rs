@@ -22,6 +22,8 @@ pub struct ExternalCall {
     pub target: String,
     pub arg: ArgRef,
     pub kind: u8,
+    /// Sink kinds a sanitizer already made the data safe for.
+    pub cleared: u32,
     /// Where the data came from, for the callee's finding (`request body ... (api/v1/x.py:13)`).
     pub origin: String,
 }
@@ -34,6 +36,7 @@ pub struct Seed {
     pub function: String,
     pub arg: ArgRef,
     pub kind: u8,
+    pub cleared: u32,
     pub origin: String,
 }
 
@@ -60,28 +63,48 @@ pub fn module_parts(display_path: &str) -> Vec<String> {
 /// (`pkg.mod.Parser().parse`), and the function or method name.
 pub type Target = (Vec<String>, Option<String>, String);
 
+/// The directory a file is in, as components (`pkg/__init__.py` -> `[pkg]`): what relative
+/// imports start from.
+pub fn dir_parts(display_path: &str) -> Vec<String> {
+    let path = display_path.trim_start_matches("./");
+    let mut parts: Vec<String> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(str::to_string)
+        .collect();
+    parts.pop();
+    parts
+}
+
 /// The module, class and function a call target names. Relative targets (`.utils.run`,
-/// `../helpers.run`) are resolved against the caller's module path.
-pub fn target_of(caller: &[String], target: &str) -> Option<Target> {
+/// `../helpers.run`, `./a.js.run`) are resolved against the caller's directory.
+pub fn target_of(caller_dir: &[String], target: &str) -> Option<Target> {
     match target.split_once("().") {
         Some((class_path, method)) if !method.contains("()") => {
-            let (module, class) = target_module(caller, class_path)?;
+            let (module, class) = target_module(caller_dir, class_path)?;
             Some((module, Some(class), method.to_string()))
         }
         Some(_) => None,
         None => {
-            let (module, function) = target_module(caller, target)?;
+            let (module, function) = target_module(caller_dir, target)?;
             Some((module, None, function))
         }
     }
 }
 
+/// Extensions a TS/JS import may spell (`./a.js` is `a.ts` once compiled from TypeScript).
+const SCRIPT_EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"];
+
 /// The module a call target names, as components, and the function name.
-fn target_module(caller: &[String], target: &str) -> Option<(Vec<String>, String)> {
-    // TS/JS: `./helpers.run`, `../lib/x.run`.
+fn target_module(caller_dir: &[String], target: &str) -> Option<(Vec<String>, String)> {
+    // TS/JS: `./helpers.run`, `../lib/x.js.run`.
     if target.starts_with("./") || target.starts_with("../") {
         let (path, func) = target.rsplit_once('.')?;
-        let mut parts: Vec<String> = caller[..caller.len().saturating_sub(1)].to_vec();
+        let path = SCRIPT_EXTENSIONS
+            .iter()
+            .find_map(|ext| path.strip_suffix(ext))
+            .unwrap_or(path);
+        let mut parts: Vec<String> = caller_dir.to_vec();
         for seg in path.split('/') {
             match seg {
                 "." | "" => {}
@@ -101,9 +124,9 @@ fn target_module(caller: &[String], target: &str) -> Option<(Vec<String>, String
     let (module, func) = rest.rsplit_once('.')?;
     let mut parts: Vec<String> = Vec::new();
     if level > 0 {
-        // `.x` is the caller's package; each further dot goes up one.
-        let package_len = caller.len().checked_sub(level)?;
-        parts.extend(caller[..package_len].iter().cloned());
+        // `.x` is the caller's own package (its directory); each further dot goes up one.
+        let package_len = caller_dir.len().checked_sub(level - 1)?;
+        parts.extend(caller_dir[..package_len].iter().cloned());
     }
     parts.extend(
         module
@@ -157,23 +180,32 @@ mod tests {
         );
         assert_eq!(module_parts("./pkg/__init__.py"), v(&["pkg"]));
         assert_eq!(module_parts("web/lib/index.ts"), v(&["web", "lib"]));
-        let caller = v(&["langflow", "api", "v1", "validate"]);
+        let caller = dir_parts("langflow/api/v1/validate.py");
+        assert_eq!(caller, v(&["langflow", "api", "v1"]));
+        let module = |dir: &[String], t: &str| target_module(dir, t).map(|(m, f)| (m.join("."), f));
+        let want = |m: &str, f: &str| Some((m.to_string(), f.to_string()));
         assert_eq!(
-            target_module(&caller, "langflow.utils.validate.validate_code"),
-            Some((
-                v(&["langflow", "utils", "validate"]),
-                "validate_code".into()
-            ))
+            module(&caller, "langflow.utils.validate.validate_code"),
+            want("langflow.utils.validate", "validate_code")
         );
         assert_eq!(
-            target_module(&caller, "..base.run"),
-            Some((v(&["langflow", "api", "base"]), "run".into()))
+            module(&caller, "..base.run"),
+            want("langflow.api.base", "run")
         );
         assert_eq!(
-            target_module(&v(&["web", "app", "page"]), "../lib/run.exec"),
-            Some((v(&["web", "lib", "run"]), "exec".into()))
+            module(&dir_parts("pkg/__init__.py"), ".parser.parse"),
+            want("pkg.parser", "parse")
         );
-        assert_eq!(target_module(&caller, ".....x.f"), None);
+        assert_eq!(
+            module(&dir_parts("web/app/page.ts"), "../lib/run.exec"),
+            want("web.lib.run", "exec")
+        );
+        // ESM spells the compiled file; an index file's imports start from its own directory.
+        assert_eq!(
+            module(&dir_parts("srv/tools/index.ts"), "./fs.js.readFile"),
+            want("srv.tools.fs", "readFile")
+        );
+        assert_eq!(module(&caller, ".....x.f"), None);
         assert_eq!(
             target_of(&caller, "llama_index.parser.Parser().parse"),
             Some((

@@ -56,8 +56,16 @@ impl Flows {
 /// reached the sink).
 const MAX_STEPS: usize = 12;
 
-/// Run the enabled flow rules over one file, with `seeds` from callers in other files. Returns
-/// the calls with tainted arguments to functions the file imports.
+/// What a file's flow analysis tells the rest of the scan.
+#[derive(Debug, Default)]
+pub struct FlowOutcome {
+    /// Calls with tainted arguments to functions the file imports.
+    pub external: Vec<ExternalCall>,
+    /// Whether the file has a call that may be a sink (worth analysing again with seeds).
+    pub has_sinks: bool,
+}
+
+/// Run the enabled flow rules over one file, with `seeds` from callers in other files.
 pub fn run(
     source: &Source,
     module: &Module,
@@ -66,11 +74,11 @@ pub fn run(
     enabled: &BTreeSet<&'static str>,
     seeds: &[Seed],
     out: &mut Vec<Hit>,
-) -> Vec<ExternalCall> {
+) -> FlowOutcome {
     let family = source.language.family();
     let flows = &registry.flows;
     let Some(ix) = flows.index(family) else {
-        return Vec::new();
+        return FlowOutcome::default();
     };
     let rules: Vec<usize> = flows
         .spec
@@ -86,12 +94,16 @@ pub fn run(
         .map(|(i, _)| i)
         .collect();
     if rules.is_empty() {
-        return Vec::new();
+        return FlowOutcome::default();
     }
     let mut engine = Engine::new(module, &source.text, &flows.spec, ix, consts, rules);
     let seeded = engine.seed_param_sources() | engine.seed_external(seeds);
-    if !seeded && !engine.has_sources() {
-        return Vec::new();
+    let (has_sources, has_sinks) = engine.prescan();
+    if !seeded && !has_sources {
+        return FlowOutcome {
+            external: Vec::new(),
+            has_sinks,
+        };
     }
     engine.run();
 
@@ -150,22 +162,29 @@ pub fn run(
     }
 
     let mut external: Vec<ExternalCall> = Vec::new();
-    for (target, arg, kind, trace) in &engine.external {
-        let path = engine.trace.path(*trace);
+    for (target, arg, label) in &engine.external {
+        let path = engine.trace.path(label.trace);
         let call = ExternalCall {
             target: target.clone(),
             arg: arg.clone(),
-            kind: *kind,
+            kind: label.kind as u8,
+            cleared: label.cleared,
             origin: origin(source, &path, true),
         };
-        let known = external
-            .iter()
-            .any(|e| e.target == call.target && e.arg == call.arg && e.kind == call.kind);
+        let known = external.iter().any(|e| {
+            e.target == call.target
+                && e.arg == call.arg
+                && e.kind == call.kind
+                && e.cleared == call.cleared
+        });
         if !known {
             external.push(call);
         }
     }
-    external
+    FlowOutcome {
+        external,
+        has_sinks,
+    }
 }
 
 /// Where a path starts, for messages: the source's label and line (and file, when the message

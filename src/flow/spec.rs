@@ -470,31 +470,48 @@ pub fn last_segment(name: &str) -> &str {
 }
 
 /// Glob patterns grouped by their last segment, so a call is compared only with the patterns
-/// that can match it; patterns whose last segment has a wildcard are always compared.
+/// that can match it. Patterns whose last segment has a wildcard are grouped by the first
+/// characters of their literal prefix (`langchain.chains.*`); the few that start with `*` in
+/// their last segment and have no prefix are always compared.
 #[derive(Debug, Default)]
 pub struct NameIndex {
     exact: HashMap<String, Vec<u32>>,
+    by_prefix: HashMap<String, Vec<u32>>,
     wild: Vec<u32>,
 }
+
+/// Characters of a literal prefix used as the key of `by_prefix`.
+const PREFIX_KEY: usize = 4;
 
 impl NameIndex {
     pub fn add(&mut self, pattern: &str, id: u32) {
         let last = last_segment(pattern);
-        if last.contains('*') {
-            self.wild.push(id);
-        } else {
+        let prefix = pattern.split('*').next().unwrap_or("");
+        if !last.contains('*') {
             self.exact.entry(last.to_string()).or_default().push(id);
+        } else if prefix.len() >= PREFIX_KEY && prefix.is_char_boundary(PREFIX_KEY) {
+            self.by_prefix
+                .entry(prefix[..PREFIX_KEY].to_string())
+                .or_default()
+                .push(id);
+        } else {
+            self.wild.push(id);
         }
     }
 
     /// Ids whose pattern may match `name` (the caller still matches the glob).
     pub fn candidates<'a>(&'a self, name: &str) -> impl Iterator<Item = u32> + 'a {
         let exact = self.exact.get(last_segment(name)).map(Vec::as_slice);
-        exact.unwrap_or(&[]).iter().chain(self.wild.iter()).copied()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.wild.is_empty()
+        let prefixed = name
+            .get(..PREFIX_KEY)
+            .and_then(|p| self.by_prefix.get(p))
+            .map(Vec::as_slice);
+        exact
+            .unwrap_or(&[])
+            .iter()
+            .chain(prefixed.unwrap_or(&[]))
+            .chain(self.wild.iter())
+            .copied()
     }
 }
 
