@@ -131,18 +131,18 @@ fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     );
 }
 
-#[test]
-fn esm_imports_index_files_and_sanitizers_carry_across_files() {
-    let dir = project(&[
-        (
-            "srv/index.ts",
-            "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\n\
-             import { readIt } from './fs.js';\n\
-             import { validatePath } from './paths.js';\n\
-             const server = new McpServer({ name: 's', version: '1' });\n\
-             server.tool('read', {}, async ({ path }) => readIt(path));\n\
-             server.tool('safe', {}, async ({ path }) => readIt(await validatePath(path)));\n",
-        ),
+/// An MCP server whose tool hands its argument to a reader in another file, through ESM imports
+/// spelled with `.js`; `wrap` decides whether a path check runs first.
+fn mcp_server(wrap: &str) -> TempDir {
+    let index = format!(
+        "import {{ McpServer }} from '@modelcontextprotocol/sdk/server/mcp.js';\n\
+         import {{ readIt }} from './fs.js';\n\
+         import {{ validatePath }} from './paths.js';\n\
+         const server = new McpServer({{ name: 's', version: '1' }});\n\
+         server.tool('read', {{}}, async ({{ path }}) => readIt({wrap}));\n"
+    );
+    project(&[
+        ("srv/index.ts", &index),
         (
             "srv/fs.ts",
             "import fs from 'node:fs';\nexport function readIt(p: string) {\n  return fs.readFileSync(p, 'utf8');\n}\n",
@@ -151,12 +151,18 @@ fn esm_imports_index_files_and_sanitizers_carry_across_files() {
             "srv/paths.ts",
             "export async function validatePath(p: string) {\n  return p;\n}\n",
         ),
-    ]);
-    let (findings, report) = scan(&dir, "json");
+    ])
+}
+
+#[test]
+fn esm_imports_link_and_sanitized_data_stays_sanitized_across_files() {
+    let (findings, report) = scan(&mcp_server("path"), "json");
     assert_eq!(
         findings,
         [("AIG306".to_string(), "srv/fs.ts".to_string(), 3)]
     );
     let message = report["findings"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("srv/index.ts:5"), "{message}");
+    let (findings, _) = scan(&mcp_server("await validatePath(path)"), "json");
+    assert_eq!(findings, []);
 }
