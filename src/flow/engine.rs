@@ -25,6 +25,8 @@ struct NameMatch {
     sources: Vec<u32>,
     sinks: Vec<u32>,
     sanitize: KindSet,
+    /// Sink kinds a call of this name validates its last argument for, used as an `if` test.
+    guard: KindSet,
     propagate: Option<PropagateTo>,
 }
 
@@ -657,8 +659,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let before = std::mem::take(&mut cx.env);
                 let mut else_env = before;
                 match guard {
-                    Some((name, true)) => clear(&mut then_env, name),
-                    Some((name, false)) => clear(&mut else_env, name),
+                    Some((name, true, mask)) => self.passed_check(&mut then_env, name, mask),
+                    Some((name, false, mask)) => self.passed_check(&mut else_env, name, mask),
                     None => {}
                 }
                 cx.env = then_env;
@@ -717,7 +719,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     cx.env = before.clone();
                     cx.env.join(&after);
                     self.block(&h.body, cx);
-                    after.join(&cx.env);
+                    // A handler that returns or raises does not continue after the `try`.
+                    if !exits(&h.body) {
+                        after.join(&cx.env);
+                    }
                 }
                 cx.env = after;
                 self.block(finally, cx);
@@ -736,7 +741,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     cx.env = before.clone();
                     if let Some(n) = name {
                         if !patterns.is_empty() && patterns.iter().all(is_literal_pattern) {
-                            clear(&mut cx.env, n);
+                            cx.env.vars.insert(n, Taint::new());
                         }
                     }
                     self.block(body, cx);
@@ -773,6 +778,19 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// `name` passed a check: an allowlist clears it (`mask` is every kind), a validator marks it
+    /// safe for the sink kinds in `mask`.
+    fn passed_check(&self, env: &mut Env<'m>, name: &'m str, mask: KindSet) {
+        let mut t = env
+            .vars
+            .get(name)
+            .or_else(|| self.globals.vars.get(name))
+            .cloned()
+            .unwrap_or_default();
+        clear_kinds(&mut t, mask);
+        env.vars.insert(name, t);
     }
 
     /// `cmd = ["rg", x]`: keep what the first element (a command's program) carries.
@@ -1139,8 +1157,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
             return t;
         }
+        // The file's own functions before method-name propagators: `self.get(x)` is the class's.
+        if let Some((fi, offset)) = self.local_callee(call, q, cx) {
+            let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            join(&mut t, &from_callbacks);
+            return t;
+        }
         match self.propagator(q, method) {
             Some(PropagateTo::Nothing) => return Taint::new(),
+            Some(PropagateTo::FromReceiver) => return recv_t,
             Some(PropagateTo::Receiver) => {
                 if let (Some(r), false) = (receiver, all_args.is_empty()) {
                     self.receives(r, &all_args, span, cx);
@@ -1148,11 +1173,6 @@ impl<'a, 'm> Engine<'a, 'm> {
                 return recv_t;
             }
             None => {}
-        }
-        if let Some((fi, offset)) = self.local_callee(call, q, cx) {
-            let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
-            join(&mut t, &from_callbacks);
-            return t;
         }
         self.record_external(call, q, &arg_ts);
         let mut t = recv_t;
@@ -1162,9 +1182,13 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// `validate_code(body)` where `validate_code` is imported: the callee's file may sink it.
-    fn record_external(&mut self, call: &'m Call, q: Option<&str>, arg_ts: &[Taint]) {
+    fn record_external(&mut self, call: &'m Call, q: Option<&'m str>, arg_ts: &[Taint]) {
         const MAX_EXTERNAL: usize = 256;
         let Some(q) = q else { return };
+        // A sink of the tables reported the data here already.
+        if !self.name_match(q).sinks.is_empty() {
+            return;
+        }
         // A function of an imported module (`validate_code(...)`, `utils.run(...)`), or a method
         // of an instance of an imported class (`self._parser.parse(...)`, `_parser` a `Parser()`).
         let head = match &call.callee.kind {
@@ -1228,6 +1252,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             let s = &self.spec.sanitizers[id as usize];
             if s.calls.iter().any(|g| g.matches(q)) {
                 m.sanitize |= s.sinks;
+            }
+        }
+        for id in self.ix.guard_calls.candidates(q) {
+            let s = &self.spec.sanitizers[id as usize];
+            if s.guard_calls.iter().any(|g| g.matches(q)) {
+                m.guard |= s.sinks;
             }
         }
         m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {
@@ -1745,7 +1775,8 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `if x in ALLOWED`, `x == "a"`, `ALLOWED.includes(x)`: the name checked, and whether the
     /// test holding means it passed (`not in`, `!=` and `!` invert).
-    fn guard(&self, test: &'m Expr) -> Option<(&'m str, bool)> {
+    fn guard(&mut self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
+        let all = KindSet::MAX;
         match &test.kind {
             ExprKind::Compare { op, left, right } => {
                 let name = |e: &'m Expr| match &e.kind {
@@ -1753,14 +1784,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                     _ => None,
                 };
                 match &**op {
-                    "in" => Some((name(left)?, true)),
-                    "not in" => Some((name(left)?, false)),
+                    "in" => Some((name(left)?, true, all)),
+                    "not in" => Some((name(left)?, false, all)),
                     "==" | "===" | "!=" | "!==" => {
                         let positive = op.starts_with('=');
                         if right.as_str().is_some() {
-                            Some((name(left)?, positive))
+                            Some((name(left)?, positive, all))
                         } else if left.as_str().is_some() {
-                            Some((name(right)?, positive))
+                            Some((name(right)?, positive, all))
                         } else {
                             None
                         }
@@ -1769,22 +1800,37 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
             ExprKind::Call(call) => {
-                let ExprKind::Attribute { attr, .. } = &call.callee.kind else {
+                let name = |e: &'m Expr| match &e.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                // A validating call of the tables: `re.fullmatch(p, x)` checks its last argument.
+                if let Some(q) = call.qualified.as_deref() {
+                    let mask = self.name_match(q).guard;
+                    if mask != 0 {
+                        let last = call.args.iter().rev().find(|a| a.name.is_none())?;
+                        return Some((name(&last.value)?, true, mask));
+                    }
+                }
+                let ExprKind::Attribute { value, attr } = &call.callee.kind else {
                     return None;
                 };
-                if !matches!(&**attr, "includes" | "has" | "__contains__") {
-                    return None;
+                // `ALLOWED.includes(x)`: an allowlist.
+                if matches!(&**attr, "includes" | "has" | "__contains__") {
+                    return Some((name(&call.args.first()?.value)?, true, all));
                 }
-                match &call.args.first()?.value.kind {
-                    ExprKind::Name(n) => Some((n, true)),
-                    _ => None,
-                }
+                // `x.isdigit()`, `p.is_relative_to(root)`: a check of the receiver.
+                let mask = self.ix.guard_methods.get(&**attr).map_or(0, |ids| {
+                    ids.iter()
+                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+                });
+                (mask != 0).then_some((name(value)?, true, mask))
             }
             ExprKind::Other(items) if items.len() == 1 => {
                 let text = self.text.get(test.span.range())?.trim_start();
                 if text.starts_with('!') || text.starts_with("not") {
-                    let (n, p) = self.guard(&items[0])?;
-                    Some((n, !p))
+                    let (n, p, m) = self.guard(&items[0])?;
+                    Some((n, !p, m))
                 } else {
                     None
                 }
@@ -1819,11 +1865,6 @@ fn clear_kinds(t: &mut Taint, mask: KindSet) {
             l.cleared |= mask;
         }
     }
-}
-
-/// A name that passed an allowlist check no longer carries anything.
-fn clear<'m>(env: &mut Env<'m>, name: &'m str) {
-    env.vars.insert(name, Taint::new());
 }
 
 /// Whether a block always leaves (its last statement returns or raises).

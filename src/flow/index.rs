@@ -20,6 +20,8 @@ pub struct FamilyIndex {
     pub sanitizer_calls: NameIndex,
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
+    pub guard_methods: HashMap<String, Vec<u32>>,
+    pub guard_calls: NameIndex,
     pub propagator_calls: NameIndex,
     pub propagator_methods: HashMap<String, Vec<u32>>,
 }
@@ -93,6 +95,12 @@ impl FamilyIndex {
                 }
                 for a in &s.attributes {
                     push(&mut ix.sanitizer_attributes, a, id);
+                }
+                for g in &s.guards {
+                    push(&mut ix.guard_methods, g, id);
+                }
+                for g in &s.guard_calls {
+                    ix.guard_calls.add(g.pattern(), id as u32);
                 }
             }
         }

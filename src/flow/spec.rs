@@ -92,6 +92,12 @@ pub struct RawSanitizer {
     /// Attributes whose value is clean (`.length`).
     #[serde(default)]
     attributes: Vec<String>,
+    /// Methods that check their receiver, as an `if` test (`p.is_relative_to(root)`).
+    #[serde(default)]
+    guards: Vec<String>,
+    /// Calls that check their last argument, as an `if` test (`re.fullmatch(p, x)`).
+    #[serde(default)]
+    guard_calls: Vec<String>,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -213,6 +219,8 @@ pub struct Sanitizer {
     pub calls: Vec<Glob>,
     pub methods: Vec<String>,
     pub attributes: Vec<String>,
+    pub guards: Vec<String>,
+    pub guard_calls: Vec<Glob>,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -223,6 +231,9 @@ pub enum PropagateTo {
     Receiver,
     /// The result is clean.
     Nothing,
+    /// The result carries the receiver's data only (`d.get(key)`: the key picks, it is not
+    /// returned).
+    FromReceiver,
 }
 
 #[derive(Debug)]
@@ -304,14 +315,24 @@ impl FlowSpec {
             for k in &s.sinks {
                 sinks |= 1 << spec.sink_kind(k, "a sanitizer")?;
             }
-            if s.calls.is_empty() && s.methods.is_empty() && s.attributes.is_empty() {
-                return Err("a sanitizer needs `calls`, `methods` or `attributes`".into());
+            if s.calls.is_empty()
+                && s.methods.is_empty()
+                && s.attributes.is_empty()
+                && s.guards.is_empty()
+                && s.guard_calls.is_empty()
+            {
+                return Err(
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards` or `guard_calls`"
+                        .into(),
+                );
             }
             spec.sanitizers.push(Sanitizer {
                 languages: s.languages,
                 calls: globs(&s.calls),
                 methods: s.methods,
                 attributes: s.attributes,
+                guards: s.guards,
+                guard_calls: globs(&s.guard_calls),
                 sinks: if sinks == 0 { KindSet::MAX } else { sinks },
             });
         }
@@ -319,7 +340,12 @@ impl FlowSpec {
             let to = match p.to.as_str() {
                 "receiver" => PropagateTo::Receiver,
                 "none" => PropagateTo::Nothing,
-                other => return Err(format!("propagator `to = {other:?}`: use receiver or none")),
+                "result-from-receiver" => PropagateTo::FromReceiver,
+                other => {
+                    return Err(format!(
+                        "propagator `to = {other:?}`: use receiver, none or result-from-receiver"
+                    ))
+                }
             };
             if p.calls.is_empty() && p.methods.is_empty() {
                 return Err("a propagator needs `calls` or `methods`".into());
