@@ -654,14 +654,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             StmtKind::If { test, body, orelse } => {
                 self.expr(test, cx);
-                let guard = self.guard(test);
+                let (when_true, when_false) = self.checks(test);
                 let mut then_env = cx.env.clone();
                 let before = std::mem::take(&mut cx.env);
                 let mut else_env = before;
-                match guard {
-                    Some((name, true, mask)) => self.passed_check(&mut then_env, name, mask),
-                    Some((name, false, mask)) => self.passed_check(&mut else_env, name, mask),
-                    None => {}
+                for (name, mask) in when_true {
+                    self.passed_check(&mut then_env, name, mask);
+                }
+                for (name, mask) in when_false {
+                    self.passed_check(&mut else_env, name, mask);
                 }
                 cx.env = then_env;
                 self.block(body, cx);
@@ -1771,6 +1772,40 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .or_else(|| self.qualify_chain(&c.callee)),
             _ => self.qualify_chain(d),
         }
+    }
+
+    /// The names an `if` test proves checked: (when it holds, when it fails). `a or b` failing
+    /// means both failed; `a and b` holding means both held.
+    #[allow(clippy::type_complexity)]
+    fn checks(&mut self, test: &'m Expr) -> (Vec<(&'m str, KindSet)>, Vec<(&'m str, KindSet)>) {
+        let (mut when_true, mut when_false) = (Vec::new(), Vec::new());
+        if let ExprKind::Choice(items) = &test.kind {
+            let between = match (items.first(), items.get(1)) {
+                (Some(a), Some(b)) => self
+                    .text
+                    .get(a.span.end as usize..b.span.start as usize)
+                    .unwrap_or(""),
+                _ => "",
+            };
+            let is_or = between.contains("or") || between.contains("||");
+            let is_and = between.contains("and") || between.contains("&&");
+            for item in items {
+                if let Some((name, positive, mask)) = self.guard(item) {
+                    match (positive, is_or, is_and) {
+                        (false, true, false) => when_false.push((name, mask)),
+                        (true, false, true) => when_true.push((name, mask)),
+                        _ => {}
+                    }
+                }
+            }
+        } else if let Some((name, positive, mask)) = self.guard(test) {
+            if positive {
+                when_true.push((name, mask));
+            } else {
+                when_false.push((name, mask));
+            }
+        }
+        (when_true, when_false)
     }
 
     /// `if x in ALLOWED`, `x == "a"`, `ALLOWED.includes(x)`: the name checked, and whether the
