@@ -423,21 +423,26 @@ impl<'m> Resolver<'m> {
     }
 }
 
+/// The class a type annotation names, as written: `Optional["LLMChain"]`, `LLMChain | None`,
+/// `Annotated[LLMChain, ...]` and `: LLMChain` -> `LLMChain`. `None` for anything that is not a
+/// plain dotted name (generics, unions of several classes).
+pub fn annotation_class(annotation: &str) -> Option<&str> {
+    let mut t = annotation.trim().trim_start_matches(':').trim();
+    for wrapper in ["Optional[", "Annotated["] {
+        if let Some(inner) = t.strip_prefix(wrapper) {
+            t = inner.split([',', ']']).next().unwrap_or(inner);
+        }
+    }
+    let t = t.split('|').next()?.trim().trim_matches(['"', '\'']);
+    let plain = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    plain.then_some(t)
+}
+
 /// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
 fn annotation_type(annotation: &str, env: &Env) -> Option<String> {
-    let ann = annotation.trim().trim_start_matches(':').trim();
-    let ann = ann
-        .strip_prefix("Optional[")
-        .and_then(|a| a.strip_suffix(']'))
-        .unwrap_or(ann);
-    let ann = ann.split('|').next()?.trim();
-    if ann.is_empty()
-        || !ann
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-    {
-        return None;
-    }
+    let ann = annotation_class(annotation)?;
     let (head, rest) = match ann.split_once('.') {
         Some((h, r)) => (h, Some(r)),
         None => (ann, None),

@@ -1,8 +1,10 @@
 //! The command line end to end: formats, exit codes, stdin, selection, suppression, determinism.
 
+mod common;
+
 use assert_cmd::Command;
+use common::project;
 use std::path::Path;
-use tempfile::TempDir;
 
 const BAD_PY: &str = "import torch\nstate = torch.load('model.pt')\n";
 const TWO_RULES_PY: &str = "import torch\nfrom transformers import AutoModel\n\
@@ -14,16 +16,6 @@ fn aiguard() -> Command {
     let mut cmd = Command::cargo_bin("aiguard").expect("binary");
     cmd.env_remove("AIGUARD_FORMAT").env("NO_COLOR", "1");
     cmd
-}
-
-fn project(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {

@@ -1,18 +1,11 @@
 //! Flow findings end to end: across files of one scan, and the path in SARIF and JSON.
 
+mod common;
+
 use assert_cmd::Command;
+use common::project;
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn project(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
-}
 
 /// (rule, path, line) of every finding, and the raw JSON report.
 fn scan(dir: &TempDir, format: &str) -> (Vec<(String, String, u64)>, Value) {

@@ -499,20 +499,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// A type annotation's class, as written and qualified: `Optional["LLMChain"]` ->
     /// (`LLMChain`, `langchain.chains.LLMChain`).
     fn annotation_type<'x>(&self, ann: &'x str) -> Option<(&'x str, String)> {
-        let mut t = ann.trim();
-        for wrapper in ["Optional[", "Annotated["] {
-            if let Some(inner) = t.strip_prefix(wrapper) {
-                t = inner.split([',', ']']).next().unwrap_or(inner);
-            }
-        }
-        let t = t.split('|').next()?.trim().trim_matches(['"', '\'']);
-        if t.is_empty()
-            || !t
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        {
-            return None;
-        }
+        let t = crate::resolve::annotation_class(ann)?;
         let (head, rest) = match t.split_once('.') {
             Some((h, r)) => (h, Some(r)),
             None => (t, None),
