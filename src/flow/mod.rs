@@ -3,7 +3,8 @@
 //! - `spec`: the flow tables of the packs (`[[flow]]`, `[[source]]`, `[[sink]]`, ...), compiled.
 //! - `index`: those tables per language family, indexed by name.
 //! - `trace`: labels and the arena of steps that records each path.
-//! - `engine`: the interpreter over one file's IR, with function summaries to a fixed point.
+//! - `engine/`: the interpreter over one file's IR, with function summaries to a fixed point
+//!   (`seeds`: where data starts; `stmt`, `expr`, `call`: how it moves; `sink`: where it ends).
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;

@@ -1,0 +1,563 @@
+//! Calls: sources, sanitizers and propagators from the tables, the file's own functions through
+//! their summaries, callbacks, and calls into other files of the scan.
+
+use super::*;
+
+impl<'a, 'm> Engine<'a, 'm> {
+    pub(super) fn call(&mut self, call: &'m Call, span: Span, cx: &mut Ctx<'m>) -> Taint {
+        // The receiver of a method call, or the called value itself.
+        let (receiver, method): (Option<&'m Expr>, Option<&'m str>) = match &call.callee.kind {
+            ExprKind::Attribute { value, attr } => (Some(value), Some(attr)),
+            _ => (None, None),
+        };
+        let recv_t = match receiver {
+            Some(r) => self.expr(r, cx),
+            None => self.expr(&call.callee, cx),
+        };
+        let mut arg_ts: Vec<Taint> = Vec::with_capacity(call.args.len());
+        let mut callbacks: Vec<usize> = Vec::new();
+        for a in &call.args {
+            if let Some(fi) = self.function_value(&a.value, cx.class) {
+                self.expr(&a.value, cx);
+                callbacks.push(fi);
+                arg_ts.push(Taint::new());
+            } else {
+                arg_ts.push(self.expr(&a.value, cx));
+            }
+        }
+        let q = call.qualified.as_deref();
+        if let Some(q) = q {
+            self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
+        }
+
+        // Sources: a model call's result is the model's output, not its input. Handle kinds
+        // (`llm`: the call made a model object) mark the result but replace nothing.
+        let source = self.call_source(call, q, method, &recv_t, span, cx.class);
+        if let Some(t) = source.as_ref() {
+            if t.iter().any(|l| self.spec.data_kinds & (1 << l.kind) != 0) {
+                return source.unwrap_or_default();
+            }
+        }
+        let mut t = self.call_result(
+            call, q, method, receiver, recv_t, arg_ts, callbacks, span, cx,
+        );
+        if let Some(s) = source {
+            join(&mut t, &s);
+        }
+        t
+    }
+
+    /// What a call that is not a data source returns (and does to its receiver).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn call_result(
+        &mut self,
+        call: &'m Call,
+        q: Option<&'m str>,
+        method: Option<&str>,
+        receiver: Option<&'m Expr>,
+        recv_t: Taint,
+        arg_ts: Vec<Taint>,
+        callbacks: Vec<usize>,
+        span: Span,
+        cx: &mut Ctx<'m>,
+    ) -> Taint {
+        let mut all_args = Taint::new();
+        for t in &arg_ts {
+            join(&mut all_args, t);
+        }
+        // Callbacks (`.then(r => ...)`, `map(f, xs)`) receive the receiver's and arguments' data.
+        let mut from_callbacks = Taint::new();
+        for fi in callbacks {
+            let mut input = recv_t.clone();
+            join(&mut input, &all_args);
+            self.seed_callback(fi, &input);
+            let ret = self.callback_result(fi);
+            join(&mut from_callbacks, &ret);
+        }
+        if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
+            return t;
+        }
+        // The file's own functions before method-name propagators: `self.get(x)` is the class's.
+        if let Some((fi, offset)) = self.local_callee(call, q, cx) {
+            let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            join(&mut t, &from_callbacks);
+            return t;
+        }
+        match self.propagator(q, method) {
+            Some(PropagateTo::Nothing) => return Taint::new(),
+            Some(PropagateTo::FromReceiver) => return recv_t,
+            Some(PropagateTo::Receiver) => {
+                if let (Some(r), false) = (receiver, all_args.is_empty()) {
+                    self.receives(r, &all_args, span, cx);
+                }
+                return recv_t;
+            }
+            None => {}
+        }
+        self.record_external(call, q, &arg_ts);
+        let mut t = recv_t;
+        join(&mut t, &all_args);
+        join(&mut t, &from_callbacks);
+        t
+    }
+
+    /// `validate_code(body)` where `validate_code` is imported: the callee's file may sink it.
+    pub(super) fn record_external(&mut self, call: &'m Call, q: Option<&'m str>, arg_ts: &[Taint]) {
+        const MAX_EXTERNAL: usize = 256;
+        let Some(q) = q else { return };
+        // A sink of the tables reported the data here already.
+        if !self.name_match(q).sinks.is_empty() {
+            return;
+        }
+        // A function of an imported module (`validate_code(...)`, `utils.run(...)`), or a method
+        // of an instance of an imported class (`self._parser.parse(...)`, `_parser` a `Parser()`).
+        let head = match &call.callee.kind {
+            ExprKind::Name(n) => Some(&**n),
+            ExprKind::Attribute { value, .. } => match &value.kind {
+                ExprKind::Name(n) => Some(&**n),
+                _ => None,
+            },
+            _ => None,
+        };
+        let imported_function =
+            head.is_some_and(|h| self.imports.contains_key(h)) && !q.contains("()");
+        let imported_method = q.matches("()").count() == 1
+            && q.split_once("().").is_some_and(|(class, _)| {
+                self.module.imports.iter().any(|i| *i.qualified == *class)
+            });
+        if !imported_function && !imported_method {
+            return;
+        }
+        let mut position = 0;
+        for (a, t) in call.args.iter().zip(arg_ts) {
+            let arg = match (&a.name, a.splat) {
+                (Some(name), _) => ArgRef::Keyword(name.to_string()),
+                (None, crate::ir::Splat::None) => {
+                    position += 1;
+                    ArgRef::Position(position - 1)
+                }
+                _ => continue,
+            };
+            for l in t {
+                let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
+                if data && self.external.len() < MAX_EXTERNAL {
+                    self.external.push((q.to_string(), arg.clone(), *l));
+                }
+            }
+        }
+    }
+
+    /// What `q` matches in the tables, from the cache.
+    pub(super) fn name_match(&mut self, q: &'m str) -> std::rc::Rc<NameMatch> {
+        if let Some(m) = self.names.get(q) {
+            return m.clone();
+        }
+        let mut m = NameMatch::default();
+        for id in self.ix.call_sources.candidates(q) {
+            if let SourceMatch::Calls(globs) = &self.spec.sources[id as usize].matcher {
+                if globs.iter().any(|g| g.matches(q)) {
+                    m.sources.push(id);
+                }
+            }
+        }
+        for id in self.ix.call_sinks.candidates(q) {
+            let sink = &self.spec.sinks[id as usize];
+            if let SinkMatch::Calls { calls, .. } = &sink.matcher {
+                if self.wanted_sinks & (1 << sink.kind) != 0 && calls.iter().any(|g| g.matches(q)) {
+                    m.sinks.push(id);
+                }
+            }
+        }
+        for id in self.ix.sanitizer_calls.candidates(q) {
+            let s = &self.spec.sanitizers[id as usize];
+            if s.calls.iter().any(|g| g.matches(q)) {
+                m.sanitize |= s.sinks;
+            }
+        }
+        for id in self.ix.guard_calls.candidates(q) {
+            let s = &self.spec.sanitizers[id as usize];
+            if s.guard_calls.iter().any(|g| g.matches(q)) {
+                m.guard |= s.sinks;
+            }
+        }
+        m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {
+            let p = &self.spec.propagators[id as usize];
+            p.calls.iter().any(|g| g.matches(q)).then_some(p.to)
+        });
+        let m = std::rc::Rc::new(m);
+        self.names.insert(q, m.clone());
+        m
+    }
+
+    /// `xs.append(t)`: `xs` now holds `t`.
+    pub(super) fn receives(&mut self, r: &'m Expr, t: &[Label], span: Span, cx: &mut Ctx<'m>) {
+        match &r.kind {
+            ExprKind::Name(n) if cx.receiver != Some(&**n) => {
+                let t = self.trace.extend(t, span, &Note::Assign(n.clone()));
+                let mut cur = self.lookup(n, cx).unwrap_or_default();
+                join(&mut cur, &t);
+                cx.env.vars.insert(n, cur);
+            }
+            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
+            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),
+            _ => {}
+        }
+    }
+
+    pub(super) fn call_source(
+        &mut self,
+        call: &Call,
+        q: Option<&'m str>,
+        method: Option<&str>,
+        recv_t: &[Label],
+        span: Span,
+        class: Option<usize>,
+    ) -> Option<Taint> {
+        let mut out = Taint::new();
+        if let Some(q) = q {
+            let matched = self.name_match(q);
+            for &id in &matched.sources {
+                let source = &self.spec.sources[id as usize];
+                if self.imports_ok(&source.imports) && self.in_classes_ok(&source.in_classes, class)
+                {
+                    let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
+                    let trace = self.trace.push(span, Note::Source(label), NO_STEP);
+                    join(
+                        &mut out,
+                        &[Label {
+                            kind: source.kind as u16,
+                            cleared: 0,
+                            trace,
+                        }],
+                    );
+                }
+            }
+        }
+        // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
+        let name = method.unwrap_or("__call__");
+        if !recv_t.is_empty() {
+            if let Some(ids) = self.ix.method_sources.get(name) {
+                for &id in ids {
+                    let source = &self.spec.sources[id as usize];
+                    let SourceMatch::Methods { receivers, .. } = &source.matcher else {
+                        continue;
+                    };
+                    let carries = recv_t
+                        .iter()
+                        .any(|l| l.kind < 32 && receivers & (1 << l.kind) != 0);
+                    if carries && self.imports_ok(&source.imports) {
+                        let spelled = call.callee.dotted().unwrap_or_else(|| name.to_string());
+                        let label = match &source.label {
+                            Some(l) => format!("{l} (`{spelled}`)"),
+                            None => format!("`{spelled}`"),
+                        };
+                        let trace = self.trace.push(span, Note::Source(label), NO_STEP);
+                        join(
+                            &mut out,
+                            &[Label {
+                                kind: source.kind as u16,
+                                cleared: 0,
+                                trace,
+                            }],
+                        );
+                    }
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// A sanitizer's result: the inputs' labels, cleared for its sink kinds (or nothing, when it
+    /// clears every kind).
+    pub(super) fn sanitized(
+        &mut self,
+        q: Option<&'m str>,
+        method: Option<&str>,
+        recv_t: &[Label],
+        arg_ts: &[Taint],
+    ) -> Option<Taint> {
+        let mut mask: u32 = q.map_or(0, |q| self.name_match(q).sanitize);
+        if let Some(ids) = method.and_then(|m| self.ix.sanitizer_methods.get(m)) {
+            for &id in ids {
+                mask |= self.spec.sanitizers[id as usize].sinks;
+            }
+        }
+        if mask == 0 {
+            return None;
+        }
+        let mut t = Taint::new();
+        for l in recv_t.iter().chain(arg_ts.iter().flatten()) {
+            join(&mut t, &[*l]);
+        }
+        clear_kinds(&mut t, mask);
+        Some(t)
+    }
+
+    pub(super) fn propagator(
+        &mut self,
+        q: Option<&'m str>,
+        method: Option<&str>,
+    ) -> Option<PropagateTo> {
+        if let Some(to) = q.and_then(|q| self.name_match(q).propagate) {
+            return Some(to);
+        }
+        let ids = method.and_then(|m| self.ix.propagator_methods.get(m))?;
+        ids.first().map(|&id| self.spec.propagators[id as usize].to)
+    }
+
+    /// The function a call runs, and how many leading parameters the call does not pass
+    /// (a Python method's `self`).
+    pub(super) fn local_callee(
+        &self,
+        call: &Call,
+        q: Option<&str>,
+        cx: &Ctx<'m>,
+    ) -> Option<(usize, usize)> {
+        let fi = match &call.callee.kind {
+            ExprKind::Function(fi) => Some(*fi),
+            ExprKind::Attribute { value, attr } => match (&value.kind, cx.class) {
+                (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => self
+                    .methods
+                    .get(&(ci, &**attr))
+                    .or_else(|| self.field_functions.get(&(ci, &**attr)))
+                    .copied(),
+                _ => q.and_then(|q| self.method_by_qualified(q)),
+            },
+            ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
+            _ => None,
+        }?;
+        let f = self.module.functions.get(fi)?;
+        let offset = usize::from(
+            f.class.is_some()
+                && self.module.language.family() == "python"
+                && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
+        );
+        Some((fi, offset))
+    }
+
+    /// `Bot.run` / `Bot().run` -> the method `run` of the file's class `Bot`.
+    pub(super) fn method_by_qualified(&self, q: &str) -> Option<usize> {
+        let (class, method) = q.rsplit_once('.')?;
+        let class = class.strip_suffix("()").unwrap_or(class);
+        let ci = *self.classes_by_name.get(class)?;
+        self.methods.get(&(ci, method)).copied()
+    }
+
+    pub(super) fn apply_summary(
+        &mut self,
+        fi: usize,
+        offset: usize,
+        call: &Call,
+        arg_ts: &[Taint],
+        span: Span,
+        cx: &Ctx<'m>,
+    ) -> Taint {
+        let f = &self.module.functions[fi];
+        // Arguments by parameter index.
+        let mut by_param: Vec<Taint> = vec![Taint::new(); f.params.len().min(MAX_PARAMS)];
+        let mut pos = offset;
+        for (a, t) in call.args.iter().zip(arg_ts) {
+            let slot = match &a.name {
+                Some(name) => f.params.iter().position(|p| p.name == *name),
+                None if a.splat == crate::ir::Splat::None => {
+                    pos += 1;
+                    Some(pos - 1)
+                }
+                None => None,
+            };
+            if let Some(slot) = slot.filter(|s| *s < by_param.len()) {
+                join(&mut by_param[slot], t);
+            }
+        }
+        // Parameters that reach sinks inside the callee.
+        let facts = self.summaries[fi].sinks.clone();
+        for fact in facts {
+            let Some(input) = by_param.get(fact.param) else {
+                continue;
+            };
+            for l in input.clone() {
+                let cleared = l.cleared | fact.cleared;
+                if cleared & (1 << fact.sink_kind) != 0 {
+                    continue;
+                }
+                let arg = self.arg_step(&l, span, fi);
+                let trace = self
+                    .trace
+                    .push(span, Note::Splice { callee: fact.trace }, arg);
+                match l.param() {
+                    Some(param) => {
+                        if let Some(cur) = cx.function {
+                            self.add_sink_fact(
+                                cur,
+                                SinkFact {
+                                    param,
+                                    cleared,
+                                    trace,
+                                    ..fact.clone()
+                                },
+                            );
+                        }
+                    }
+                    None => {
+                        let l = Label { cleared, ..l };
+                        self.report(&l, fact.sink_kind, fact.sink_span, &fact.sink_label, trace)
+                    }
+                }
+            }
+        }
+        let ret = self.summaries[fi].ret.clone();
+        self.substitute_params(&ret, &by_param, span, fi)
+    }
+
+    pub(super) fn arg_step(&mut self, l: &Label, span: Span, fi: usize) -> u32 {
+        let name = self.module.functions[fi].name.clone();
+        let name: Box<str> = if name.is_empty() {
+            "a callback".into()
+        } else {
+            name
+        };
+        self.trace.push(span, Note::Arg(name), l.trace)
+    }
+
+    /// A callee's return labels at a call site: parameter markers become the arguments' labels.
+    pub(super) fn substitute_params(
+        &mut self,
+        ret: &[Label],
+        by_param: &[Taint],
+        span: Span,
+        fi: usize,
+    ) -> Taint {
+        let mut out = Taint::new();
+        for r in ret {
+            match r.param() {
+                None => {
+                    join(&mut out, &[*r]);
+                }
+                Some(p) => {
+                    let Some(input) = by_param.get(p) else {
+                        continue;
+                    };
+                    for l in input.clone() {
+                        let arg = self.arg_step(&l, span, fi);
+                        let trace = self.trace.push(span, Note::Splice { callee: r.trace }, arg);
+                        join(
+                            &mut out,
+                            &[Label {
+                                kind: l.kind,
+                                cleared: l.cleared | r.cleared,
+                                trace,
+                            }],
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What a callback returns: its real labels, and for each parameter marker what the
+    /// callback was seeded with.
+    pub(super) fn callback_result(&self, fi: usize) -> Taint {
+        let mut out = Taint::new();
+        for r in &self.summaries[fi].ret {
+            match r.param() {
+                None => {
+                    join(&mut out, &[*r]);
+                }
+                Some(p) => {
+                    if let Some(seed) = self.seeds[fi].get(p) {
+                        join(&mut out, seed);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn seed_callback(&mut self, fi: usize, input: &[Label]) {
+        if input.is_empty() {
+            return;
+        }
+        let Some(seeds) = self.seeds.get_mut(fi) else {
+            return;
+        };
+        for slot in seeds.iter_mut() {
+            let real: Taint = input
+                .iter()
+                .filter(|l| l.param().is_none())
+                .copied()
+                .collect();
+            self.changed |= join(slot, &real);
+        }
+    }
+
+    /// The function an expression stands for: a lambda, a function's name, `self.method`.
+    pub(super) fn function_value(&self, e: &Expr, class: Option<usize>) -> Option<usize> {
+        match &e.kind {
+            ExprKind::Function(fi) => Some(*fi),
+            ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
+            ExprKind::Attribute { value, attr } => {
+                let ExprKind::Name(n) = &value.kind else {
+                    return None;
+                };
+                if !is_receiver_name(n) {
+                    return None;
+                }
+                self.methods.get(&(class?, &**attr)).copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the enclosing class has a base matching one of `globs` (always, when empty).
+    pub(super) fn in_classes_ok(
+        &self,
+        globs: &[crate::rules::pattern::Glob],
+        class: Option<usize>,
+    ) -> bool {
+        if globs.is_empty() {
+            return true;
+        }
+        let Some(c) = class.and_then(|ci| self.module.classes.get(ci)) else {
+            return false;
+        };
+        c.bases.iter().any(|b| {
+            self.qualify_chain(b)
+                .is_some_and(|q| globs.iter().any(|g| g.matches(&q)))
+        })
+    }
+
+    pub(super) fn imports_ok(&self, modules: &[String]) -> bool {
+        modules.is_empty()
+            || self
+                .module
+                .imports
+                .iter()
+                .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())))
+    }
+
+    /// `request.args` -> `flask.request.args` through the file's imports.
+    pub(super) fn qualify_chain(&self, e: &Expr) -> Option<String> {
+        let dotted = e.dotted()?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let base = self.imports.get(head).copied().unwrap_or(head);
+        Some(match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base.to_string(),
+        })
+    }
+
+    pub(super) fn decorator_name(&self, d: &Expr) -> Option<String> {
+        match &d.kind {
+            ExprKind::Call(c) => c
+                .qualified
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| self.qualify_chain(&c.callee)),
+            _ => self.qualify_chain(d),
+        }
+    }
+}

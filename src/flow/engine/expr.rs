@@ -1,0 +1,172 @@
+//! Expressions: names, attributes and indexes, string building (and the URL host rule), containers.
+
+use super::*;
+
+impl<'a, 'm> Engine<'a, 'm> {
+    pub(super) fn expr(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
+        if self.depth > crate::lang::MAX_DEPTH {
+            return Taint::new();
+        }
+        self.depth += 1;
+        let t = self.expr_inner(e, cx);
+        self.depth -= 1;
+        t
+    }
+
+    pub(super) fn expr_inner(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                if cx.receiver == Some(&**n) {
+                    return Taint::new();
+                }
+                let mut t = self.lookup(n, cx).unwrap_or_default();
+                self.attribute_source(e, &mut t);
+                t
+            }
+            ExprKind::Attribute { value, attr } => {
+                if let (ExprKind::Name(n), Some(ci)) = (&value.kind, cx.class) {
+                    if cx.receiver == Some(&**n) {
+                        return self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
+                    }
+                }
+                let mut t = self.expr(value, cx);
+                if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
+                    let mask = ids
+                        .iter()
+                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+                    clear_kinds(&mut t, mask);
+                }
+                self.attribute_source(e, &mut t);
+                t
+            }
+            ExprKind::Index { value, index } => {
+                // The key picks among the container's values: it does not make them tainted.
+                self.expr(index, cx);
+                self.expr(value, cx)
+            }
+            ExprKind::Call(call) => self.call(call, e.span, cx),
+            ExprKind::StringBuild(parts) => {
+                // Once a `/` (or `?`, `#`) has ended a URL's authority, what follows is a path or a
+                // query: it cannot choose where a request goes (`f"https://api.x.com/{q}"`,
+                // `f"{base}/search?q={q}"`), so it is cleared for host-only sinks.
+                let mut t = Taint::new();
+                let mut seen = false;
+                let mut in_path = false;
+                for p in parts {
+                    match p {
+                        StrPart::Lit(s) if !in_path => {
+                            // `&q=`, `?q=`: a query string, whatever came before.
+                            in_path = s.starts_with(['&', '?', '#'])
+                                || match s.find("://") {
+                                    Some(i) => s[i + 3..].contains(['/', '?', '#']),
+                                    None => seen && s.contains(['/', '?', '#']),
+                                };
+                            seen = true;
+                        }
+                        StrPart::Lit(_) => {}
+                        StrPart::Expr(x) => {
+                            let mut pt = self.expr(x, cx);
+                            if in_path {
+                                clear_kinds(&mut pt, self.spec.host_only_kinds);
+                            }
+                            join(&mut t, &pt);
+                            seen = true;
+                        }
+                    }
+                }
+                t
+            }
+            ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {
+                Taint::new()
+            }
+            ExprKind::Dict(entries) => {
+                let mut t = Taint::new();
+                for (k, v) in entries {
+                    if let Some(k) = k {
+                        self.expr(k, cx);
+                    }
+                    let vt = self.expr(v, cx);
+                    if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
+                        if let Some(ids) = self.ix.key_sinks.get(key) {
+                            let span = Span::new(
+                                k.as_ref().map_or(v.span.start, |k| k.span.start) as usize,
+                                v.span.end as usize,
+                            );
+                            for &id in ids {
+                                self.sink_reached(id as usize, span, &vt, cx, key);
+                            }
+                        }
+                    }
+                    join(&mut t, &vt);
+                }
+                t
+            }
+            ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
+                let mut t = Taint::new();
+                for i in items {
+                    let it = self.expr(i, cx);
+                    join(&mut t, &it);
+                }
+                t
+            }
+            ExprKind::Spread(inner) | ExprKind::Await(inner) => self.expr(inner, cx),
+            ExprKind::Function(fi) => {
+                self.capture(*fi, cx);
+                Taint::new()
+            }
+            // A comprehension's `for t in xs`: bind `t` to what `xs` holds.
+            ExprKind::Compare { op, left, right } if &**op == "for" => {
+                let t = self.expr(right, cx);
+                self.assign(left, &t, false, cx);
+                Taint::new()
+            }
+            ExprKind::Compare { left, right, .. } => {
+                self.expr(left, cx);
+                self.expr(right, cx);
+                Taint::new()
+            }
+        }
+    }
+
+    /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.
+    pub(super) fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint) {
+        for (kind, label) in self.attribute_sources_of(e) {
+            let trace = self.trace.push(e.span, Note::Source(label), NO_STEP);
+            join(
+                t,
+                &[Label {
+                    kind: kind as u16,
+                    cleared: 0,
+                    trace,
+                }],
+            );
+        }
+    }
+
+    /// The attribute sources `e` reads: (kind, label) each.
+    pub(super) fn attribute_sources_of(&self, e: &Expr) -> Vec<(u8, String)> {
+        let last = match &e.kind {
+            ExprKind::Name(n) => &**n,
+            ExprKind::Attribute { attr, .. } => &**attr,
+            _ => return Vec::new(),
+        };
+        let Some(ids) = self.ix.attribute_sources.get(last) else {
+            return Vec::new();
+        };
+        let Some(q) = self.qualify_chain(e) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &id in ids {
+            let source = &self.spec.sources[id as usize];
+            let SourceMatch::Attributes(chains) = &source.matcher else {
+                continue;
+            };
+            if chains.contains(&q) && self.imports_ok(&source.imports) {
+                let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
+                out.push((source.kind, label));
+            }
+        }
+        out
+    }
+}

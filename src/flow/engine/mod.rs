@@ -1,0 +1,367 @@
+//! The taint engine: one file, all its functions, to a fixed point.
+//!
+//! Each function is interpreted over its statements in order with an environment of tainted
+//! names. Parameters start as markers (`PARAM + i`), so one pass yields the function's summary:
+//! which parameters (and which sources) reach its return value, and which parameters reach a sink.
+//! Calls to the file's own functions apply those summaries; class fields, closure captures and
+//! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
+
+use super::index::FamilyIndex;
+use super::link::{ArgRef, Seed};
+use super::spec::{FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
+use super::trace::{join, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM};
+use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
+use crate::rules::pattern::Constants;
+use std::collections::HashMap;
+
+mod call;
+mod expr;
+mod seeds;
+mod sink;
+mod stmt;
+
+/// Rounds over the file before giving up on a fixed point (each round only adds labels).
+const MAX_ROUNDS: usize = 6;
+
+/// What a qualified call name matches in the tables (globs only; imports, classes and argument
+/// conditions are checked at each call). Computed once per name per file: rounds and loops
+/// evaluate the same call many times.
+#[derive(Debug, Default)]
+struct NameMatch {
+    sources: Vec<u32>,
+    sinks: Vec<u32>,
+    sanitize: KindSet,
+    /// Sink kinds a call of this name validates its last argument for, used as an `if` test.
+    guard: KindSet,
+    propagate: Option<PropagateTo>,
+}
+
+/// A flow found: rule, where the sink is, and the path that reached it.
+#[derive(Debug)]
+pub struct FlowHit {
+    pub rule: usize,
+    pub sink_span: Span,
+    pub sink_label: String,
+    /// The last step before the sink.
+    pub trace: u32,
+}
+
+/// A parameter of a function reaching a sink inside it (or inside a function it calls).
+#[derive(Debug, Clone)]
+struct SinkFact {
+    param: usize,
+    sink_kind: u8,
+    cleared: u32,
+    trace: u32,
+    sink_span: Span,
+    sink_label: String,
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    ret: Taint,
+    sinks: Vec<SinkFact>,
+}
+
+/// Names in scope: only names ever assigned in this scope are present; an empty taint shadows an
+/// outer tainted name.
+#[derive(Debug, Default, Clone)]
+struct Env<'m> {
+    vars: HashMap<&'m str, Taint>,
+    /// Names bound to a list literal: what its first element carries (a command's program).
+    heads: HashMap<&'m str, Taint>,
+}
+
+impl<'m> Env<'m> {
+    /// Union `other` into `self`; returns whether anything new arrived. A shape known on one
+    /// side only is forgotten.
+    fn join(&mut self, other: &Env<'m>) -> bool {
+        let mut grew = false;
+        for (k, v) in &other.vars {
+            grew |= join(self.vars.entry(k).or_default(), v);
+        }
+        self.heads.retain(|k, _| other.heads.contains_key(k));
+        for (k, v) in self.heads.iter_mut() {
+            if let Some(t) = other.heads.get(k) {
+                join(v, t);
+            }
+        }
+        grew
+    }
+
+    fn forget_shape(&mut self, name: &str) {
+        self.heads.remove(name);
+    }
+}
+
+/// What is being analysed: a function, or the module (or a class) body.
+struct Ctx<'m> {
+    env: Env<'m>,
+    function: Option<usize>,
+    class: Option<usize>,
+    /// `self` / `this` / the Python method's first parameter.
+    receiver: Option<&'m str>,
+    ret: Taint,
+}
+
+pub struct Engine<'a, 'm> {
+    module: &'m Module,
+    text: &'m str,
+    spec: &'a FlowSpec,
+    ix: &'a FamilyIndex,
+    consts: &'a Constants<'m>,
+    /// Flow rules enabled for this scan (indices into `spec.rules`).
+    rules: Vec<usize>,
+    /// Sink kinds some enabled rule reports: sinks of other kinds are skipped.
+    wanted_sinks: KindSet,
+    pub trace: Trace,
+    imports: HashMap<&'m str, &'m str>,
+    summaries: Vec<Summary>,
+    /// Taint seeded into parameters: sources (tool arguments, handlers) and callback inputs.
+    seeds: Vec<Vec<Taint>>,
+    /// Environment captured where a nested function or lambda is defined.
+    closures: Vec<Option<Env<'m>>>,
+    fields: HashMap<(usize, &'m str), Taint>,
+    /// Fields holding a function of the file (`self._processor = processor or default_fn`).
+    field_functions: HashMap<(usize, &'m str), usize>,
+    globals: Env<'m>,
+    functions_by_name: HashMap<&'m str, usize>,
+    methods: HashMap<(usize, &'m str), usize>,
+    classes_by_name: HashMap<&'m str, usize>,
+    /// The step for each parameter of each function (the start of summary paths).
+    param_steps: Vec<Vec<u32>>,
+    pub hits: Vec<FlowHit>,
+    names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
+    /// Calls to imported functions with tainted arguments: (target, argument, label).
+    pub external: Vec<(String, ArgRef, Label)>,
+    changed: bool,
+    depth: usize,
+}
+
+fn is_receiver_name(n: &str) -> bool {
+    matches!(n, "self" | "cls" | "this")
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    pub fn new(
+        module: &'m Module,
+        text: &'m str,
+        spec: &'a FlowSpec,
+        ix: &'a FamilyIndex,
+        consts: &'a Constants<'m>,
+        rules: Vec<usize>,
+    ) -> Self {
+        let wanted_sinks = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sinks);
+        let n = module.functions.len();
+        let mut e = Engine {
+            module,
+            text,
+            spec,
+            ix,
+            consts,
+            rules,
+            wanted_sinks,
+            trace: Trace::default(),
+            imports: module
+                .imports
+                .iter()
+                .map(|i| (&*i.local, &*i.qualified))
+                .collect(),
+            summaries: (0..n).map(|_| Summary::default()).collect(),
+            seeds: module
+                .functions
+                .iter()
+                .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
+                .collect(),
+            closures: vec![None; n],
+            fields: HashMap::new(),
+            field_functions: HashMap::new(),
+            globals: Env::default(),
+            functions_by_name: HashMap::new(),
+            methods: HashMap::new(),
+            classes_by_name: HashMap::new(),
+            param_steps: Vec::with_capacity(n),
+            hits: Vec::new(),
+            names: HashMap::new(),
+            external: Vec::new(),
+            changed: false,
+            depth: 0,
+        };
+        e.index_functions();
+        e
+    }
+
+    fn index_functions(&mut self) {
+        let module = self.module;
+        for (ci, c) in module.classes.iter().enumerate() {
+            self.classes_by_name.insert(&c.name, ci);
+            for &mi in &c.methods {
+                if let Some(f) = module.functions.get(mi) {
+                    self.methods.insert((ci, &f.name), mi);
+                }
+            }
+        }
+        for (fi, f) in module.functions.iter().enumerate() {
+            if f.class.is_none() && !f.name.is_empty() {
+                self.functions_by_name.insert(&f.name, fi);
+            }
+            let steps = f
+                .params
+                .iter()
+                .take(MAX_PARAMS)
+                .map(|p| {
+                    self.trace
+                        .push(p.span, Note::Param(p.name.clone()), NO_STEP)
+                })
+                .collect();
+            self.param_steps.push(steps);
+        }
+        // `const run = (code) => eval(code)`, `handler = lambda x: ...`
+        for body in module.bodies() {
+            crate::ir::walk_stmts(body, &mut |s| {
+                if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                    if let ExprKind::Function(fi) = value.kind {
+                        for t in targets {
+                            if let ExprKind::Name(n) = &t.kind {
+                                self.functions_by_name.insert(n, fi);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /// Run rounds until nothing changes.
+    pub fn run(&mut self) {
+        let module = self.module;
+        for _ in 0..MAX_ROUNDS {
+            self.changed = false;
+            let mut cx = Ctx {
+                env: Env::default(),
+                function: None,
+                class: None,
+                receiver: None,
+                ret: Taint::new(),
+            };
+            self.block(&module.body, &mut cx);
+            self.globals = cx.env;
+            for ci in 0..module.classes.len() {
+                self.class_body(ci);
+            }
+            for fi in 0..module.functions.len() {
+                self.function(fi);
+            }
+            if !self.changed {
+                break;
+            }
+        }
+    }
+
+    fn class_body(&mut self, ci: usize) {
+        let module = self.module;
+        let mut cx = Ctx {
+            env: Env::default(),
+            function: None,
+            class: Some(ci),
+            receiver: None,
+            ret: Taint::new(),
+        };
+        self.block(&module.classes[ci].body, &mut cx);
+        for (name, t) in cx.env.vars {
+            self.changed |= join(self.fields.entry((ci, name)).or_default(), &real(&t));
+        }
+    }
+
+    fn function(&mut self, fi: usize) {
+        let module = self.module;
+        let f: &'m Function = &module.functions[fi];
+        let mut env = self.closures[fi].clone().unwrap_or_default();
+        let receiver = if f.class.is_some() {
+            match f.params.first() {
+                Some(p) if module.language.family() == "python" => Some(&*p.name),
+                _ => Some("this"),
+            }
+        } else if module.language.family() == "python" {
+            None
+        } else {
+            // Functions in TS/JS classes' field initialisers and object methods use `this` too.
+            Some("this")
+        };
+        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+            if Some(&*p.name) == receiver && f.class.is_some() {
+                continue;
+            }
+            let mut t = vec![Label {
+                kind: PARAM + i as u16,
+                cleared: 0,
+                trace: self.param_steps[fi][i],
+            }];
+            join(&mut t, &self.seeds[fi][i]);
+            env.vars.insert(&p.name, t);
+        }
+        let mut cx = Ctx {
+            env,
+            function: Some(fi),
+            class: f.class,
+            receiver,
+            ret: Taint::new(),
+        };
+        self.block(&f.body, &mut cx);
+        self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
+    }
+}
+
+/// The index into `call.args` of the `p`-th positional argument.
+fn positional_index(call: &Call, p: usize) -> Option<usize> {
+    call.args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
+        .nth(p)
+        .map(|(i, _)| i)
+}
+
+/// The labels of real sources in `t`: what may be shared between functions (fields, closures),
+/// where another function's parameter markers would mean the wrong parameter.
+fn real(t: &[Label]) -> Taint {
+    t.iter().filter(|l| l.param().is_none()).copied().collect()
+}
+
+/// Mark `t` safe for the sink kinds in `mask` (all of them: `t` is clean).
+fn clear_kinds(t: &mut Taint, mask: KindSet) {
+    if mask == KindSet::MAX {
+        t.clear();
+    } else {
+        for l in t.iter_mut() {
+            l.cleared |= mask;
+        }
+    }
+}
+
+/// Whether a block always leaves (its last statement returns or raises).
+fn exits(body: &[Stmt]) -> bool {
+    matches!(
+        body.last().map(|s| &s.kind),
+        Some(StmtKind::Return(_) | StmtKind::Raise(_))
+    )
+}
+
+fn is_literal_pattern(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
+        ExprKind::Choice(items) | ExprKind::List(items) => items.iter().all(is_literal_pattern),
+        _ => false,
+    }
+}
+
+/// The source text of a span, cut to one short line for labels.
+fn short(text: &str, span: Span) -> Box<str> {
+    let s = text.get(span.range()).unwrap_or("");
+    let first = s.lines().next().unwrap_or("").trim();
+    let mut out: String = first.chars().take(60).collect();
+    if out.len() < first.len() || s.lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out.into()
+}

@@ -1,0 +1,302 @@
+//! Where data starts: parameter sources (tools, handlers, typed values), seeds from other files,
+//! and the prescan that skips files with no source.
+
+use super::*;
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// Seed the parameters of functions that some source makes tainted (tools, handlers).
+    /// Returns whether any parameter source applies.
+    pub fn seed_param_sources(&mut self) -> bool {
+        let module = self.module;
+        let mut any = false;
+        for &sid in &self.ix.param_sources {
+            let source = &self.spec.sources[sid as usize];
+            if !self.imports_ok(&source.imports) {
+                continue;
+            }
+            match &source.matcher {
+                SourceMatch::Decorators(globs) => {
+                    for (fi, f) in module.functions.iter().enumerate() {
+                        let hit = f.decorators.iter().any(|d| {
+                            self.decorator_name(d)
+                                .is_some_and(|n| globs.iter().any(|g| g.matches(&n)))
+                        });
+                        if hit {
+                            any |= self.seed_params(fi, sid as usize);
+                        }
+                    }
+                }
+                SourceMatch::Bases { bases, methods } => {
+                    for c in &module.classes {
+                        let hit = c.bases.iter().any(|b| {
+                            self.qualify_chain(b)
+                                .is_some_and(|n| bases.iter().any(|g| g.matches(&n)))
+                        });
+                        if !hit {
+                            continue;
+                        }
+                        for &mi in &c.methods {
+                            let name = module.functions.get(mi).map(|f| &*f.name);
+                            let wanted = |n: &str| {
+                                methods.iter().any(|m| {
+                                    m.matches(n)
+                                        && (!n.starts_with('_') || m.pattern().starts_with('_'))
+                                })
+                            };
+                            if name.is_some_and(wanted) {
+                                any |= self.seed_params(mi, sid as usize);
+                            }
+                        }
+                    }
+                }
+                SourceMatch::Callbacks { calls, key } => {
+                    let mut targets = Vec::new();
+                    module.walk_exprs(&mut |e| {
+                        let ExprKind::Call(call) = &e.kind else {
+                            return;
+                        };
+                        let Some(q) = call.qualified.as_deref() else {
+                            return;
+                        };
+                        if !calls.iter().any(|g| g.matches(q)) {
+                            return;
+                        }
+                        for a in &call.args {
+                            match key {
+                                None => targets.push(&a.value),
+                                Some(k) => {
+                                    if a.name.as_deref() == Some(k.as_str()) {
+                                        targets.push(&a.value);
+                                    }
+                                    if let ExprKind::Dict(entries) = &a.value.kind {
+                                        for (ek, ev) in entries {
+                                            if ek.as_ref().and_then(|k| k.as_str()) == Some(k) {
+                                                targets.push(ev);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    });
+                    for t in targets {
+                        // `withTelemetry(async (req) => ...)`: a wrapper's function argument is
+                        // the handler.
+                        let wrapped = match &t.kind {
+                            ExprKind::Call(inner) => inner.args.iter().map(|a| &a.value).collect(),
+                            _ => vec![t],
+                        };
+                        for w in wrapped {
+                            if let Some(fi) = self.function_value(w, None) {
+                                any |= self.seed_params(fi, sid as usize);
+                            }
+                        }
+                    }
+                }
+                SourceMatch::Annotations(globs) => {
+                    let mut params = Vec::new();
+                    for (fi, f) in module.functions.iter().enumerate() {
+                        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+                            if self.typed_as(p.annotation.as_deref(), globs) {
+                                params.push((fi, i));
+                            }
+                        }
+                    }
+                    for (fi, i) in params {
+                        any |= self.seed_param(fi, i, sid as usize);
+                    }
+                    for (ci, c) in module.classes.iter().enumerate() {
+                        for field in &c.fields {
+                            if self.typed_as(field.annotation.as_deref(), globs) {
+                                let l = self.source_label(
+                                    sid as usize,
+                                    field.span,
+                                    &field.name,
+                                    &c.name,
+                                );
+                                join(self.fields.entry((ci, &*field.name)).or_default(), &[l]);
+                                any = true;
+                            }
+                        }
+                    }
+                }
+                SourceMatch::Calls(_)
+                | SourceMatch::Methods { .. }
+                | SourceMatch::Attributes(_) => {}
+            }
+        }
+        any
+    }
+
+    /// Seed parameters with what callers in other files pass (see `link`). Returns whether any
+    /// seed found its function.
+    pub fn seed_external(&mut self, seeds: &[Seed]) -> bool {
+        let module = self.module;
+        let mut any = false;
+        for seed in seeds {
+            for (fi, f) in module.functions.iter().enumerate() {
+                let class = f
+                    .class
+                    .and_then(|ci| module.classes.get(ci))
+                    .map(|c| &*c.name);
+                if class != seed.class.as_deref() || *f.name != *seed.function {
+                    continue;
+                }
+                // A Python method's `self` is not passed.
+                let offset = usize::from(
+                    class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
+                );
+                let slot = match &seed.arg {
+                    ArgRef::Position(p) => Some(*p + offset),
+                    ArgRef::Keyword(k) => f.params.iter().position(|p| *p.name == **k),
+                };
+                let Some((i, p)) = slot.and_then(|i| f.params.get(i).map(|p| (i, p))) else {
+                    continue;
+                };
+                if i >= MAX_PARAMS {
+                    continue;
+                }
+                let trace = self
+                    .trace
+                    .push(p.span, Note::Caller(seed.origin.clone()), NO_STEP);
+                let l = Label {
+                    kind: seed.kind as u16,
+                    cleared: seed.cleared,
+                    trace,
+                };
+                join(&mut self.seeds[fi][i], &[l]);
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// Whether any call or attribute of the file is a source (files without one are skipped),
+    /// and whether any call may be a sink (files without one are not worth analysing again for
+    /// data from other files).
+    pub fn prescan(&self) -> (bool, bool) {
+        let (mut sources, mut sinks) = (false, false);
+        self.module.walk_exprs(&mut |e| {
+            if sources && sinks {
+                return;
+            }
+            match &e.kind {
+                ExprKind::Call(call) => {
+                    let Some(q) = call.qualified.as_deref() else {
+                        return;
+                    };
+                    sources = sources
+                        || self.ix.call_sources.candidates(q).any(|id| {
+                            let source = &self.spec.sources[id as usize];
+                            matches!(&source.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
+                                && self.imports_ok(&source.imports)
+                        });
+                    sinks = sinks
+                        || self.ix.call_sinks.candidates(q).any(|id| {
+                            let sink = &self.spec.sinks[id as usize];
+                            matches!(&sink.matcher, SinkMatch::Calls { calls, .. } if calls.iter().any(|g| g.matches(q)))
+                        });
+                }
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                    sources = sources || !self.attribute_sources_of(e).is_empty();
+                    if let ExprKind::Attribute { attr, .. } = &e.kind {
+                        sinks = sinks || self.ix.property_sinks.contains_key(&**attr);
+                    }
+                }
+                ExprKind::Dict(entries) => {
+                    sinks = sinks
+                        || entries.iter().any(|(k, _)| {
+                            k.as_ref()
+                                .and_then(|k| k.as_str())
+                                .is_some_and(|k| self.ix.key_sinks.contains_key(k))
+                        });
+                }
+                _ => {}
+            }
+        });
+        (sources, sinks)
+    }
+
+    pub(super) fn seed_params(&mut self, fi: usize, sid: usize) -> bool {
+        let source = &self.spec.sources[sid];
+        let Some(f) = self.module.functions.get(fi) else {
+            return false;
+        };
+        let mut any = false;
+        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+            if is_receiver_name(&p.name)
+                || (!source.params.is_empty() && !source.params.contains(&i))
+            {
+                continue;
+            }
+            any |= self.seed_param(fi, i, sid);
+        }
+        any
+    }
+
+    pub(super) fn seed_param(&mut self, fi: usize, i: usize, sid: usize) -> bool {
+        let module = self.module;
+        let Some(f) = module.functions.get(fi) else {
+            return false;
+        };
+        let Some(p) = f.params.get(i) else {
+            return false;
+        };
+        let owner = if f.name.is_empty() {
+            "callback"
+        } else {
+            &f.name
+        };
+        let l = self.source_label(sid, p.span, &p.name, owner);
+        if let Some(slot) = self.seeds[fi].get_mut(i) {
+            join(slot, &[l]);
+        }
+        true
+    }
+
+    pub(super) fn typed_as(
+        &self,
+        annotation: Option<&str>,
+        globs: &[crate::rules::pattern::Glob],
+    ) -> bool {
+        annotation
+            .and_then(|a| self.annotation_type(a))
+            .is_some_and(|(raw, q)| globs.iter().any(|g| g.matches(raw) || g.matches(&q)))
+    }
+
+    /// A fresh label of source `sid` for the declared name `name` in `owner`.
+    pub(super) fn source_label(
+        &mut self,
+        sid: usize,
+        span: Span,
+        name: &str,
+        owner: &str,
+    ) -> Label {
+        let source = &self.spec.sources[sid];
+        let label = match &source.label {
+            Some(l) => format!("{l}: `{name}` of `{owner}`"),
+            None => format!("`{name}` of `{owner}`"),
+        };
+        Label {
+            kind: source.kind as u16,
+            cleared: 0,
+            trace: self.trace.push(span, Note::Source(label), NO_STEP),
+        }
+    }
+
+    /// A type annotation's class, as written and qualified: `Optional["LLMChain"]` ->
+    /// (`LLMChain`, `langchain.chains.LLMChain`).
+    pub(super) fn annotation_type<'x>(&self, ann: &'x str) -> Option<(&'x str, String)> {
+        let t = crate::resolve::annotation_class(ann)?;
+        let (head, rest) = match t.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (t, None),
+        };
+        let base = self.imports.get(head).copied().unwrap_or(head);
+        let q = match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base.to_string(),
+        };
+        Some((t, q))
+    }
+}

@@ -1,0 +1,428 @@
+//! Statements: assignments and the shapes they keep, branches with the checks they prove, loops,
+//! `try`, `match`, closures.
+
+use super::*;
+
+impl<'a, 'm> Engine<'a, 'm> {
+    pub(super) fn block(&mut self, stmts: &'m [Stmt], cx: &mut Ctx<'m>) {
+        if self.depth > crate::lang::MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for s in stmts {
+            self.stmt(s, cx);
+        }
+        self.depth -= 1;
+    }
+
+    pub(super) fn stmt(&mut self, s: &'m Stmt, cx: &mut Ctx<'m>) {
+        match &s.kind {
+            StmtKind::Assign {
+                targets,
+                value,
+                augmented,
+            } => {
+                let t = self.expr(value, cx);
+                self.remember_field_function(targets, value, cx);
+                for target in targets {
+                    if *augmented {
+                        self.expr(target, cx);
+                    }
+                    self.assign(target, &t, *augmented, cx);
+                    if let (ExprKind::Name(n), false) = (&target.kind, *augmented) {
+                        self.remember_shape(n, value, cx);
+                    }
+                }
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e, cx);
+            }
+            StmtKind::Return(e) => {
+                if let Some(e) = e {
+                    let t = self.expr(e, cx);
+                    let t = self.trace.extend(&t, s.span, &Note::Return);
+                    join(&mut cx.ret, &t);
+                }
+            }
+            StmtKind::Raise(e) => {
+                if let Some(e) = e {
+                    self.expr(e, cx);
+                }
+            }
+            StmtKind::If { test, body, orelse } => {
+                self.expr(test, cx);
+                let (when_true, when_false) = self.checks(test);
+                let mut then_env = cx.env.clone();
+                let before = std::mem::take(&mut cx.env);
+                let mut else_env = before;
+                for (name, mask) in when_true {
+                    self.passed_check(&mut then_env, name, mask);
+                }
+                for (name, mask) in when_false {
+                    self.passed_check(&mut else_env, name, mask);
+                }
+                cx.env = then_env;
+                self.block(body, cx);
+                let then_env = std::mem::replace(&mut cx.env, else_env);
+                self.block(orelse, cx);
+                if !exits(body) {
+                    cx.env.join(&then_env);
+                }
+            }
+            StmtKind::Loop {
+                target,
+                iter,
+                test,
+                body,
+                orelse,
+            } => {
+                let t = iter.as_ref().map(|i| self.expr(i, cx)).unwrap_or_default();
+                if let Some(test) = test {
+                    self.expr(test, cx);
+                }
+                let before = cx.env.clone();
+                // Twice, so what one iteration assigns reaches the next.
+                for _ in 0..2 {
+                    if let Some(target) = target {
+                        self.assign(target, &t, false, cx);
+                    }
+                    self.block(body, cx);
+                }
+                cx.env.join(&before);
+                self.block(orelse, cx);
+            }
+            StmtKind::With { items, body } => {
+                for (ctx_expr, target) in items {
+                    let t = self.expr(ctx_expr, cx);
+                    if let Some(target) = target {
+                        self.assign(target, &t, false, cx);
+                    }
+                }
+                self.block(body, cx);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
+                let before = cx.env.clone();
+                self.block(body, cx);
+                self.block(orelse, cx);
+                let mut after = cx.env.clone();
+                for h in handlers {
+                    if let Some(k) = &h.kind {
+                        self.expr(k, cx);
+                    }
+                    cx.env = before.clone();
+                    cx.env.join(&after);
+                    self.block(&h.body, cx);
+                    // A handler that returns or raises does not continue after the `try`.
+                    if !exits(&h.body) {
+                        after.join(&cx.env);
+                    }
+                }
+                cx.env = after;
+                self.block(finally, cx);
+            }
+            StmtKind::FunctionDef(fi) => self.capture(*fi, cx),
+            StmtKind::ClassDef(_) => {}
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject, cx);
+                let name = match &subject.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                let before = cx.env.clone();
+                let mut out = before.clone();
+                for (patterns, body) in cases {
+                    cx.env = before.clone();
+                    if let Some(n) = name {
+                        if !patterns.is_empty() && patterns.iter().all(is_literal_pattern) {
+                            cx.env.vars.insert(n, Taint::new());
+                        }
+                    }
+                    self.block(body, cx);
+                    out.join(&cx.env);
+                }
+                cx.env = out;
+            }
+            StmtKind::Other { exprs, body } => {
+                for e in exprs {
+                    self.expr(e, cx);
+                }
+                self.block(body, cx);
+            }
+        }
+    }
+
+    /// `self.f = fn` / `self.f = given or default_fn`: calls of `self.f(...)` run that function.
+    pub(super) fn remember_field_function(
+        &mut self,
+        targets: &'m [Expr],
+        value: &Expr,
+        cx: &Ctx<'m>,
+    ) {
+        let Some(ci) = cx.class else { return };
+        let candidates: &[Expr] = match &value.kind {
+            ExprKind::Choice(items) => items,
+            _ => std::slice::from_ref(value),
+        };
+        let Some(fi) = candidates
+            .iter()
+            .find_map(|c| self.function_value(c, Some(ci)))
+        else {
+            return;
+        };
+        for t in targets {
+            if let ExprKind::Attribute { value: base, attr } = &t.kind {
+                if matches!(&base.kind, ExprKind::Name(n) if cx.receiver == Some(&**n)) {
+                    self.changed |= self.field_functions.insert((ci, attr), fi).is_none();
+                }
+            }
+        }
+    }
+
+    /// `name` passed a check: an allowlist clears it (`mask` is every kind), a validator marks it
+    /// safe for the sink kinds in `mask`.
+    pub(super) fn passed_check(&self, env: &mut Env<'m>, name: &'m str, mask: KindSet) {
+        let mut t = env
+            .vars
+            .get(name)
+            .or_else(|| self.globals.vars.get(name))
+            .cloned()
+            .unwrap_or_default();
+        clear_kinds(&mut t, mask);
+        env.vars.insert(name, t);
+    }
+
+    /// `cmd = ["rg", x]`: keep what the first element (a command's program) carries.
+    pub(super) fn remember_shape(&mut self, name: &'m str, value: &'m Expr, cx: &mut Ctx<'m>) {
+        cx.env.forget_shape(name);
+        if let ExprKind::List(items) = &value.kind {
+            let head = match items.first() {
+                Some(first) => self.expr(first, cx),
+                None => Taint::new(),
+            };
+            cx.env.heads.insert(name, head);
+        }
+    }
+
+    /// Bind `t` to an assignment target.
+    pub(super) fn assign(
+        &mut self,
+        target: &'m Expr,
+        t: &[Label],
+        augmented: bool,
+        cx: &mut Ctx<'m>,
+    ) {
+        match &target.kind {
+            ExprKind::Name(n) => {
+                if !augmented {
+                    cx.env.forget_shape(n);
+                }
+                let mut new = self.trace.extend(t, target.span, &Note::Assign(n.clone()));
+                if augmented {
+                    if let Some(old) = self.lookup(n, cx) {
+                        join(&mut new, &old);
+                    }
+                }
+                cx.env.vars.insert(n, new);
+            }
+            ExprKind::Attribute { value, attr } => {
+                if let Some(ids) = self.ix.property_sinks.get(&**attr) {
+                    for &id in ids {
+                        self.sink_reached(id as usize, target.span, t, cx, attr);
+                    }
+                }
+                self.weak_update(target, value, attr, t, cx);
+            }
+            ExprKind::Index { value, .. } => self.weak_update(target, value, "", t, cx),
+            ExprKind::List(items) => {
+                for i in items {
+                    self.assign(i, t, augmented, cx);
+                }
+            }
+            ExprKind::Dict(entries) => {
+                for (_, v) in entries {
+                    self.assign(v, t, augmented, cx);
+                }
+            }
+            ExprKind::Spread(inner) => self.assign(inner, t, augmented, cx),
+            _ => {}
+        }
+    }
+
+    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too.
+    pub(super) fn weak_update(
+        &mut self,
+        target: &'m Expr,
+        base: &'m Expr,
+        attr: &'m str,
+        t: &[Label],
+        cx: &mut Ctx<'m>,
+    ) {
+        if t.is_empty() {
+            return;
+        }
+        let t = self
+            .trace
+            .extend(t, target.span, &Note::Assign(short(self.text, target.span)));
+        // `self.x = v` / `this.x = v`: a field every method sees.
+        if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
+            if cx.receiver == Some(&**n) && !attr.is_empty() {
+                self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
+                return;
+            }
+        }
+        let mut root = base;
+        while let ExprKind::Attribute { value, .. } | ExprKind::Index { value, .. } = &root.kind {
+            root = value;
+        }
+        match &root.kind {
+            ExprKind::Name(n) if cx.receiver == Some(&**n) => {
+                if let (Some(ci), ExprKind::Attribute { attr, .. }) = (cx.class, &base.kind) {
+                    self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
+                }
+            }
+            ExprKind::Name(n) => {
+                let mut cur = self.lookup(n, cx).unwrap_or_default();
+                join(&mut cur, &t);
+                cx.env.vars.insert(n, cur);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn capture(&mut self, fi: usize, cx: &Ctx<'m>) {
+        if cx.function.is_none() && cx.class.is_none() {
+            // Module-level functions read the module's final bindings (`globals`).
+            return;
+        }
+        // Parameter markers belong to the enclosing function's summary, not to the closure's.
+        let mut captured = cx.env.clone();
+        for t in captured.vars.values_mut() {
+            t.retain(|l| l.param().is_none());
+        }
+        captured.heads.clear();
+        let slot = &mut self.closures[fi];
+        match slot {
+            Some(env) => self.changed |= env.join(&captured),
+            None => {
+                self.changed |= captured.vars.values().any(|v| !v.is_empty());
+                *slot = Some(captured);
+            }
+        }
+    }
+
+    pub(super) fn lookup(&self, name: &str, cx: &Ctx<'m>) -> Option<Taint> {
+        cx.env
+            .vars
+            .get(name)
+            .or_else(|| self.globals.vars.get(name))
+            .cloned()
+    }
+
+    /// The names an `if` test proves checked: (when it holds, when it fails). `a or b` failing
+    /// means both failed; `a and b` holding means both held.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn checks(
+        &mut self,
+        test: &'m Expr,
+    ) -> (Vec<(&'m str, KindSet)>, Vec<(&'m str, KindSet)>) {
+        let (mut when_true, mut when_false) = (Vec::new(), Vec::new());
+        if let ExprKind::Choice(items) = &test.kind {
+            let between = match (items.first(), items.get(1)) {
+                (Some(a), Some(b)) => self
+                    .text
+                    .get(a.span.end as usize..b.span.start as usize)
+                    .unwrap_or(""),
+                _ => "",
+            };
+            let is_or = between.contains("or") || between.contains("||");
+            let is_and = between.contains("and") || between.contains("&&");
+            for item in items {
+                if let Some((name, positive, mask)) = self.guard(item) {
+                    match (positive, is_or, is_and) {
+                        (false, true, false) => when_false.push((name, mask)),
+                        (true, false, true) => when_true.push((name, mask)),
+                        _ => {}
+                    }
+                }
+            }
+        } else if let Some((name, positive, mask)) = self.guard(test) {
+            if positive {
+                when_true.push((name, mask));
+            } else {
+                when_false.push((name, mask));
+            }
+        }
+        (when_true, when_false)
+    }
+
+    /// `if x in ALLOWED`, `x == "a"`, `ALLOWED.includes(x)`: the name checked, and whether the
+    /// test holding means it passed (`not in`, `!=` and `!` invert).
+    pub(super) fn guard(&mut self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
+        let all = KindSet::MAX;
+        match &test.kind {
+            ExprKind::Compare { op, left, right } => {
+                let name = |e: &'m Expr| match &e.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                match &**op {
+                    "in" => Some((name(left)?, true, all)),
+                    "not in" => Some((name(left)?, false, all)),
+                    "==" | "===" | "!=" | "!==" => {
+                        let positive = op.starts_with('=');
+                        if right.as_str().is_some() {
+                            Some((name(left)?, positive, all))
+                        } else if left.as_str().is_some() {
+                            Some((name(right)?, positive, all))
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            ExprKind::Call(call) => {
+                let name = |e: &'m Expr| match &e.kind {
+                    ExprKind::Name(n) => Some(&**n),
+                    _ => None,
+                };
+                // A validating call of the tables: `re.fullmatch(p, x)` checks its last argument.
+                if let Some(q) = call.qualified.as_deref() {
+                    let mask = self.name_match(q).guard;
+                    if mask != 0 {
+                        let last = call.args.iter().rev().find(|a| a.name.is_none())?;
+                        return Some((name(&last.value)?, true, mask));
+                    }
+                }
+                let ExprKind::Attribute { value, attr } = &call.callee.kind else {
+                    return None;
+                };
+                // `ALLOWED.includes(x)`: an allowlist.
+                if matches!(&**attr, "includes" | "has" | "__contains__") {
+                    return Some((name(&call.args.first()?.value)?, true, all));
+                }
+                // `x.isdigit()`, `p.is_relative_to(root)`: a check of the receiver.
+                let mask = self.ix.guard_methods.get(&**attr).map_or(0, |ids| {
+                    ids.iter()
+                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+                });
+                (mask != 0).then_some((name(value)?, true, mask))
+            }
+            ExprKind::Other(items) if items.len() == 1 => {
+                let text = self.text.get(test.span.range())?.trim_start();
+                if text.starts_with('!') || text.starts_with("not") {
+                    let (n, p, m) = self.guard(&items[0])?;
+                    Some((n, !p, m))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
