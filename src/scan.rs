@@ -3,7 +3,7 @@
 
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
-use crate::flow::link::{self, ExternalCall, ModuleIndex, Seed};
+use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{walk_stmts, Module, Span};
 use crate::rules::pattern::{Constants, Sites};
@@ -63,6 +63,10 @@ pub struct FileResult {
     pub external: Vec<ExternalCall>,
     /// Whether data from other files could reach a sink here (see [`link_files`]).
     pub link_target: bool,
+    /// Functions whose return value carries data (see [`link_files`]).
+    pub returns: Vec<Returned>,
+    /// What the file imports (qualified names), to find the callers of `returns` elsewhere.
+    pub imports: Vec<String>,
 }
 
 /// Analyse one source with the enabled rules: findings before suppressions.
@@ -370,6 +374,12 @@ fn run_file_seeded(
         note,
         external: outcome.external,
         link_target: outcome.has_sinks,
+        returns: outcome.returns,
+        imports: module
+            .imports
+            .iter()
+            .map(|i| i.qualified.to_string())
+            .collect(),
     }
 }
 
@@ -480,6 +490,14 @@ fn link_files(
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
     for _ in 0..LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
+        // Functions returning data: every file that imports them calls them as a source.
+        for (importer, file) in per_file.iter().enumerate() {
+            for seed in return_seeds(importer, &file.1.imports, per_file, &dirs, &index) {
+                if seeds[importer].insert(seed) {
+                    grew.insert(importer);
+                }
+            }
+        }
         for &caller in &pending {
             for call in &per_file[caller].1.external {
                 let Some((module, class, function)) = link::target_of(&dirs[caller], &call.target)
@@ -493,7 +511,7 @@ fn link_files(
                     continue;
                 };
                 let origin = format!("{}, passed to `{function}()`", call.origin);
-                let seed = Seed {
+                let seed = Seed::Param {
                     class,
                     function,
                     arg: call.arg.clone(),
@@ -522,6 +540,55 @@ fn link_files(
         }
         pending = redo;
     }
+}
+
+/// The calls of `importer` that return another file's data: for each import naming a module,
+/// a class or a function of a file that exports [`Returned`] facts, the call names the importer
+/// uses (`x.func`, `x.Class().method`, `alias.func`).
+fn return_seeds(
+    importer: usize,
+    imports: &[String],
+    per_file: &[Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+) -> Vec<Seed> {
+    let mut out = Vec::new();
+    for q in imports {
+        let parts: Vec<String> = q.split('.').map(str::to_string).collect();
+        // `import pkg.mod`: the whole module.
+        let whole = index.lookup(&parts).filter(|f| *f != importer);
+        // `from pkg.mod import name`: a function or class of it.
+        let member = link::target_of(&dirs[importer], q).and_then(|(module, class, name)| {
+            let file = index.lookup(&module).filter(|f| *f != importer)?;
+            class.is_none().then_some((file, name))
+        });
+        let mut emit = |returned: &Returned, call: String| {
+            out.push(Seed::Return {
+                call,
+                kind: returned.kind,
+                origin: format!("{}, returned by `{}()`", returned.origin, returned.function),
+            });
+        };
+        if let Some(file) = whole {
+            for r in &per_file[file].1.returns {
+                let call = match &r.class {
+                    Some(c) => format!("{q}.{c}().{}", r.function),
+                    None => format!("{q}.{}", r.function),
+                };
+                emit(r, call);
+            }
+        }
+        if let Some((file, name)) = member {
+            for r in &per_file[file].1.returns {
+                match &r.class {
+                    Some(c) if *c == name => emit(r, format!("{q}().{}", r.function)),
+                    None if r.function == name => emit(r, q.clone()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
 }
 
 fn absorb(result: &mut ScanResult, fr: FileResult) {

@@ -159,3 +159,39 @@ fn esm_imports_link_and_sanitized_data_stays_sanitized_across_files() {
     let (findings, _) = scan(&mcp_server("await validatePath(path)"), "json");
     assert_eq!(findings, []);
 }
+
+#[test]
+fn returns_and_parameters_carry_data_between_files() {
+    // PandasAI's shape: the generator in one file returns the model's code, the agent passes it
+    // through its own methods, and the executor in a third file `exec`s it.
+    let dir = project(&[
+        (
+            "pkg/gen.py",
+            "from openai import OpenAI\n\
+             class CodeGenerator:\n    def generate_code(self, prompt):\n\
+             \x20       return OpenAI().chat.completions.create(model='m').choices[0].message.content\n",
+        ),
+        (
+            "pkg/agent.py",
+            "from pkg.gen import CodeGenerator\nfrom pkg.executor import CodeExecutor\nfrom pkg.sandbox import Sandbox\n\
+             class Agent:\n    def __init__(self):\n        self._gen = CodeGenerator()\n\
+             \x20   def chat(self, q):\n        code = self._gen.generate_code(q)\n        return self.execute_code(code)\n\
+             \x20   def execute_code(self, code):\n        Sandbox().execute(code)\n        return CodeExecutor().run(code)\n",
+        ),
+        (
+            "pkg/executor.py",
+            "class CodeExecutor:\n    def run(self, code):\n        env = {}\n        exec(code, env)\n        return env\n",
+        ),
+        (
+            "pkg/sandbox.py",
+            "class Sandbox:\n    def execute(self, code):\n        return len(code)\n",
+        ),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [("AIG301".to_string(), "pkg/executor.py".to_string(), 4)]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("pkg/gen.py:4"), "{message}");
+}

@@ -28,15 +28,33 @@ pub struct ExternalCall {
     pub origin: String,
 }
 
-/// Data entering a function of this file from a caller in another file.
+/// Data entering a file from another file of the scan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Seed {
-    /// The class, for a method (`Parser().parse` -> `Parser`).
+pub enum Seed {
+    /// A caller elsewhere passes data to parameter `arg` of `function` (a method of `class`).
+    Param {
+        class: Option<String>,
+        function: String,
+        arg: ArgRef,
+        kind: u8,
+        cleared: u32,
+        origin: String,
+    },
+    /// Calling `call` (as this file names it) returns data: a function of another file returns
+    /// a model's reply (`x.CodeGenerator().generate_code`).
+    Return {
+        call: String,
+        kind: u8,
+        origin: String,
+    },
+}
+
+/// A function or method of this file whose return value carries data of `kind`.
+#[derive(Debug, Clone)]
+pub struct Returned {
     pub class: Option<String>,
     pub function: String,
-    pub arg: ArgRef,
     pub kind: u8,
-    pub cleared: u32,
     pub origin: String,
 }
 

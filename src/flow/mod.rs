@@ -19,7 +19,7 @@ use crate::rules::{Hit, Registry};
 use crate::source::Source;
 use engine::Engine;
 use index::FamilyIndex;
-use link::{ExternalCall, Seed};
+use link::{ExternalCall, Returned, Seed};
 use spec::FlowSpec;
 use std::collections::BTreeSet;
 use trace::Note;
@@ -64,6 +64,8 @@ pub struct FlowOutcome {
     pub external: Vec<ExternalCall>,
     /// Whether the file has a call that may be a sink (worth analysing again with seeds).
     pub has_sinks: bool,
+    /// Functions whose return value carries data, for callers in other files.
+    pub returns: Vec<Returned>,
 }
 
 /// Run the enabled flow rules over one file, with `seeds` from callers in other files.
@@ -102,8 +104,8 @@ pub fn run(
     let (has_sources, has_sinks) = engine.prescan();
     if !seeded && !has_sources {
         return FlowOutcome {
-            external: Vec::new(),
             has_sinks,
+            ..FlowOutcome::default()
         };
     }
     engine.run();
@@ -182,9 +184,20 @@ pub fn run(
             external.push(call);
         }
     }
+    let returns = engine
+        .returned()
+        .into_iter()
+        .map(|(class, function, label)| Returned {
+            class: class.map(str::to_string),
+            function: function.to_string(),
+            kind: label.kind as u8,
+            origin: origin(source, &engine.trace.path(label.trace), true),
+        })
+        .collect();
     FlowOutcome {
         external,
         has_sinks,
+        returns,
     }
 }
 

@@ -94,7 +94,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             None => {}
         }
-        self.record_external(call, q, &arg_ts);
+        self.record_external(call, q, &arg_ts, cx.function);
         let mut t = recv_t;
         join(&mut t, &all_args);
         join(&mut t, &from_callbacks);
@@ -102,8 +102,13 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// `validate_code(body)` where `validate_code` is imported: the callee's file may sink it.
-    pub(super) fn record_external(&mut self, call: &'m Call, q: Option<&'m str>, arg_ts: &[Taint]) {
-        const MAX_EXTERNAL: usize = 256;
+    pub(super) fn record_external(
+        &mut self,
+        call: &'m Call,
+        q: Option<&'m str>,
+        arg_ts: &[Taint],
+        function: Option<usize>,
+    ) {
         let Some(q) = q else { return };
         // A sink of the tables reported the data here already.
         if !self.name_match(q).sinks.is_empty() {
@@ -139,11 +144,34 @@ impl<'a, 'm> Engine<'a, 'm> {
                 _ => continue,
             };
             for l in t {
-                let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
-                if data && self.external.len() < MAX_EXTERNAL {
-                    self.external.push((q.to_string(), arg.clone(), *l));
+                match (l.param(), function) {
+                    // A parameter passed on: a fact of the summary, real once a caller passes data.
+                    (Some(p), Some(fi)) => {
+                        self.add_external_fact(fi, (p, q.to_string(), arg.clone(), *l))
+                    }
+                    (Some(_), None) => {}
+                    (None, _) => self.push_external(q.to_string(), arg.clone(), *l),
                 }
             }
+        }
+    }
+
+    fn push_external(&mut self, target: String, arg: ArgRef, l: Label) {
+        const MAX_EXTERNAL: usize = 256;
+        let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
+        if data && self.external.len() < MAX_EXTERNAL {
+            self.external.push((target, arg, l));
+        }
+    }
+
+    fn add_external_fact(&mut self, fi: usize, fact: (usize, String, ArgRef, Label)) {
+        let facts = &mut self.summaries[fi].externals;
+        let known = facts.iter().any(|f| {
+            f.0 == fact.0 && f.1 == fact.1 && f.2 == fact.2 && f.3.cleared == fact.3.cleared
+        });
+        if !known && facts.len() < 64 {
+            facts.push(fact);
+            self.changed = true;
         }
     }
 
@@ -231,6 +259,20 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }],
                     );
                 }
+            }
+        }
+        // A function of another file that returns data.
+        if let Some(returns) = q.and_then(|q| self.external_returns.get(q)) {
+            for (kind, origin) in returns.clone() {
+                let trace = self.trace.push(span, Note::Caller(origin), NO_STEP);
+                join(
+                    &mut out,
+                    &[Label {
+                        kind: kind as u16,
+                        cleared: 0,
+                        trace,
+                    }],
+                );
             }
         }
         // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
@@ -402,6 +444,31 @@ impl<'a, 'm> Engine<'a, 'm> {
                         let l = Label { cleared, ..l };
                         self.report(&l, fact.sink_kind, fact.sink_span, &fact.sink_label, trace)
                     }
+                }
+            }
+        }
+        // Parameters the callee passes on to other files.
+        let externals = self.summaries[fi].externals.clone();
+        for (param, target, arg, fact) in externals {
+            let Some(input) = by_param.get(param) else {
+                continue;
+            };
+            for l in input.clone() {
+                let from = self.arg_step(&l, span, fi);
+                let trace = self
+                    .trace
+                    .push(span, Note::Splice { callee: fact.trace }, from);
+                let label = Label {
+                    kind: l.kind,
+                    cleared: l.cleared | fact.cleared,
+                    trace,
+                };
+                match (l.param(), cx.function) {
+                    (Some(p), Some(cur)) => {
+                        self.add_external_fact(cur, (p, target.clone(), arg.clone(), label))
+                    }
+                    (Some(_), None) => {}
+                    (None, _) => self.push_external(target.clone(), arg.clone(), label),
                 }
             }
         }

@@ -61,6 +61,9 @@ struct SinkFact {
 struct Summary {
     ret: Taint,
     sinks: Vec<SinkFact>,
+    /// Parameters passed on to a function of another file: (parameter, target, argument, label
+    /// with the path from the parameter).
+    externals: Vec<(usize, String, ArgRef, Label)>,
 }
 
 /// Names in scope: only names ever assigned in this scope are present; an empty taint shadows an
@@ -132,6 +135,8 @@ pub struct Engine<'a, 'm> {
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
     names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
+    /// Calls (as this file names them) of functions in other files that return data.
+    external_returns: HashMap<String, Vec<(u8, String)>>,
     /// Calls to imported functions with tainted arguments: (target, argument, label).
     pub external: Vec<(String, ArgRef, Label)>,
     changed: bool,
@@ -183,6 +188,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             names: HashMap::new(),
+            external_returns: HashMap::new(),
             external: Vec::new(),
             changed: false,
             depth: 0,

@@ -134,19 +134,37 @@ impl<'a, 'm> Engine<'a, 'm> {
         let module = self.module;
         let mut any = false;
         for seed in seeds {
+            let (class_name, function, arg, kind, cleared, origin) = match seed {
+                Seed::Param {
+                    class,
+                    function,
+                    arg,
+                    kind,
+                    cleared,
+                    origin,
+                } => (class, function, arg, *kind, *cleared, origin),
+                Seed::Return { call, kind, origin } => {
+                    self.external_returns
+                        .entry(call.clone())
+                        .or_default()
+                        .push((*kind, origin.clone()));
+                    any = true;
+                    continue;
+                }
+            };
             for (fi, f) in module.functions.iter().enumerate() {
                 let class = f
                     .class
                     .and_then(|ci| module.classes.get(ci))
                     .map(|c| &*c.name);
-                if class != seed.class.as_deref() || *f.name != *seed.function {
+                if class != class_name.as_deref() || *f.name != **function {
                     continue;
                 }
                 // A Python method's `self` is not passed.
                 let offset = usize::from(
                     class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
                 );
-                let slot = match &seed.arg {
+                let slot = match arg {
                     ArgRef::Position(p) => Some(*p + offset),
                     ArgRef::Keyword(k) => f.params.iter().position(|p| *p.name == **k),
                 };
@@ -158,10 +176,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 let trace = self
                     .trace
-                    .push(p.span, Note::Caller(seed.origin.clone()), NO_STEP);
+                    .push(p.span, Note::Caller(origin.clone()), NO_STEP);
                 let l = Label {
-                    kind: seed.kind as u16,
-                    cleared: seed.cleared,
+                    kind: kind as u16,
+                    cleared,
                     trace,
                 };
                 join(&mut self.seeds[fi][i], &[l]);
@@ -169,6 +187,33 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         any
+    }
+
+    /// Functions and methods of this file whose return carries data of a kind some rule reports,
+    /// with the path's first step: for callers in other files.
+    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label)> {
+        let module = self.module;
+        let mut out = Vec::new();
+        for (fi, f) in module.functions.iter().enumerate() {
+            if f.name.is_empty() {
+                continue;
+            }
+            let class = f
+                .class
+                .and_then(|ci| module.classes.get(ci))
+                .map(|c| &*c.name);
+            for l in &self.summaries[fi].ret {
+                let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
+                if data
+                    && !out.iter().any(|(c, n, x): &(Option<&str>, &str, Label)| {
+                        *c == class && *n == &*f.name && x.kind == l.kind
+                    })
+                {
+                    out.push((class, &*f.name, *l));
+                }
+            }
+        }
+        out
     }
 
     /// Whether any call or attribute of the file is a source (files without one are skipped),
