@@ -65,8 +65,9 @@ pub struct FileResult {
     pub link_target: bool,
     /// Functions whose return value carries data (see [`link_files`]).
     pub returns: Vec<Returned>,
-    /// What the file imports (qualified names), to find the callers of `returns` elsewhere.
-    pub imports: Vec<String>,
+    /// The file's calls of imported names (`pkg.gen.CodeGenerator().generate_code`), when it has a
+    /// sink: where data returned by another file's function could arrive.
+    pub imported_calls: Vec<String>,
 }
 
 /// Analyse one source with the enabled rules: findings before suppressions.
@@ -374,12 +375,12 @@ fn run_file_seeded(
         note,
         external: outcome.external,
         link_target: outcome.has_sinks,
+        imported_calls: if outcome.has_sinks {
+            imported_calls(&module)
+        } else {
+            Vec::new()
+        },
         returns: outcome.returns,
-        imports: module
-            .imports
-            .iter()
-            .map(|i| i.qualified.to_string())
-            .collect(),
     }
 }
 
@@ -491,8 +492,12 @@ fn link_files(
     for _ in 0..LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
         // Functions returning data: every file that imports them calls them as a source.
+        // Only where a sink could use them: a file with none has nothing to report.
         for (importer, file) in per_file.iter().enumerate() {
-            for seed in return_seeds(importer, &file.1.imports, per_file, &dirs, &index) {
+            if !file.1.link_target {
+                continue;
+            }
+            for seed in return_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index) {
                 if seeds[importer].insert(seed) {
                     grew.insert(importer);
                 }
@@ -542,17 +547,40 @@ fn link_files(
     }
 }
 
-/// The calls of `importer` that return another file's data: for each import naming a module,
-/// a class or a function of a file that exports [`Returned`] facts, the call names the importer
-/// uses (`x.func`, `x.Class().method`, `alias.func`).
+/// Distinct qualified names of the calls that start from an import.
+fn imported_calls(module: &Module) -> Vec<String> {
+    let mut out: BTreeSet<&str> = BTreeSet::new();
+    module.walk_exprs(&mut |e| {
+        if let crate::ir::ExprKind::Call(call) = &e.kind {
+            if let Some(q) = call.qualified.as_deref() {
+                if module.imports.iter().any(|i| q.starts_with(&*i.qualified)) {
+                    out.insert(q);
+                }
+            }
+        }
+    });
+    out.into_iter().map(str::to_string).collect()
+}
+
+/// The calls of `importer` that return another file's data: for each call the importer makes of
+/// an imported module, class or function of a file that exports [`Returned`] facts.
 fn return_seeds(
     importer: usize,
-    imports: &[String],
+    calls: &[String],
     per_file: &[Scanned],
     dirs: &[Vec<String>],
     index: &ModuleIndex,
 ) -> Vec<Seed> {
     let mut out = Vec::new();
+    // The imported names the calls start from: `x.C().m` -> `x.C`, `x.f` -> `x` and `x.f`.
+    let imports: BTreeSet<&str> = calls
+        .iter()
+        .filter_map(|c| match c.split_once("().") {
+            Some((class, _)) => Some(class),
+            None => c.rsplit_once('.').map(|(m, _)| m),
+        })
+        .chain(calls.iter().map(String::as_str))
+        .collect();
     for q in imports {
         let parts: Vec<String> = q.split('.').map(str::to_string).collect();
         // `import pkg.mod`: the whole module.
@@ -563,6 +591,9 @@ fn return_seeds(
             class.is_none().then_some((file, name))
         });
         let mut emit = |returned: &Returned, call: String| {
+            if !calls.contains(&call) {
+                return;
+            }
             out.push(Seed::Return {
                 call,
                 kind: returned.kind,
@@ -582,7 +613,7 @@ fn return_seeds(
             for r in &per_file[file].1.returns {
                 match &r.class {
                     Some(c) if *c == name => emit(r, format!("{q}().{}", r.function)),
-                    None if r.function == name => emit(r, q.clone()),
+                    None if r.function == name => emit(r, q.to_string()),
                     _ => {}
                 }
             }

@@ -2,6 +2,16 @@
 //! their summaries, callbacks, and calls into other files of the scan.
 
 use super::*;
+use std::cell::RefCell;
+
+/// Names matched per worker thread before the cache starts over.
+const NAME_CACHE_MAX: usize = 100_000;
+
+type NameCache = HashMap<(usize, KindSet), HashMap<Box<str>, std::rc::Rc<NameMatch>>>;
+
+thread_local! {
+    static NAME_CACHE: RefCell<NameCache> = RefCell::new(HashMap::new());
+}
 
 impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn call(&mut self, call: &'m Call, span: Span, cx: &mut Ctx<'m>) -> Taint {
@@ -180,6 +190,30 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(m) = self.names.get(q) {
             return m.clone();
         }
+        // Names repeat across files (`logging.getLogger`, `os.path.join`): a worker thread keeps
+        // what it matched, per table index and set of enabled sinks.
+        let key = (self.ix as *const FamilyIndex as usize, self.wanted_sinks);
+        let cached = NAME_CACHE.with(|c| c.borrow().get(&key).and_then(|n| n.get(q).cloned()));
+        let m = match cached {
+            Some(m) => m,
+            None => {
+                let m = std::rc::Rc::new(self.match_name(q));
+                NAME_CACHE.with(|c| {
+                    let mut c = c.borrow_mut();
+                    let names = c.entry(key).or_default();
+                    if names.len() >= NAME_CACHE_MAX {
+                        names.clear();
+                    }
+                    names.insert(q.into(), m.clone());
+                });
+                m
+            }
+        };
+        self.names.insert(q, m.clone());
+        m
+    }
+
+    fn match_name(&self, q: &str) -> NameMatch {
         let mut m = NameMatch::default();
         for id in self.ix.call_sources.candidates(q) {
             if let SourceMatch::Calls(globs) = &self.spec.sources[id as usize].matcher {
@@ -212,8 +246,6 @@ impl<'a, 'm> Engine<'a, 'm> {
             let p = &self.spec.propagators[id as usize];
             p.calls.iter().any(|g| g.matches(q)).then_some(p.to)
         });
-        let m = std::rc::Rc::new(m);
-        self.names.insert(q, m.clone());
         m
     }
 
