@@ -281,30 +281,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.imports_ok(&source.imports) && self.in_classes_ok(&source.in_classes, class)
                 {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
-                    let trace = self.trace.push(span, Note::Source(label), NO_STEP);
-                    join(
-                        &mut out,
-                        &[Label {
-                            kind: source.kind as u16,
-                            cleared: 0,
-                            trace,
-                        }],
-                    );
+                    let l = self.start(source.kind, span, Note::Source(label));
+                    join(&mut out, &[l]);
                 }
             }
         }
         // A function of another file that returns data.
         if let Some(returns) = q.and_then(|q| self.external_returns.get(q)) {
             for (kind, origin) in returns.clone() {
-                let trace = self.trace.push(span, Note::Caller(origin), NO_STEP);
-                join(
-                    &mut out,
-                    &[Label {
-                        kind: kind as u16,
-                        cleared: 0,
-                        trace,
-                    }],
-                );
+                let l = self.start(kind, span, Note::Caller(origin));
+                join(&mut out, &[l]);
             }
         }
         // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
@@ -325,15 +311,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                             Some(l) => format!("{l} (`{spelled}`)"),
                             None => format!("`{spelled}`"),
                         };
-                        let trace = self.trace.push(span, Note::Source(label), NO_STEP);
-                        join(
-                            &mut out,
-                            &[Label {
-                                kind: source.kind as u16,
-                                cleared: 0,
-                                trace,
-                            }],
-                        );
+                        let l = self.start(source.kind, span, Note::Source(label));
+                        join(&mut out, &[l]);
                     }
                 }
             }

@@ -131,15 +131,8 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.
     pub(super) fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint) {
         for (kind, label) in self.attribute_sources_of(e) {
-            let trace = self.trace.push(e.span, Note::Source(label), NO_STEP);
-            join(
-                t,
-                &[Label {
-                    kind: kind as u16,
-                    cleared: 0,
-                    trace,
-                }],
-            );
+            let l = self.start(kind, e.span, Note::Source(label));
+            join(t, &[l]);
         }
     }
 

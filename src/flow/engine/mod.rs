@@ -143,6 +143,17 @@ pub struct Engine<'a, 'm> {
     depth: usize,
 }
 
+impl Engine<'_, '_> {
+    /// A new path starting at `span`: data of `kind` enters here.
+    fn start(&mut self, kind: u8, span: Span, note: Note) -> Label {
+        Label {
+            kind: kind as u16,
+            cleared: 0,
+            trace: self.trace.push(span, note, NO_STEP),
+        }
+    }
+}
+
 fn is_receiver_name(n: &str) -> bool {
     matches!(n, "self" | "cls" | "this")
 }

@@ -322,11 +322,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             Some(l) => format!("{l}: `{name}` of `{owner}`"),
             None => format!("`{name}` of `{owner}`"),
         };
-        Label {
-            kind: source.kind as u16,
-            cleared: 0,
-            trace: self.trace.push(span, Note::Source(label), NO_STEP),
-        }
+        self.start(source.kind, span, Note::Source(label))
     }
 
     /// A type annotation's class, as written and qualified: `Optional["LLMChain"]` ->

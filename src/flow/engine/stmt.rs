@@ -402,10 +402,6 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let ExprKind::Attribute { value, attr } = &call.callee.kind else {
                     return None;
                 };
-                // `ALLOWED.includes(x)`: an allowlist.
-                if matches!(&**attr, "includes" | "has" | "__contains__") {
-                    return Some((name(&call.args.first()?.value)?, true, all));
-                }
                 // `x.isdigit()`, `p.is_relative_to(root)`: a check of the receiver.
                 let mask = self.ix.guard_methods.get(&**attr).map_or(0, |ids| {
                     ids.iter()
