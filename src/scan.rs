@@ -175,7 +175,7 @@ fn build_findings(
             rule_id: meta.id,
             rule_name: meta.name,
             severity: meta.severity,
-            confidence: meta.confidence,
+            confidence: hit.confidence.unwrap_or(meta.confidence),
             message: hit.message,
             location,
             flow,
@@ -359,6 +359,7 @@ fn run_file_seeded(
                 message,
                 in_raw: false,
                 flow: Vec::new(),
+                confidence: None,
             }],
             &redactions,
         );
@@ -522,6 +523,7 @@ fn link_files(
                     arg: call.arg.clone(),
                     kind: call.kind,
                     cleared: call.cleared,
+                    flags: call.flags,
                     origin,
                 };
                 if seeds[callee].insert(seed) {

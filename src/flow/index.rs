@@ -17,6 +17,12 @@ pub struct FamilyIndex {
     pub call_sinks: NameIndex,
     pub property_sinks: HashMap<String, Vec<u32>>,
     pub key_sinks: HashMap<String, Vec<u32>>,
+    /// Method name -> `receivers`+`methods` sinks.
+    pub method_sinks: HashMap<String, Vec<u32>>,
+    /// Sinks on what decorated functions return.
+    pub return_sinks: Vec<u32>,
+    /// Sources on exceptions bound by handlers.
+    pub caught_sources: Vec<u32>,
     pub sanitizer_calls: NameIndex,
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
@@ -61,6 +67,7 @@ impl FamilyIndex {
                 | SourceMatch::Callbacks { .. }
                 | SourceMatch::Bases { .. }
                 | SourceMatch::Annotations(_) => ix.param_sources.push(id as u32),
+                SourceMatch::Caught(_) => ix.caught_sources.push(id as u32),
             }
         }
         for (id, s) in spec.sinks.iter().enumerate() {
@@ -83,6 +90,12 @@ impl FamilyIndex {
                         push(&mut ix.key_sinks, n, id);
                     }
                 }
+                SinkMatch::Methods { methods, .. } => {
+                    for m in methods {
+                        push(&mut ix.method_sinks, m, id);
+                    }
+                }
+                SinkMatch::Returns(_) => ix.return_sinks.push(id as u32),
             }
         }
         for (id, s) in spec.sanitizers.iter().enumerate() {

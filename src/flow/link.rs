@@ -24,6 +24,8 @@ pub struct ExternalCall {
     pub kind: u8,
     /// Sink kinds a sanitizer already made the data safe for.
     pub cleared: u32,
+    /// How the data was placed on its way (`trace::SPLICED`, ...).
+    pub flags: u8,
     /// Where the data came from, for the callee's finding (`request body ... (api/v1/x.py:13)`).
     pub origin: String,
 }
@@ -38,6 +40,7 @@ pub enum Seed {
         arg: ArgRef,
         kind: u8,
         cleared: u32,
+        flags: u8,
         origin: String,
     },
     /// Calling `call` (as this file names it) returns data: a function of another file returns

@@ -161,6 +161,7 @@ pub fn run(
                 .replace("{sink}", &hit.sink_label),
             in_raw: false,
             flow: steps,
+            confidence: hit.confidence,
         });
     }
 
@@ -172,6 +173,7 @@ pub fn run(
             arg: arg.clone(),
             kind: label.kind as u8,
             cleared: label.cleared,
+            flags: label.flags,
             origin: origin(source, &path, true),
         };
         let known = external.iter().any(|e| {
@@ -179,6 +181,7 @@ pub fn run(
                 && e.arg == call.arg
                 && e.kind == call.kind
                 && e.cleared == call.cleared
+                && e.flags == call.flags
         });
         if !known {
             external.push(call);

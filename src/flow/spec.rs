@@ -13,6 +13,12 @@ pub struct RawFlow {
     rule: String,
     sources: Vec<String>,
     sinks: Vec<String>,
+    /// Label flags the data must carry (`spliced`, `privileged`) ...
+    #[serde(default)]
+    flags: Vec<String>,
+    /// ... and must not.
+    #[serde(default)]
+    unless_flags: Vec<String>,
     message: String,
 }
 
@@ -50,6 +56,10 @@ pub struct RawSource {
     /// model's reply).
     #[serde(default)]
     in_classes: Vec<String>,
+    /// The exception bound by a handler (`except E as e`, `catch (e)`) whose type, as written,
+    /// matches one of these globs; `""` is a handler with no type.
+    #[serde(default)]
+    caught: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,8 +86,19 @@ pub struct RawSink {
     properties: Vec<String>,
     #[serde(default)]
     keys: Vec<String>,
+    /// Calls of `methods` on a value carrying one of these (handle) kinds.
+    #[serde(default)]
+    receivers: Vec<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    /// What functions with a matching decorator return.
+    #[serde(default)]
+    returns_of: Vec<String>,
     #[serde(default)]
     imports: Vec<String>,
+    /// Overrides the rule's confidence for findings at this sink (`print` as a log).
+    #[serde(default)]
+    confidence: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +119,9 @@ pub struct RawSanitizer {
     /// Calls that check their last argument, as an `if` test (`re.fullmatch(p, x)`).
     #[serde(default)]
     guard_calls: Vec<String>,
+    /// Slices (`key[:4]`, `text.slice(0, 80)` is a method) are clean.
+    #[serde(default)]
+    slices: bool,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -122,6 +146,49 @@ pub struct RawFlowTables {
     pub sinks: Vec<RawSink>,
     pub sanitizers: Vec<RawSanitizer>,
     pub propagators: Vec<RawPropagator>,
+    pub roles: Vec<RawRoles>,
+    pub names: Vec<RawNames>,
+    pub name_lookups: Vec<RawNameLookup>,
+}
+
+/// `[[roles]]`: how chat messages name their role, so text placed in a privileged message is
+/// known as such (`{"role": "system", "content": x}`, `("system", x)`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoles {
+    /// Dict/object keys that hold a message's role.
+    keys: Vec<String>,
+    /// Role values whose text is instructions.
+    privileged: Vec<String>,
+}
+
+/// `[[names]]`: data named like a secret or a personal detail is one, whatever its value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNames {
+    kind: String,
+    #[serde(default)]
+    label: Option<String>,
+    /// The name's head: its last word or words (`password`, `api_key`, `date_of_birth`).
+    heads: Vec<String>,
+    /// When set, the word before the head must be one of these (`key` needs `api`, `secret`...).
+    #[serde(default)]
+    after: Vec<String>,
+    /// The word before the head must not be one of these (`next_token`, `hashed_password`).
+    #[serde(default)]
+    not_after: Vec<String>,
+    /// The head alone is not enough (`token`: `access_token` is a secret, `token` is ambiguous).
+    #[serde(default)]
+    modifier: bool,
+}
+
+/// `[[name-lookups]]`: calls whose string argument names what they return (`os.getenv("API_KEY")`,
+/// `config.get("password")`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNameLookup {
+    /// Method or function names (the last segment of the call).
+    methods: Vec<String>,
 }
 
 /// A set of data kinds or of sink kinds, as bits.
@@ -133,6 +200,9 @@ pub struct FlowRule {
     pub rule_id: &'static str,
     pub sources: KindSet,
     pub sinks: KindSet,
+    /// Label flags the data must have, and must not have.
+    pub flags: u8,
+    pub unless_flags: u8,
     pub message: String,
 }
 
@@ -164,6 +234,8 @@ pub enum SourceMatch {
     },
     /// Parameters and class fields declared with a matching type (`llm: BaseLanguageModel`).
     Annotations(Vec<Glob>),
+    /// The exception bound by a handler whose type matches (`""`: no type).
+    Caught(Vec<Glob>),
 }
 
 #[derive(Debug)]
@@ -200,6 +272,14 @@ pub enum SinkMatch {
     Properties(Vec<String>),
     /// A dict/object entry, keyword argument or JSX attribute with one of these names.
     Keys(Vec<String>),
+    /// Arguments of `methods` called on a value carrying one of `receivers` (handle kinds).
+    Methods {
+        receivers: KindSet,
+        methods: Vec<String>,
+        args: Vec<SinkArg>,
+    },
+    /// What a function with a matching decorator returns.
+    Returns(Vec<Glob>),
 }
 
 #[derive(Debug)]
@@ -211,6 +291,7 @@ pub struct Sink {
     /// is imported).
     pub imports: Vec<String>,
     pub matcher: SinkMatch,
+    pub confidence: Option<crate::finding::Confidence>,
 }
 
 #[derive(Debug)]
@@ -221,6 +302,7 @@ pub struct Sanitizer {
     pub attributes: Vec<String>,
     pub guards: Vec<String>,
     pub guard_calls: Vec<Glob>,
+    pub slices: bool,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -234,6 +316,11 @@ pub enum PropagateTo {
     /// The result carries the receiver's data only (`d.get(key)`: the key picks, it is not
     /// returned).
     FromReceiver,
+    /// The result is the receiver with the arguments spliced in (`template.replace("{q}", q)`).
+    Splice,
+    /// The result carries the arguments' data, including kinds that do not pass through calls
+    /// (`str(password)`).
+    Result,
 }
 
 #[derive(Debug)]
@@ -260,6 +347,83 @@ pub struct FlowSpec {
     pub sinks: Vec<Sink>,
     pub sanitizers: Vec<Sanitizer>,
     pub propagators: Vec<Propagator>,
+    /// Sink kinds of `Returns` sinks.
+    pub return_sink_kinds: KindSet,
+    /// Keys naming a message's role, and the privileged roles.
+    pub role_keys: Vec<String>,
+    pub privileged_roles: Vec<String>,
+    pub names: Vec<NameKind>,
+    pub name_lookups: Vec<String>,
+    /// Kinds given by names: an argument's data of these kinds does not reach the result of a
+    /// call the tables do not describe (`OpenAI(api_key=key)` is a client, not a key).
+    pub name_kinds: KindSet,
+    /// Sanitizer masks for slices (`key[:4]`).
+    pub slice_clears: KindSet,
+}
+
+/// A compiled `[[names]]` table.
+#[derive(Debug)]
+pub struct NameKind {
+    pub kind: u8,
+    pub label: String,
+    /// Each head split into words.
+    pub heads: Vec<Vec<String>>,
+    pub after: Vec<String>,
+    pub not_after: Vec<String>,
+    pub modifier: bool,
+}
+
+impl NameKind {
+    /// Whether the identifier's words (lowercase) end in one of the heads, with the modifier
+    /// the table asks for.
+    pub fn matches(&self, words: &[String]) -> bool {
+        self.heads.iter().any(|head| {
+            let n = head.len();
+            if words.len() < n || words[words.len() - n..] != head[..] {
+                return false;
+            }
+            let before = words.len().checked_sub(n + 1).map(|i| words[i].as_str());
+            match before {
+                None => !self.modifier && self.after.is_empty(),
+                Some(w) => {
+                    (self.after.is_empty() || self.after.iter().any(|a| a == w))
+                        && !self.not_after.iter().any(|a| a == w)
+                }
+            }
+        })
+    }
+}
+
+/// An identifier's words, lowercase: `OPENAI_API_KEY`, `openaiApiKey` and `openai-api-key` are
+/// all `openai api key`; `APIKey` is `api key`.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if boundary && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -276,6 +440,18 @@ fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String>
     Ok((names.len() - 1) as u8)
 }
 
+fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
+    let mut bits = 0;
+    for n in names {
+        bits |= match n.as_str() {
+            "spliced" => super::trace::SPLICED,
+            "privileged" => super::trace::PRIVILEGED,
+            other => return Err(format!("{rule}: unknown flag {other:?} (spliced, privileged)")),
+        };
+    }
+    Ok(bits)
+}
+
 fn globs(patterns: &[String]) -> Vec<Glob> {
     patterns.iter().map(|p| Glob::new(p)).collect()
 }
@@ -285,6 +461,26 @@ impl FlowSpec {
         let mut spec = FlowSpec::default();
         for s in raw.sources {
             spec.add_source(s)?;
+        }
+        for n in raw.names {
+            let kind = intern(&mut spec.kinds, &n.kind, "source")?;
+            spec.name_kinds |= 1 << kind;
+            let lower = |v: Vec<String>| -> Vec<String> { v.into_iter().map(|w| w.to_lowercase()).collect() };
+            spec.names.push(NameKind {
+                kind,
+                label: n.label.unwrap_or_else(|| n.kind.clone()),
+                heads: n.heads.iter().map(|h| name_words(h)).collect(),
+                after: lower(n.after),
+                not_after: lower(n.not_after),
+                modifier: n.modifier,
+            });
+        }
+        for l in raw.name_lookups {
+            spec.name_lookups.extend(l.methods);
+        }
+        for r in raw.roles {
+            spec.role_keys.extend(r.keys);
+            spec.privileged_roles.extend(r.privileged);
         }
         for s in raw.sinks {
             spec.add_sink(s)?;
@@ -307,6 +503,8 @@ impl FlowSpec {
                 rule_id: meta.id,
                 sources,
                 sinks,
+                flags: flag_bits(&f.flags, meta.id)?,
+                unless_flags: flag_bits(&f.unless_flags, meta.id)?,
                 message: f.message,
             });
         }
@@ -320,11 +518,16 @@ impl FlowSpec {
                 && s.attributes.is_empty()
                 && s.guards.is_empty()
                 && s.guard_calls.is_empty()
+                && !s.slices
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards` or `guard_calls`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls` or `slices`"
                         .into(),
                 );
+            }
+            let mask = if sinks == 0 { KindSet::MAX } else { sinks };
+            if s.slices {
+                spec.slice_clears |= mask;
             }
             spec.sanitizers.push(Sanitizer {
                 languages: s.languages,
@@ -333,7 +536,8 @@ impl FlowSpec {
                 attributes: s.attributes,
                 guards: s.guards,
                 guard_calls: globs(&s.guard_calls),
-                sinks: if sinks == 0 { KindSet::MAX } else { sinks },
+                slices: s.slices,
+                sinks: mask,
             });
         }
         for p in raw.propagators {
@@ -341,9 +545,11 @@ impl FlowSpec {
                 "receiver" => PropagateTo::Receiver,
                 "none" => PropagateTo::Nothing,
                 "result-from-receiver" => PropagateTo::FromReceiver,
+                "splice" => PropagateTo::Splice,
+                "result" => PropagateTo::Result,
                 other => {
                     return Err(format!(
-                        "propagator `to = {other:?}`: use receiver, none or result-from-receiver"
+                        "propagator `to = {other:?}`: use receiver, none, result-from-receiver, splice or result"
                     ))
                 }
             };
@@ -421,9 +627,12 @@ impl FlowSpec {
         if !s.annotations.is_empty() {
             matchers.push(SourceMatch::Annotations(globs(&s.annotations)));
         }
+        if !s.caught.is_empty() {
+            matchers.push(SourceMatch::Caught(globs(&s.caught)));
+        }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations, caught",
             ));
         }
         self.sources.push(Source {
@@ -448,20 +657,47 @@ impl FlowSpec {
             !s.calls.is_empty(),
             !s.properties.is_empty(),
             !s.keys.is_empty(),
+            !s.receivers.is_empty(),
+            !s.returns_of.is_empty(),
         ];
         if given.iter().filter(|g| **g).count() != 1 {
-            return Err(ctx("give exactly one of calls, properties, keys".into()));
+            return Err(ctx(
+                "give exactly one of calls, properties, keys, receivers+methods, returns_of".into(),
+            ));
         }
-        let matcher = if !s.calls.is_empty() {
-            let args = s
-                .args
-                .iter()
-                .map(|a| match (a.as_str(), a.parse::<usize>()) {
-                    (_, Ok(p)) => SinkArg::Position(p),
-                    ("receiver", _) => SinkArg::Receiver,
-                    (name, _) => SinkArg::Keyword(name.to_string()),
-                })
-                .collect();
+        let confidence = match s.confidence.as_deref() {
+            None => None,
+            Some("low") => Some(crate::finding::Confidence::Low),
+            Some("medium") => Some(crate::finding::Confidence::Medium),
+            Some("high") => Some(crate::finding::Confidence::High),
+            Some(other) => return Err(ctx(format!("unknown confidence {other:?}"))),
+        };
+        let args: Vec<SinkArg> = s
+            .args
+            .iter()
+            .map(|a| match (a.as_str(), a.parse::<usize>()) {
+                (_, Ok(p)) => SinkArg::Position(p),
+                ("receiver", _) => SinkArg::Receiver,
+                (name, _) => SinkArg::Keyword(name.to_string()),
+            })
+            .collect();
+        let matcher = if !s.receivers.is_empty() {
+            if s.methods.is_empty() {
+                return Err(ctx("`receivers` needs `methods`".into()));
+            }
+            let mut receivers = 0;
+            for r in &s.receivers {
+                receivers |= 1 << intern(&mut self.kinds, r, "source")?;
+            }
+            SinkMatch::Methods {
+                receivers,
+                methods: s.methods,
+                args,
+            }
+        } else if !s.returns_of.is_empty() {
+            self.return_sink_kinds |= 1 << kind;
+            SinkMatch::Returns(globs(&s.returns_of))
+        } else if !s.calls.is_empty() {
             let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
                 conds.into_iter().map(compile_condition).collect()
             };
@@ -483,6 +719,7 @@ impl FlowSpec {
             label: s.label,
             imports: s.imports,
             matcher,
+            confidence,
         });
         Ok(())
     }
@@ -556,5 +793,17 @@ mod tests {
         assert_eq!(last_segment("eval"), "eval");
         assert_eq!(last_segment("*.query"), "query");
         assert_eq!(last_segment("langchain.*"), "*");
+    }
+
+    #[test]
+    fn identifiers_split_into_lowercase_words() {
+        use super::name_words;
+        assert_eq!(name_words("OPENAI_API_KEY"), ["openai", "api", "key"]);
+        assert_eq!(name_words("openaiApiKey"), ["openai", "api", "key"]);
+        assert_eq!(name_words("APIKey"), ["api", "key"]);
+        assert_eq!(name_words("NextToken"), ["next", "token"]);
+        assert_eq!(name_words("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(name_words("token2"), ["token2"]);
+        assert_eq!(name_words("__password__"), ["password"]);
     }
 }

@@ -12,8 +12,18 @@ use crate::ir::Span;
 pub const PARAM: u16 = 64;
 /// Parameters beyond this many are not tracked through summaries.
 pub const MAX_PARAMS: usize = 64;
-/// Distinct (kind, cleared) labels kept per value.
-const MAX_LABELS: usize = 8;
+/// Distinct (kind, cleared, flags) labels kept per value.
+const MAX_LABELS: usize = 12;
+
+/// Label flags: how the data was placed on its way, for rules that care about the shape of a
+/// prompt rather than only what reaches it.
+///
+/// Spliced: formatted or concatenated into a larger string (an f-string, `+`, `.format`,
+/// `.replace`), as opposed to passed on whole.
+pub const SPLICED: u8 = 1;
+/// Placed in a privileged part of a prompt: a system or developer message (or a message whose
+/// role the data itself chose).
+pub const PRIVILEGED: u8 = 2;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +31,8 @@ pub struct Label {
     pub kind: u16,
     /// Sink kinds (bits) a sanitizer made this value safe for.
     pub cleared: u32,
+    /// [`SPLICED`], [`PRIVILEGED`].
+    pub flags: u8,
     /// The last step of the path, in [`Trace`].
     pub trace: u32,
 }
@@ -31,10 +43,21 @@ impl Label {
     }
 }
 
+/// `t` with `flags` added to every label.
+pub fn with_flags(mut t: Taint, flags: u8) -> Taint {
+    for l in &mut t {
+        l.flags |= flags;
+    }
+    // Labels that differed only by a flag now coincide: keep the first of each.
+    let mut out = Taint::with_capacity(t.len());
+    join(&mut out, &t);
+    out
+}
+
 pub type Taint = Vec<Label>;
 
-/// Add `more` to `into`, keeping the first path of each (kind, cleared). Returns whether anything
-/// was added.
+/// Add `more` to `into`, keeping the first path of each (kind, cleared, flags). Returns whether
+/// anything was added.
 pub fn join(into: &mut Taint, more: &[Label]) -> bool {
     let mut grew = false;
     for l in more {
@@ -43,7 +66,7 @@ pub fn join(into: &mut Taint, more: &[Label]) -> bool {
         }
         if !into
             .iter()
-            .any(|x| x.kind == l.kind && x.cleared == l.cleared)
+            .any(|x| x.kind == l.kind && x.cleared == l.cleared && x.flags == l.flags)
         {
             into.push(*l);
             grew = true;
@@ -154,6 +177,7 @@ mod tests {
         let l = |kind, trace| Label {
             kind,
             cleared: 0,
+            flags: 0,
             trace,
         };
         let mut a = vec![l(0, 1)];

@@ -115,6 +115,8 @@ pub struct Hit {
     pub in_raw: bool,
     /// For flow rules: the path from source to sink, each step a span and what happened there.
     pub flow: Vec<(crate::ir::Span, String)>,
+    /// Overrides the rule's confidence (a flow into a sink declared less certain).
+    pub confidence: Option<crate::finding::Confidence>,
 }
 
 /// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and

@@ -6,7 +6,8 @@ use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
 use crate::finding::{Confidence, Severity};
 use crate::flow::spec::{
-    FlowSpec, RawFlow, RawFlowTables, RawPropagator, RawSanitizer, RawSink, RawSource,
+    FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
+    RawRoles, RawSanitizer, RawSink, RawSource,
 };
 use crate::flow::Flows;
 use serde::Deserialize;
@@ -31,6 +32,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     (
         "frameworks.toml",
         include_str!("../../rules/frameworks.toml"),
+    ),
+    (
+        "prompt-injection.toml",
+        include_str!("../../rules/prompt-injection.toml"),
     ),
 ];
 
@@ -61,6 +66,14 @@ struct RawPack {
     sanitizer: Vec<RawSanitizer>,
     #[serde(default)]
     propagator: Vec<RawPropagator>,
+    /// How chat messages name their role (`[[roles]]`).
+    #[serde(default)]
+    roles: Vec<RawRoles>,
+    /// Data kinds given by names (`[[names]]`: secrets, personal data).
+    #[serde(default)]
+    names: Vec<RawFlowNames>,
+    #[serde(default, rename = "name-lookups")]
+    name_lookups: Vec<RawNameLookup>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +138,9 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.sinks.extend(pack.sink);
         flow_tables.sanitizers.extend(pack.sanitizer);
         flow_tables.propagators.extend(pack.propagator);
+        flow_tables.roles.extend(pack.roles);
+        flow_tables.names.extend(pack.names);
+        flow_tables.name_lookups.extend(pack.name_lookups);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {

@@ -228,6 +228,7 @@ impl PatternRule {
             message: self.message.replace("{name}", name),
             in_raw: false,
             flow: Vec::new(),
+            confidence: None,
         }
     }
 }
@@ -381,6 +382,12 @@ impl<'m> Constants<'m> {
 
     fn get(&self, name: &str) -> Option<&'m Expr> {
         self.values.get(name).copied().flatten()
+    }
+
+    /// Whether `name` is a module constant holding a string.
+    pub fn is_str(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|e| matches!(e.kind, ExprKind::Str(_)))
     }
 }
 

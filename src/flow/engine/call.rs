@@ -36,9 +36,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         let q = call.qualified.as_deref();
-        if let Some(q) = q {
-            self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
-        }
+        self.call_sinks(call, q, method, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds
         // (`llm`: the call made a model object) mark the result but replace nothing.
@@ -54,6 +52,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(s) = source {
             join(&mut t, &s);
         }
+        let looked_up = self.lookup_labels(call, method, span);
+        join(&mut t, &looked_up);
         t
     }
 
@@ -96,6 +96,16 @@ impl<'a, 'm> Engine<'a, 'm> {
         match self.propagator(q, method) {
             Some(PropagateTo::Nothing) => return Taint::new(),
             Some(PropagateTo::FromReceiver) => return recv_t,
+            Some(PropagateTo::Splice) => {
+                let mut t = recv_t;
+                join(&mut t, &with_flags(all_args, SPLICED));
+                return t;
+            }
+            Some(PropagateTo::Result) => {
+                let mut t = recv_t;
+                join(&mut t, &all_args);
+                return t;
+            }
             Some(PropagateTo::Receiver) => {
                 if let (Some(r), false) = (receiver, all_args.is_empty()) {
                     self.receives(r, &all_args, span, cx);
@@ -105,6 +115,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             None => {}
         }
         self.record_external(call, q, &arg_ts, cx.function);
+        // A call the tables do not describe makes something new of its arguments: a client made
+        // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
+        all_args.retain(|l| l.kind >= 32 || self.spec.name_kinds & (1 << l.kind) == 0);
         let mut t = recv_t;
         join(&mut t, &all_args);
         join(&mut t, &from_callbacks);
@@ -177,7 +190,11 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn add_external_fact(&mut self, fi: usize, fact: (usize, String, ArgRef, Label)) {
         let facts = &mut self.summaries[fi].externals;
         let known = facts.iter().any(|f| {
-            f.0 == fact.0 && f.1 == fact.1 && f.2 == fact.2 && f.3.cleared == fact.3.cleared
+            f.0 == fact.0
+                && f.1 == fact.1
+                && f.2 == fact.2
+                && f.3.cleared == fact.3.cleared
+                && f.3.flags == fact.3.flags
         });
         if !known && facts.len() < 64 {
             facts.push(fact);
@@ -430,6 +447,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             };
             for l in input.clone() {
                 let cleared = l.cleared | fact.cleared;
+                let flags = l.flags | fact.flags;
                 if cleared & (1 << fact.sink_kind) != 0 {
                     continue;
                 }
@@ -445,6 +463,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                 SinkFact {
                                     param,
                                     cleared,
+                                    flags,
                                     trace,
                                     ..fact.clone()
                                 },
@@ -452,8 +471,19 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     }
                     None => {
-                        let l = Label { cleared, ..l };
-                        self.report(&l, fact.sink_kind, fact.sink_span, &fact.sink_label, trace)
+                        let l = Label {
+                            cleared,
+                            flags,
+                            trace,
+                            ..l
+                        };
+                        self.report(
+                            &l,
+                            fact.sink_kind,
+                            fact.sink_span,
+                            &fact.sink_label,
+                            fact.sink_confidence,
+                        )
                     }
                 }
             }
@@ -472,6 +502,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let label = Label {
                     kind: l.kind,
                     cleared: l.cleared | fact.cleared,
+                    flags: l.flags | fact.flags,
                     trace,
                 };
                 match (l.param(), cx.function) {
@@ -523,6 +554,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                             &[Label {
                                 kind: l.kind,
                                 cleared: l.cleared | r.cleared,
+                                flags: l.flags | r.flags,
                                 trace,
                             }],
                         );
@@ -544,7 +576,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 Some(p) => {
                     if let Some(seed) = self.seeds[fi].get(p) {
-                        join(&mut out, seed);
+                        join(&mut out, &with_flags(seed.clone(), r.flags));
                     }
                 }
             }

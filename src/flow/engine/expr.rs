@@ -21,15 +21,21 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 let mut t = self.lookup(n, cx).unwrap_or_default();
                 self.attribute_source(e, &mut t);
+                if self.is_value_name(n) {
+                    self.name_labels(n, e.span, &mut t);
+                }
                 t
             }
             ExprKind::Attribute { value, attr } => {
                 if let (ExprKind::Name(n), Some(ci)) = (&value.kind, cx.class) {
                     if cx.receiver == Some(&**n) {
-                        return self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
+                        let mut t = self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
+                        self.name_labels(attr, e.span, &mut t);
+                        return t;
                     }
                 }
                 let mut t = self.expr(value, cx);
+                self.name_labels(attr, e.span, &mut t);
                 if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
                     let mask = ids
                         .iter()
@@ -42,7 +48,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Index { value, index } => {
                 // The key picks among the container's values: it does not make them tainted.
                 self.expr(index, cx);
-                self.expr(value, cx)
+                let mut t = self.expr(value, cx);
+                match &index.kind {
+                    // `environ["OPENAI_API_KEY"]`, `form["password"]`
+                    ExprKind::Str(key) => self.name_labels(key, e.span, &mut t),
+                    // `key[:4]`: a slice shows part of the value.
+                    ExprKind::Other(_) => clear_kinds(&mut t, self.spec.slice_clears),
+                    _ => {}
+                }
+                t
             }
             ExprKind::Call(call) => self.call(call, e.span, cx),
             ExprKind::StringBuild(parts) => {
@@ -52,6 +66,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let mut t = Taint::new();
                 let mut seen = false;
                 let mut in_path = false;
+                // Data formatted together with anything else is spliced into a larger text.
+                let flags = if parts.len() > 1 { SPLICED } else { 0 };
                 for p in parts {
                     match p {
                         StrPart::Lit(s) if !in_path => {
@@ -69,7 +85,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                             if in_path {
                                 clear_kinds(&mut pt, self.spec.host_only_kinds);
                             }
-                            join(&mut t, &pt);
+                            join(&mut t, &with_flags(pt, flags));
                             seen = true;
                         }
                     }
@@ -85,7 +101,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if let Some(k) = k {
                         self.expr(k, cx);
                     }
-                    let vt = self.expr(v, cx);
+                    let mut vt = self.expr(v, cx);
+                    if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
+                        self.name_labels(key, v.span, &mut vt);
+                    }
                     if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
                         if let Some(ids) = self.ix.key_sinks.get(key) {
                             let span = Span::new(
@@ -98,6 +117,29 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     }
                     join(&mut t, &vt);
+                }
+                if self.privileged_message(entries, cx) {
+                    t = with_flags(t, PRIVILEGED);
+                }
+                t
+            }
+            ExprKind::List(items) if self.privileged_tuple(items) => {
+                let t = self.expr(&items[1], cx);
+                with_flags(t, PRIVILEGED)
+            }
+            ExprKind::Other(items) if items.len() > 1 => {
+                // `SYSTEM_PROMPT + question`: text joined to another text is spliced.
+                let texty = |e: &Expr| {
+                    matches!(e.kind, ExprKind::Str(_) | ExprKind::StringBuild(_))
+                        || matches!(&e.kind, ExprKind::Name(n) if self.consts.is_str(n))
+                };
+                let mut t = Taint::new();
+                for (i, item) in items.iter().enumerate() {
+                    let mut it = self.expr(item, cx);
+                    if items.iter().enumerate().any(|(j, o)| j != i && texty(o)) {
+                        it = with_flags(it, SPLICED);
+                    }
+                    join(&mut t, &it);
                 }
                 t
             }

@@ -8,14 +8,19 @@
 
 use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
-use super::spec::{FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
-use super::trace::{join, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM};
+use super::spec::{
+    name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch,
+};
+use super::trace::{
+    join, with_flags, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED, SPLICED,
+};
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
 use crate::rules::pattern::Constants;
 use std::collections::HashMap;
 
 mod call;
 mod expr;
+mod names;
 mod seeds;
 mod sink;
 mod stmt;
@@ -42,6 +47,7 @@ pub struct FlowHit {
     pub rule: usize,
     pub sink_span: Span,
     pub sink_label: String,
+    pub confidence: Option<crate::finding::Confidence>,
     /// The last step before the sink.
     pub trace: u32,
 }
@@ -52,9 +58,11 @@ struct SinkFact {
     param: usize,
     sink_kind: u8,
     cleared: u32,
+    flags: u8,
     trace: u32,
     sink_span: Span,
     sink_label: String,
+    sink_confidence: Option<crate::finding::Confidence>,
 }
 
 #[derive(Debug, Default)]
@@ -117,6 +125,12 @@ pub struct Engine<'a, 'm> {
     rules: Vec<usize>,
     /// Sink kinds some enabled rule reports: sinks of other kinds are skipped.
     wanted_sinks: KindSet,
+    /// Data kinds some enabled rule reports.
+    wanted_kinds: KindSet,
+    /// Whether names give kinds an enabled rule reports (`[[names]]`).
+    names_on: bool,
+    /// For each function, the `returns_of` sinks its decorators match.
+    return_sinks: Vec<Vec<u32>>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
     summaries: Vec<Summary>,
@@ -149,6 +163,7 @@ impl Engine<'_, '_> {
         Label {
             kind: kind as u16,
             cleared: 0,
+            flags: 0,
             trace: self.trace.push(span, note, NO_STEP),
         }
     }
@@ -168,6 +183,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         rules: Vec<usize>,
     ) -> Self {
         let wanted_sinks = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sinks);
+        let wanted_kinds = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sources);
         let n = module.functions.len();
         let mut e = Engine {
             module,
@@ -177,6 +193,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             consts,
             rules,
             wanted_sinks,
+            wanted_kinds,
+            names_on: spec.name_kinds & wanted_kinds != 0,
+            return_sinks: vec![Vec::new(); n],
             trace: Trace::default(),
             imports: module
                 .imports
@@ -205,7 +224,37 @@ impl<'a, 'm> Engine<'a, 'm> {
             depth: 0,
         };
         e.index_functions();
+        e.index_return_sinks();
         e
+    }
+
+    /// Route handlers whose return value is a response (`returns_of` sinks).
+    fn index_return_sinks(&mut self) {
+        if self.spec.return_sink_kinds & self.wanted_sinks == 0 {
+            return;
+        }
+        for (fi, f) in self.module.functions.iter().enumerate() {
+            if f.decorators.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = f
+                .decorators
+                .iter()
+                .filter_map(|d| self.decorator_name(d))
+                .collect();
+            for &id in &self.ix.return_sinks {
+                let sink = &self.spec.sinks[id as usize];
+                let SinkMatch::Returns(globs) = &sink.matcher else {
+                    continue;
+                };
+                if self.wanted_sinks & (1 << sink.kind) != 0
+                    && self.imports_ok(&sink.imports)
+                    && names.iter().any(|n| globs.iter().any(|g| g.matches(n)))
+                {
+                    self.return_sinks[fi].push(id);
+                }
+            }
+        }
     }
 
     fn index_functions(&mut self) {
@@ -312,6 +361,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             let mut t = vec![Label {
                 kind: PARAM + i as u16,
                 cleared: 0,
+                flags: 0,
                 trace: self.param_steps[fi][i],
             }];
             join(&mut t, &self.seeds[fi][i]);

@@ -122,7 +122,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
-                | SourceMatch::Attributes(_) => {}
+                | SourceMatch::Attributes(_)
+                | SourceMatch::Caught(_) => {}
             }
         }
         any
@@ -134,15 +135,16 @@ impl<'a, 'm> Engine<'a, 'm> {
         let module = self.module;
         let mut any = false;
         for seed in seeds {
-            let (class_name, function, arg, kind, cleared, origin) = match seed {
+            let (class_name, function, arg, kind, cleared, flags, origin) = match seed {
                 Seed::Param {
                     class,
                     function,
                     arg,
                     kind,
                     cleared,
+                    flags,
                     origin,
-                } => (class, function, arg, *kind, *cleared, origin),
+                } => (class, function, arg, *kind, *cleared, *flags, origin),
                 Seed::Return { call, kind, origin } => {
                     self.external_returns
                         .entry(call.clone())
@@ -180,6 +182,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let l = Label {
                     kind: kind as u16,
                     cleared,
+                    flags,
                     trace,
                 };
                 join(&mut self.seeds[fi][i], &[l]);
@@ -221,12 +224,16 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// data from other files).
     pub fn prescan(&self) -> (bool, bool) {
         let (mut sources, mut sinks) = (false, false);
+        sinks |= self.return_sinks.iter().any(|r| !r.is_empty());
         self.module.walk_exprs(&mut |e| {
             if sources && sinks {
                 return;
             }
             match &e.kind {
                 ExprKind::Call(call) => {
+                    if let ExprKind::Attribute { attr, .. } = &call.callee.kind {
+                        sinks = sinks || self.ix.method_sinks.contains_key(&**attr);
+                    }
                     let Some(q) = call.qualified.as_deref() else {
                         return;
                     };
@@ -244,9 +251,19 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 ExprKind::Name(_) | ExprKind::Attribute { .. } => {
                     sources = sources || !self.attribute_sources_of(e).is_empty();
+                    let name = match &e.kind {
+                        ExprKind::Name(n) => n,
+                        ExprKind::Attribute { attr, .. } => attr,
+                        _ => unreachable!(),
+                    };
+                    sources = sources || self.name_tables(name) != 0;
                     if let ExprKind::Attribute { attr, .. } = &e.kind {
                         sinks = sinks || self.ix.property_sinks.contains_key(&**attr);
                     }
+                }
+                ExprKind::Str(s) => {
+                    // Keys and lookups: `environ["API_KEY"]`, `getenv("API_KEY")`.
+                    sources = sources || self.name_tables(s) != 0;
                 }
                 ExprKind::Dict(entries) => {
                     sinks = sinks
@@ -259,6 +276,15 @@ impl<'a, 'm> Engine<'a, 'm> {
                 _ => {}
             }
         });
+        if !sources && !self.ix.caught_sources.is_empty() {
+            for body in self.module.bodies() {
+                crate::ir::walk_stmts(body, &mut |s| {
+                    if let StmtKind::Try { handlers, .. } = &s.kind {
+                        sources |= handlers.iter().any(|h| h.name.is_some());
+                    }
+                });
+            }
+        }
         (sources, sinks)
     }
 

@@ -4,76 +4,115 @@
 use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn call_sinks(
         &mut self,
         call: &'m Call,
-        q: &'m str,
+        q: Option<&'m str>,
+        method: Option<&'m str>,
         span: Span,
         recv_t: &[Label],
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
     ) {
-        let matched = self.name_match(q);
-        for &id in &matched.sinks {
-            let sink = &self.spec.sinks[id as usize];
-            if self.wanted_sinks & (1 << sink.kind) == 0 {
-                continue;
+        if let Some(q) = q {
+            let matched = self.name_match(q);
+            for &id in &matched.sinks {
+                let sink = &self.spec.sinks[id as usize];
+                let SinkMatch::Calls {
+                    args,
+                    element,
+                    when,
+                    unless,
+                    ..
+                } = &sink.matcher
+                else {
+                    continue;
+                };
+                if self.wanted_sinks & (1 << sink.kind) == 0 || !self.imports_ok(&sink.imports) {
+                    continue;
+                }
+                let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);
+                if !when.iter().all(holds) || unless.iter().any(holds) {
+                    continue;
+                }
+                let t = self.sink_args(call, args, *element, recv_t, arg_ts, cx);
+                self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
-            let SinkMatch::Calls {
-                args,
-                element,
-                when,
-                unless,
-                ..
+        }
+        // `llm.invoke(prompt)` where `llm` is a model object the resolver cannot name.
+        let Some(ids) = method.and_then(|m| self.ix.method_sinks.get(m)) else {
+            return;
+        };
+        let held = recv_t
+            .iter()
+            .filter(|l| l.kind < 32)
+            .fold(0, |k, l| k | 1 << l.kind);
+        for &id in ids {
+            let sink = &self.spec.sinks[id as usize];
+            let SinkMatch::Methods {
+                receivers, args, ..
             } = &sink.matcher
             else {
                 continue;
             };
-            if !self.imports_ok(&sink.imports) {
+            if held & receivers == 0
+                || self.wanted_sinks & (1 << sink.kind) == 0
+                || !self.imports_ok(&sink.imports)
+            {
                 continue;
             }
-            let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);
-            if !when.iter().all(holds) || unless.iter().any(holds) {
-                continue;
-            }
-            let mut t = Taint::new();
-            if args.is_empty() {
-                join(&mut t, recv_t);
-                for a in arg_ts {
-                    join(&mut t, a);
-                }
-            }
-            for a in args {
-                let arg_index = match a {
-                    SinkArg::Receiver => {
-                        join(&mut t, recv_t);
-                        continue;
-                    }
-                    SinkArg::Position(p) => positional_index(call, *p),
-                    SinkArg::Keyword(k) => {
-                        call.args.iter().position(|x| x.name.as_deref() == Some(k))
-                    }
-                };
-                let Some(i) = arg_index else { continue };
-                let value = &call.args[i].value;
-                match (element, &value.kind) {
-                    // `subprocess.run([prog, arg])`: only the program counts.
-                    (Some(el), ExprKind::List(items)) => {
-                        if let Some(item) = items.get(*el) {
-                            let it = self.expr(item, cx);
-                            join(&mut t, &it);
-                        }
-                    }
-                    (Some(0), ExprKind::Name(n)) if cx.env.heads.contains_key(&**n) => {
-                        join(&mut t, &cx.env.heads[&**n]);
-                    }
-                    _ => {
-                        join(&mut t, &arg_ts[i]);
-                    }
-                }
-            }
-            self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
+            let t = self.sink_args(call, args, None, &[], arg_ts, cx);
+            let name = format!("{}()", method.unwrap_or_default());
+            self.sink_reached(id as usize, span, &t, cx, &name);
         }
+    }
+
+    /// What reaches a sink through `args` of `call` (all of them when empty).
+    fn sink_args(
+        &mut self,
+        call: &'m Call,
+        args: &[SinkArg],
+        element: Option<usize>,
+        recv_t: &[Label],
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) -> Taint {
+        let mut t = Taint::new();
+        if args.is_empty() {
+            join(&mut t, recv_t);
+            for a in arg_ts {
+                join(&mut t, a);
+            }
+        }
+        for a in args {
+            let arg_index = match a {
+                SinkArg::Receiver => {
+                    join(&mut t, recv_t);
+                    continue;
+                }
+                SinkArg::Position(p) => positional_index(call, *p),
+                SinkArg::Keyword(k) => call.args.iter().position(|x| x.name.as_deref() == Some(k)),
+            };
+            let Some(i) = arg_index else { continue };
+            let value = &call.args[i].value;
+            match (element, &value.kind) {
+                // `subprocess.run([prog, arg])`: only the program counts.
+                (Some(el), ExprKind::List(items)) => {
+                    if let Some(item) = items.get(el) {
+                        let it = self.expr(item, cx);
+                        join(&mut t, &it);
+                    }
+                }
+                (Some(0), ExprKind::Name(n)) if cx.env.heads.contains_key(&**n) => {
+                    join(&mut t, &cx.env.heads[&**n]);
+                }
+                _ => {
+                    join(&mut t, &arg_ts[i]);
+                }
+            }
+        }
+        t
     }
 
     /// Data `t` reaches sink `id` at `span`: report real sources, and record parameters in the
@@ -107,27 +146,41 @@ impl<'a, 'm> Engine<'a, 'm> {
                                 param,
                                 sink_kind: sink.kind,
                                 cleared: l.cleared,
+                                flags: l.flags,
                                 trace: l.trace,
                                 sink_span: span,
                                 sink_label: label.clone(),
+                                sink_confidence: sink.confidence,
                             },
                         );
                     }
                 }
-                None => self.report(l, sink.kind, span, &label, l.trace),
+                None => self.report(l, sink.kind, span, &label, sink.confidence),
             }
         }
     }
 
-    pub(super) fn report(&mut self, l: &Label, sink_kind: u8, span: Span, label: &str, trace: u32) {
+    pub(super) fn report(
+        &mut self,
+        l: &Label,
+        sink_kind: u8,
+        span: Span,
+        label: &str,
+        confidence: Option<crate::finding::Confidence>,
+    ) {
         for &r in &self.rules {
             let rule = &self.spec.rules[r];
-            if rule.sources & (1 << l.kind) != 0 && rule.sinks & (1 << sink_kind) != 0 {
+            if rule.sources & (1 << l.kind) != 0
+                && rule.sinks & (1 << sink_kind) != 0
+                && l.flags & rule.flags == rule.flags
+                && l.flags & rule.unless_flags == 0
+            {
                 self.hits.push(FlowHit {
                     rule: r,
                     sink_span: span,
                     sink_label: label.to_string(),
-                    trace,
+                    confidence,
+                    trace: l.trace,
                 });
             }
         }
@@ -140,6 +193,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 && f.sink_kind == fact.sink_kind
                 && f.sink_span == fact.sink_span
                 && f.cleared == fact.cleared
+                && f.flags == fact.flags
         });
         if !known {
             facts.push(fact);

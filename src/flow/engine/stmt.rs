@@ -22,7 +22,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 value,
                 augmented,
             } => {
-                let t = self.expr(value, cx);
+                let mut t = self.expr(value, cx);
+                if *augmented {
+                    // `prompt += question`
+                    t = with_flags(t, SPLICED);
+                }
                 self.remember_field_function(targets, value, cx);
                 for target in targets {
                     if *augmented {
@@ -40,6 +44,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             StmtKind::Return(e) => {
                 if let Some(e) = e {
                     let t = self.expr(e, cx);
+                    if let Some(fi) = cx.function {
+                        for i in 0..self.return_sinks[fi].len() {
+                            let id = self.return_sinks[fi][i] as usize;
+                            self.sink_reached(id, e.span, &t, cx, "the response");
+                        }
+                    }
                     let t = self.trace.extend(&t, s.span, &Note::Return);
                     join(&mut cx.ret, &t);
                 }
@@ -116,6 +126,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                     cx.env = before.clone();
                     cx.env.join(&after);
+                    if let Some(name) = &h.name {
+                        let t = self.caught(h);
+                        cx.env.vars.insert(name, t);
+                    }
                     self.block(&h.body, cx);
                     // A handler that returns or raises does not continue after the `try`.
                     if !exits(&h.body) {
@@ -420,5 +434,40 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             _ => None,
         }
+    }
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// What the exception a handler binds carries: the `caught` sources its type matches.
+    fn caught(&mut self, h: &'m crate::ir::Handler) -> Taint {
+        let mut t = Taint::new();
+        let text = self.text;
+        let types: Vec<&str> = match h.kind.as_ref().map(|k| &k.kind) {
+            None => vec![""],
+            Some(ExprKind::List(items)) => items
+                .iter()
+                .filter_map(|i| text.get(i.span.range()))
+                .collect(),
+            Some(_) => h
+                .kind
+                .iter()
+                .filter_map(|k| text.get(k.span.range()))
+                .collect(),
+        };
+        for &sid in &self.ix.caught_sources {
+            let source = &self.spec.sources[sid as usize];
+            let SourceMatch::Caught(globs) = &source.matcher else {
+                continue;
+            };
+            if self.wanted_kinds & (1 << source.kind) == 0 || !self.imports_ok(&source.imports) {
+                continue;
+            }
+            if types.iter().any(|ty| globs.iter().any(|g| g.matches(ty))) {
+                let label = source.label.clone().unwrap_or_else(|| "an exception".into());
+                let l = self.start(source.kind, h.span, Note::Source(label));
+                join(&mut t, &[l]);
+            }
+        }
+        t
     }
 }

@@ -551,6 +551,7 @@ pub fn run(
             span: f.report,
             message: f.message.clone(),
             flow: Vec::new(),
+            confidence: None,
             in_raw: raw_hit,
         });
     };
