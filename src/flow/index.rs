@@ -112,7 +112,7 @@ impl FamilyIndex {
                 for g in &s.guards {
                     push(&mut ix.guard_methods, g, id);
                 }
-                for g in &s.guard_calls {
+                for g in s.guard_calls.iter().chain(&s.guard_first_calls) {
                     ix.guard_calls.add(g.pattern(), id as u32);
                 }
             }

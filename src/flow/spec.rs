@@ -119,6 +119,9 @@ pub struct RawSanitizer {
     /// Calls that check their last argument, as an `if` test (`re.fullmatch(p, x)`).
     #[serde(default)]
     guard_calls: Vec<String>,
+    /// Calls that check their first argument (`isinstance(e, ConflictError)`).
+    #[serde(default)]
+    guard_first_calls: Vec<String>,
     /// Slices (`key[:4]`, `text.slice(0, 80)` is a method) are clean.
     #[serde(default)]
     slices: bool,
@@ -302,6 +305,7 @@ pub struct Sanitizer {
     pub attributes: Vec<String>,
     pub guards: Vec<String>,
     pub guard_calls: Vec<Glob>,
+    pub guard_first_calls: Vec<Glob>,
     pub slices: bool,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
@@ -446,7 +450,12 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
         bits |= match n.as_str() {
             "spliced" => super::trace::SPLICED,
             "privileged" => super::trace::PRIVILEGED,
-            other => return Err(format!("{rule}: unknown flag {other:?} (spliced, privileged)")),
+            "derived" => super::trace::DERIVED,
+            other => {
+                return Err(format!(
+                    "{rule}: unknown flag {other:?} (spliced, privileged, derived)"
+                ))
+            }
         };
     }
     Ok(bits)
@@ -518,10 +527,11 @@ impl FlowSpec {
                 && s.attributes.is_empty()
                 && s.guards.is_empty()
                 && s.guard_calls.is_empty()
+                && s.guard_first_calls.is_empty()
                 && !s.slices
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls` or `slices`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls` or `slices`"
                         .into(),
                 );
             }
@@ -536,6 +546,7 @@ impl FlowSpec {
                 attributes: s.attributes,
                 guards: s.guards,
                 guard_calls: globs(&s.guard_calls),
+                guard_first_calls: globs(&s.guard_first_calls),
                 slices: s.slices,
                 sinks: mask,
             });

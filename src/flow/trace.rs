@@ -24,6 +24,9 @@ pub const SPLICED: u8 = 1;
 /// Placed in a privileged part of a prompt: a system or developer message (or a message whose
 /// role the data itself chose).
 pub const PRIVILEGED: u8 = 2;
+/// Passed as an argument to a call the tables do not describe and carried by its result: the
+/// result may be a new thing made from the data (`TreeContext(path)` is not the path).
+pub const DERIVED: u8 = 4;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub struct Label {
     pub kind: u16,
     /// Sink kinds (bits) a sanitizer made this value safe for.
     pub cleared: u32,
-    /// [`SPLICED`], [`PRIVILEGED`].
+    /// [`SPLICED`], [`PRIVILEGED`], [`DERIVED`].
     pub flags: u8,
     /// The last step of the path, in [`Trace`].
     pub trace: u32,

@@ -37,6 +37,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "prompt-injection.toml",
         include_str!("../../rules/prompt-injection.toml"),
     ),
+    (
+        "error-details.toml",
+        include_str!("../../rules/error-details.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

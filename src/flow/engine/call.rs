@@ -119,7 +119,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
         all_args.retain(|l| l.kind >= 32 || self.spec.name_kinds & (1 << l.kind) == 0);
         let mut t = recv_t;
-        join(&mut t, &all_args);
+        join(&mut t, &with_flags(all_args, DERIVED));
         join(&mut t, &from_callbacks);
         t
     }
@@ -257,6 +257,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             let s = &self.spec.sanitizers[id as usize];
             if s.guard_calls.iter().any(|g| g.matches(q)) {
                 m.guard |= s.sinks;
+            }
+            if s.guard_first_calls.iter().any(|g| g.matches(q)) {
+                m.guard_first |= s.sinks;
             }
         }
         m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {

@@ -12,7 +12,8 @@ use super::spec::{
     name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch,
 };
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED, SPLICED,
+    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED,
+    SPLICED,
 };
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
 use crate::rules::pattern::Constants;
@@ -38,6 +39,8 @@ struct NameMatch {
     sanitize: KindSet,
     /// Sink kinds a call of this name validates its last argument for, used as an `if` test.
     guard: KindSet,
+    /// ... and its first argument.
+    guard_first: KindSet,
     propagate: Option<PropagateTo>,
 }
 

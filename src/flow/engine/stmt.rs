@@ -407,10 +407,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                 };
                 // A validating call of the tables: `re.fullmatch(p, x)` checks its last argument.
                 if let Some(q) = call.qualified.as_deref() {
-                    let mask = self.name_match(q).guard;
-                    if mask != 0 {
+                    let m = self.name_match(q);
+                    if m.guard != 0 {
                         let last = call.args.iter().rev().find(|a| a.name.is_none())?;
-                        return Some((name(&last.value)?, true, mask));
+                        return Some((name(&last.value)?, true, m.guard));
+                    }
+                    if m.guard_first != 0 {
+                        let first = call.args.iter().find(|a| a.name.is_none())?;
+                        return Some((name(&first.value)?, true, m.guard_first));
                     }
                 }
                 let ExprKind::Attribute { value, attr } = &call.callee.kind else {
