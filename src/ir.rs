@@ -209,7 +209,8 @@ pub enum ExprKind {
     /// `a if c else b`, `c ? a : b`, `a or b`, `a ?? b`: any of the branches may be the value.
     Choice(Vec<Expr>),
     /// Comparisons and `in` tests: `left op right`, op as written (`==`, `in`, `not in`, `<`, ...).
-    /// A comprehension's `for t in xs` clause is `Compare { op: "for", left: t, right: xs }`.
+    /// A comprehension's `for t in xs` clause is `Compare { op: "for", left: t, right: xs }`,
+    /// and an assignment expression `(x := v)` is `Compare { op: ":=", left: x, right: v }`.
     Compare {
         op: Box<str>,
         left: Box<Expr>,

@@ -862,7 +862,18 @@ impl<'t> Lower<'t> {
             | "decorator"
             | "as_pattern_target"
             | "if_clause" => return self.inner_expr(n),
-            "named_expression" => return self.field_expr(n, f.value),
+            // `(x := v)`: the value, binding `x` (see `ExprKind::Compare`).
+            "named_expression" => {
+                let value = self.field_expr(n, f.value);
+                match n.child_by_field_id(f.name) {
+                    Some(target) => ExprKind::Compare {
+                        op: ":=".into(),
+                        left: Box::new(self.expr(target)),
+                        right: Box::new(value),
+                    },
+                    None => return value,
+                }
+            }
             "binary_operator" => return self.binary(n),
             "await" | "yield" => match self.first_named(n) {
                 Some(c) => ExprKind::Await(Box::new(self.expr(c))),

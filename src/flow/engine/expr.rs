@@ -162,6 +162,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.assign(left, &t, false, cx);
                 Taint::new()
             }
+            // `(x := v)` binds `x` and is `v`.
+            ExprKind::Compare { op, left, right } if &**op == ":=" => {
+                let t = self.expr(right, cx);
+                self.assign(left, &t, false, cx);
+                t
+            }
             ExprKind::Compare { left, right, .. } => {
                 self.expr(left, cx);
                 self.expr(right, cx);
