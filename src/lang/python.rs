@@ -1841,7 +1841,7 @@ mod tests {
         assert_eq!(body("a < b <= c < d"), "(a < Other(b, c, d))");
         assert_eq!(
             body("if (n := len(a)) > 3: pass"),
-            "if (len(a) > 3) {} else {}"
+            "if ((n := len(a)) > 3) {} else {}"
         );
         assert_eq!(body("((x))"), "x");
         assert_eq!(body("..."), "Other()");
