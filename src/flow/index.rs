@@ -30,6 +30,8 @@ pub struct FamilyIndex {
     pub guard_calls: NameIndex,
     pub propagator_calls: NameIndex,
     pub propagator_methods: HashMap<String, Vec<u32>>,
+    /// Calls whose result is a privileged message (ids into `FlowSpec::role_calls`).
+    pub role_calls: NameIndex,
 }
 
 fn applies(languages: &[String], family: &str) -> bool {
@@ -126,6 +128,9 @@ impl FamilyIndex {
                     push(&mut ix.propagator_methods, m, id);
                 }
             }
+        }
+        for (id, g) in spec.role_calls.iter().enumerate() {
+            ix.role_calls.add(g.pattern(), id as u32);
         }
         ix
     }

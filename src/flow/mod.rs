@@ -110,26 +110,37 @@ pub fn run(
     }
     engine.run();
 
-    let mut seen: BTreeSet<(usize, u32, u32)> = BTreeSet::new();
-    let spans: BTreeSet<(usize, u32, u32)> = engine
+    let rule_id = |h: &engine::FlowHit| flows.spec.rules[h.rule].rule_id;
+    let mut seen: BTreeSet<(&str, u32, u32)> = BTreeSet::new();
+    let spans: BTreeSet<(&str, u32, u32)> = engine
         .hits
         .iter()
-        .map(|h| (h.rule, h.sink_span.start, h.sink_span.end))
+        .map(|h| (rule_id(h), h.sink_span.start, h.sink_span.end))
         .collect();
     for hit in &engine.hits {
+        let id = rule_id(hit);
         let (s, e) = (hit.sink_span.start, hit.sink_span.end);
-        if !seen.insert((hit.rule, s, e)) {
+        if !seen.insert((id, s, e)) {
             continue;
         }
         // `exec(compile(x))`: one finding, at the inner sink where the data enters.
         let encloses = spans
             .iter()
-            .any(|&(r, is, ie)| r == hit.rule && s <= is && ie <= e && (is, ie) != (s, e));
+            .any(|&(r, is, ie)| r == id && s <= is && ie <= e && (is, ie) != (s, e));
         if encloses {
             continue;
         }
         let rule = &flows.spec.rules[hit.rule];
         let path = engine.trace.path(hit.trace);
+        // A system message reported where it was made is not reported again at the model call
+        // it reaches: the path passes through a sink of the same rule.
+        let reported_before = path.iter().any(|st| {
+            (st.span.start, st.span.end) != (s, e)
+                && spans.contains(&(id, st.span.start, st.span.end))
+        });
+        if reported_before {
+            continue;
+        }
         let origin = origin(source, &path, false);
         let mut steps: Vec<(Span, String)> = Vec::new();
         for s in &path {
@@ -139,6 +150,7 @@ pub fn run(
                 Note::Assign(n) => format!("assigned to `{n}`"),
                 Note::Arg(f) => format!("passed to `{f}`"),
                 Note::Return => "returned".to_string(),
+                Note::Placed(what) => format!("placed in {what}"),
                 Note::Splice { .. } => continue,
             };
             if steps.last().is_some_and(|(sp, _)| *sp == s.span) {

@@ -160,9 +160,14 @@ pub struct RawFlowTables {
 #[serde(deny_unknown_fields)]
 pub struct RawRoles {
     /// Dict/object keys that hold a message's role.
+    #[serde(default)]
     keys: Vec<String>,
     /// Role values whose text is instructions.
+    #[serde(default)]
     privileged: Vec<String>,
+    /// Calls whose result is a privileged message (`SystemMessage(...)`).
+    #[serde(default)]
+    calls: Vec<String>,
 }
 
 /// `[[names]]`: data named like a secret or a personal detail is one, whatever its value.
@@ -356,6 +361,8 @@ pub struct FlowSpec {
     /// Keys naming a message's role, and the privileged roles.
     pub role_keys: Vec<String>,
     pub privileged_roles: Vec<String>,
+    /// Calls whose result is a privileged message.
+    pub role_calls: Vec<Glob>,
     pub names: Vec<NameKind>,
     pub name_lookups: Vec<String>,
     /// Kinds given by names: an argument's data of these kinds does not reach the result of a
@@ -474,7 +481,9 @@ impl FlowSpec {
         for n in raw.names {
             let kind = intern(&mut spec.kinds, &n.kind, "source")?;
             spec.name_kinds |= 1 << kind;
-            let lower = |v: Vec<String>| -> Vec<String> { v.into_iter().map(|w| w.to_lowercase()).collect() };
+            let lower = |v: Vec<String>| -> Vec<String> {
+                v.into_iter().map(|w| w.to_lowercase()).collect()
+            };
             spec.names.push(NameKind {
                 kind,
                 label: n.label.unwrap_or_else(|| n.kind.clone()),
@@ -490,6 +499,7 @@ impl FlowSpec {
         for r in raw.roles {
             spec.role_keys.extend(r.keys);
             spec.privileged_roles.extend(r.privileged);
+            spec.role_calls.extend(globs(&r.calls));
         }
         for s in raw.sinks {
             spec.add_sink(s)?;

@@ -89,6 +89,8 @@ pub enum Note {
     Assign(Box<str>),
     /// Passed as an argument to a function of the file.
     Arg(Box<str>),
+    /// Placed in a privileged message (`SystemMessage(...)`).
+    Placed(Box<str>),
     Return,
     /// The callee's path (`callee`) continues the caller's (`prev`).
     Splice {

@@ -54,6 +54,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         let looked_up = self.lookup_labels(call, method, span);
         join(&mut t, &looked_up);
+        if !t.is_empty() && q.is_some_and(|q| self.name_match(q).privileged) {
+            let placed = Note::Placed("a system message".into());
+            t = with_flags(self.trace.extend(&t, span, &placed), PRIVILEGED);
+        }
         t
     }
 
@@ -262,6 +266,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 m.guard_first |= s.sinks;
             }
         }
+        m.privileged = self
+            .ix
+            .role_calls
+            .candidates(q)
+            .any(|id| self.spec.role_calls[id as usize].matches(q));
         m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {
             let p = &self.spec.propagators[id as usize];
             p.calls.iter().any(|g| g.matches(q)).then_some(p.to)

@@ -8,9 +8,7 @@
 
 use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
-use super::spec::{
-    name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch,
-};
+use super::spec::{name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED,
     SPLICED,
@@ -41,6 +39,8 @@ struct NameMatch {
     guard: KindSet,
     /// ... and its first argument.
     guard_first: KindSet,
+    /// The result is a privileged message (`SystemMessage(...)`).
+    privileged: bool,
     propagate: Option<PropagateTo>,
 }
 

@@ -64,7 +64,12 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// `os.getenv("OPENAI_API_KEY")`, `config.get("password")`: the string names the result.
-    pub(super) fn lookup_labels(&mut self, call: &'m Call, method: Option<&str>, span: Span) -> Taint {
+    pub(super) fn lookup_labels(
+        &mut self,
+        call: &'m Call,
+        method: Option<&str>,
+        span: Span,
+    ) -> Taint {
         let mut t = Taint::new();
         if !self.names_on {
             return t;
@@ -113,7 +118,10 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `("system", x)`, `["system", x]`: LangChain's message tuples.
     pub(super) fn privileged_tuple(&self, items: &[Expr]) -> bool {
-        items.len() == 2 && items[0].as_str().is_some_and(|r| self.is_privileged_role(r))
+        items.len() == 2
+            && items[0]
+                .as_str()
+                .is_some_and(|r| self.is_privileged_role(r))
     }
 
     fn is_privileged_role(&self, role: &str) -> bool {

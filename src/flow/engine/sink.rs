@@ -92,7 +92,17 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 SinkArg::Position(p) => positional_index(call, *p),
-                SinkArg::Keyword(k) => call.args.iter().position(|x| x.name.as_deref() == Some(k)),
+                SinkArg::Keyword(k) => {
+                    let named = call.args.iter().position(|x| x.name.as_deref() == Some(k));
+                    if named.is_none() {
+                        // `create({ system: x })`: the key of an options object.
+                        if let Some(v) = call.keyword(k) {
+                            let vt = self.expr(v, cx);
+                            join(&mut t, &vt);
+                        }
+                    }
+                    named
+                }
             };
             let Some(i) = arg_index else { continue };
             let value = &call.args[i].value;

@@ -467,7 +467,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 continue;
             }
             if types.iter().any(|ty| globs.iter().any(|g| g.matches(ty))) {
-                let label = source.label.clone().unwrap_or_else(|| "an exception".into());
+                let label = source
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| "an exception".into());
                 let l = self.start(source.kind, h.span, Note::Source(label));
                 join(&mut t, &[l]);
             }
