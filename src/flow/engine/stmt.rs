@@ -139,7 +139,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                 cx.env = after;
                 self.block(finally, cx);
             }
-            StmtKind::FunctionDef(fi) => self.capture(*fi, cx),
+            StmtKind::FunctionDef(fi) => {
+                // Decorators run where the function is defined: `@tool(description=hint)`.
+                let module = self.module;
+                for d in &module.functions[*fi].decorators {
+                    if matches!(d.kind, ExprKind::Call(_)) {
+                        self.expr(d, cx);
+                    }
+                }
+                self.capture(*fi, cx)
+            }
             StmtKind::ClassDef(_) => {}
             StmtKind::Match { subject, cases } => {
                 self.expr(subject, cx);
