@@ -40,7 +40,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
-        // `llm.invoke(prompt)` where `llm` is a model object the resolver cannot name.
+        // `llm.invoke(prompt)` where `llm` is a model object the resolver cannot name; `llm(prompt)`
+        // is `__call__`.
+        let method = match &call.callee.kind {
+            ExprKind::Attribute { .. } => method,
+            _ => Some("__call__"),
+        };
         let Some(ids) = method.and_then(|m| self.ix.method_sinks.get(m)) else {
             return;
         };
