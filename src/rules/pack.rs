@@ -37,6 +37,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "prompt-injection.toml",
         include_str!("../../rules/prompt-injection.toml"),
     ),
+    (
+        "sensitive-data.toml",
+        include_str!("../../rules/sensitive-data.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
