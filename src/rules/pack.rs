@@ -41,6 +41,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "error-details.toml",
         include_str!("../../rules/error-details.toml"),
     ),
+    (
+        "sensitive-data.toml",
+        include_str!("../../rules/sensitive-data.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
