@@ -27,6 +27,10 @@ pub const PRIVILEGED: u8 = 2;
 /// Passed as an argument to a call the tables do not describe and carried by its result: the
 /// result may be a new thing made from the data (`TreeContext(path)` is not the path).
 pub const DERIVED: u8 = 4;
+/// On a parameter marker: the parameter's value was read out of a field or made into something
+/// else on the way, so what a caller's names say about the argument (`api_key`) does not hold
+/// for what reaches the sink (`api_key.user_id`, `OpenAI(api_key=api_key)`).
+pub const UNNAMED: u8 = 8;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

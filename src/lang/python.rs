@@ -879,7 +879,24 @@ impl<'t> Lower<'t> {
                 Some(c) => ExprKind::Await(Box::new(self.expr(c))),
                 None => ExprKind::Other(Vec::new()),
             },
-            "conditional_expression" => ExprKind::Choice(self.named_exprs(n)),
+            // `a if c else b`: the branches are the value; the test is kept (for the rules that
+            // look inside it) as a comparison, which carries no value.
+            "conditional_expression" => {
+                let mut items = self.named_exprs(n);
+                if items.len() == 3 {
+                    let test = items.remove(1);
+                    let s = test.span;
+                    items.push(Expr::new(
+                        ExprKind::Compare {
+                            op: "if".into(),
+                            left: Box::new(test),
+                            right: Box::new(empty(s)),
+                        },
+                        s,
+                    ));
+                }
+                ExprKind::Choice(items)
+            }
             "boolean_operator" => self.boolean(n),
             "union_pattern" => ExprKind::Choice(self.named_exprs(n)),
             "comparison_operator" => self.compare(n),
@@ -1830,7 +1847,7 @@ mod tests {
             st(&lower("def g():\n  yield from xs\n").functions[0].body),
             "await xs"
         );
-        assert_eq!(body("a if c else b"), "Choice(a, c, b)");
+        assert_eq!(body("a if c else b"), "Choice(a, b, (c if Other()))");
         assert_eq!(body("a or b or c or d"), "Choice(a, b, c, d)");
         assert_eq!(body("a or b and c"), "Choice(a, Choice(b, c))");
         assert_eq!(body("not x"), "Other(x)");

@@ -122,6 +122,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
         all_args.retain(|l| l.kind >= 32 || self.spec.name_kinds & (1 << l.kind) == 0);
+        for l in &mut all_args {
+            if l.param().is_some() {
+                l.flags |= UNNAMED;
+            }
+        }
         let mut t = recv_t;
         join(&mut t, &with_flags(all_args, DERIVED));
         join(&mut t, &from_callbacks);
@@ -458,6 +463,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 continue;
             };
             for l in input.clone() {
+                if fact.flags & UNNAMED != 0 && self.is_name_kind(&l) {
+                    continue;
+                }
                 let cleared = l.cleared | fact.cleared;
                 let flags = l.flags | fact.flags;
                 if cleared & (1 << fact.sink_kind) != 0 {
@@ -559,6 +567,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                         continue;
                     };
                     for l in input.clone() {
+                        if r.flags & UNNAMED != 0 && self.is_name_kind(&l) {
+                            continue;
+                        }
                         let arg = self.arg_step(&l, span, fi);
                         let trace = self.trace.push(span, Note::Splice { callee: r.trace }, arg);
                         join(

@@ -34,7 +34,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                         return t;
                     }
                 }
-                let mut t = self.expr(value, cx);
+                let base = self.base(value, cx);
+                let mut t = self.field_of(base);
                 self.name_labels(attr, e.span, &mut t);
                 if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
                     let mask = ids
@@ -48,10 +49,13 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Index { value, index } => {
                 // The key picks among the container's values: it does not make them tainted.
                 self.expr(index, cx);
-                let mut t = self.expr(value, cx);
+                let mut t = self.base(value, cx);
                 match &index.kind {
                     // `environ["OPENAI_API_KEY"]`, `form["password"]`
-                    ExprKind::Str(key) => self.name_labels(key, e.span, &mut t),
+                    ExprKind::Str(key) => {
+                        t = self.field_of(t);
+                        self.name_labels(key, e.span, &mut t)
+                    }
                     // `key[:4]`: a slice shows part of the value.
                     ExprKind::Other(_) => clear_kinds(&mut t, self.spec.slice_clears),
                     _ => {}
@@ -102,7 +106,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.expr(k, cx);
                     }
                     let mut vt = self.expr(v, cx);
-                    if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
+                    // `{"password": pw}`; an empty or fixed value (`{"password": ""}`) is not one.
+                    let literal = matches!(
+                        v.kind,
+                        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null
+                    );
+                    if let (Some(key), false) = (k.as_ref().and_then(|k| k.as_str()), literal) {
                         self.name_labels(key, v.span, &mut vt);
                     }
                     if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
@@ -126,6 +135,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::List(items) if self.privileged_tuple(items) => {
                 let t = self.expr(&items[1], cx);
                 with_flags(t, PRIVILEGED)
+            }
+            // `not x`, `!x`, `typeof x`: a boolean or a type name, not the data.
+            ExprKind::Other(items) if items.len() == 1 && self.is_test(e) => {
+                self.expr(&items[0], cx);
+                Taint::new()
             }
             ExprKind::Other(items) if items.len() > 1 => {
                 // `SYSTEM_PROMPT + question`: text joined to another text is spliced.
@@ -174,6 +188,27 @@ impl<'a, 'm> Engine<'a, 'm> {
                 Taint::new()
             }
         }
+    }
+
+    /// The object of an attribute or index read: a bare name gives its data, not what its name
+    /// says (`valid_token.user_id`).
+    fn base(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
+        match &e.kind {
+            ExprKind::Name(n) if cx.receiver != Some(&**n) => {
+                let mut t = self.lookup(n, cx).unwrap_or_default();
+                self.attribute_source(e, &mut t);
+                t
+            }
+            _ => self.expr(e, cx),
+        }
+    }
+
+    fn is_test(&self, e: &Expr) -> bool {
+        let text = self.text.get(e.span.range()).unwrap_or("").trim_start();
+        text.starts_with('!')
+            || text.starts_with("not ")
+            || text.starts_with("not(")
+            || text.starts_with("typeof ")
     }
 
     /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.

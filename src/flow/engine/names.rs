@@ -56,6 +56,26 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// What reading a field of a value with taint `t` gives: not the kinds the value's own name
+    /// gave it (`valid_token.user_id` is not a token), and for a parameter, a mark that the
+    /// caller's names do not apply either.
+    pub(super) fn field_of(&self, mut t: Taint) -> Taint {
+        if !self.names_on {
+            return t;
+        }
+        t.retain(|l| !self.is_name_kind(l));
+        for l in &mut t {
+            if l.param().is_some() {
+                l.flags |= UNNAMED;
+            }
+        }
+        t
+    }
+
+    pub(super) fn is_name_kind(&self, l: &Label) -> bool {
+        l.kind < 32 && self.spec.name_kinds & (1 << l.kind) != 0
+    }
+
     /// A name read as a value: not a module, a function or a class of the file.
     pub(super) fn is_value_name(&self, n: &str) -> bool {
         !self.imports.contains_key(n)
@@ -81,7 +101,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         if !name.is_some_and(|n| self.spec.name_lookups.iter().any(|l| l == n)) {
             return t;
         }
-        if let Some(key) = call.args.iter().find_map(|a| a.value.as_str()) {
+        // A key, not a URL or a sentence: `client.get("https://x/oauth/token")` reads no token.
+        let key = call.args.iter().find_map(|a| a.value.as_str()).filter(|k| {
+            k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        });
+        if let Some(key) = key {
             self.name_labels(key, span, &mut t);
         }
         t

@@ -43,12 +43,17 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             StmtKind::Return(e) => {
                 if let Some(e) = e {
-                    let t = self.expr(e, cx);
+                    let mut t = self.expr(e, cx);
                     if let Some(fi) = cx.function {
                         for i in 0..self.return_sinks[fi].len() {
                             let id = self.return_sinks[fi][i] as usize;
                             self.sink_reached(id, e.span, &t, cx, "the response");
                         }
+                    }
+                    // `return api_key, project`: a tuple's parts are merged, so what one part's
+                    // name says would reach every part the caller unpacks.
+                    if matches!(e.kind, ExprKind::List(_)) {
+                        t = self.field_of(t);
                     }
                     let t = self.trace.extend(&t, s.span, &Note::Return);
                     join(&mut cx.ret, &t);
