@@ -195,3 +195,28 @@ fn returns_and_parameters_carry_data_between_files() {
     let message = report["findings"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("pkg/gen.py:4"), "{message}");
 }
+
+#[test]
+fn a_helper_handed_model_output_by_one_caller_is_not_a_source_for_every_importer() {
+    // `util.decode` is called with a model's reply in one file; another file calls it with its
+    // own data and logs the result: that is not the model's reply.
+    let dir = project(&[
+        (
+            "pkg/util.py",
+            "import logging\ndef decode(text):\n    logging.debug('decoding %d chars', len(text))\n    return text.strip()\n",
+        ),
+        (
+            "pkg/chat.py",
+            "from openai import OpenAI\nfrom pkg.util import decode\n\
+             def ask():\n    r = OpenAI().chat.completions.create(model='m', messages=[])\n\
+             \x20   return decode(r.choices[0].message.content)\n",
+        ),
+        (
+            "pkg/config.py",
+            "import logging\nfrom pkg.util import decode\n\
+             def load(raw):\n    value = decode(raw)\n    logging.info('loaded %s', value)\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(findings.is_empty(), "{findings:?}");
+}

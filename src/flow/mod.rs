@@ -178,7 +178,14 @@ pub fn run(
     }
 
     let mut external: Vec<ExternalCall> = Vec::new();
+    // Kinds known by a name stay in the file that names them: a value's name says what it is
+    // where it is read, not in the functions of other files it is passed to or returned from
+    // (`get_secret_str("API_BASE")` is not a secret because its body reads a token elsewhere).
+    let local_only = |l: &trace::Label| l.kind < 32 && flows.spec.name_kinds & (1 << l.kind) != 0;
     for (target, arg, label) in &engine.external {
+        if local_only(label) {
+            continue;
+        }
         let path = engine.trace.path(label.trace);
         let call = ExternalCall {
             target: target.clone(),
@@ -202,6 +209,15 @@ pub fn run(
     let returns = engine
         .returned()
         .into_iter()
+        .filter(|(_, _, label)| !local_only(label))
+        // Data a caller in another file passed in goes back to that caller only, through its
+        // own summary of the call; it does not make the function a source for every importer.
+        .filter(|(_, _, label)| {
+            !matches!(
+                engine.trace.path(label.trace).first().map(|s| &s.note),
+                Some(Note::Caller(_))
+            )
+        })
         .map(|(class, function, label)| Returned {
             class: class.map(str::to_string),
             function: function.to_string(),

@@ -84,6 +84,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         for fi in callbacks {
             let mut input = recv_t.clone();
             join(&mut input, &all_args);
+            // Every argument reaches every parameter of the callback: what a name said about
+            // one argument says nothing about the others (`partial(search, api_key=k, q=q)`).
+            input.retain(|l| !self.is_name_kind(l));
             self.seed_callback(fi, &input);
             let ret = self.callback_result(fi);
             join(&mut from_callbacks, &ret);
@@ -99,7 +102,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         match self.propagator(q, method) {
             Some(PropagateTo::Nothing) => return Taint::new(),
-            Some(PropagateTo::FromReceiver) => return recv_t,
+            // `d.get("model")` is `d["model"]`: a field, not what the rest of `d` was named.
+            Some(PropagateTo::FromReceiver) => return self.field_of(recv_t),
             Some(PropagateTo::Splice) => {
                 let mut t = recv_t;
                 join(&mut t, &with_flags(all_args, SPLICED));

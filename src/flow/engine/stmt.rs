@@ -266,14 +266,22 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.weak_update(target, value, attr, t, cx);
             }
             ExprKind::Index { value, .. } => self.weak_update(target, value, "", t, cx),
+            // Destructuring: each target gets all of the value (parts are not tracked), but not
+            // what one part's name said (`region, secret_key = tuple(...)`).
             ExprKind::List(items) => {
+                let t = if items.len() > 1 {
+                    self.field_of(t.to_vec())
+                } else {
+                    t.to_vec()
+                };
                 for i in items {
-                    self.assign(i, t, augmented, cx);
+                    self.assign(i, &t, augmented, cx);
                 }
             }
             ExprKind::Dict(entries) => {
+                let t = self.field_of(t.to_vec());
                 for (_, v) in entries {
-                    self.assign(v, t, augmented, cx);
+                    self.assign(v, &t, augmented, cx);
                 }
             }
             ExprKind::Spread(inner) => self.assign(inner, t, augmented, cx),
