@@ -220,3 +220,30 @@ fn a_helper_handed_model_output_by_one_caller_is_not_a_source_for_every_importer
     let (findings, _) = scan(&dir, "json");
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[test]
+fn a_call_whose_name_a_sink_table_matches_still_links_when_no_sink_took_the_data() {
+    // `llama_index.*` calls are system-prompt sinks for their `system_prompt=` argument only:
+    // model output passed positionally to such a call still reaches the callee's `exec`.
+    let dir = project(&[
+        (
+            "llama_index/core/runner.py",
+            "def run(code):\n    exec(code)\n",
+        ),
+        (
+            "app.py",
+            "from openai import OpenAI\nfrom llama_index.core.runner import run\n\
+             def go():\n    r = OpenAI().chat.completions.create(model='m', messages=[])\n\
+             \x20   run(r.choices[0].message.content)\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [(
+            "AIG301".to_string(),
+            "llama_index/core/runner.py".to_string(),
+            2
+        )]
+    );
+}

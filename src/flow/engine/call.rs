@@ -36,7 +36,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         let q = call.qualified.as_deref();
-        self.call_sinks(call, q, method, span, &recv_t, &arg_ts, cx);
+        let sunk = self.call_sinks(call, q, method, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds
         // (`llm`: the call made a model object) mark the result but replace nothing.
@@ -47,7 +47,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         let mut t = self.call_result(
-            call, q, method, receiver, recv_t, arg_ts, callbacks, span, cx,
+            call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
         if let Some(s) = source {
             join(&mut t, &s);
@@ -73,6 +73,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: Vec<Taint>,
         callbacks: Vec<usize>,
         span: Span,
+        sunk: bool,
         cx: &mut Ctx<'m>,
     ) -> Taint {
         let mut all_args = Taint::new();
@@ -122,7 +123,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             None => {}
         }
-        self.record_external(call, q, &arg_ts, cx.function);
+        // A sink of the tables reported the data here already.
+        if !sunk {
+            self.record_external(call, q, &arg_ts, cx.function);
+        }
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
         all_args.retain(|l| l.kind >= 32 || self.spec.name_kinds & (1 << l.kind) == 0);
@@ -146,10 +150,6 @@ impl<'a, 'm> Engine<'a, 'm> {
         function: Option<usize>,
     ) {
         let Some(q) = q else { return };
-        // A sink of the tables reported the data here already.
-        if !self.name_match(q).sinks.is_empty() {
-            return;
-        }
         // A function of an imported module (`validate_code(...)`, `utils.run(...)`), or a method
         // of an instance of an imported class (`self._parser.parse(...)`, `_parser` a `Parser()`).
         let head = match &call.callee.kind {

@@ -4,6 +4,7 @@
 use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
+    /// Returns whether data reached a sink of the call.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn call_sinks(
         &mut self,
@@ -14,7 +15,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         recv_t: &[Label],
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
-    ) {
+    ) -> bool {
+        let mut reached = false;
         if let Some(q) = q {
             let matched = self.name_match(q);
             for &id in &matched.sinks {
@@ -37,6 +39,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 let t = self.sink_args(call, args, *element, recv_t, arg_ts, cx);
+                reached |= !t.is_empty();
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
@@ -47,7 +50,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             _ => Some("__call__"),
         };
         let Some(ids) = method.and_then(|m| self.ix.method_sinks.get(m)) else {
-            return;
+            return reached;
         };
         let held = recv_t
             .iter()
@@ -68,9 +71,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 continue;
             }
             let t = self.sink_args(call, args, None, &[], arg_ts, cx);
+            reached |= !t.is_empty();
             let name = format!("{}()", method.unwrap_or_default());
             self.sink_reached(id as usize, span, &t, cx, &name);
         }
+        reached
     }
 
     /// What reaches a sink through `args` of `call` (all of them when empty).
