@@ -51,8 +51,8 @@ impl FamilyIndex {
             }
             match &s.matcher {
                 SourceMatch::Calls(globs) => {
-                    for g in globs {
-                        ix.call_sources.add(g.pattern(), id as u32);
+                    for (gi, g) in globs.iter().enumerate() {
+                        ix.call_sources.add(g.pattern(), id as u32, gi);
                     }
                 }
                 SourceMatch::Methods { methods, .. } => {
@@ -78,8 +78,8 @@ impl FamilyIndex {
             }
             match &s.matcher {
                 SinkMatch::Calls { calls, .. } => {
-                    for g in calls {
-                        ix.call_sinks.add(g.pattern(), id as u32);
+                    for (gi, g) in calls.iter().enumerate() {
+                        ix.call_sinks.add(g.pattern(), id as u32, gi);
                     }
                 }
                 SinkMatch::Properties(names) => {
@@ -102,8 +102,8 @@ impl FamilyIndex {
         }
         for (id, s) in spec.sanitizers.iter().enumerate() {
             if applies(&s.languages, family) {
-                for g in &s.calls {
-                    ix.sanitizer_calls.add(g.pattern(), id as u32);
+                for (gi, g) in s.calls.iter().enumerate() {
+                    ix.sanitizer_calls.add(g.pattern(), id as u32, gi);
                 }
                 for m in &s.methods {
                     push(&mut ix.sanitizer_methods, m, id);
@@ -114,15 +114,16 @@ impl FamilyIndex {
                 for g in &s.guards {
                     push(&mut ix.guard_methods, g, id);
                 }
-                for g in s.guard_calls.iter().chain(&s.guard_first_calls) {
-                    ix.guard_calls.add(g.pattern(), id as u32);
+                // Pattern indices past `guard_calls` are `guard_first_calls`.
+                for (gi, g) in s.guard_calls.iter().chain(&s.guard_first_calls).enumerate() {
+                    ix.guard_calls.add(g.pattern(), id as u32, gi);
                 }
             }
         }
         for (id, p) in spec.propagators.iter().enumerate() {
             if applies(&p.languages, family) {
-                for g in &p.calls {
-                    ix.propagator_calls.add(g.pattern(), id as u32);
+                for (gi, g) in p.calls.iter().enumerate() {
+                    ix.propagator_calls.add(g.pattern(), id as u32, gi);
                 }
                 for m in &p.methods {
                     push(&mut ix.propagator_methods, m, id);
@@ -130,7 +131,17 @@ impl FamilyIndex {
             }
         }
         for (id, g) in spec.role_calls.iter().enumerate() {
-            ix.role_calls.add(g.pattern(), id as u32);
+            ix.role_calls.add(g.pattern(), id as u32, 0);
+        }
+        for names in [
+            &mut ix.call_sources,
+            &mut ix.call_sinks,
+            &mut ix.sanitizer_calls,
+            &mut ix.guard_calls,
+            &mut ix.propagator_calls,
+            &mut ix.role_calls,
+        ] {
+            names.finish();
         }
         ix
     }

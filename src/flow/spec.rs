@@ -754,48 +754,89 @@ pub fn last_segment(name: &str) -> &str {
 }
 
 /// Glob patterns grouped by their last segment, so a call is compared only with the patterns
-/// that can match it. Patterns whose last segment has a wildcard are grouped by the first
-/// characters of their literal prefix (`langchain.chains.*`); the few that start with `*` in
-/// their last segment and have no prefix are always compared.
+/// that can match it. Each entry is (table id, index of the pattern in the table's list).
+/// Patterns whose last segment has a wildcard are grouped by the first characters of their
+/// literal prefix (`langchain.chains.*`); the few that start with `*` in their last segment and
+/// have no prefix are always compared.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    exact: HashMap<String, Vec<u32>>,
-    by_prefix: HashMap<String, Vec<u32>>,
-    wild: Vec<u32>,
+    exact: HashMap<String, Vec<(u32, u32)>>,
+    by_prefix: HashMap<String, Vec<(u32, u32)>>,
+    wild: Vec<(u32, u32)>,
+    /// The longest literal part of each `wild` pattern: a name can match only the patterns
+    /// whose part it contains, found in one pass (`*redact*` needs `redact`).
+    wild_parts: Vec<String>,
+    wild_finder: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Characters of a literal prefix used as the key of `by_prefix`.
 const PREFIX_KEY: usize = 4;
 
 impl NameIndex {
-    pub fn add(&mut self, pattern: &str, id: u32) {
+    /// Index pattern number `glob` of table `id`.
+    pub fn add(&mut self, pattern: &str, id: u32, glob: usize) {
+        let entry = (id, glob as u32);
         let last = last_segment(pattern);
         let prefix = pattern.split('*').next().unwrap_or("");
         if !last.contains('*') {
-            self.exact.entry(last.to_string()).or_default().push(id);
+            self.exact.entry(last.to_string()).or_default().push(entry);
         } else if prefix.len() >= PREFIX_KEY && prefix.is_char_boundary(PREFIX_KEY) {
             self.by_prefix
                 .entry(prefix[..PREFIX_KEY].to_string())
                 .or_default()
-                .push(id);
+                .push(entry);
         } else {
-            self.wild.push(id);
+            self.wild.push(entry);
+            let longest = pattern.split('*').max_by_key(|p| p.len()).unwrap_or("");
+            self.wild_parts.push(longest.to_string());
+            self.wild_finder = None;
         }
     }
 
-    /// Ids whose pattern may match `name` (the caller still matches the glob).
-    pub fn candidates<'a>(&'a self, name: &str) -> impl Iterator<Item = u32> + 'a {
+    /// Build the finder over the wild patterns' parts; call once all patterns are added.
+    pub fn finish(&mut self) {
+        if self.wild.is_empty() {
+            return;
+        }
+        self.wild_finder = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&self.wild_parts)
+            .ok();
+    }
+
+    /// (table id, pattern index) pairs whose pattern may match `name` (the caller still
+    /// matches the glob).
+    pub fn candidates<'a>(&'a self, name: &str) -> impl Iterator<Item = (u32, usize)> + 'a {
         let exact = self.exact.get(last_segment(name)).map(Vec::as_slice);
         let prefixed = name
             .get(..PREFIX_KEY)
             .and_then(|p| self.by_prefix.get(p))
             .map(Vec::as_slice);
+        let wild: Vec<(u32, u32)> = match &self.wild_finder {
+            Some(finder) => {
+                let mut hit = vec![false; self.wild.len()];
+                for m in finder.find_overlapping_iter(name) {
+                    hit[m.pattern().as_usize()] = true;
+                }
+                // An empty part (`*`) is in every name.
+                for (i, part) in self.wild_parts.iter().enumerate() {
+                    hit[i] |= part.is_empty();
+                }
+                self.wild
+                    .iter()
+                    .zip(hit)
+                    .filter_map(|(e, h)| h.then_some(*e))
+                    .collect()
+            }
+            None => self.wild.clone(),
+        };
         exact
             .unwrap_or(&[])
             .iter()
             .chain(prefixed.unwrap_or(&[]))
-            .chain(self.wild.iter())
             .copied()
+            .chain(wild)
+            .map(|(id, glob)| (id, glob as usize))
     }
 }
 

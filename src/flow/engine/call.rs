@@ -245,45 +245,55 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     fn match_name(&self, q: &str) -> NameMatch {
         let mut m = NameMatch::default();
-        for id in self.ix.call_sources.candidates(q) {
+        for (id, gi) in self.ix.call_sources.candidates(q) {
             if let SourceMatch::Calls(globs) = &self.spec.sources[id as usize].matcher {
-                if globs.iter().any(|g| g.matches(q)) {
+                if globs[gi].matches(q) && !m.sources.contains(&id) {
                     m.sources.push(id);
                 }
             }
         }
-        for id in self.ix.call_sinks.candidates(q) {
+        for (id, gi) in self.ix.call_sinks.candidates(q) {
             let sink = &self.spec.sinks[id as usize];
             if let SinkMatch::Calls { calls, .. } = &sink.matcher {
-                if self.wanted_sinks & (1 << sink.kind) != 0 && calls.iter().any(|g| g.matches(q)) {
+                if self.wanted_sinks & (1 << sink.kind) != 0
+                    && !m.sinks.contains(&id)
+                    && calls[gi].matches(q)
+                {
                     m.sinks.push(id);
                 }
             }
         }
-        for id in self.ix.sanitizer_calls.candidates(q) {
+        for (id, gi) in self.ix.sanitizer_calls.candidates(q) {
             let s = &self.spec.sanitizers[id as usize];
-            if s.calls.iter().any(|g| g.matches(q)) {
+            if s.calls[gi].matches(q) {
                 m.sanitize |= s.sinks;
             }
         }
-        for id in self.ix.guard_calls.candidates(q) {
+        for (id, gi) in self.ix.guard_calls.candidates(q) {
             let s = &self.spec.sanitizers[id as usize];
-            if s.guard_calls.iter().any(|g| g.matches(q)) {
-                m.guard |= s.sinks;
-            }
-            if s.guard_first_calls.iter().any(|g| g.matches(q)) {
-                m.guard_first |= s.sinks;
+            match s.guard_calls.get(gi) {
+                Some(g) if g.matches(q) => m.guard |= s.sinks,
+                Some(_) => {}
+                None if s.guard_first_calls[gi - s.guard_calls.len()].matches(q) => {
+                    m.guard_first |= s.sinks
+                }
+                None => {}
             }
         }
         m.privileged = self
             .ix
             .role_calls
             .candidates(q)
-            .any(|id| self.spec.role_calls[id as usize].matches(q));
-        m.propagate = self.ix.propagator_calls.candidates(q).find_map(|id| {
-            let p = &self.spec.propagators[id as usize];
-            p.calls.iter().any(|g| g.matches(q)).then_some(p.to)
-        });
+            .any(|(id, _)| self.spec.role_calls[id as usize].matches(q));
+        // The first propagator table (in pack order) that matches decides.
+        m.propagate = self
+            .ix
+            .propagator_calls
+            .candidates(q)
+            .filter(|&(id, gi)| self.spec.propagators[id as usize].calls[gi].matches(q))
+            .map(|(id, _)| id)
+            .min()
+            .map(|id| self.spec.propagators[id as usize].to);
         m
     }
 

@@ -9,6 +9,38 @@ impl<'a, 'm> Engine<'a, 'm> {
     pub fn seed_param_sources(&mut self) -> bool {
         let module = self.module;
         let mut any = false;
+        if self.ix.param_sources.is_empty() {
+            return false;
+        }
+        // Computed once for all the tables: decorator names, class bases, named calls.
+        let decorated: Vec<(usize, Vec<String>)> = module
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.decorators.is_empty())
+            .map(|(fi, f)| {
+                let names = f.decorators.iter().filter_map(|d| self.decorator_name(d));
+                (fi, names.collect())
+            })
+            .collect();
+        let bases: Vec<Vec<String>> = module
+            .classes
+            .iter()
+            .map(|c| {
+                c.bases
+                    .iter()
+                    .filter_map(|b| self.qualify_chain(b))
+                    .collect()
+            })
+            .collect();
+        let mut named_calls: Vec<(&'m str, &'m Call)> = Vec::new();
+        module.walk_exprs(&mut |e| {
+            if let ExprKind::Call(call) = &e.kind {
+                if let Some(q) = call.qualified.as_deref() {
+                    named_calls.push((q, call));
+                }
+            }
+        });
         for &sid in &self.ix.param_sources {
             let source = &self.spec.sources[sid as usize];
             if !self.imports_ok(&source.imports) {
@@ -16,22 +48,20 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             match &source.matcher {
                 SourceMatch::Decorators(globs) => {
-                    for (fi, f) in module.functions.iter().enumerate() {
-                        let hit = f.decorators.iter().any(|d| {
-                            self.decorator_name(d)
-                                .is_some_and(|n| globs.iter().any(|g| g.matches(&n)))
-                        });
-                        if hit {
-                            any |= self.seed_params(fi, sid as usize);
+                    for (fi, names) in &decorated {
+                        if names.iter().any(|n| globs.iter().any(|g| g.matches(n))) {
+                            any |= self.seed_params(*fi, sid as usize);
                         }
                     }
                 }
-                SourceMatch::Bases { bases, methods } => {
-                    for c in &module.classes {
-                        let hit = c.bases.iter().any(|b| {
-                            self.qualify_chain(b)
-                                .is_some_and(|n| bases.iter().any(|g| g.matches(&n)))
-                        });
+                SourceMatch::Bases {
+                    bases: wanted_bases,
+                    methods,
+                } => {
+                    for (ci, c) in module.classes.iter().enumerate() {
+                        let hit = bases[ci]
+                            .iter()
+                            .any(|n| wanted_bases.iter().any(|g| g.matches(n)));
                         if !hit {
                             continue;
                         }
@@ -51,15 +81,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 SourceMatch::Callbacks { calls, key } => {
                     let mut targets = Vec::new();
-                    module.walk_exprs(&mut |e| {
-                        let ExprKind::Call(call) = &e.kind else {
-                            return;
-                        };
-                        let Some(q) = call.qualified.as_deref() else {
-                            return;
-                        };
+                    for &(q, call) in &named_calls {
                         if !calls.iter().any(|g| g.matches(q)) {
-                            return;
+                            continue;
                         }
                         for a in &call.args {
                             match key {
@@ -78,7 +102,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                 }
                             }
                         }
-                    });
+                    }
                     for t in targets {
                         // `withTelemetry(async (req) => ...)`: a wrapper's function argument is
                         // the handler.
@@ -222,70 +246,114 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Whether any call or attribute of the file is a source (files without one are skipped),
     /// and whether any call may be a sink (files without one are not worth analysing again for
     /// data from other files).
-    pub fn prescan(&self) -> (bool, bool) {
-        let (mut sources, mut sinks) = (false, false);
-        sinks |= self.return_sinks.iter().any(|r| !r.is_empty());
-        self.module.walk_exprs(&mut |e| {
-            if sources && sinks {
-                return;
-            }
-            match &e.kind {
-                ExprKind::Call(call) => {
-                    if let ExprKind::Attribute { attr, .. } = &call.callee.kind {
-                        sinks = sinks || self.ix.method_sinks.contains_key(&**attr);
-                    }
-                    let Some(q) = call.qualified.as_deref() else {
-                        return;
-                    };
-                    sources = sources
-                        || self.ix.call_sources.candidates(q).any(|id| {
-                            let source = &self.spec.sources[id as usize];
-                            matches!(&source.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
-                                && self.imports_ok(&source.imports)
-                        });
-                    sinks = sinks
-                        || self.ix.call_sinks.candidates(q).any(|id| {
-                            let sink = &self.spec.sinks[id as usize];
-                            matches!(&sink.matcher, SinkMatch::Calls { calls, .. } if calls.iter().any(|g| g.matches(q)))
-                        });
-                }
-                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                    sources = sources || !self.attribute_sources_of(e).is_empty();
-                    let name = match &e.kind {
-                        ExprKind::Name(n) => n,
-                        ExprKind::Attribute { attr, .. } => attr,
-                        _ => unreachable!(),
-                    };
-                    sources = sources || self.name_tables(name) != 0;
-                    if let ExprKind::Attribute { attr, .. } = &e.kind {
-                        sinks = sinks || self.ix.property_sinks.contains_key(&**attr);
-                    }
-                }
-                ExprKind::Str(s) => {
-                    // Keys and lookups: `environ["API_KEY"]`, `getenv("API_KEY")`.
-                    sources = sources || self.name_tables(s) != 0;
-                }
-                ExprKind::Dict(entries) => {
-                    sinks = sinks
-                        || entries.iter().any(|(k, _)| {
-                            k.as_ref()
-                                .and_then(|k| k.as_str())
-                                .is_some_and(|k| self.ix.key_sinks.contains_key(k))
-                        });
-                }
-                _ => {}
+    /// Whether the file has sources and sinks worth running the engine for. Kinds given by
+    /// names and caught exceptions stay within the file (`flow::run` keeps them out of the
+    /// cross-file summaries), so they count only where the file also has a sink some enabled rule
+    /// pairs them with: nearly every file reads a `token` or catches `as e`.
+    pub fn prescan(&mut self) -> (bool, bool) {
+        let spec = self.spec;
+        let module = self.module;
+        // Call names first, matched through the name cache (names repeat within and across files).
+        let mut calls: Vec<&'m str> = Vec::new();
+        module.walk_exprs(&mut |e| {
+            if let ExprKind::Call(call) = &e.kind {
+                calls.extend(call.qualified.as_deref());
             }
         });
-        if !sources && !self.ix.caught_sources.is_empty() {
-            for body in self.module.bodies() {
+        let mut sources = false;
+        let mut sink_kinds: KindSet = 0;
+        for q in calls {
+            let m = self.name_match(q);
+            sources = sources
+                || m.sources
+                    .iter()
+                    .any(|&id| self.imports_ok(&spec.sources[id as usize].imports));
+            for &id in &m.sinks {
+                sink_kinds |= 1 << spec.sinks[id as usize].kind;
+            }
+        }
+        let this = &*self;
+        let mut local: KindSet = 0;
+        for &id in this.return_sinks.iter().flatten() {
+            sink_kinds |= 1 << spec.sinks[id as usize].kind;
+        }
+        let name_bits = |name: &str| -> KindSet {
+            let bits = this.name_tables(name);
+            if bits == 0 {
+                return 0;
+            }
+            spec.names
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .fold(0, |k, (_, n)| k | 1 << n.kind)
+        };
+        module.walk_exprs(&mut |e| match &e.kind {
+            ExprKind::Call(call) => {
+                let method = match &call.callee.kind {
+                    ExprKind::Attribute { attr, .. } => Some(&**attr),
+                    _ => Some("__call__"),
+                };
+                if let Some(ids) = method.and_then(|m| this.ix.method_sinks.get(m)) {
+                    for &id in ids {
+                        sink_kinds |= 1 << spec.sinks[id as usize].kind;
+                    }
+                }
+            }
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                sources = sources || !this.attribute_sources_of(e).is_empty();
+                let name = match &e.kind {
+                    ExprKind::Name(n) => n,
+                    ExprKind::Attribute { attr, .. } => attr,
+                    _ => unreachable!(),
+                };
+                local |= name_bits(name);
+                if let ExprKind::Attribute { attr, .. } = &e.kind {
+                    if let Some(ids) = this.ix.property_sinks.get(&**attr) {
+                        for &id in ids {
+                            sink_kinds |= 1 << spec.sinks[id as usize].kind;
+                        }
+                    }
+                }
+            }
+            // Keys and lookups: `environ["API_KEY"]`, `getenv("API_KEY")`.
+            ExprKind::Str(s) => local |= name_bits(s),
+            ExprKind::Dict(entries) => {
+                for (k, _) in entries {
+                    let Some(ids) = k
+                        .as_ref()
+                        .and_then(|k| k.as_str())
+                        .and_then(|k| this.ix.key_sinks.get(k))
+                    else {
+                        continue;
+                    };
+                    for &id in ids {
+                        sink_kinds |= 1 << spec.sinks[id as usize].kind;
+                    }
+                }
+            }
+            _ => {}
+        });
+        if !this.ix.caught_sources.is_empty() {
+            let mut handlers = false;
+            for body in module.bodies() {
                 crate::ir::walk_stmts(body, &mut |s| {
-                    if let StmtKind::Try { handlers, .. } = &s.kind {
-                        sources |= handlers.iter().any(|h| h.name.is_some());
+                    if let StmtKind::Try { handlers: h, .. } = &s.kind {
+                        handlers |= h.iter().any(|h| h.name.is_some());
                     }
                 });
             }
+            if handlers {
+                for &id in &this.ix.caught_sources {
+                    local |= 1 << spec.sources[id as usize].kind;
+                }
+            }
         }
-        (sources, sinks)
+        let paired = this.rules.iter().any(|&r| {
+            let rule = &spec.rules[r];
+            rule.sources & local != 0 && rule.sinks & sink_kinds != 0
+        });
+        (sources || paired, sink_kinds & this.wanted_sinks != 0)
     }
 
     pub(super) fn seed_params(&mut self, fi: usize, sid: usize) -> bool {
