@@ -60,6 +60,9 @@ pub struct RawSource {
     /// matches one of these globs; `""` is a handler with no type.
     #[serde(default)]
     caught: Vec<String>,
+    /// For `calls`: not when these conditions hold (`requests.get("https://docs.x/llms.txt")`).
+    #[serde(default)]
+    unless: Vec<RawCondition>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +260,8 @@ pub struct Source {
     pub params: Vec<usize>,
     /// Globs over the bases of the enclosing class; empty: anywhere.
     pub in_classes: Vec<Glob>,
+    /// For call sources: conditions on the call under which it is not a source.
+    pub unless: Vec<Condition>,
 }
 
 /// Where a sink looks in a call.
@@ -656,6 +661,12 @@ impl FlowSpec {
                 "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations, caught",
             ));
         }
+        let unless = s
+            .unless
+            .into_iter()
+            .map(compile_condition)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ctx(&e))?;
         self.sources.push(Source {
             kind,
             languages: s.languages,
@@ -664,6 +675,7 @@ impl FlowSpec {
             matcher: matchers.pop().expect("one matcher"),
             params: s.params,
             in_classes: globs(&s.in_classes),
+            unless,
         });
         Ok(())
     }

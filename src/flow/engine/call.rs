@@ -326,7 +326,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             let matched = self.name_match(q);
             for &id in &matched.sources {
                 let source = &self.spec.sources[id as usize];
-                if self.imports_ok(&source.imports) && self.in_classes_ok(&source.in_classes, class)
+                if self.imports_ok(&source.imports)
+                    && self.in_classes_ok(&source.in_classes, class)
+                    && !source.unless.iter().any(|c| c.holds(call, self.consts))
                 {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
                     let l = self.start(source.kind, span, Note::Source(label));
