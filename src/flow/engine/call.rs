@@ -81,6 +81,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             join(&mut all_args, t);
         }
         // Callbacks (`.then(r => ...)`, `map(f, xs)`) receive the receiver's and arguments' data.
+        let has_callbacks = !callbacks.is_empty();
         let mut from_callbacks = Taint::new();
         for fi in callbacks {
             let mut input = recv_t.clone();
@@ -135,7 +136,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                 l.flags |= UNNAMED;
             }
         }
-        let mut t = recv_t;
+        // `agents.map(a => a.id)`: with a callback, what comes out is what the callback makes of
+        // the receiver's items, not what the receiver's fields were named.
+        let mut t = if has_callbacks {
+            self.field_of(recv_t)
+        } else {
+            recv_t
+        };
         join(&mut t, &with_flags(all_args, DERIVED));
         join(&mut t, &from_callbacks);
         t

@@ -106,6 +106,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.expr(k, cx);
                     }
                     let mut vt = self.expr(v, cx);
+                    if k.is_none() {
+                        // `{ ...headers, Authorization: "[REDACTED]" }`: the spread's fields are
+                        // known by their keys, and a later key may replace them.
+                        vt = self.field_of(vt);
+                    }
                     // `{"password": pw}`; an empty or fixed value (`{"password": ""}`) is not one.
                     let literal = matches!(
                         v.kind,
