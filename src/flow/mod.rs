@@ -178,10 +178,11 @@ pub fn run(
     }
 
     let mut external: Vec<ExternalCall> = Vec::new();
-    // Kinds known by a name stay in the file that names them: a value's name says what it is
-    // where it is read, not in the functions of other files it is passed to or returned from
-    // (`get_secret_str("API_BASE")` is not a secret because its body reads a token elsewhere).
-    let local_only = |l: &trace::Label| l.kind < 32 && flows.spec.name_kinds & (1 << l.kind) != 0;
+    // Kinds known by a name (and caught exceptions) stay in the file that names them: a value's
+    // name says what it is where it is read, not in the functions of other files it is passed to
+    // or returned from (`get_secret_str("API_BASE")` is not a secret because its body reads a
+    // token elsewhere).
+    let local_only = |l: &trace::Label| l.kind < 32 && flows.spec.local_kinds & (1 << l.kind) != 0;
     for (target, arg, label) in &engine.external {
         if local_only(label) {
             continue;

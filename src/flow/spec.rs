@@ -375,6 +375,10 @@ pub struct FlowSpec {
     pub name_kinds: KindSet,
     /// Sanitizer masks for slices (`key[:4]`).
     pub slice_clears: KindSet,
+    /// Kinds followed within a file only: given by names, or caught exceptions. What a name or
+    /// a handler says about a value holds where it is read, and a parameter seeded from another
+    /// file would carry it to every use of the parameter.
+    pub local_kinds: KindSet,
 }
 
 /// A compiled `[[names]]` table.
@@ -498,6 +502,12 @@ impl FlowSpec {
                 modifier: n.modifier,
             });
         }
+        for s in &spec.sources {
+            if matches!(s.matcher, SourceMatch::Caught(_)) {
+                spec.local_kinds |= 1 << s.kind;
+            }
+        }
+        spec.local_kinds |= spec.name_kinds;
         for l in raw.name_lookups {
             spec.name_lookups.extend(l.methods);
         }
