@@ -247,3 +247,37 @@ fn a_call_whose_name_a_sink_table_matches_still_links_when_no_sink_took_the_data
         )]
     );
 }
+
+#[test]
+fn console_input_in_a_prompt_is_reported_at_low_confidence_and_request_input_at_the_rules() {
+    let dir = project(&[(
+        "app.py",
+        "from flask import Flask, request\nfrom openai import OpenAI\napp = Flask(__name__)\n\
+         client = OpenAI()\n\
+         def cli():\n    q = input('> ')\n\
+         \x20   client.chat.completions.create(model='m', messages=[{'role': 'user', 'content': f'Answer: {q}'}])\n\
+         @app.post('/ask')\ndef ask():\n    q = request.json['q']\n\
+         \x20   client.chat.completions.create(model='m', messages=[{'role': 'user', 'content': f'Answer: {q}'}])\n",
+    )]);
+    let (_, report) = scan(&dir, "json");
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "AIG201")
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["confidence"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AIG201".to_string(), 7, "low".to_string()),
+            ("AIG201".to_string(), 11, "medium".to_string())
+        ]
+    );
+}

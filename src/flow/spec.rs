@@ -19,6 +19,9 @@ pub struct RawFlow {
     /// ... and must not.
     #[serde(default)]
     unless_flags: Vec<String>,
+    /// Overrides the rule's confidence for findings of this table (console input in a prompt).
+    #[serde(default)]
+    confidence: Option<String>,
     message: String,
 }
 
@@ -214,6 +217,7 @@ pub struct FlowRule {
     /// Label flags the data must have, and must not have.
     pub flags: u8,
     pub unless_flags: u8,
+    pub confidence: Option<crate::finding::Confidence>,
     pub message: String,
 }
 
@@ -460,6 +464,17 @@ fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String>
     Ok((names.len() - 1) as u8)
 }
 
+fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confidence>, String> {
+    use crate::finding::Confidence;
+    match name {
+        None => Ok(None),
+        Some("low") => Ok(Some(Confidence::Low)),
+        Some("medium") => Ok(Some(Confidence::Medium)),
+        Some("high") => Ok(Some(Confidence::High)),
+        Some(other) => Err(format!("unknown confidence {other:?}")),
+    }
+}
+
 fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
     for n in names {
@@ -539,6 +554,8 @@ impl FlowSpec {
                 sinks,
                 flags: flag_bits(&f.flags, meta.id)?,
                 unless_flags: flag_bits(&f.unless_flags, meta.id)?,
+                confidence: confidence_of(f.confidence.as_deref())
+                    .map_err(|e| format!("flow of {}: {e}", meta.id))?,
                 message: f.message,
             });
         }
@@ -708,13 +725,7 @@ impl FlowSpec {
                 "give exactly one of calls, properties, keys, receivers+methods, returns_of".into(),
             ));
         }
-        let confidence = match s.confidence.as_deref() {
-            None => None,
-            Some("low") => Some(crate::finding::Confidence::Low),
-            Some("medium") => Some(crate::finding::Confidence::Medium),
-            Some("high") => Some(crate::finding::Confidence::High),
-            Some(other) => return Err(ctx(format!("unknown confidence {other:?}"))),
-        };
+        let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
         let args: Vec<SinkArg> = s
             .args
             .iter()

@@ -199,7 +199,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     rule: r,
                     sink_span: span,
                     sink_label: label.to_string(),
-                    confidence,
+                    confidence: rule.confidence.or(confidence),
                     trace: l.trace,
                 });
             }
