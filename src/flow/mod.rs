@@ -2,9 +2,11 @@
 //!
 //! - `spec`: the flow tables of the packs (`[[flow]]`, `[[source]]`, `[[sink]]`, ...), compiled.
 //! - `index`: those tables per language family, indexed by name.
-//! - `trace`: labels and the arena of steps that records each path.
+//! - `trace`: labels (a kind, the sinks it was cleared for, and flags saying how it was placed:
+//!   spliced into text, put in a privileged message) and the arena of steps that records each path.
 //! - `engine/`: the interpreter over one file's IR, with function summaries to a fixed point
-//!   (`seeds`: where data starts; `stmt`, `expr`, `call`: how it moves; `sink`: where it ends).
+//!   (`seeds`: where data starts; `stmt`, `expr`, `call`: how it moves; `names`: data known by
+//!   its name or by its message's role; `sink`: where it ends).
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;

@@ -5,6 +5,10 @@
 //! which parameters (and which sources) reach its return value, and which parameters reach a sink.
 //! Calls to the file's own functions apply those summaries; class fields, closure captures and
 //! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
+//!
+//! Labels also carry flags for how data was placed on its way (spliced into a text, put in a
+//! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
+//! the file and stop where a value is made into something else (see `names`).
 
 use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
