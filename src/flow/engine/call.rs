@@ -36,11 +36,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         let q = call.qualified.as_deref();
-        let sunk = self.call_sinks(call, q, method, span, &recv_t, &arg_ts, cx);
+        let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds
         // (`llm`: the call made a model object) mark the result but replace nothing.
-        let source = self.call_source(call, q, method, &recv_t, span, cx.class);
+        let source = self.call_source(call, q, &recv_t, span, cx.class);
         if let Some(t) = source.as_ref() {
             if t.iter().any(|l| self.spec.data_kinds & (1 << l.kind) != 0) {
                 return source.unwrap_or_default();
@@ -130,12 +130,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
-        all_args.retain(|l| l.kind >= 32 || self.spec.name_kinds & (1 << l.kind) == 0);
-        for l in &mut all_args {
-            if l.param().is_some() {
-                l.flags |= UNNAMED;
-            }
-        }
+        let all_args = self.field_of(all_args);
         // `agents.map(a => a.id)`: with a callback, what comes out is what the callback makes of
         // the receiver's items, not what the receiver's fields were named.
         let mut t = if has_callbacks {
@@ -323,7 +318,6 @@ impl<'a, 'm> Engine<'a, 'm> {
         &mut self,
         call: &Call,
         q: Option<&'m str>,
-        method: Option<&str>,
         recv_t: &[Label],
         span: Span,
         class: Option<usize>,
@@ -351,7 +345,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
-        let name = method.unwrap_or("__call__");
+        let name = invoked_method(call);
         if !recv_t.is_empty() {
             if let Some(ids) = self.ix.method_sources.get(name) {
                 for &id in ids {
@@ -359,10 +353,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let SourceMatch::Methods { receivers, .. } = &source.matcher else {
                         continue;
                     };
-                    let carries = recv_t
-                        .iter()
-                        .any(|l| l.kind < 32 && receivers & (1 << l.kind) != 0);
-                    if carries && self.imports_ok(&source.imports) {
+                    if carries(recv_t, *receivers) && self.imports_ok(&source.imports) {
                         let spelled = call.callee.dotted().unwrap_or_else(|| name.to_string());
                         let label = match &source.label {
                             Some(l) => format!("{l} (`{spelled}`)"),

@@ -112,11 +112,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                         vt = self.field_of(vt);
                     }
                     // `{"password": pw}`; an empty or fixed value (`{"password": ""}`) is not one.
-                    let literal = matches!(
-                        v.kind,
-                        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null
-                    );
-                    if let (Some(key), false) = (k.as_ref().and_then(|k| k.as_str()), literal) {
+                    if let (Some(key), false) = (k.as_ref().and_then(|k| k.as_str()), is_literal(v))
+                    {
                         self.name_labels(key, v.span, &mut vt);
                     }
                     if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
@@ -142,7 +139,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 with_flags(t, PRIVILEGED)
             }
             // `not x`, `!x`, `typeof x`: a boolean or a type name, not the data.
-            ExprKind::Other(items) if items.len() == 1 && self.is_test(e) => {
+            ExprKind::Other(items) if items.len() == 1 && self.unary_test(e) != Test::Other => {
                 self.expr(&items[0], cx);
                 Taint::new()
             }
@@ -208,12 +205,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    fn is_test(&self, e: &Expr) -> bool {
+    /// What a one-operand `Other` is, by its operator: `not x`/`!x` negate, `typeof x` names a
+    /// type; both give no data of `x`.
+    pub(super) fn unary_test(&self, e: &Expr) -> Test {
         let text = self.text.get(e.span.range()).unwrap_or("").trim_start();
-        text.starts_with('!')
-            || text.starts_with("not ")
-            || text.starts_with("not(")
-            || text.starts_with("typeof ")
+        if text.starts_with('!') || text.starts_with("not ") || text.starts_with("not(") {
+            Test::Negation
+        } else if text.starts_with("typeof ") {
+            Test::Type
+        } else {
+            Test::Other
+        }
     }
 
     /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.

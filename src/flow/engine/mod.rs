@@ -136,6 +136,9 @@ pub struct Engine<'a, 'm> {
     wanted_kinds: KindSet,
     /// Whether names give kinds an enabled rule reports (`[[names]]`).
     names_on: bool,
+    /// For each function, the qualified names of its decorators (`@app.post(...)` is
+    /// `flask.Flask().post`).
+    decorator_names: Vec<Vec<String>>,
     /// For each function, the `returns_of` sinks its decorators match.
     return_sinks: Vec<Vec<u32>>,
     pub trace: Trace,
@@ -202,6 +205,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             wanted_sinks,
             wanted_kinds,
             names_on: spec.name_kinds & wanted_kinds != 0,
+            decorator_names: Vec::new(),
             return_sinks: vec![Vec::new(); n],
             trace: Trace::default(),
             imports: module
@@ -231,6 +235,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             depth: 0,
         };
         e.index_functions();
+        e.decorator_names = module
+            .functions
+            .iter()
+            .map(|f| {
+                let names = f.decorators.iter().filter_map(|d| e.decorator_name(d));
+                names.collect()
+            })
+            .collect();
         e.index_return_sinks();
         e
     }
@@ -240,15 +252,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         if self.spec.return_sink_kinds & self.wanted_sinks == 0 {
             return;
         }
-        for (fi, f) in self.module.functions.iter().enumerate() {
-            if f.decorators.is_empty() {
+        for (fi, names) in self.decorator_names.iter().enumerate() {
+            if names.is_empty() {
                 continue;
             }
-            let names: Vec<String> = f
-                .decorators
-                .iter()
-                .filter_map(|d| self.decorator_name(d))
-                .collect();
             for &id in &self.ix.return_sinks {
                 let sink = &self.spec.sinks[id as usize];
                 let SinkMatch::Returns(globs) = &sink.matcher else {
@@ -421,12 +428,41 @@ fn exits(body: &[Stmt]) -> bool {
     )
 }
 
+/// A one-operand operator the engine reads: negations are tests (and invert guards), `typeof`
+/// gives a type name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Test {
+    Negation,
+    Type,
+    Other,
+}
+
+fn is_literal(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null
+    )
+}
+
 fn is_literal_pattern(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
         ExprKind::Choice(items) | ExprKind::List(items) => items.iter().all(is_literal_pattern),
-        _ => false,
+        _ => is_literal(e),
     }
+}
+
+/// The method a call invokes: `llm.invoke(x)` is `invoke`; calling a value itself, `llm(x)`,
+/// is `__call__`.
+fn invoked_method(call: &Call) -> &str {
+    match &call.callee.kind {
+        ExprKind::Attribute { attr, .. } => attr,
+        _ => "__call__",
+    }
+}
+
+/// Whether `t` carries a (non-parameter) kind of `kinds`.
+fn carries(t: &[Label], kinds: KindSet) -> bool {
+    t.iter().any(|l| l.kind < 32 && kinds & (1 << l.kind) != 0)
 }
 
 /// The source text of a span, cut to one short line for labels.

@@ -41,6 +41,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         })
     }
 
+    /// The kinds `name` is named as.
+    pub(super) fn name_kinds(&self, name: &str) -> KindSet {
+        let bits = self.name_tables(name);
+        self.spec
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .fold(0, |k, (_, n)| k | 1 << n.kind)
+    }
+
     /// Add the labels of the kinds `name` is named as, when an enabled rule reports them.
     pub(super) fn name_labels(&mut self, name: &str, span: Span, t: &mut Taint) {
         let bits = self.name_tables(name);

@@ -12,17 +12,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         if self.ix.param_sources.is_empty() {
             return false;
         }
-        // Computed once for all the tables: decorator names, class bases, named calls.
-        let decorated: Vec<(usize, Vec<String>)> = module
-            .functions
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.decorators.is_empty())
-            .map(|(fi, f)| {
-                let names = f.decorators.iter().filter_map(|d| self.decorator_name(d));
-                (fi, names.collect())
-            })
-            .collect();
+        // Computed once for all the tables: class bases, named calls.
         let bases: Vec<Vec<String>> = module
             .classes
             .iter()
@@ -48,9 +38,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             match &source.matcher {
                 SourceMatch::Decorators(globs) => {
-                    for (fi, names) in &decorated {
+                    for fi in 0..module.functions.len() {
+                        let names = &self.decorator_names[fi];
                         if names.iter().any(|n| globs.iter().any(|g| g.matches(n))) {
-                            any |= self.seed_params(*fi, sid as usize);
+                            any |= self.seed_params(fi, sid as usize);
                         }
                     }
                 }
@@ -253,82 +244,39 @@ impl<'a, 'm> Engine<'a, 'm> {
     pub fn prescan(&mut self) -> (bool, bool) {
         let spec = self.spec;
         let module = self.module;
-        // Call names first, matched through the name cache (names repeat within and across files).
+        let this = &*self;
+        // One walk: named calls are matched afterwards, through the name cache.
         let mut calls: Vec<&'m str> = Vec::new();
-        module.walk_exprs(&mut |e| {
-            if let ExprKind::Call(call) = &e.kind {
-                calls.extend(call.qualified.as_deref());
-            }
-        });
-        let mut sources = false;
-        let mut sink_kinds: KindSet = 0;
-        for q in calls {
-            let m = self.name_match(q);
-            sources = sources
-                || m.sources
-                    .iter()
-                    .any(|&id| self.imports_ok(&spec.sources[id as usize].imports));
-            for &id in &m.sinks {
+        let (mut sources, mut local, mut sink_kinds) = (false, 0 as KindSet, 0 as KindSet);
+        let mut add_sinks = |ids: &[u32]| {
+            for &id in ids {
                 sink_kinds |= 1 << spec.sinks[id as usize].kind;
             }
-        }
-        let this = &*self;
-        let mut local: KindSet = 0;
-        for &id in this.return_sinks.iter().flatten() {
-            sink_kinds |= 1 << spec.sinks[id as usize].kind;
-        }
-        let name_bits = |name: &str| -> KindSet {
-            let bits = this.name_tables(name);
-            if bits == 0 {
-                return 0;
-            }
-            spec.names
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| bits & (1 << i) != 0)
-                .fold(0, |k, (_, n)| k | 1 << n.kind)
         };
+        add_sinks(&this.return_sinks.concat());
         module.walk_exprs(&mut |e| match &e.kind {
             ExprKind::Call(call) => {
-                let method = match &call.callee.kind {
-                    ExprKind::Attribute { attr, .. } => Some(&**attr),
-                    _ => Some("__call__"),
-                };
-                if let Some(ids) = method.and_then(|m| this.ix.method_sinks.get(m)) {
-                    for &id in ids {
-                        sink_kinds |= 1 << spec.sinks[id as usize].kind;
-                    }
+                calls.extend(call.qualified.as_deref());
+                if let Some(ids) = this.ix.method_sinks.get(invoked_method(call)) {
+                    add_sinks(ids);
                 }
             }
-            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+            ExprKind::Name(name) | ExprKind::Attribute { attr: name, .. } => {
                 sources = sources || !this.attribute_sources_of(e).is_empty();
-                let name = match &e.kind {
-                    ExprKind::Name(n) => n,
-                    ExprKind::Attribute { attr, .. } => attr,
-                    _ => unreachable!(),
-                };
-                local |= name_bits(name);
+                local |= this.name_kinds(name);
                 if let ExprKind::Attribute { attr, .. } = &e.kind {
                     if let Some(ids) = this.ix.property_sinks.get(&**attr) {
-                        for &id in ids {
-                            sink_kinds |= 1 << spec.sinks[id as usize].kind;
-                        }
+                        add_sinks(ids);
                     }
                 }
             }
             // Keys and lookups: `environ["API_KEY"]`, `getenv("API_KEY")`.
-            ExprKind::Str(s) => local |= name_bits(s),
+            ExprKind::Str(s) => local |= this.name_kinds(s),
             ExprKind::Dict(entries) => {
                 for (k, _) in entries {
-                    let Some(ids) = k
-                        .as_ref()
-                        .and_then(|k| k.as_str())
-                        .and_then(|k| this.ix.key_sinks.get(k))
-                    else {
-                        continue;
-                    };
-                    for &id in ids {
-                        sink_kinds |= 1 << spec.sinks[id as usize].kind;
+                    let key = k.as_ref().and_then(|k| k.as_str());
+                    if let Some(ids) = key.and_then(|k| this.ix.key_sinks.get(k)) {
+                        add_sinks(ids);
                     }
                 }
             }
@@ -349,11 +297,21 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
-        let paired = this.rules.iter().any(|&r| {
+        for q in calls {
+            let m = self.name_match(q);
+            sources = sources
+                || m.sources
+                    .iter()
+                    .any(|&id| self.imports_ok(&spec.sources[id as usize].imports));
+            for &id in &m.sinks {
+                sink_kinds |= 1 << spec.sinks[id as usize].kind;
+            }
+        }
+        let paired = self.rules.iter().any(|&r| {
             let rule = &spec.rules[r];
             rule.sources & local != 0 && rule.sinks & sink_kinds != 0
         });
-        (sources || paired, sink_kinds & this.wanted_sinks != 0)
+        (sources || paired, sink_kinds & self.wanted_sinks != 0)
     }
 
     pub(super) fn seed_params(&mut self, fi: usize, sid: usize) -> bool {

@@ -5,12 +5,10 @@ use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Returns whether data reached a sink of the call.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn call_sinks(
         &mut self,
         call: &'m Call,
         q: Option<&'m str>,
-        method: Option<&'m str>,
         span: Span,
         recv_t: &[Label],
         arg_ts: &[Taint],
@@ -43,19 +41,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
-        // `llm.invoke(prompt)` where `llm` is a model object the resolver cannot name; `llm(prompt)`
-        // is `__call__`.
-        let method = match &call.callee.kind {
-            ExprKind::Attribute { .. } => method,
-            _ => Some("__call__"),
-        };
-        let Some(ids) = method.and_then(|m| self.ix.method_sinks.get(m)) else {
+        // `llm.invoke(prompt)`, `llm(prompt)`, where `llm` is a model object the resolver cannot
+        // name.
+        let method = invoked_method(call);
+        let Some(ids) = self.ix.method_sinks.get(method) else {
             return reached;
         };
-        let held = recv_t
-            .iter()
-            .filter(|l| l.kind < 32)
-            .fold(0, |k, l| k | 1 << l.kind);
         for &id in ids {
             let sink = &self.spec.sinks[id as usize];
             let SinkMatch::Methods {
@@ -64,7 +55,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             else {
                 continue;
             };
-            if held & receivers == 0
+            if !carries(recv_t, *receivers)
                 || self.wanted_sinks & (1 << sink.kind) == 0
                 || !self.imports_ok(&sink.imports)
             {
@@ -72,8 +63,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             let t = self.sink_args(call, args, None, &[], arg_ts, cx);
             reached |= !t.is_empty();
-            let name = format!("{}()", method.unwrap_or_default());
-            self.sink_reached(id as usize, span, &t, cx, &name);
+            self.sink_reached(id as usize, span, &t, cx, &format!("{method}()"));
         }
         reached
     }

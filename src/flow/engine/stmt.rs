@@ -449,14 +449,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 });
                 (mask != 0).then_some((name(value)?, true, mask))
             }
-            ExprKind::Other(items) if items.len() == 1 => {
-                let text = self.text.get(test.span.range())?.trim_start();
-                if text.starts_with('!') || text.starts_with("not") {
-                    let (n, p, m) = self.guard(&items[0])?;
-                    Some((n, !p, m))
-                } else {
-                    None
-                }
+            ExprKind::Other(items)
+                if items.len() == 1 && self.unary_test(test) == Test::Negation =>
+            {
+                let (n, p, m) = self.guard(&items[0])?;
+                Some((n, !p, m))
             }
             _ => None,
         }
@@ -467,18 +464,15 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// What the exception a handler binds carries: the `caught` sources its type matches.
     fn caught(&mut self, h: &'m crate::ir::Handler) -> Taint {
         let mut t = Taint::new();
-        let text = self.text;
-        let types: Vec<&str> = match h.kind.as_ref().map(|k| &k.kind) {
+        // The types as written: `Exception`, each of `(ValueError, Exception)`, `""` for none.
+        let text = |e: &Expr| self.text.get(e.span.range()).unwrap_or("");
+        let types: Vec<&str> = match h.kind.as_ref() {
             None => vec![""],
-            Some(ExprKind::List(items)) => items
-                .iter()
-                .filter_map(|i| text.get(i.span.range()))
-                .collect(),
-            Some(_) => h
-                .kind
-                .iter()
-                .filter_map(|k| text.get(k.span.range()))
-                .collect(),
+            Some(Expr {
+                kind: ExprKind::List(items),
+                ..
+            }) => items.iter().map(text).collect(),
+            Some(k) => vec![text(k)],
         };
         for &sid in &self.ix.caught_sources {
             let source = &self.spec.sources[sid as usize];
