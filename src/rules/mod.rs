@@ -4,6 +4,7 @@
 pub mod pack;
 pub mod pattern;
 pub mod secrets;
+pub mod settings;
 
 use crate::finding::{Confidence, Severity};
 use serde::Serialize;

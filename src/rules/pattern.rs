@@ -11,7 +11,7 @@
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
 //! of a non-literal value).
 
-use super::{Hit, RuleMeta};
+use super::{settings, Hit, RuleMeta};
 use crate::ir::{Call, Expr, ExprKind, Module, Span};
 use regex::Regex;
 use serde::Deserialize;
@@ -31,6 +31,9 @@ pub struct RawPattern {
     /// With `keys`: the literal value that makes a match.
     #[serde(default)]
     equals: Option<toml::Value>,
+    /// With `keys`: a regex the literal string value must match, instead of `equals`.
+    #[serde(default)]
+    matches: Option<String>,
     #[serde(default)]
     when: Vec<RawCondition>,
     #[serde(default)]
@@ -57,6 +60,10 @@ pub struct RawCondition {
     matches: Option<String>,
     #[serde(default)]
     name_matches: Option<String>,
+    #[serde(default)]
+    set: Option<bool>,
+    #[serde(default)]
+    unbounded: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -66,6 +73,7 @@ pub struct PatternRule {
     calls: Vec<Glob>,
     keys: Vec<String>,
     equals: Option<Literal>,
+    matches: Option<Regex>,
     when: Vec<Condition>,
     unless: Vec<Condition>,
     focus: Option<String>,
@@ -86,6 +94,10 @@ enum Test {
     Literal(bool),
     Matches(Regex),
     NameMatches(Regex),
+    /// Passed with a value other than `None` / `null` / `undefined`.
+    Set(bool),
+    /// Passed with a value that bounds nothing: `None`, infinity, `sys.maxsize`, a huge number.
+    Unbounded(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,8 +160,8 @@ impl PatternRule {
         if raw.calls.is_empty() == raw.keys.is_empty() {
             return Err(ctx("give exactly one of `calls` or `keys`".into()));
         }
-        if !raw.keys.is_empty() && raw.equals.is_none() {
-            return Err(ctx("`keys` needs `equals`".into()));
+        if !raw.keys.is_empty() && raw.equals.is_none() == raw.matches.is_none() {
+            return Err(ctx("`keys` needs one of `equals` or `matches`".into()));
         }
         let compile_all = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
             conds
@@ -173,6 +185,12 @@ impl PatternRule {
                 .map(literal_from_toml)
                 .transpose()
                 .map_err(ctx)?,
+            matches: raw
+                .matches
+                .as_deref()
+                .map(Regex::new)
+                .transpose()
+                .map_err(|e| ctx(e.to_string()))?,
             when: compile_all(raw.when)?,
             unless: compile_all(raw.unless)?,
             focus: raw.focus,
@@ -191,11 +209,17 @@ impl PatternRule {
     /// Run this pattern over a file's call and key sites.
     pub fn run(&self, sites: &Sites, consts: &Constants, out: &mut Vec<Hit>) {
         if !self.keys.is_empty() {
-            let Some(want) = &self.equals else { return };
             for (key, value, span) in &sites.keyed {
-                if self.keys.iter().any(|k| k == key)
-                    && literal_of(value, consts).as_ref() == Some(want)
-                {
+                if !self.keys.iter().any(|k| k == key) {
+                    continue;
+                }
+                let literal = literal_of(value, consts);
+                let hit = match (&self.equals, &self.matches, &literal) {
+                    (Some(want), _, Some(l)) => l == want,
+                    (_, Some(re), Some(Literal::Str(s))) => re.is_match(s),
+                    _ => false,
+                };
+                if hit {
                     out.push(self.hit(*span, key));
                 }
             }
@@ -250,6 +274,12 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
     if let Some(r) = &c.name_matches {
         tests.push(Test::NameMatches(Regex::new(r).map_err(|e| e.to_string())?));
     }
+    if let Some(b) = c.set {
+        tests.push(Test::Set(b));
+    }
+    if let Some(b) = c.unbounded {
+        tests.push(Test::Unbounded(b));
+    }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));
     }
@@ -261,19 +291,20 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
 }
 
 impl Condition {
-    fn value<'a>(&self, call: &'a Call) -> Option<&'a Expr> {
-        call.keyword(&self.arg)
+    /// The argument's value: see [`settings`] for where it may be given.
+    fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> Option<&'m Expr> {
+        settings::setting(call, &self.arg, consts)
             .or_else(|| self.position.and_then(|p| call.positional(p)))
     }
 
-    pub fn holds(&self, call: &Call, consts: &Constants) -> bool {
-        // `arg = "**"` stands for keyword arguments aiguard cannot see: `**kwargs`, or a
-        // `...spread` inside an options object.
+    pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
+        // `arg = "**"` stands for keyword arguments aiguard cannot see: a `**kwargs`, or a
+        // `...spread` inside an options object, that is not a literal dict of this file.
         if self.arg == "**" {
-            let hidden = call.has_keyword_splat();
+            let hidden = settings::hidden_keywords(call, consts);
             return matches!(self.test, Test::Present(p) if p == hidden);
         }
-        let value = self.value(call);
+        let value = self.value(call, consts);
         match &self.test {
             Test::Present(p) => value.is_some() == *p,
             Test::Equals(want) => value.and_then(|v| literal_of(v, consts)).as_ref() == Some(want),
@@ -286,7 +317,46 @@ impl Condition {
                 .filter(|v| literal_of(v, consts).is_none())
                 .and_then(spelling)
                 .is_some_and(|s| re.is_match(&s)),
+            Test::Set(b) => value.is_some_and(|v| !is_null(v)) == *b,
+            Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
         }
+    }
+}
+
+fn is_null(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Null) || matches!(&e.kind, ExprKind::Name(n) if &**n == "undefined")
+}
+
+/// A value that bounds nothing: `None`/`null`, infinity (`float("inf")`, `math.inf`,
+/// `Infinity`), the largest integer (`sys.maxsize`, `Number.MAX_SAFE_INTEGER`), or a number of a
+/// million or more.
+fn unbounded(e: &Expr, consts: &Constants) -> bool {
+    const SPELLINGS: &[&str] = &[
+        "math.inf",
+        "numpy.inf",
+        "np.inf",
+        "sys.maxsize",
+        "Infinity",
+        "Number.POSITIVE_INFINITY",
+        "Number.MAX_SAFE_INTEGER",
+        "Number.MAX_VALUE",
+    ];
+    if is_null(e) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Number(n) => n
+            .replace('_', "")
+            .parse::<f64>()
+            .is_ok_and(|v| v >= 1e6),
+        ExprKind::Name(n) if consts.binding(n).is_some() => {
+            consts.binding(n).is_some_and(|v| unbounded(v, &Constants::default()))
+        }
+        ExprKind::Call(c) => {
+            c.callee.dotted().as_deref() == Some("float")
+                && matches!(c.positional(0).map(|a| &a.kind), Some(ExprKind::Str(s)) if s.trim_start_matches(['+']).to_ascii_lowercase().starts_with("inf"))
+        }
+        _ => e.dotted().is_some_and(|d| SPELLINGS.contains(&d.as_str())),
     }
 }
 
@@ -344,15 +414,24 @@ impl<'m> Sites<'m> {
     }
 }
 
-/// Names bound exactly once in a module, to a literal: `MODEL = "gpt2"`.
+/// Names bound exactly once in a module (`MODEL = "gpt2"`, `client = OpenAI(timeout=20)`,
+/// `params = {"max_tokens": 500}`), and class fields set exactly once through `self`/`this`
+/// (`self.client = OpenAI()`): what a name stands for when a rule needs its value.
 #[derive(Debug, Default)]
 pub struct Constants<'m> {
     values: HashMap<&'m str, Option<&'m Expr>>,
+    fields: HashMap<&'m str, Option<&'m Expr>>,
 }
 
 impl<'m> Constants<'m> {
     pub fn collect(module: &'m Module) -> Self {
         let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
+        let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
+        let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
+            map.entry(name)
+                .and_modify(|v| *v = None)
+                .or_insert(value);
+        };
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {
                 if let crate::ir::StmtKind::Assign {
@@ -361,27 +440,42 @@ impl<'m> Constants<'m> {
                     augmented,
                 } = &s.kind
                 {
+                    let value = (!augmented).then_some(value);
                     for t in targets {
-                        if let ExprKind::Name(n) = &t.kind {
-                            let literal = !augmented
-                                && matches!(
-                                    value.kind,
-                                    ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
-                                );
-                            values
-                                .entry(n)
-                                .and_modify(|v| *v = None)
-                                .or_insert(if literal { Some(value) } else { None });
+                        match &t.kind {
+                            ExprKind::Name(n) => bind(&mut values, n, value),
+                            ExprKind::Attribute { value: recv, attr }
+                                if matches!(&recv.kind, ExprKind::Name(r) if &**r == "self" || &**r == "this") =>
+                            {
+                                bind(&mut fields, attr, value)
+                            }
+                            _ => {}
                         }
                     }
                 }
             });
         }
-        Constants { values }
+        Constants { values, fields }
     }
 
-    fn get(&self, name: &str) -> Option<&'m Expr> {
+    /// What `name` is bound to, when it is bound exactly once.
+    pub fn binding(&self, name: &str) -> Option<&'m Expr> {
         self.values.get(name).copied().flatten()
+    }
+
+    /// What the field `self.name` / `this.name` is set to, when it is set exactly once.
+    pub fn field(&self, name: &str) -> Option<&'m Expr> {
+        self.fields.get(name).copied().flatten()
+    }
+
+    /// The literal `name` is bound to.
+    fn get(&self, name: &str) -> Option<&'m Expr> {
+        self.binding(name).filter(|v| {
+            matches!(
+                v.kind,
+                ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
+            )
+        })
     }
 
     /// Whether `name` is a module constant holding a string.

@@ -1,0 +1,147 @@
+//! The settings a call is made with, wherever the code puts them.
+//!
+//! A limit or timeout is rarely a plain keyword of the call a rule looks at. It can be:
+//! - a keyword or an options-object key of the call (`create(max_tokens=500)`,
+//!   `generateText({ maxOutputTokens: 500 })`);
+//! - a key of a literal dict splatted into it (`params = {"max_tokens": 500}; create(**params)`,
+//!   `{ ...params }`), or of a literal options object passed by name;
+//! - nested in a settings object (`config=GenerateContentConfig(max_output_tokens=500)`,
+//!   `options={"num_predict": 256}`): a dotted path, `config.max_output_tokens`;
+//! - set on the client the call is made through (`client = OpenAI(timeout=20)`,
+//!   `client.with_options(timeout=5).chat.completions.create(...)`, `self.client = ...`).
+//!
+//! Names are followed through [`Constants`]: a name or field bound exactly once in the file.
+
+use super::pattern::Constants;
+use crate::ir::{Call, Expr, ExprKind, Splat};
+
+/// How many bindings a lookup follows before giving up (cycles, long alias chains).
+const MAX_HOPS: usize = 8;
+
+/// The value of the setting at `path` (`timeout`, `config.max_output_tokens`) for `call`.
+pub fn setting<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    let mut parts = path.split('.');
+    let head = parts.next()?;
+    let mut value = keyword(call, head, consts).or_else(|| from_client(call, head, consts))?;
+    for key in parts {
+        value = member(value, key, consts)?;
+    }
+    Some(value)
+}
+
+/// Whether `call` may get keyword arguments aiguard cannot see: a `**kwargs` or `...spread` that
+/// is not a literal dict bound in this file.
+pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
+    call.args.iter().any(|a| match a.splat {
+        Splat::DoubleStar => !dict_of(&a.value, consts).is_some_and(|d| !has_hidden(d, consts)),
+        Splat::Star => false,
+        Splat::None => {
+            a.name.is_none()
+                && matches!(&a.value.kind, ExprKind::Dict(entries) if has_hidden(entries, consts))
+        }
+    })
+}
+
+type Entries = [(Option<Expr>, Expr)];
+
+/// A literal dict or options object, directly or through a name bound once.
+fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
+    match &follow(e, consts).kind {
+        ExprKind::Dict(entries) => Some(entries),
+        _ => None,
+    }
+}
+
+/// A dict with a spread of something that is not itself a literal dict.
+fn has_hidden(entries: &Entries, consts: &Constants) -> bool {
+    entries
+        .iter()
+        .any(|(k, v)| k.is_none() && dict_of(spread_inner(v), consts).is_none())
+}
+
+fn spread_inner(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Spread(inner) => inner,
+        _ => e,
+    }
+}
+
+/// `e` with names and fields bound once replaced by their values, and `await` looked through.
+fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
+    for _ in 0..MAX_HOPS {
+        let next = match &e.kind {
+            ExprKind::Name(n) => consts.binding(n),
+            ExprKind::Attribute { value, attr } if is_receiver(value) => consts.field(attr),
+            ExprKind::Await(inner) => Some(&**inner),
+            _ => None,
+        };
+        match next {
+            Some(n) => e = n,
+            None => break,
+        }
+    }
+    e
+}
+
+fn is_receiver(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Name(n) if &**n == "self" || &**n == "this")
+}
+
+/// A keyword of the call itself, or a key of a dict it is given whole (`**params`, an options
+/// object, `{ ...params }`).
+fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    if let Some(v) = call.keyword(name) {
+        return Some(v);
+    }
+    call.args.iter().find_map(|a| match (a.splat, &a.name) {
+        (Splat::DoubleStar, _) => entry(dict_of(&a.value, consts)?, name, consts),
+        (Splat::None, None) => entry(dict_of(&a.value, consts)?, name, consts),
+        _ => None,
+    })
+}
+
+/// The value of `key` in a dict, looking into spreads of dicts bound once.
+fn entry<'m>(entries: &'m Entries, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    // Later entries win, as at run time.
+    entries.iter().rev().find_map(|(k, v)| match k {
+        Some(k) => (k.as_str() == Some(key)).then_some(v),
+        None => entry(dict_of(spread_inner(v), consts)?, key, consts),
+    })
+}
+
+/// `key` of a settings value: a dict entry, or a keyword of the call that built it
+/// (`GenerateContentConfig(max_output_tokens=...)`).
+fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    match &follow(value, consts).kind {
+        ExprKind::Dict(entries) => entry(entries, key, consts),
+        ExprKind::Call(c) => keyword(c, key, consts),
+        _ => None,
+    }
+}
+
+/// A keyword given to a call the client was made by: `OpenAI(timeout=20)` for
+/// `client.chat.completions.create(...)` when `client = OpenAI(timeout=20)`, or
+/// `with_options(timeout=5)` earlier in the chain.
+fn from_client<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    let mut e = &call.callee;
+    for _ in 0..MAX_HOPS * 4 {
+        e = match &e.kind {
+            ExprKind::Call(c) => {
+                if let Some(v) = keyword(c, name, consts) {
+                    return Some(v);
+                }
+                &c.callee
+            }
+            ExprKind::Attribute { value, .. } if !is_receiver(value) => value,
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Await(_) => {
+                let followed = follow(e, consts);
+                if std::ptr::eq(followed, e) {
+                    return None;
+                }
+                followed
+            }
+            _ => return None,
+        };
+    }
+    None
+}
