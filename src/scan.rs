@@ -96,6 +96,12 @@ pub fn analyze(
                 pattern.run(&sites, &consts, &mut hits);
             }
         }
+        for rule in &registry.loops {
+            let meta = registry.get(rule.rule_id).expect("loop rule is registered");
+            if enabled.contains(rule.rule_id) && rule.applies_to(family, meta) {
+                rule.run(&module, &mut hits);
+            }
+        }
         outcome = crate::flow::run(
             source, &module, registry, &consts, enabled, seeds, &mut hits,
         );

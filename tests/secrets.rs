@@ -47,6 +47,10 @@ fn keys() -> BTreeSet<String> {
         };
         let source = Source::new(path.display().to_string(), lang, text.clone());
         for f in scan::run_file(&source, registry, &opts).findings {
+            // Only secret findings span a secret; others span code around one.
+            if !f.rule_id.starts_with("AIG10") {
+                continue;
+            }
             if let Some(v) = text.get(f.location.start_byte..f.location.end_byte) {
                 if !v.starts_with("-----BEGIN") {
                     keys.insert(v.to_string());

@@ -27,6 +27,10 @@ pub struct FamilyIndex {
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
     pub guard_methods: HashMap<String, Vec<u32>>,
+    /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
+    pub measures: HashMap<String, Vec<u32>>,
+    /// Keywords bounding a declared class field (`max_length`) -> sanitizers.
+    pub bounded_fields: HashMap<String, Vec<u32>>,
     pub guard_calls: NameIndex,
     pub propagator_calls: NameIndex,
     pub propagator_methods: HashMap<String, Vec<u32>>,
@@ -113,6 +117,12 @@ impl FamilyIndex {
                 }
                 for g in &s.guards {
                     push(&mut ix.guard_methods, g, id);
+                }
+                for m in &s.measures {
+                    push(&mut ix.measures, m, id);
+                }
+                for k in &s.bounded_fields {
+                    push(&mut ix.bounded_fields, k, id);
                 }
                 // Pattern indices past `guard_calls` are `guard_first_calls`.
                 for (gi, g) in s.guard_calls.iter().chain(&s.guard_first_calls).enumerate() {

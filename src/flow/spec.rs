@@ -131,6 +131,14 @@ pub struct RawSanitizer {
     /// Slices (`key[:4]`, `text.slice(0, 80)` is a method) are clean.
     #[serde(default)]
     slices: bool,
+    /// Calls or attributes measuring a value's length (`len`, `length`): a comparison of the
+    /// measure with a bound (`if len(x) > 2000: raise`) checks the value, as an `if` test.
+    #[serde(default)]
+    measures: Vec<String>,
+    /// Keywords that bound a class field declared with them (`message: str =
+    /// Field(max_length=2000)`): reading that field of any object gives a checked value.
+    #[serde(default)]
+    bounded_fields: Vec<String>,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -158,6 +166,18 @@ pub struct RawFlowTables {
     pub roles: Vec<RawRoles>,
     pub names: Vec<RawNames>,
     pub name_lookups: Vec<RawNameLookup>,
+    pub sink_kinds: Vec<RawSinkKind>,
+}
+
+/// `[[sink-kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
+/// own (a length check bounds what reaches a model, AIG504, but does not stop an injection into
+/// the same prompt, AIG201).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSinkKind {
+    pub kind: String,
+    /// Every sink of these kinds is also a sink of `kind`.
+    pub includes: Vec<String>,
 }
 
 /// `[[roles]]`: how chat messages name their role, so text placed in a privileged message is
@@ -276,7 +296,7 @@ pub enum SinkArg {
     Receiver,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum SinkMatch {
     Calls {
         calls: Vec<Glob>,
@@ -299,7 +319,7 @@ pub enum SinkMatch {
     Returns(Vec<Glob>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sink {
     pub kind: u8,
     pub languages: Vec<String>,
@@ -321,6 +341,8 @@ pub struct Sanitizer {
     pub guard_calls: Vec<Glob>,
     pub guard_first_calls: Vec<Glob>,
     pub slices: bool,
+    pub measures: Vec<String>,
+    pub bounded_fields: Vec<String>,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -534,6 +556,23 @@ impl FlowSpec {
         for s in raw.sinks {
             spec.add_sink(s)?;
         }
+        for alias in raw.sink_kinds {
+            let kind = intern(&mut spec.sink_kinds, &alias.kind, "sink")?;
+            let mut included = 0 as KindSet;
+            for k in &alias.includes {
+                included |= 1 << spec.sink_kind(k, "a sink kind")?;
+            }
+            let copies: Vec<Sink> = spec
+                .sinks
+                .iter()
+                .filter(|s| included & (1 << s.kind) != 0)
+                .map(|s| Sink { kind, ..s.clone() })
+                .collect();
+            if spec.return_sink_kinds & included != 0 {
+                spec.return_sink_kinds |= 1 << kind;
+            }
+            spec.sinks.extend(copies);
+        }
         for f in raw.flows {
             let meta = rules
                 .iter()
@@ -571,9 +610,11 @@ impl FlowSpec {
                 && s.guard_calls.is_empty()
                 && s.guard_first_calls.is_empty()
                 && !s.slices
+                && s.measures.is_empty()
+                && s.bounded_fields.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls` or `slices`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `slices`, `measures` or `bounded_fields`"
                         .into(),
                 );
             }
@@ -590,6 +631,8 @@ impl FlowSpec {
                 guard_calls: globs(&s.guard_calls),
                 guard_first_calls: globs(&s.guard_first_calls),
                 slices: s.slices,
+                measures: s.measures,
+                bounded_fields: s.bounded_fields,
                 sinks: mask,
             });
         }

@@ -1,13 +1,14 @@
 //! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
+use super::loops::{LoopRule, RawLoop};
 use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
 use crate::finding::{Confidence, Severity};
 use crate::flow::spec::{
     FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
-    RawRoles, RawSanitizer, RawSink, RawSource,
+    RawRoles, RawSanitizer, RawSink, RawSinkKind, RawSource,
 };
 use crate::flow::Flows;
 use serde::Deserialize;
@@ -45,6 +46,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "sensitive-data.toml",
         include_str!("../../rules/sensitive-data.toml"),
     ),
+    ("limits.toml", include_str!("../../rules/limits.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +56,9 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// Loop rules (`[[loop]]`, src/rules/loops.rs).
+    #[serde(default, rename = "loop")]
+    loops: Vec<RawLoop>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
     secret: Vec<RawSecret>,
@@ -82,6 +87,8 @@ struct RawPack {
     names: Vec<RawFlowNames>,
     #[serde(default, rename = "name-lookups")]
     name_lookups: Vec<RawNameLookup>,
+    #[serde(default, rename = "sink-kind")]
+    sink_kinds: Vec<RawSinkKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +136,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut rules: Vec<RuleMeta> = Vec::new();
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
+    let mut raw_loops = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
@@ -138,6 +146,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
+        raw_loops.extend(pack.loops.into_iter().map(|l| (*file, l)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -149,6 +158,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.roles.extend(pack.roles);
         flow_tables.names.extend(pack.names);
         flow_tables.name_lookups.extend(pack.name_lookups);
+        flow_tables.sink_kinds.extend(pack.sink_kinds);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -168,11 +178,20 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let mut loops = Vec::new();
+    for (file, raw) in raw_loops {
+        let meta = rules
+            .iter()
+            .find(|r| r.id == raw.rule())
+            .ok_or_else(|| format!("{file}: loop names unknown rule {}", raw.rule()))?;
+        loops.push(LoopRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
+    }
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     Ok(Registry {
         rules,
         patterns,
+        loops,
         secrets,
         flows,
     })

@@ -80,14 +80,14 @@ pub struct PatternRule {
     message: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Condition {
     arg: String,
     position: Option<usize>,
     test: Test,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Test {
     Present(bool),
     Equals(Literal),
@@ -108,7 +108,7 @@ enum Literal {
 }
 
 /// A qualified-name pattern: exact, or with `*` wildcards matching any run of characters.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Glob {
     pattern: String,
     parts: Vec<String>,
@@ -293,8 +293,13 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
 impl Condition {
     /// The argument's value: see [`settings`] for where it may be given.
     fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> Option<&'m Expr> {
-        settings::setting(call, &self.arg, consts)
-            .or_else(|| self.position.and_then(|p| call.positional(p)))
+        settings::setting(call, &self.arg, consts).or_else(|| {
+            let value = call.positional(self.position?)?;
+            match self.arg.split_once('.') {
+                Some((_, path)) => settings::path(value, path, consts),
+                None => Some(value),
+            }
+        })
     }
 
     pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
@@ -345,13 +350,10 @@ fn unbounded(e: &Expr, consts: &Constants) -> bool {
         return true;
     }
     match &e.kind {
-        ExprKind::Number(n) => n
-            .replace('_', "")
-            .parse::<f64>()
-            .is_ok_and(|v| v >= 1e6),
-        ExprKind::Name(n) if consts.binding(n).is_some() => {
-            consts.binding(n).is_some_and(|v| unbounded(v, &Constants::default()))
-        }
+        ExprKind::Number(n) => n.replace('_', "").parse::<f64>().is_ok_and(|v| v >= 1e6),
+        ExprKind::Name(n) if consts.binding(n).is_some() => consts
+            .binding(n)
+            .is_some_and(|v| unbounded(v, &Constants::default())),
         ExprKind::Call(c) => {
             c.callee.dotted().as_deref() == Some("float")
                 && matches!(c.positional(0).map(|a| &a.kind), Some(ExprKind::Str(s)) if s.trim_start_matches(['+']).to_ascii_lowercase().starts_with("inf"))
@@ -428,9 +430,7 @@ impl<'m> Constants<'m> {
         let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
-            map.entry(name)
-                .and_modify(|v| *v = None)
-                .or_insert(value);
+            map.entry(name).and_modify(|v| *v = None).or_insert(value);
         };
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {
@@ -444,9 +444,7 @@ impl<'m> Constants<'m> {
                     for t in targets {
                         match &t.kind {
                             ExprKind::Name(n) => bind(&mut values, n, value),
-                            ExprKind::Attribute { value: recv, attr }
-                                if matches!(&recv.kind, ExprKind::Name(r) if &**r == "self" || &**r == "this") =>
-                            {
+                            ExprKind::Attribute { value: recv, attr } if matches!(&recv.kind, ExprKind::Name(r) if &**r == "self" || &**r == "this") => {
                                 bind(&mut fields, attr, value)
                             }
                             _ => {}

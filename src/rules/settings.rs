@@ -22,18 +22,21 @@ const MAX_HOPS: usize = 8;
 pub fn setting<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
     let mut parts = path.split('.');
     let head = parts.next()?;
-    let mut value = keyword(call, head, consts).or_else(|| from_client(call, head, consts))?;
-    for key in parts {
-        value = member(value, key, consts)?;
-    }
-    Some(value)
+    let value = keyword(call, head, consts).or_else(|| from_client(call, head, consts))?;
+    parts.try_fold(value, |v, key| member(v, key, consts))
+}
+
+/// The setting at `path` (`recursion_limit`, `a.b`) inside a settings value.
+pub fn path<'m>(value: &'m Expr, path: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    path.split('.')
+        .try_fold(value, |v, key| member(v, key, consts))
 }
 
 /// Whether `call` may get keyword arguments aiguard cannot see: a `**kwargs` or `...spread` that
 /// is not a literal dict bound in this file.
 pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
     call.args.iter().any(|a| match a.splat {
-        Splat::DoubleStar => !dict_of(&a.value, consts).is_some_and(|d| !has_hidden(d, consts)),
+        Splat::DoubleStar => dict_of(&a.value, consts).is_none_or(|d| has_hidden(d, consts)),
         Splat::Star => false,
         Splat::None => {
             a.name.is_none()

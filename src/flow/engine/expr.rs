@@ -43,6 +43,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                         .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
                     clear_kinds(&mut t, mask);
                 }
+                if let Some(&mask) = self.bounded_fields.get(&**attr) {
+                    clear_kinds(&mut t, mask);
+                }
                 self.attribute_source(e, &mut t);
                 t
             }

@@ -159,6 +159,9 @@ pub struct Engine<'a, 'm> {
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
     names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
+    /// Class fields declared with a bound (`Field(max_length=...)`) and the sink kinds that
+    /// bound makes them clean for.
+    bounded_fields: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data.
     external_returns: HashMap<String, Vec<(u8, String)>>,
     /// Calls to imported functions with tainted arguments: (target, argument, label).
@@ -229,6 +232,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             names: HashMap::new(),
+            bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),
             external: Vec::new(),
             changed: false,
@@ -244,7 +248,40 @@ impl<'a, 'm> Engine<'a, 'm> {
             })
             .collect();
         e.index_return_sinks();
+        e.index_bounded_fields();
         e
+    }
+
+    /// Fields declared in a class body with a bounding keyword: `message: str =
+    /// Field(max_length=2000)`.
+    fn index_bounded_fields(&mut self) {
+        if self.ix.bounded_fields.is_empty() {
+            return;
+        }
+        for class in &self.module.classes {
+            for s in &class.body {
+                let StmtKind::Assign { targets, value, .. } = &s.kind else {
+                    continue;
+                };
+                let ExprKind::Call(call) = &value.kind else {
+                    continue;
+                };
+                let mask = call
+                    .args
+                    .iter()
+                    .filter_map(|a| self.ix.bounded_fields.get(a.name.as_deref()?))
+                    .flatten()
+                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+                if mask == 0 {
+                    continue;
+                }
+                for t in targets {
+                    if let ExprKind::Name(n) = &t.kind {
+                        *self.bounded_fields.entry(n).or_default() |= mask;
+                    }
+                }
+            }
+        }
     }
 
     /// Route handlers whose return value is a response (`returns_of` sinks).

@@ -409,6 +409,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                 match &**op {
                     "in" => Some((name(left)?, true, all)),
                     "not in" => Some((name(left)?, false, all)),
+                    // `len(x) > 2000`, `x.length <= MAX`: a length measure against a bound.
+                    "<" | "<=" | ">" | ">=" => {
+                        let below = op.starts_with('<');
+                        if let Some((n, mask)) = self.measured(left) {
+                            Some((n, below, mask))
+                        } else {
+                            let (n, mask) = self.measured(right)?;
+                            Some((n, !below, mask))
+                        }
+                    }
                     "==" | "===" | "!=" | "!==" => {
                         let positive = op.starts_with('=');
                         if right.as_str().is_some() {
@@ -461,6 +471,24 @@ impl<'a, 'm> Engine<'a, 'm> {
 }
 
 impl<'a, 'm> Engine<'a, 'm> {
+    /// `len(x)` or `x.length` for a length measure of the tables: the name measured and the sink
+    /// kinds a bound on it checks for.
+    fn measured(&self, e: &'m Expr) -> Option<(&'m str, KindSet)> {
+        let (measure, value) = match &e.kind {
+            ExprKind::Call(call) => (call.callee.dotted()?, call.positional(0)?),
+            ExprKind::Attribute { value, attr } => (attr.to_string(), &**value),
+            _ => return None,
+        };
+        let ExprKind::Name(n) = &value.kind else {
+            return None;
+        };
+        let ids = self.ix.measures.get(&measure)?;
+        let mask = ids
+            .iter()
+            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+        Some((n, mask))
+    }
+
     /// What the exception a handler binds carries: the `caught` sources its type matches.
     fn caught(&mut self, h: &'m crate::ir::Handler) -> Taint {
         let mut t = Taint::new();

@@ -1,0 +1,221 @@
+//! Loop rules: a `while True` loop that calls a model on every turn and has nothing bounding
+//! how many turns it takes.
+//!
+//! A `[[loop]]` table names the calls (qualified-name globs) that make a loop worth a look, and
+//! the calls that bound it by themselves: a loop that waits for a person or a queue each turn
+//! (`input()`, `websocket.receive_text()`, `queue.get()`) or sleeps between turns runs at the
+//! pace of its input, not of the model. What the engine knows is language, not libraries: a
+//! loop is bounded when a counter changed in it (`turns += 1`) is compared in it
+//! (`if turns >= MAX_TURNS: break`), or when its test is anything but a literal true.
+
+use super::pattern::Glob;
+use super::{Hit, RuleMeta};
+use crate::ir::{walk_stmts, Expr, ExprKind, Module, Stmt, StmtKind};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoop {
+    rule: String,
+    #[serde(default)]
+    languages: Vec<String>,
+    /// Calls that make a turn of the loop a model call.
+    calls: Vec<String>,
+    /// Calls that pace the loop by themselves: input, queues, sleeps.
+    #[serde(default)]
+    paced_by: Vec<String>,
+    message: String,
+}
+
+#[derive(Debug)]
+pub struct LoopRule {
+    pub rule_id: &'static str,
+    languages: Vec<String>,
+    calls: Vec<Glob>,
+    paced_by: Vec<Glob>,
+    message: String,
+}
+
+impl RawLoop {
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+impl LoopRule {
+    pub fn compile(raw: RawLoop, meta: &RuleMeta) -> Result<LoopRule, String> {
+        for l in &raw.languages {
+            if !meta.languages.contains(&l.as_str()) {
+                return Err(format!(
+                    "loop of {}: language {l:?} is not one of the rule's",
+                    meta.id
+                ));
+            }
+        }
+        Ok(LoopRule {
+            rule_id: meta.id,
+            languages: raw.languages,
+            calls: raw.calls.iter().map(|c| Glob::new(c)).collect(),
+            paced_by: raw.paced_by.iter().map(|c| Glob::new(c)).collect(),
+            message: raw.message,
+        })
+    }
+
+    pub fn applies_to(&self, family: &str, meta: &RuleMeta) -> bool {
+        if self.languages.is_empty() {
+            meta.languages.contains(&family)
+        } else {
+            self.languages.iter().any(|l| l == family)
+        }
+    }
+
+    pub fn run(&self, module: &Module, out: &mut Vec<Hit>) {
+        for body in module.bodies() {
+            walk_stmts(body, &mut |s| {
+                let StmtKind::Loop {
+                    iter: None,
+                    test: Some(test),
+                    body,
+                    ..
+                } = &s.kind
+                else {
+                    return;
+                };
+                if !always_true(test) {
+                    return;
+                }
+                let Some(call) = self.model_call(body) else {
+                    return;
+                };
+                if self.paced(body) || counted(body) {
+                    return;
+                }
+                out.push(Hit {
+                    rule_id: self.rule_id,
+                    span: crate::ir::Span::new(s.span.start as usize, test.span.end as usize),
+                    message: self.message.replace("{name}", &call),
+                    in_raw: false,
+                    flow: vec![(
+                        call_span(body, &self.calls),
+                        "the model is called here".into(),
+                    )],
+                    confidence: None,
+                });
+            });
+        }
+    }
+
+    /// The first model call in the loop's body, by qualified name.
+    fn model_call(&self, body: &[Stmt]) -> Option<String> {
+        let mut found = None;
+        each_call(body, &mut |name, _| {
+            if found.is_none() && self.calls.iter().any(|g| g.matches(name)) {
+                found = Some(name.to_string());
+            }
+        });
+        found
+    }
+
+    fn paced(&self, body: &[Stmt]) -> bool {
+        let mut paced = false;
+        each_call(body, &mut |name, _| {
+            paced |= self.paced_by.iter().any(|g| g.matches(name));
+        });
+        paced
+    }
+}
+
+fn call_span(body: &[Stmt], globs: &[Glob]) -> crate::ir::Span {
+    let mut span = None;
+    each_call(body, &mut |name, s| {
+        if span.is_none() && globs.iter().any(|g| g.matches(name)) {
+            span = Some(s);
+        }
+    });
+    span.unwrap_or_default()
+}
+
+/// Every call in the statements (nested blocks included, nested functions not): its qualified
+/// name, or its spelling when it has none.
+fn each_call(body: &[Stmt], f: &mut dyn FnMut(&str, crate::ir::Span)) {
+    walk_stmts(body, &mut |s| {
+        s.for_each_expr(&mut |e| {
+            e.walk(&mut |e| {
+                if let ExprKind::Call(c) = &e.kind {
+                    match c.qualified.as_deref() {
+                        Some(q) => f(q, e.span),
+                        None => {
+                            if let Some(d) = c.callee.dotted() {
+                                f(&d, e.span)
+                            }
+                        }
+                    }
+                }
+            })
+        })
+    });
+}
+
+/// `True`, `true`, `1`.
+fn always_true(test: &Expr) -> bool {
+    match &test.kind {
+        ExprKind::Bool(b) => *b,
+        ExprKind::Number(n) => &**n == "1",
+        _ => false,
+    }
+}
+
+/// A counter: a name changed by `+=`/`-=` (or `x = x + 1`) in the loop and compared in it.
+fn counted(body: &[Stmt]) -> bool {
+    let mut counters: Vec<&str> = Vec::new();
+    walk_stmts(body, &mut |s| {
+        if let StmtKind::Assign {
+            targets,
+            value,
+            augmented,
+        } = &s.kind
+        {
+            for t in targets {
+                let name = match &t.kind {
+                    ExprKind::Name(n) => &**n,
+                    ExprKind::Attribute { attr, .. } => &**attr,
+                    _ => continue,
+                };
+                if *augmented || mentions(value, name) {
+                    counters.push(name);
+                }
+            }
+        }
+    });
+    if counters.is_empty() {
+        return false;
+    }
+    let mut compared = false;
+    walk_stmts(body, &mut |s| {
+        s.for_each_expr(&mut |e| {
+            e.walk(&mut |e| {
+                if let ExprKind::Compare { op, left, right } = &e.kind {
+                    if !matches!(&**op, "for" | ":=" | "if")
+                        && counters
+                            .iter()
+                            .any(|c| mentions(left, c) || mentions(right, c))
+                    {
+                        compared = true;
+                    }
+                }
+            })
+        })
+    });
+    compared
+}
+
+/// Whether `e` reads the name (or field) `name`.
+fn mentions(e: &Expr, name: &str) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Name(n) if &**n == name => found = true,
+        ExprKind::Attribute { attr, .. } if &**attr == name => found = true,
+        _ => {}
+    });
+    found
+}
