@@ -211,7 +211,10 @@ impl Detectors {
     }
 
     /// Provider keys in `text`, after every check, in text order.
-    fn scan(&self, text: &str) -> Vec<Found> {
+    ///
+    /// `shapes` gets the spans of matches the checks dismissed (placeholders, low entropy): not
+    /// reported, but masked in snippets all the same, so nothing key-shaped is ever printed.
+    fn scan(&self, text: &str, shapes: &mut Vec<Span>) -> Vec<Found> {
         let Some(ac) = &self.prefilter else {
             return Vec::new();
         };
@@ -249,8 +252,9 @@ impl Detectors {
                 {
                     continue;
                 }
-                if let Some(f) = self.judge(det, text, whole, secret.as_str(), span) {
-                    found.push(f);
+                match self.judge(det, text, whole, secret.as_str(), span) {
+                    Some(f) => found.push(f),
+                    None => shapes.push(span),
                 }
             }
         }
@@ -486,8 +490,9 @@ pub fn run(
     // Every provider key, enabled or not: all of them are redacted in snippets. In a notebook,
     // keys in the cells are reported from the cells (located by cell and line); the raw JSON adds
     // the keys only its saved outputs hold.
-    let in_text = d.scan(&source.text);
-    let raw_all: Vec<Found> = raw.map(|r| d.scan(r)).unwrap_or_default();
+    let (mut text_shapes, mut raw_shapes) = (Vec::new(), Vec::new());
+    let in_text = d.scan(&source.text, &mut text_shapes);
+    let raw_all: Vec<Found> = raw.map(|r| d.scan(r, &mut raw_shapes)).unwrap_or_default();
     let cell_values: Vec<&str> = in_text
         .iter()
         .filter_map(|f| source.text.get(f.secret.range()))
@@ -527,10 +532,12 @@ pub fn run(
     // Redaction sets, per text the spans refer to.
     let mut text_secrets: Vec<Span> = in_text.iter().map(|f| f.secret).collect();
     text_secrets.extend(assigned.iter().map(|f| f.secret));
+    text_secrets.extend(text_shapes);
     let raw_secrets: Vec<Span> = match raw {
         Some(raw) => {
             // The raw JSON holds the cells too: redact every secret of the file there.
             let mut v: Vec<Span> = raw_all.iter().map(|f| f.secret).collect();
+            v.extend(raw_shapes);
             for f in in_text.iter().chain(&assigned) {
                 if let Some(value) = source.text.get(f.secret.range()) {
                     v.extend(
