@@ -673,7 +673,7 @@ pub fn parse_package_json(text: &str) -> Manifest {
         };
         m.deps.push(Declared {
             requirement: Requirement::parse(&e.value),
-            spec: format!("\"{}\": \"{}\"", e.key, e.value),
+            spec: format!("{}@{}", e.key, e.value),
             name: e.key,
             span: e.span,
             runtime,
@@ -1146,8 +1146,7 @@ impl DirFacts {
         }
         files.sort();
         for (name, path) in files {
-            let lock: Option<(Ecosystem, fn(&str) -> Vec<(String, Version)>)> = match name.as_str()
-            {
+            let lock: Option<(Ecosystem, LockParser)> = match name.as_str() {
                 "uv.lock" | "poetry.lock" => Some((Ecosystem::Python, parse_toml_lock)),
                 "package-lock.json" | "npm-shrinkwrap.json" => {
                     Some((Ecosystem::Npm, parse_package_lock))
@@ -1176,6 +1175,9 @@ impl DirFacts {
         facts
     }
 }
+
+/// A lockfile reader: (name as written, version) pairs.
+type LockParser = fn(&str) -> Vec<(String, Version)>;
 
 fn read_small(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;

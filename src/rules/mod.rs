@@ -1,6 +1,7 @@
 //! The engine side of rules: the registry of rule metadata loaded from the packs in `rules/`, and
 //! the rule kinds that run over a file.
 
+pub mod dependency;
 pub mod pack;
 pub mod pattern;
 pub mod secrets;
@@ -70,6 +71,8 @@ impl RuleMeta {
 pub struct Registry {
     pub rules: Vec<RuleMeta>,
     pub patterns: Vec<pattern::PatternRule>,
+    /// Unpinned-dependency rules over manifests (`[[dependency]]`).
+    pub dependencies: Vec<dependency::DependencyRule>,
     /// Secret detectors (AIG101-AIG103), compiled once with the registry.
     pub secrets: secrets::Detectors,
     /// Sources, sinks and flow rules for the taint engine.

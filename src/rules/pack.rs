@@ -1,6 +1,7 @@
 //! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
+use super::dependency::{DependencyRule, RawDependency};
 use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
@@ -54,6 +55,9 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// Manifest dependency rules (AIG604).
+    #[serde(default)]
+    dependency: Vec<RawDependency>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
     secret: Vec<RawSecret>,
@@ -129,6 +133,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut rules: Vec<RuleMeta> = Vec::new();
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
+    let mut raw_dependencies = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
@@ -138,6 +143,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
+        raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -168,11 +174,20 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let mut dependencies = Vec::new();
+    for (file, raw) in raw_dependencies {
+        let meta = rules
+            .iter()
+            .find(|r| r.id == raw.rule)
+            .ok_or_else(|| format!("{file}: dependency table names unknown rule {}", raw.rule))?;
+        dependencies.push(DependencyRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
+    }
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     Ok(Registry {
         rules,
         patterns,
+        dependencies,
         secrets,
         flows,
     })
