@@ -12,6 +12,7 @@ pub mod finding;
 pub mod flow;
 pub mod ir;
 pub mod lang;
+pub mod project;
 pub mod report;
 pub mod resolve;
 pub mod rules;

@@ -82,6 +82,9 @@ pub fn analyze(
     let mut hits: Vec<Hit> = Vec::new();
     let mut outcome = FlowOutcome::default();
     let family = source.language.family();
+    // The project around the file, read only if a rule asks (a cached lookup after the first
+    // file of a directory).
+    let project = crate::project::LazyProject::new(&source.display_path, family);
     if source.language != Language::Text {
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
@@ -93,7 +96,7 @@ pub fn analyze(
                 .get(pattern.rule_id)
                 .expect("pattern rule is registered");
             if pattern.applies_to(family, meta) {
-                pattern.run(&sites, &consts, &mut hits);
+                pattern.run(&sites, &consts, &project, &mut hits);
             }
         }
         for rule in &registry.loops {
@@ -105,6 +108,8 @@ pub fn analyze(
         outcome = crate::flow::run(
             source, &module, registry, &consts, enabled, seeds, &mut hits,
         );
+    } else {
+        crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
     }
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));

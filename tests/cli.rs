@@ -374,3 +374,51 @@ fn notebook_findings_point_at_cell_and_file() {
     );
     assert!(first.ends_with("(cell 3, line 2)"), "{first}");
 }
+
+/// The project around a file: a scanned file and standard input (resolved from the working
+/// directory) both see the torch version of the nearest manifest or lockfile.
+#[test]
+fn project_versions_reach_files_and_stdin() {
+    let dir = project(&[
+        ("app.py", BAD_PY),
+        ("old/app.py", BAD_PY),
+        ("old/requirements.txt", "torch==2.5.1\n"),
+        ("requirements.txt", "torch==2.6.0\n"),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+    ]);
+    let (code, out, err) = run(dir.path(), &["scan", "--format", "concise"]);
+    assert_eq!(code, 1, "stderr: {err}");
+    assert!(out.contains("old/app.py:2:"), "{out}");
+    assert!(
+        !out.contains("\napp.py:") && !out.starts_with("app.py:"),
+        "{out}"
+    );
+    let out = aiguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "-",
+            "--stdin-filename",
+            "x.py",
+            "--format",
+            "concise",
+        ])
+        .write_stdin(BAD_PY)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = aiguard()
+        .current_dir(dir.path().join("old"))
+        .args([
+            "scan",
+            "-",
+            "--stdin-filename",
+            "x.py",
+            "--format",
+            "concise",
+        ])
+        .write_stdin(BAD_PY)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}

@@ -1,6 +1,7 @@
 //! The engine side of rules: the registry of rule metadata loaded from the packs in `rules/`, and
 //! the rule kinds that run over a file.
 
+pub mod dependency;
 pub mod loops;
 pub mod pack;
 pub mod pattern;
@@ -74,6 +75,8 @@ pub struct Registry {
     pub patterns: Vec<pattern::PatternRule>,
     /// `while True` loops around model calls (AIG503).
     pub loops: Vec<loops::LoopRule>,
+    /// Unpinned-dependency rules over manifests (`[[dependency]]`).
+    pub dependencies: Vec<dependency::DependencyRule>,
     /// Secret detectors (AIG101-AIG103), compiled once with the registry.
     pub secrets: secrets::Detectors,
     /// Sources, sinks and flow rules for the taint engine.

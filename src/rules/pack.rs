@@ -1,6 +1,7 @@
 //! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
+use super::dependency::{DependencyRule, RawDependency};
 use super::loops::{LoopRule, RawLoop};
 use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
@@ -59,6 +60,9 @@ struct RawPack {
     /// Loop rules (`[[loop]]`, src/rules/loops.rs).
     #[serde(default, rename = "loop")]
     loops: Vec<RawLoop>,
+    /// Manifest dependency rules (AIG604).
+    #[serde(default)]
+    dependency: Vec<RawDependency>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
     secret: Vec<RawSecret>,
@@ -137,6 +141,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
     let mut raw_loops = Vec::new();
+    let mut raw_dependencies = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
@@ -147,6 +152,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
         raw_loops.extend(pack.loops.into_iter().map(|l| (*file, l)));
+        raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -186,12 +192,21 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: loop names unknown rule {}", raw.rule()))?;
         loops.push(LoopRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let mut dependencies = Vec::new();
+    for (file, raw) in raw_dependencies {
+        let meta = rules
+            .iter()
+            .find(|r| r.id == raw.rule)
+            .ok_or_else(|| format!("{file}: dependency table names unknown rule {}", raw.rule))?;
+        dependencies.push(DependencyRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
+    }
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     Ok(Registry {
         rules,
         patterns,
         loops,
+        dependencies,
         secrets,
         flows,
     })

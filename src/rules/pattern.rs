@@ -10,9 +10,13 @@
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
 //! of a non-literal value).
+//!
+//! A condition may instead name a package of the file's project (`package`, with `at_least` or
+//! `below`, see [`crate::project`]): it holds when the project's version is known and in range.
 
 use super::{settings, Hit, RuleMeta};
 use crate::ir::{Call, Expr, ExprKind, Module, Span};
+use crate::project::{LazyProject, Version};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -47,6 +51,8 @@ pub struct RawPattern {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCondition {
+    /// Empty for a version condition (`package`).
+    #[serde(default)]
     arg: String,
     #[serde(default)]
     position: Option<usize>,
@@ -64,6 +70,13 @@ pub struct RawCondition {
     set: Option<bool>,
     #[serde(default)]
     unbounded: Option<bool>,
+    /// A package of the file's project, tested with `at_least` or `below`.
+    #[serde(default)]
+    package: Option<String>,
+    #[serde(default)]
+    at_least: Option<String>,
+    #[serde(default)]
+    below: Option<String>,
 }
 
 #[derive(Debug)]
@@ -98,6 +111,12 @@ enum Test {
     Set(bool),
     /// Passed with a value that bounds nothing: `None`, infinity, `sys.maxsize`, a huge number.
     Unbounded(bool),
+    /// The project's version of `package` is known and >= (`at_least`) or < the bound.
+    Version {
+        package: String,
+        bound: Version,
+        at_least: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,7 +226,13 @@ impl PatternRule {
     }
 
     /// Run this pattern over a file's call and key sites.
-    pub fn run(&self, sites: &Sites, consts: &Constants, out: &mut Vec<Hit>) {
+    pub fn run(
+        &self,
+        sites: &Sites,
+        consts: &Constants,
+        project: &LazyProject,
+        out: &mut Vec<Hit>,
+    ) {
         if !self.keys.is_empty() {
             for (key, value, span) in &sites.keyed {
                 if !self.keys.iter().any(|k| k == key) {
@@ -232,7 +257,10 @@ impl PatternRule {
             if !self.calls.iter().any(|g| g.matches(name)) {
                 continue;
             }
-            let holds = |c: &Condition| c.holds(call, consts);
+            let holds = |c: &Condition| {
+                c.on_project(project)
+                    .unwrap_or_else(|| c.holds(call, consts))
+            };
             if self.when.iter().all(holds) && !self.unless.iter().any(holds) {
                 let focus = self
                     .focus
@@ -258,6 +286,53 @@ impl PatternRule {
 }
 
 pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
+    if let Some(package) = c.package {
+        let bound = match (&c.at_least, &c.below) {
+            (Some(b), None) => (b, true),
+            (None, Some(b)) => (b, false),
+            _ => {
+                return Err(format!(
+                    "condition on package {package:?} needs one of `at_least` or `below`"
+                ))
+            }
+        };
+        let version = Version::parse(bound.0).ok_or_else(|| {
+            format!(
+                "condition on package {package:?}: bad version {:?}",
+                bound.0
+            )
+        })?;
+        let other = !c.arg.is_empty()
+            || c.position.is_some()
+            || c.present.is_some()
+            || c.equals.is_some()
+            || c.literal.is_some()
+            || c.matches.is_some()
+            || c.name_matches.is_some();
+        if other {
+            return Err(format!(
+                "condition on package {package:?} takes no argument test"
+            ));
+        }
+        return Ok(Condition {
+            arg: String::new(),
+            position: None,
+            test: Test::Version {
+                package,
+                bound: version,
+                at_least: bound.1,
+            },
+        });
+    }
+    if c.at_least.is_some() || c.below.is_some() {
+        return Err(format!(
+            "condition on {:?}: `at_least` and `below` need `package`",
+            c.arg
+        ));
+    }
+    if c.arg.is_empty() {
+        return Err("a condition needs `arg` or `package`".into());
+    }
     let mut tests = Vec::new();
     if let Some(p) = c.present {
         tests.push(Test::Present(p));
@@ -302,6 +377,24 @@ impl Condition {
         })
     }
 
+    /// For a version condition, whether it holds in the file's project; `None` for the others,
+    /// which test the call.
+    pub fn on_project(&self, project: &LazyProject) -> Option<bool> {
+        let Test::Version {
+            package,
+            bound,
+            at_least,
+        } = &self.test
+        else {
+            return None;
+        };
+        Some(
+            project
+                .version(package)
+                .is_some_and(|v| (v >= bound) == *at_least),
+        )
+    }
+
     pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
         // `arg = "**"` stands for keyword arguments aiguard cannot see: a `**kwargs`, or a
         // `...spread` inside an options object, that is not a literal dict of this file.
@@ -324,6 +417,8 @@ impl Condition {
                 .is_some_and(|s| re.is_match(&s)),
             Test::Set(b) => value.is_some_and(|v| !is_null(v)) == *b,
             Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
+            // Needs the project: see `on_project`. Where no project is given it never holds.
+            Test::Version { .. } => false,
         }
     }
 }
@@ -497,7 +592,29 @@ fn literal_of(e: &Expr, consts: &Constants) -> Option<Literal> {
 
 #[cfg(test)]
 mod tests {
-    use super::Glob;
+    use super::{compile_condition, Glob, RawCondition};
+
+    fn cond(toml_text: &str) -> Result<super::Condition, String> {
+        let raw: RawCondition = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        compile_condition(raw)
+    }
+
+    #[test]
+    fn version_conditions_compile() {
+        assert!(cond("package = \"torch\"\nat_least = \"2.6\"").is_ok());
+        assert!(cond("package = \"ai\"\nbelow = \"5\"").is_ok());
+        for bad in [
+            "package = \"torch\"",
+            "package = \"torch\"\nat_least = \"2.6\"\nbelow = \"3\"",
+            "package = \"torch\"\nat_least = \"latest\"",
+            "package = \"torch\"\nat_least = \"2.6\"\narg = \"x\"",
+            "package = \"torch\"\nat_least = \"2.6\"\npresent = true",
+            "arg = \"x\"\nat_least = \"2.6\"",
+            "present = true",
+        ] {
+            assert!(cond(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn glob_matches_wildcards() {

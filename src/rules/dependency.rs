@@ -1,0 +1,117 @@
+//! Dependency rules: packages a manifest (`requirements*.txt`, `pyproject.toml`, `package.json`)
+//! declares without pinning one version, where no lockfile of the project pins them either.
+//!
+//! The packages are data (`[[dependency]]` tables in a pack); reading manifests and lockfiles is
+//! [`crate::project`]'s.
+
+use super::pattern::Glob;
+use super::Hit;
+use crate::ir::Span;
+use crate::project::{self, Ecosystem, ManifestKind, Project, Requirement};
+use crate::source::Source;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDependency {
+    pub rule: String,
+    /// `pypi` or `npm`.
+    ecosystem: String,
+    /// Package names (PyPI names are compared normalised); `*` is a wildcard.
+    packages: Vec<String>,
+    /// `{spec}`: the declaration as written; `{name}`: the package.
+    message: String,
+}
+
+#[derive(Debug)]
+pub struct DependencyRule {
+    pub rule_id: &'static str,
+    ecosystem: Ecosystem,
+    packages: Vec<Glob>,
+    message: String,
+}
+
+impl DependencyRule {
+    pub fn compile(raw: RawDependency, meta: &super::RuleMeta) -> Result<Self, String> {
+        let ecosystem = match raw.ecosystem.as_str() {
+            "pypi" => Ecosystem::Python,
+            "npm" => Ecosystem::Npm,
+            other => {
+                return Err(format!(
+                    "dependency table of {}: unknown ecosystem {other:?} (pypi or npm)",
+                    meta.id
+                ))
+            }
+        };
+        if raw.packages.is_empty() {
+            return Err(format!("dependency table of {}: no packages", meta.id));
+        }
+        Ok(DependencyRule {
+            rule_id: meta.id,
+            ecosystem,
+            packages: raw
+                .packages
+                .iter()
+                .map(|p| Glob::new(&ecosystem.normalise(p)))
+                .collect(),
+            message: raw.message,
+        })
+    }
+
+    fn covers(&self, name: &str) -> bool {
+        self.packages.iter().any(|g| g.matches(name))
+    }
+}
+
+/// Report the unpinned dependencies of a manifest. Libraries (see [`project::Manifest::library`])
+/// are not reported: their ranges are for their users' resolvers. Development, peer and optional
+/// dependencies are not reported either.
+pub fn run(
+    source: &Source,
+    rules: &[DependencyRule],
+    enabled: &BTreeSet<&'static str>,
+    out: &mut Vec<Hit>,
+) {
+    let Some(kind) = ManifestKind::of_path(&source.display_path) else {
+        return;
+    };
+    let eco = kind.ecosystem();
+    let active: Vec<&DependencyRule> = rules
+        .iter()
+        .filter(|r| r.ecosystem == eco && enabled.contains(r.rule_id))
+        .collect();
+    if active.is_empty() {
+        return;
+    }
+    let manifest = project::parse_manifest(kind, &source.text);
+    if manifest.library {
+        return;
+    }
+    let mut project: Option<std::sync::Arc<Project>> = None;
+    for dep in &manifest.deps {
+        if !dep.runtime || !matches!(dep.requirement, Requirement::Any | Requirement::AtLeast(_)) {
+            continue;
+        }
+        let Some(rule) = active.iter().find(|r| r.covers(&dep.name)) else {
+            continue;
+        };
+        let project =
+            project.get_or_insert_with(|| Project::of_file(Path::new(&source.display_path)));
+        if project.locked(eco, &dep.name) {
+            continue;
+        }
+        out.push(Hit {
+            rule_id: rule.rule_id,
+            span: Span::new(dep.span.start, dep.span.end),
+            message: rule
+                .message
+                .replace("{spec}", &dep.spec)
+                .replace("{name}", &dep.name),
+            in_raw: false,
+            flow: Vec::new(),
+            confidence: None,
+        });
+    }
+}
