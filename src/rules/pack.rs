@@ -1,6 +1,7 @@
 //! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
+use super::facts::{Facts, RawFact};
 use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
 use super::{Registry, RuleMeta};
@@ -45,6 +46,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "sensitive-data.toml",
         include_str!("../../rules/sensitive-data.toml"),
     ),
+    (
+        "deployment.toml",
+        include_str!("../../rules/deployment.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +59,9 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// Project facts (`[[fact]]`): what establishes `llm-app`, `rate-limiter`, ...
+    #[serde(default)]
+    fact: Vec<RawFact>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
     secret: Vec<RawSecret>,
@@ -103,6 +111,10 @@ struct RawRule {
     default_enabled: bool,
     #[serde(default)]
     fixable: bool,
+    #[serde(default)]
+    requires_facts: Vec<String>,
+    #[serde(default)]
+    unless_facts: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -132,12 +144,14 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
+    let mut raw_facts = Vec::new();
     for (file, text) in packs {
         let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
+        raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -161,6 +175,14 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             return Err(format!("rule name {} is used twice", a.name));
         }
     }
+    let facts = Facts::compile(raw_facts)?;
+    for r in &rules {
+        for f in r.requires_facts.iter().chain(&r.unless_facts) {
+            if !facts.declares(f) {
+                return Err(format!("{}: no [[fact]] declares {f:?}", r.id));
+            }
+        }
+    }
     for (file, raw) in raw_patterns {
         let meta = rules
             .iter()
@@ -175,6 +197,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         patterns,
         secrets,
         flows,
+        facts,
     })
 }
 
@@ -233,5 +256,7 @@ fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
         tags,
         default_enabled: r.default_enabled,
         fixable: r.fixable,
+        requires_facts: r.requires_facts.into_iter().map(leak).collect(),
+        unless_facts: r.unless_facts.into_iter().map(leak).collect(),
     })
 }
