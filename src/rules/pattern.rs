@@ -2,14 +2,15 @@
 //!
 //! A `[[pattern]]` either matches calls by qualified name (`calls = ["torch.load"]`, `*` is a
 //! wildcard) and then checks argument conditions, or matches a keyword argument / dict or object
-//! key by name anywhere (`keys = ["trust_remote_code"]`) and checks its value.
+//! key by name anywhere (`keys = ["trust_remote_code"]`) and checks its value, or matches an
+//! assignment to a qualified name (`assigns = ["litellm.ssl_verify"]`) and checks its value.
 //!
 //! Conditions: `when` (all must hold) and `unless` (none may hold). Each names an argument (`arg`,
 //! with an optional positional `position`; `"**"` means keyword arguments hidden in a `**kwargs`
 //! or `...spread`, tested only with `present`) and one test: `present`, `equals` (a literal),
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
-//! of a non-literal value).
+//! of a non-literal value), `contains` (a list literal holding a literal).
 
 use super::{settings, Hit, RuleMeta};
 use crate::ir::{Call, Expr, ExprKind, Module, Span};
