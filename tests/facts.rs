@@ -136,3 +136,69 @@ fn fact_conditions() {
     assert!(!allowed(&[], &["llm-app"], &facts));
     assert!(allowed(&[], &[], &BTreeSet::new()));
 }
+
+/// `requires_facts` + `unless_facts` on any rule (the shape AIG505 uses): a pack of its own.
+#[test]
+fn unless_facts_drops_findings_when_any_file_has_the_fact() {
+    let pack = r###"
+[[rule]]
+id = "AIG999"
+name = "test-endpoint-without-limit"
+category = "test"
+severity = "low"
+confidence = "low"
+cwe = []
+owasp = []
+languages = ["python"]
+requires_facts = ["llm-app"]
+unless_facts = ["rate-limiter"]
+summary = "test"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[pattern]]
+rule = "AIG999"
+calls = ["flask.Flask().route"]
+message = "route"
+"###;
+    let mut packs: Vec<(&str, &str)> = aiguard::rules::pack::BUILTIN_PACKS.to_vec();
+    packs.push(("test.toml", pack));
+    let registry = aiguard::rules::pack::load(&packs).expect("packs load");
+    let scan = |files: &[(&str, &str)]| {
+        let dir = common::project(files);
+        let opts = ScanOptions {
+            walk: Some(WalkOptions {
+                paths: vec![dir.path().to_path_buf()],
+                exclude: Vec::new(),
+                force_exclude: false,
+                max_filesize: 1 << 20,
+                threads: 1,
+                respect_ignore_files: false,
+            }),
+            enabled: ["AIG999"].into_iter().collect(),
+            threads: 1,
+            ..ScanOptions::default()
+        };
+        scan::scan(&opts, &registry).findings.len()
+    };
+    let routes = "from flask import Flask\napp = Flask(__name__)\n@app.route(\"/chat\")\ndef chat():\n    return ''\n";
+    assert_eq!(scan(&[("routes.py", routes), ("llm.py", LLM)]), 1);
+    assert_eq!(scan(&[("routes.py", routes)]), 0);
+    assert_eq!(
+        scan(&[
+            ("routes.py", routes),
+            ("llm.py", LLM),
+            ("limits.py", "from flask_limiter import Limiter\n")
+        ]),
+        0
+    );
+    // An undeclared fact is a pack error.
+    let bad = pack.replace(
+        "unless_facts = [\"rate-limiter\"]",
+        "unless_facts = [\"nope\"]",
+    );
+    let mut packs: Vec<(&str, &str)> = aiguard::rules::pack::BUILTIN_PACKS.to_vec();
+    packs.push(("test.toml", &bad));
+    assert!(aiguard::rules::pack::load(&packs)
+        .unwrap_err()
+        .contains("no [[fact]] declares"));
+}

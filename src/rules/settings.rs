@@ -33,7 +33,7 @@ pub fn setting<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Option
 /// is not a literal dict bound in this file.
 pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
     call.args.iter().any(|a| match a.splat {
-        Splat::DoubleStar => !dict_of(&a.value, consts).is_some_and(|d| !has_hidden(d, consts)),
+        Splat::DoubleStar => dict_of(&a.value, consts).is_none_or(|d| has_hidden(d, consts)),
         Splat::Star => false,
         Splat::None => {
             a.name.is_none()
