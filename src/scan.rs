@@ -6,6 +6,7 @@ use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReas
 use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{walk_stmts, Module, Span};
+use crate::rules::facts::FactSet;
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
 use crate::source::{Language, Source};
@@ -68,6 +69,19 @@ pub struct FileResult {
     /// The file's calls of imported names (`pkg.gen.CodeGenerator().generate_code`), when it has a
     /// sink: where data returned by another file's function could arrive.
     pub imported_calls: Vec<String>,
+    /// The project facts the file establishes (`llm-app`, ...).
+    pub facts: FactSet,
+}
+
+impl FileResult {
+    /// Drop the findings (kept and suppressed) of rules whose `requires_facts` / `unless_facts`
+    /// fail in a project with `facts`.
+    pub fn apply_facts(&mut self, registry: &Registry, facts: &FactSet) {
+        self.findings
+            .retain(|f| registry.facts_allow(f.rule_id, facts));
+        self.suppressed
+            .retain(|f| registry.facts_allow(f.rule_id, facts));
+    }
 }
 
 /// Analyse one source with the enabled rules: findings before suppressions.
@@ -77,10 +91,32 @@ pub fn analyze(
     enabled: &BTreeSet<&'static str>,
     seeds: &[Seed],
 ) -> (Vec<Finding>, Module, Redactions, FlowOutcome) {
+    let a = analyze_file(source, registry, enabled, seeds);
+    (a.findings, a.module, a.redactions, a.outcome)
+}
+
+/// What [`analyze_file`] gives for one source.
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub module: Module,
+    pub redactions: Redactions,
+    pub outcome: FlowOutcome,
+    /// The project facts this file establishes (`[[fact]]`).
+    pub facts: FactSet,
+}
+
+/// [`analyze`], with the facts the file establishes.
+pub fn analyze_file(
+    source: &Source,
+    registry: &Registry,
+    enabled: &BTreeSet<&'static str>,
+    seeds: &[Seed],
+) -> Analysis {
     let mut module = crate::lang::parse(source);
     crate::resolve::resolve(&mut module);
     let mut hits: Vec<Hit> = Vec::new();
     let mut outcome = FlowOutcome::default();
+    let mut facts = FactSet::new();
     let family = source.language.family();
     // The project around the file, read only if a rule asks (a cached lookup after the first
     // file of a directory).
@@ -88,6 +124,7 @@ pub fn analyze(
     if source.language != Language::Text {
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
+        facts = registry.facts.establish(&module, family, &sites);
         for pattern in &registry.patterns {
             if !enabled.contains(pattern.rule_id) {
                 continue;
@@ -115,7 +152,13 @@ pub fn analyze(
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(source, &module, registry, hits, &redactions);
-    (findings, module, redactions, outcome)
+    Analysis {
+        findings,
+        module,
+        redactions,
+        outcome,
+        facts,
+    }
 }
 
 /// The (first, last) line of every statement, for suppressions on multi-line statements.
@@ -318,9 +361,13 @@ fn snippet(
     (out, shown)
 }
 
-/// Analyse a source end to end: rules, severity overrides, per-file ignores, suppressions.
+/// Analyse a source end to end: rules, severity overrides, per-file ignores, suppressions. The
+/// file is the whole project: rules with fact conditions see the file's own facts.
 pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> FileResult {
-    run_file_seeded(source, registry, opts, &[])
+    let mut fr = run_file_seeded(source, registry, opts, &[]);
+    let facts = fr.facts.clone();
+    fr.apply_facts(registry, &facts);
+    fr
 }
 
 /// [`run_file`] with data from callers in other files seeded into its functions.
@@ -336,7 +383,13 @@ fn run_file_seeded(
             enabled.retain(|r| !pfi.rules.contains(r));
         }
     }
-    let (mut findings, module, redactions, outcome) = analyze(source, registry, &enabled, seeds);
+    let Analysis {
+        mut findings,
+        module,
+        redactions,
+        outcome,
+        facts,
+    } = analyze_file(source, registry, &enabled, seeds);
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
@@ -393,12 +446,14 @@ fn run_file_seeded(
             Vec::new()
         },
         returns: outcome.returns,
+        facts,
     }
 }
 
 /// Scan everything the options name.
 pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
     let mut result = ScanResult::default();
+    let mut results: Vec<FileResult> = Vec::new();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         // Lowering is depth-limited, but deep ASTs still take stack; leave room.
@@ -408,14 +463,14 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
     if let Some((display, text)) = &opts.stdin {
         let language = Language::from_path(std::path::Path::new(display));
         let source = stdin_source(display, text, language);
-        let fr = run_file(&source, registry, opts);
+        let fr = run_file_seeded(&source, registry, opts, &[]);
         *result
             .files_by_language
             .entry(source.language.name().into())
             .or_default() += 1;
         result.files_scanned += 1;
         result.bytes_scanned += text.len() as u64;
-        absorb(&mut result, fr);
+        results.push(fr);
     }
     if let Some(walk) = &opts.walk {
         let (candidates, skipped) = pool.install(|| discover::walk(walk));
@@ -437,8 +492,18 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
                 result.files_scanned += 1;
                 result.bytes_scanned += bytes;
             }
-            absorb(&mut result, fr);
+            results.push(fr);
         }
+    }
+    // Rules with fact conditions are decided once every file is done (and linked): the
+    // project's facts are the union of its files'.
+    let facts: FactSet = results
+        .iter()
+        .flat_map(|fr| fr.facts.iter().copied())
+        .collect();
+    for mut fr in results {
+        fr.apply_facts(registry, &facts);
+        absorb(&mut result, fr);
     }
     result.sort();
     result

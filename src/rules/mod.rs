@@ -2,6 +2,7 @@
 //! the rule kinds that run over a file.
 
 pub mod dependency;
+pub mod facts;
 pub mod loops;
 pub mod pack;
 pub mod pattern;
@@ -36,6 +37,10 @@ pub struct RuleMeta {
     /// Off unless selected explicitly.
     pub default_enabled: bool,
     pub fixable: bool,
+    /// Facts the project must have for a finding to be kept (`llm-app`); see [`facts`].
+    pub requires_facts: Vec<&'static str>,
+    /// Facts that drop the rule's findings when the project has any (`rate-limiter`).
+    pub unless_facts: Vec<&'static str>,
 }
 
 impl RuleMeta {
@@ -81,6 +86,8 @@ pub struct Registry {
     pub secrets: secrets::Detectors,
     /// Sources, sinks and flow rules for the taint engine.
     pub flows: crate::flow::Flows,
+    /// Project facts (`[[fact]]`) and what establishes them.
+    pub facts: facts::Facts,
 }
 
 impl Registry {
@@ -102,6 +109,12 @@ impl Registry {
         self.rules
             .iter()
             .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    }
+
+    /// Whether a finding of rule `id` is kept in a project with these facts.
+    pub fn facts_allow(&self, id: &str, facts: &facts::FactSet) -> bool {
+        self.get(id)
+            .is_none_or(|r| facts::allowed(&r.requires_facts, &r.unless_facts, facts))
     }
 
     /// Index of a rule in `rules` (SARIF `ruleIndex`).

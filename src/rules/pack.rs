@@ -2,6 +2,7 @@
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
 use super::dependency::{DependencyRule, RawDependency};
+use super::facts::{Facts, RawFact};
 use super::loops::{LoopRule, RawLoop};
 use super::pattern::{PatternRule, RawPattern};
 use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
@@ -48,6 +49,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/sensitive-data.toml"),
     ),
     ("limits.toml", include_str!("../../rules/limits.toml")),
+    (
+        "deployment.toml",
+        include_str!("../../rules/deployment.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +68,9 @@ struct RawPack {
     /// Manifest dependency rules (AIG604).
     #[serde(default)]
     dependency: Vec<RawDependency>,
+    /// Project facts (`[[fact]]`): what establishes `llm-app`, `rate-limiter`, ...
+    #[serde(default)]
+    fact: Vec<RawFact>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
     secret: Vec<RawSecret>,
@@ -114,6 +122,10 @@ struct RawRule {
     default_enabled: bool,
     #[serde(default)]
     fixable: bool,
+    #[serde(default)]
+    requires_facts: Vec<String>,
+    #[serde(default)]
+    unless_facts: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -145,6 +157,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
+    let mut raw_facts = Vec::new();
     for (file, text) in packs {
         let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
@@ -153,6 +166,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
         raw_loops.extend(pack.loops.into_iter().map(|l| (*file, l)));
         raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
+        raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -175,6 +189,14 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     for (i, a) in rules.iter().enumerate() {
         if rules[i + 1..].iter().any(|b| b.name == a.name) {
             return Err(format!("rule name {} is used twice", a.name));
+        }
+    }
+    let facts = Facts::compile(raw_facts)?;
+    for r in &rules {
+        for f in r.requires_facts.iter().chain(&r.unless_facts) {
+            if !facts.declares(f) {
+                return Err(format!("{}: no [[fact]] declares {f:?}", r.id));
+            }
         }
     }
     for (file, raw) in raw_patterns {
@@ -209,6 +231,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         dependencies,
         secrets,
         flows,
+        facts,
     })
 }
 
@@ -267,5 +290,7 @@ fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
         tags,
         default_enabled: r.default_enabled,
         fixable: r.fixable,
+        requires_facts: r.requires_facts.into_iter().map(leak).collect(),
+        unless_facts: r.unless_facts.into_iter().map(leak).collect(),
     })
 }

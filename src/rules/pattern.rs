@@ -2,14 +2,15 @@
 //!
 //! A `[[pattern]]` either matches calls by qualified name (`calls = ["torch.load"]`, `*` is a
 //! wildcard) and then checks argument conditions, or matches a keyword argument / dict or object
-//! key by name anywhere (`keys = ["trust_remote_code"]`) and checks its value.
+//! key by name anywhere (`keys = ["trust_remote_code"]`) and checks its value, or matches an
+//! assignment to a qualified name (`assigns = ["litellm.ssl_verify"]`) and checks its value.
 //!
 //! Conditions: `when` (all must hold) and `unless` (none may hold). Each names an argument (`arg`,
 //! with an optional positional `position`; `"**"` means keyword arguments hidden in a `**kwargs`
 //! or `...spread`, tested only with `present`) and one test: `present`, `equals` (a literal),
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
-//! of a non-literal value).
+//! of a non-literal value), `contains` (a list literal holding a literal).
 //!
 //! A condition may instead name a package of the file's project (`package`, with `at_least` or
 //! `below`, see [`crate::project`]): it holds when the project's version is known and in range.
@@ -32,6 +33,10 @@ pub struct RawPattern {
     calls: Vec<String>,
     #[serde(default)]
     keys: Vec<String>,
+    /// Assignments to these qualified names (`litellm.ssl_verify`, `DEBUG`); with `equals` or
+    /// `matches`, as `keys`.
+    #[serde(default)]
+    assigns: Vec<String>,
     /// With `keys`: the literal value that makes a match.
     #[serde(default)]
     equals: Option<toml::Value>,
@@ -77,6 +82,9 @@ pub struct RawCondition {
     at_least: Option<String>,
     #[serde(default)]
     below: Option<String>,
+    /// A list literal holding this literal (`allow_origins=["*"]`).
+    #[serde(default)]
+    contains: Option<toml::Value>,
 }
 
 #[derive(Debug)]
@@ -85,6 +93,7 @@ pub struct PatternRule {
     pub languages: Vec<String>,
     calls: Vec<Glob>,
     keys: Vec<String>,
+    assigns: Vec<Glob>,
     equals: Option<Literal>,
     matches: Option<Regex>,
     when: Vec<Condition>,
@@ -117,6 +126,8 @@ enum Test {
         bound: Version,
         at_least: bool,
     },
+    /// A list literal with this literal among its elements.
+    Contains(Literal),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,11 +187,16 @@ fn literal_from_toml(v: &toml::Value) -> Result<Literal, String> {
 impl PatternRule {
     pub fn compile(raw: RawPattern, meta: &RuleMeta) -> Result<PatternRule, String> {
         let ctx = |e: String| format!("pattern of {}: {e}", meta.id);
-        if raw.calls.is_empty() == raw.keys.is_empty() {
-            return Err(ctx("give exactly one of `calls` or `keys`".into()));
+        let forms = [&raw.calls, &raw.keys, &raw.assigns];
+        if forms.iter().filter(|f| !f.is_empty()).count() != 1 {
+            return Err(ctx(
+                "give exactly one of `calls`, `keys` or `assigns`".into()
+            ));
         }
-        if !raw.keys.is_empty() && raw.equals.is_none() == raw.matches.is_none() {
-            return Err(ctx("`keys` needs one of `equals` or `matches`".into()));
+        if raw.calls.is_empty() && raw.equals.is_none() == raw.matches.is_none() {
+            return Err(ctx(
+                "`keys` and `assigns` need one of `equals` or `matches`".into(),
+            ));
         }
         let compile_all = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
             conds
@@ -198,6 +214,7 @@ impl PatternRule {
             languages: raw.languages,
             calls: raw.calls.iter().map(|c| Glob::new(c)).collect(),
             keys: raw.keys,
+            assigns: raw.assigns.iter().map(|c| Glob::new(c)).collect(),
             equals: raw
                 .equals
                 .as_ref()
@@ -233,18 +250,28 @@ impl PatternRule {
         project: &LazyProject,
         out: &mut Vec<Hit>,
     ) {
+        if !self.assigns.is_empty() {
+            // Conditions of an assignment pattern name other module-level names bound once
+            // (`CORS_ALLOW_CREDENTIALS = True` in the same settings file).
+            let holds = |c: &Condition| c.test_value(consts.binding(&c.arg), consts);
+            for (target, value, span) in &sites.assigns {
+                if !self.assigns.iter().any(|g| g.matches(target))
+                    || !self.value_matches(value, consts)
+                {
+                    continue;
+                }
+                if self.when.iter().all(holds) && !self.unless.iter().any(holds) {
+                    out.push(self.hit(*span, target));
+                }
+            }
+            return;
+        }
         if !self.keys.is_empty() {
             for (key, value, span) in &sites.keyed {
                 if !self.keys.iter().any(|k| k == key) {
                     continue;
                 }
-                let literal = literal_of(value, consts);
-                let hit = match (&self.equals, &self.matches, &literal) {
-                    (Some(want), _, Some(l)) => l == want,
-                    (_, Some(re), Some(Literal::Str(s))) => re.is_match(s),
-                    _ => false,
-                };
-                if hit {
+                if self.value_matches(value, consts) {
                     out.push(self.hit(*span, key));
                 }
             }
@@ -270,6 +297,15 @@ impl PatternRule {
                     .unwrap_or(*span);
                 out.push(self.hit(focus, name));
             }
+        }
+    }
+
+    /// `equals` / `matches` of a `keys` or `assigns` pattern.
+    fn value_matches(&self, value: &Expr, consts: &Constants) -> bool {
+        match (&self.equals, &self.matches, &literal_of(value, consts)) {
+            (Some(want), _, Some(l)) => l == want,
+            (_, Some(re), Some(Literal::Str(s))) => re.is_match(s),
+            _ => false,
         }
     }
 
@@ -355,6 +391,9 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
     if let Some(b) = c.unbounded {
         tests.push(Test::Unbounded(b));
     }
+    if let Some(v) = &c.contains {
+        tests.push(Test::Contains(literal_from_toml(v)?));
+    }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));
     }
@@ -402,7 +441,11 @@ impl Condition {
             let hidden = settings::hidden_keywords(call, consts);
             return matches!(self.test, Test::Present(p) if p == hidden);
         }
-        let value = self.value(call, consts);
+        self.test_value(self.value(call, consts), consts)
+    }
+
+    /// The condition's test on a value (`None`: not given).
+    fn test_value<'m>(&self, value: Option<&'m Expr>, consts: &Constants<'m>) -> bool {
         match &self.test {
             Test::Present(p) => value.is_some() == *p,
             Test::Equals(want) => value.and_then(|v| literal_of(v, consts)).as_ref() == Some(want),
@@ -419,6 +462,14 @@ impl Condition {
             Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
             // Needs the project: see `on_project`. Where no project is given it never holds.
             Test::Version { .. } => false,
+            Test::Contains(want) => {
+                let list = value.map(|v| match &v.kind {
+                    ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
+                    _ => v,
+                });
+                matches!(list.map(|l| &l.kind), Some(ExprKind::List(items))
+                    if items.iter().any(|i| literal_of(i, consts).as_ref() == Some(want)))
+            }
         }
     }
 }
@@ -479,6 +530,9 @@ pub struct Sites<'m> {
     pub calls: Vec<(&'m Call, Span)>,
     /// Keyword arguments and dict/object entries with a string key: (key, value, span to report).
     pub keyed: Vec<(&'m str, &'m Expr, Span)>,
+    /// Assignments to a name or attribute chain, the target qualified through the imports
+    /// (`litellm.ssl_verify = False`, `process.env["X"] = "0"` as `process.env.X`).
+    pub assigns: Vec<(String, &'m Expr, Span)>,
 }
 
 impl<'m> Sites<'m> {
@@ -507,7 +561,37 @@ impl<'m> Sites<'m> {
             }
             _ => {}
         });
+        for body in module.bodies() {
+            crate::ir::walk_stmts(body, &mut |s| {
+                if let crate::ir::StmtKind::Assign {
+                    targets,
+                    value,
+                    augmented: false,
+                } = &s.kind
+                {
+                    for t in targets {
+                        if let Some(name) = assigned_name(module, t) {
+                            let span = Span::new(t.span.start as usize, value.span.end as usize);
+                            sites.assigns.push((name, value, span));
+                        }
+                    }
+                }
+            });
+        }
         sites
+    }
+}
+
+/// The qualified spelling of an assignment target: a name or attribute chain, or one indexed by a
+/// string (`process.env["X"]` is `process.env.X`).
+fn assigned_name(module: &Module, target: &Expr) -> Option<String> {
+    match &target.kind {
+        ExprKind::Index { value, index } => Some(format!(
+            "{}.{}",
+            super::facts::qualify(module, value)?,
+            index.as_str()?
+        )),
+        _ => super::facts::qualify(module, target),
     }
 }
 
