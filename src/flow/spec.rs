@@ -486,7 +486,7 @@ fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String>
     Ok((names.len() - 1) as u8)
 }
 
-fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confidence>, String> {
+pub fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confidence>, String> {
     use crate::finding::Confidence;
     match name {
         None => Ok(None),

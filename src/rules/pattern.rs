@@ -50,6 +50,9 @@ pub struct RawPattern {
     /// Report at this argument's span instead of the whole call, when it is present.
     #[serde(default)]
     focus: Option<String>,
+    /// Overrides the rule's confidence for what this pattern reports (`low`, `medium`, `high`).
+    #[serde(default)]
+    confidence: Option<String>,
     message: String,
 }
 
@@ -98,6 +101,7 @@ pub struct PatternRule {
     matches: Option<Regex>,
     when: Vec<Condition>,
     unless: Vec<Condition>,
+    confidence: Option<crate::finding::Confidence>,
     focus: Option<String>,
     message: String,
 }
@@ -230,6 +234,7 @@ impl PatternRule {
             when: compile_all(raw.when)?,
             unless: compile_all(raw.unless)?,
             focus: raw.focus,
+            confidence: crate::flow::spec::confidence_of(raw.confidence.as_deref()).map_err(ctx)?,
             message: raw.message,
         })
     }
@@ -316,7 +321,7 @@ impl PatternRule {
             message: self.message.replace("{name}", name),
             in_raw: false,
             flow: Vec::new(),
-            confidence: None,
+            confidence: self.confidence,
         }
     }
 }
@@ -602,12 +607,20 @@ fn assigned_name(module: &Module, target: &Expr) -> Option<String> {
 pub struct Constants<'m> {
     values: HashMap<&'m str, Option<&'m Expr>>,
     fields: HashMap<&'m str, Option<&'m Expr>>,
+    /// Names whose value is changed in place after it is bound (`params["max_tokens"] = n`,
+    /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
+    /// all they hold.
+    mutated: std::collections::HashSet<&'m str>,
+    /// TS/JS: calls take their options as an object, so an object passed by a name aiguard cannot
+    /// read may hold any option.
+    pub options_objects: bool,
 }
 
 impl<'m> Constants<'m> {
     pub fn collect(module: &'m Module) -> Self {
         let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
+        let mut mutated = std::collections::HashSet::new();
         let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
             map.entry(name).and_modify(|v| *v = None).or_insert(value);
         };
@@ -622,6 +635,14 @@ impl<'m> Constants<'m> {
                     let value = (!augmented).then_some(value);
                     for t in targets {
                         match &t.kind {
+                            ExprKind::Index { value: base, .. }
+                            | ExprKind::Attribute { value: base, .. }
+                                if matches!(&base.kind, ExprKind::Name(r) if &**r != "self" && &**r != "this") =>
+                            {
+                                if let ExprKind::Name(n) = &base.kind {
+                                    mutated.insert(&**n);
+                                }
+                            }
                             ExprKind::Name(n) => bind(&mut values, n, value),
                             ExprKind::Attribute { value: recv, attr } if matches!(&recv.kind, ExprKind::Name(r) if &**r == "self" || &**r == "this") => {
                                 bind(&mut fields, attr, value)
@@ -632,7 +653,32 @@ impl<'m> Constants<'m> {
                 }
             });
         }
-        Constants { values, fields }
+        module.walk_exprs(&mut |e| {
+            let ExprKind::Call(c) = &e.kind else { return };
+            let target = match &c.callee.kind {
+                ExprKind::Attribute { value, attr }
+                    if matches!(&**attr, "update" | "setdefault" | "__setitem__") =>
+                {
+                    Some(&**value)
+                }
+                _ if c.callee.dotted().as_deref() == Some("Object.assign") => c.positional(0),
+                _ => None,
+            };
+            if let Some(ExprKind::Name(n)) = target.map(|t| &t.kind) {
+                mutated.insert(&**n);
+            }
+        });
+        Constants {
+            values,
+            fields,
+            mutated,
+            options_objects: module.language.family() != "python",
+        }
+    }
+
+    /// Whether `name`'s value is changed in place somewhere in the file.
+    pub fn mutated(&self, name: &str) -> bool {
+        self.mutated.contains(name)
     }
 
     /// What `name` is bound to, when it is bound exactly once.

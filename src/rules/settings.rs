@@ -38,17 +38,37 @@ pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
     call.args.iter().any(|a| match a.splat {
         Splat::DoubleStar => dict_of(&a.value, consts).is_none_or(|d| has_hidden(d, consts)),
         Splat::Star => false,
-        Splat::None => {
-            a.name.is_none()
-                && matches!(&a.value.kind, ExprKind::Dict(entries) if has_hidden(entries, consts))
-        }
+        Splat::None if a.name.is_some() => false,
+        Splat::None => match dict_of(&a.value, consts) {
+            Some(entries) => has_hidden(entries, consts),
+            // TS/JS: an options object passed by a name that is not a literal of this file.
+            None => consts.options_objects && opaque_object(&a.value, consts),
+        },
     })
+}
+
+/// A value that may be an object aiguard cannot read: a parameter, a field, a call's result, or
+/// a literal changed in place.
+fn opaque_object(e: &Expr, consts: &Constants) -> bool {
+    matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n))
+        || matches!(
+            follow(e, consts).kind,
+            ExprKind::Name(_)
+                | ExprKind::Attribute { .. }
+                | ExprKind::Call(_)
+                | ExprKind::Index { .. }
+                | ExprKind::Await(_)
+        )
 }
 
 type Entries = [(Option<Expr>, Expr)];
 
-/// A literal dict or options object, directly or through a name bound once.
+/// A literal dict or options object, directly or through a name bound once and never changed in
+/// place (`params["max_tokens"] = n` adds a key the literal does not show).
 fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
+    if matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n)) {
+        return None;
+    }
     match &follow(e, consts).kind {
         ExprKind::Dict(entries) => Some(entries),
         _ => None,
