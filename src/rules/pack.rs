@@ -45,6 +45,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "sensitive-data.toml",
         include_str!("../../rules/sensitive-data.toml"),
     ),
+    ("agents.toml", include_str!("../../rules/agents.toml")),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,8 @@
 //! or `...spread`, tested only with `present`) and one test: `present`, `equals` (a literal),
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
-//! of a non-literal value).
+//! of a non-literal value), `contains` (a list literal with an element that is one of these
+//! strings, or whose spelling matches one of these globs).
 
 use super::{Hit, RuleMeta};
 use crate::ir::{Call, Expr, ExprKind, Module, Span};
@@ -57,6 +58,10 @@ pub struct RawCondition {
     matches: Option<String>,
     #[serde(default)]
     name_matches: Option<String>,
+    /// The value is a list literal with an element that is one of these strings, or whose
+    /// spelling (`HumanApprovalCallbackHandler()`) matches one of these globs.
+    #[serde(default)]
+    contains: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -86,6 +91,7 @@ enum Test {
     Literal(bool),
     Matches(Regex),
     NameMatches(Regex),
+    Contains(Vec<Glob>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +256,9 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
     if let Some(r) = &c.name_matches {
         tests.push(Test::NameMatches(Regex::new(r).map_err(|e| e.to_string())?));
     }
+    if !c.contains.is_empty() {
+        tests.push(Test::Contains(c.contains.iter().map(|g| Glob::new(g)).collect()));
+    }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));
     }
@@ -286,6 +295,17 @@ impl Condition {
                 .filter(|v| literal_of(v, consts).is_none())
                 .and_then(spelling)
                 .is_some_and(|s| re.is_match(&s)),
+            Test::Contains(globs) => match value.map(|v| &v.kind) {
+                Some(ExprKind::List(items)) => items.iter().any(|item| {
+                    let text = match literal_of(item, consts) {
+                        Some(Literal::Str(s)) => Some(s),
+                        Some(_) => None,
+                        None => spelling(item),
+                    };
+                    text.is_some_and(|t| globs.iter().any(|g| g.matches(&t)))
+                }),
+                _ => false,
+            },
         }
     }
 }
