@@ -100,6 +100,20 @@ pub struct RawSink {
     /// What functions with a matching decorator return.
     #[serde(default)]
     returns_of: Vec<String>,
+    /// Values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an options-object
+    /// argument) and `"*"` (`f(*args)`, `f(...args)`).
+    #[serde(default)]
+    splats: Vec<String>,
+    /// The test of an `if`/`while` that decides between literals (`x == "approved"`,
+    /// `"yes" in x`, `x.startswith("y")`) when the test or the guarded code names one of these
+    /// words or phrases (split like identifiers: `grant` matches `grant_access`); or whose test
+    /// reads a value so named (`if approved:`, `data["is_admin"]`).
+    #[serde(default)]
+    branches: Vec<String>,
+    /// With `branches`: methods that test their receiver against a literal argument
+    /// (`startswith`).
+    #[serde(default)]
+    predicates: Vec<String>,
     #[serde(default)]
     imports: Vec<String>,
     /// Overrides the rule's confidence for findings at this sink (`print` as a log).
@@ -131,6 +145,14 @@ pub struct RawSanitizer {
     /// Slices (`key[:4]`, `text.slice(0, 80)` is a method) are clean.
     #[serde(default)]
     slices: bool,
+    /// Constructing a class of the file with a matching base (`class Args(BaseModel)`,
+    /// `Args(**data)`) validates the arguments.
+    #[serde(default)]
+    bases: Vec<String>,
+    /// With `guard_calls`/`guard_first_calls`: the call raises when the check fails, so as a
+    /// statement (`jsonschema.validate(args, schema)`) it clears the checked name after it.
+    #[serde(default)]
+    raises: bool,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -297,6 +319,14 @@ pub enum SinkMatch {
     },
     /// What a function with a matching decorator returns.
     Returns(Vec<Glob>),
+    /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
+    Splats { keyword: bool, positional: bool },
+    /// An `if`/`while` test deciding on data, where the test or the guarded code names one of
+    /// `words` (each split into words).
+    Branches {
+        words: Vec<Vec<String>>,
+        predicates: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -321,6 +351,8 @@ pub struct Sanitizer {
     pub guard_calls: Vec<Glob>,
     pub guard_first_calls: Vec<Glob>,
     pub slices: bool,
+    pub bases: Vec<Glob>,
+    pub raises: bool,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -570,16 +602,20 @@ impl FlowSpec {
                 && s.guards.is_empty()
                 && s.guard_calls.is_empty()
                 && s.guard_first_calls.is_empty()
+                && s.bases.is_empty()
                 && !s.slices
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls` or `slices`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases` or `slices`"
                         .into(),
                 );
             }
             let mask = if sinks == 0 { KindSet::MAX } else { sinks };
             if s.slices {
                 spec.slice_clears |= mask;
+            }
+            if s.raises && s.guard_calls.is_empty() && s.guard_first_calls.is_empty() {
+                return Err("`raises` needs `guard_calls` or `guard_first_calls`".into());
             }
             spec.sanitizers.push(Sanitizer {
                 languages: s.languages,
@@ -590,6 +626,8 @@ impl FlowSpec {
                 guard_calls: globs(&s.guard_calls),
                 guard_first_calls: globs(&s.guard_first_calls),
                 slices: s.slices,
+                bases: globs(&s.bases),
+                raises: s.raises,
                 sinks: mask,
             });
         }
@@ -719,11 +757,16 @@ impl FlowSpec {
             !s.keys.is_empty(),
             !s.receivers.is_empty(),
             !s.returns_of.is_empty(),
+            !s.splats.is_empty(),
+            !s.branches.is_empty(),
         ];
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(ctx(
-                "give exactly one of calls, properties, keys, receivers+methods, returns_of".into(),
+                "give exactly one of calls, properties, keys, receivers+methods, returns_of, splats, branches".into(),
             ));
+        }
+        if !s.predicates.is_empty() && s.branches.is_empty() {
+            return Err(ctx("`predicates` needs `branches`".into()));
         }
         let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
         let args: Vec<SinkArg> = s
@@ -747,6 +790,21 @@ impl FlowSpec {
                 receivers,
                 methods: s.methods,
                 args,
+            }
+        } else if !s.splats.is_empty() {
+            for sp in &s.splats {
+                if sp != "*" && sp != "**" {
+                    return Err(ctx(format!("splats: {sp:?} is not \"*\" or \"**\"")));
+                }
+            }
+            SinkMatch::Splats {
+                keyword: s.splats.iter().any(|x| x == "**"),
+                positional: s.splats.iter().any(|x| x == "*"),
+            }
+        } else if !s.branches.is_empty() {
+            SinkMatch::Branches {
+                words: s.branches.iter().map(|w| name_words(w)).collect(),
+                predicates: s.predicates,
             }
         } else if !s.returns_of.is_empty() {
             self.return_sink_kinds |= 1 << kind;

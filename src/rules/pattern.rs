@@ -257,7 +257,9 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
         tests.push(Test::NameMatches(Regex::new(r).map_err(|e| e.to_string())?));
     }
     if !c.contains.is_empty() {
-        tests.push(Test::Contains(c.contains.iter().map(|g| Glob::new(g)).collect()));
+        tests.push(Test::Contains(
+            c.contains.iter().map(|g| Glob::new(g)).collect(),
+        ));
     }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));

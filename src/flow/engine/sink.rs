@@ -41,6 +41,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
+        reached |= self.splat_sinks(call, q, arg_ts, cx);
         // `llm.invoke(prompt)`, `llm(prompt)`, where `llm` is a model object the resolver cannot
         // name.
         let method = invoked_method(call);
@@ -64,6 +65,84 @@ impl<'a, 'm> Engine<'a, 'm> {
             let t = self.sink_args(call, args, None, &[], arg_ts, cx);
             reached |= !t.is_empty();
             self.sink_reached(id as usize, span, &t, cx, &format!("{method}()"));
+        }
+        reached
+    }
+
+    /// `f(**args)`, `f(*args)`, `f({ ...args })`: each splat whose data reaches a `splats` sink,
+    /// unless the call itself validates what it is given for that sink's kind (`Args(**data)`,
+    /// a pydantic model). Returns whether data reached one.
+    fn splat_sinks(
+        &mut self,
+        call: &'m Call,
+        q: Option<&'m str>,
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) -> bool {
+        if self.ix.splat_sinks.is_empty() || !call.has_splat() && !call.has_keyword_splat() {
+            return false;
+        }
+        let method = match &call.callee.kind {
+            ExprKind::Attribute { attr, .. } => Some(&**attr),
+            _ => None,
+        };
+        let validated = self.sanitizer_mask(q, method);
+        let name = q
+            .map(str::to_string)
+            .or_else(|| call.callee.dotted())
+            .unwrap_or_else(|| "a call".to_string());
+        let python = self.module.language.family() == "python";
+        let mut reached = false;
+        for id in self.ix.splat_sinks.clone() {
+            let sink = &self.spec.sinks[id as usize];
+            let SinkMatch::Splats {
+                keyword,
+                positional,
+            } = sink.matcher
+            else {
+                continue;
+            };
+            if self.wanted_sinks & (1 << sink.kind) == 0
+                || validated & (1 << sink.kind) != 0
+                || !self.imports_ok(&sink.imports)
+            {
+                continue;
+            }
+            for (i, a) in call.args.iter().enumerate() {
+                // A Python dict literal is one positional value, not keywords.
+                let spread_keys = match (&a.value.kind, a.splat, &a.name) {
+                    (ExprKind::Dict(entries), crate::ir::Splat::None, None) if !python => {
+                        Some(entries)
+                    }
+                    _ => None,
+                };
+                match a.splat {
+                    crate::ir::Splat::DoubleStar if keyword => {
+                        reached |= !arg_ts[i].is_empty();
+                        self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
+                    }
+                    crate::ir::Splat::Star if positional => {
+                        reached |= !arg_ts[i].is_empty();
+                        self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
+                    }
+                    _ => {}
+                }
+                // `f({ units: "metric", ...args })`: the spread's keys become the options.
+                if let (Some(entries), true) = (spread_keys, keyword) {
+                    for (k, v) in entries {
+                        if k.is_some() {
+                            continue;
+                        }
+                        let inner = match &v.kind {
+                            ExprKind::Spread(inner) => inner,
+                            _ => v,
+                        };
+                        let t = self.expr(inner, cx);
+                        reached |= !t.is_empty();
+                        self.sink_reached(id as usize, v.span, &t, cx, &name);
+                    }
+                }
+            }
         }
         reached
     }
