@@ -114,6 +114,10 @@ pub struct RawSink {
     /// (`startswith`).
     #[serde(default)]
     predicates: Vec<String>,
+    /// With `splats`: calls that construct a class (a callee named in CapWords in Python,
+    /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
+    #[serde(default)]
+    unless_constructor: bool,
     #[serde(default)]
     imports: Vec<String>,
     /// Overrides the rule's confidence for findings at this sink (`print` as a log).
@@ -320,7 +324,11 @@ pub enum SinkMatch {
     /// What a function with a matching decorator returns.
     Returns(Vec<Glob>),
     /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
-    Splats { keyword: bool, positional: bool },
+    Splats {
+        keyword: bool,
+        positional: bool,
+        unless_constructor: bool,
+    },
     /// An `if`/`while` test deciding on data, where the test or the guarded code names one of
     /// `words` (each split into words).
     Branches {
@@ -514,9 +522,10 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "spliced" => super::trace::SPLICED,
             "privileged" => super::trace::PRIVILEGED,
             "derived" => super::trace::DERIVED,
+            "parameter" => super::trace::PARAMETER,
             other => {
                 return Err(format!(
-                    "{rule}: unknown flag {other:?} (spliced, privileged, derived)"
+                    "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter)"
                 ))
             }
         };
@@ -768,6 +777,9 @@ impl FlowSpec {
         if !s.predicates.is_empty() && s.branches.is_empty() {
             return Err(ctx("`predicates` needs `branches`".into()));
         }
+        if s.unless_constructor && s.splats.is_empty() {
+            return Err(ctx("`unless_constructor` needs `splats`".into()));
+        }
         let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
         let args: Vec<SinkArg> = s
             .args
@@ -800,6 +812,7 @@ impl FlowSpec {
             SinkMatch::Splats {
                 keyword: s.splats.iter().any(|x| x == "**"),
                 positional: s.splats.iter().any(|x| x == "*"),
+                unless_constructor: s.unless_constructor,
             }
         } else if !s.branches.is_empty() {
             SinkMatch::Branches {

@@ -92,17 +92,27 @@ impl<'a, 'm> Engine<'a, 'm> {
             .or_else(|| call.callee.dotted())
             .unwrap_or_else(|| "a call".to_string());
         let python = self.module.language.family() == "python";
+        // `Action(**args)`, `new Client({ ...opts })`
+        let constructs = call.is_new
+            || python
+                && name
+                    .rsplit('.')
+                    .next()
+                    .and_then(|n| n.chars().next())
+                    .is_some_and(char::is_uppercase);
         let mut reached = false;
         for id in self.ix.splat_sinks.clone() {
             let sink = &self.spec.sinks[id as usize];
             let SinkMatch::Splats {
                 keyword,
                 positional,
+                unless_constructor,
             } = sink.matcher
             else {
                 continue;
             };
-            if self.wanted_sinks & (1 << sink.kind) == 0
+            if (unless_constructor && constructs)
+                || self.wanted_sinks & (1 << sink.kind) == 0
                 || validated & (1 << sink.kind) != 0
                 || !self.imports_ok(&sink.imports)
             {
