@@ -118,6 +118,10 @@ pub struct RawSink {
     /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
     #[serde(default)]
     unless_constructor: bool,
+    /// With `splats`: calls (qualified-name globs) that are not this sink (`dict(**args)`,
+    /// `template.format(**args)`).
+    #[serde(default)]
+    unless_calls: Vec<String>,
     #[serde(default)]
     imports: Vec<String>,
     /// Overrides the rule's confidence for findings at this sink (`print` as a log).
@@ -328,6 +332,7 @@ pub enum SinkMatch {
         keyword: bool,
         positional: bool,
         unless_constructor: bool,
+        unless_calls: Vec<Glob>,
     },
     /// An `if`/`while` test deciding on data, where the test or the guarded code names one of
     /// `words` (each split into words).
@@ -777,8 +782,10 @@ impl FlowSpec {
         if !s.predicates.is_empty() && s.branches.is_empty() {
             return Err(ctx("`predicates` needs `branches`".into()));
         }
-        if s.unless_constructor && s.splats.is_empty() {
-            return Err(ctx("`unless_constructor` needs `splats`".into()));
+        if (s.unless_constructor || !s.unless_calls.is_empty()) && s.splats.is_empty() {
+            return Err(ctx(
+                "`unless_constructor` and `unless_calls` need `splats`".into()
+            ));
         }
         let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
         let args: Vec<SinkArg> = s
@@ -813,6 +820,7 @@ impl FlowSpec {
                 keyword: s.splats.iter().any(|x| x == "**"),
                 positional: s.splats.iter().any(|x| x == "*"),
                 unless_constructor: s.unless_constructor,
+                unless_calls: globs(&s.unless_calls),
             }
         } else if !s.branches.is_empty() {
             SinkMatch::Branches {

@@ -24,6 +24,45 @@ impl<'a, 'm> Engine<'a, 'm> {
         guarded: [&'m [Stmt]; 2],
         cx: &mut Ctx<'m>,
     ) {
+        if self.ix.branch_sinks.is_empty() {
+            return;
+        }
+        let mut work: Vec<&str> = Vec::new();
+        for body in guarded {
+            crate::ir::walk_stmts(body, &mut |s| guarded_work(s, &mut work));
+        }
+        self.decided(test, &work, cx);
+    }
+
+    /// `answer === "yes" && grantAccess(user)` as a statement: the operands before the last
+    /// are the test, the last is the guarded work.
+    pub(super) fn and_guard(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) {
+        let ExprKind::Choice(items) = &e.kind else {
+            return;
+        };
+        let (Some((last, tests)), false) = (items.split_last(), self.ix.branch_sinks.is_empty())
+        else {
+            return;
+        };
+        let between = match (items.first(), items.get(1)) {
+            (Some(a), Some(b)) => self
+                .text
+                .get(a.span.end as usize..b.span.start as usize)
+                .unwrap_or(""),
+            _ => return,
+        };
+        if !between.contains("&&") && !between.contains("and") {
+            return;
+        }
+        let mut work = Vec::new();
+        expr_work(last, &mut work);
+        for t in tests {
+            self.decided(t, &work, cx);
+        }
+    }
+
+    /// Report data deciding `test` when a `branches` sink's words name the test or `work`.
+    fn decided(&mut self, test: &'m Expr, work: &[&str], cx: &mut Ctx<'m>) {
         for id in self.ix.branch_sinks.clone() {
             let sink = &self.spec.sinks[id as usize];
             let SinkMatch::Branches { words, predicates } = &sink.matcher else {
@@ -45,11 +84,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                         .any(|p| !p.is_empty() && w.windows(p.len()).any(|win| win == &p[..]))
                 })
             };
-            let mut work: Vec<&str> = Vec::new();
-            for body in guarded {
-                crate::ir::walk_stmts(body, &mut |s| guarded_work(s, &mut work));
-            }
-            let does_work = named(&work);
+            let does_work = named(work);
             for d in decisions {
                 let mut names = Vec::new();
                 chain_names(d.operand, &mut names);
@@ -185,11 +220,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         if m.asserts == 0 {
             return;
         }
-        let positional = call.args.iter().filter(|a| a.name.is_none());
+        let mut positional = call.args.iter().filter(|a| a.name.is_none());
         let checked = if m.guard_first & m.asserts != 0 {
-            positional.into_iter().next()
+            positional.next()
         } else {
-            positional.last()
+            positional.next_back()
         };
         if let Some(ExprKind::Name(n)) = checked.map(|a| &a.value.kind) {
             self.passed_check(&mut cx.env, n, m.asserts);
@@ -249,15 +284,18 @@ fn guarded_work<'m>(s: &'m Stmt, out: &mut Vec<&'m str>) {
             }
         }
     }
-    s.for_each_expr(&mut |e| {
-        e.walk(&mut |x| {
-            if let ExprKind::Call(call) = &x.kind {
-                match &call.callee.kind {
-                    ExprKind::Name(n) => out.push(n),
-                    ExprKind::Attribute { attr, .. } => out.push(attr),
-                    _ => {}
-                }
+    s.for_each_expr(&mut |e| expr_work(e, out));
+}
+
+/// The functions and methods an expression calls.
+fn expr_work<'m>(e: &'m Expr, out: &mut Vec<&'m str>) {
+    e.walk(&mut |x| {
+        if let ExprKind::Call(call) = &x.kind {
+            match &call.callee.kind {
+                ExprKind::Name(n) => out.push(n),
+                ExprKind::Attribute { attr, .. } => out.push(attr),
+                _ => {}
             }
-        })
-    });
+        }
+    })
 }

@@ -14,8 +14,8 @@ use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
 use super::spec::{name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED,
-    PARAMETER, SPLICED, UNNAMED,
+    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PARAMETER,
+    PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
 use crate::rules::pattern::Constants;

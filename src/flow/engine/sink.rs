@@ -41,7 +41,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
-        reached |= self.splat_sinks(call, q, arg_ts, cx);
+        // A splat is not an argument another file's analysis would follow: it does not count
+        // as `reached`.
+        self.splat_sinks(call, q, arg_ts, cx);
         // `llm.invoke(prompt)`, `llm(prompt)`, where `llm` is a model object the resolver cannot
         // name.
         let method = invoked_method(call);
@@ -71,16 +73,16 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `f(**args)`, `f(*args)`, `f({ ...args })`: each splat whose data reaches a `splats` sink,
     /// unless the call itself validates what it is given for that sink's kind (`Args(**data)`,
-    /// a pydantic model). Returns whether data reached one.
+    /// a pydantic model).
     fn splat_sinks(
         &mut self,
         call: &'m Call,
         q: Option<&'m str>,
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
-    ) -> bool {
+    ) {
         if self.ix.splat_sinks.is_empty() || !call.has_splat() && !call.has_keyword_splat() {
-            return false;
+            return;
         }
         let method = match &call.callee.kind {
             ExprKind::Attribute { attr, .. } => Some(&**attr),
@@ -100,18 +102,19 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .next()
                     .and_then(|n| n.chars().next())
                     .is_some_and(char::is_uppercase);
-        let mut reached = false;
         for id in self.ix.splat_sinks.clone() {
             let sink = &self.spec.sinks[id as usize];
             let SinkMatch::Splats {
                 keyword,
                 positional,
                 unless_constructor,
+                ref unless_calls,
             } = sink.matcher
             else {
                 continue;
             };
             if (unless_constructor && constructs)
+                || unless_calls.iter().any(|g| g.matches(&name))
                 || self.wanted_sinks & (1 << sink.kind) == 0
                 || validated & (1 << sink.kind) != 0
                 || !self.imports_ok(&sink.imports)
@@ -128,11 +131,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 };
                 match a.splat {
                     crate::ir::Splat::DoubleStar if keyword => {
-                        reached |= !arg_ts[i].is_empty();
                         self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
                     }
                     crate::ir::Splat::Star if positional => {
-                        reached |= !arg_ts[i].is_empty();
                         self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
                     }
                     _ => {}
@@ -148,13 +149,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                             _ => v,
                         };
                         let t = self.expr(inner, cx);
-                        reached |= !t.is_empty();
                         self.sink_reached(id as usize, v.span, &t, cx, &name);
                     }
                 }
             }
         }
-        reached
     }
 
     /// What reaches a sink through `args` of `call` (all of them when empty).

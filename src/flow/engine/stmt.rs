@@ -41,6 +41,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             StmtKind::Expr(e) => {
                 self.expr(e, cx);
                 self.asserted(e, cx);
+                self.and_guard(e, cx);
             }
             StmtKind::Return(e) => {
                 if let Some(e) = e {
