@@ -213,6 +213,9 @@ pub fn run(
         .returned()
         .into_iter()
         .filter(|(_, _, label)| !local_only(label))
+        // Parameters a framework fills (a tool's arguments) reach the framework, not callers in
+        // other files: a function returning such a function (a wrapped tool) is not a source.
+        .filter(|(_, _, label)| label.flags & trace::PARAMETER == 0)
         // Data a caller in another file passed in goes back to that caller only, through its
         // own summary of the call; it does not make the function a source for every importer.
         .filter(|(_, _, label)| {

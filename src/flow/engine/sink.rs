@@ -138,10 +138,17 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                     _ => {}
                 }
-                // `f({ units: "metric", ...args })`: the spread's keys become the options.
+                // `f({ units: "metric", ...args })`: the spread's keys replace the options the
+                // code set before it (a spread first, `{ ...args, id }`, cannot replace `id`, and
+                // alone it is the object passed whole).
                 if let (Some(entries), true) = (spread_keys, keyword) {
+                    let mut keyed = false;
                     for (k, v) in entries {
                         if k.is_some() {
+                            keyed = true;
+                            continue;
+                        }
+                        if !keyed {
                             continue;
                         }
                         let inner = match &v.kind {
