@@ -3,10 +3,12 @@
 //! - `spec`: the flow tables of the packs (`[[flow]]`, `[[source]]`, `[[sink]]`, ...), compiled.
 //! - `index`: those tables per language family, indexed by name.
 //! - `trace`: labels (a kind, the sinks it was cleared for, and flags saying how it was placed:
-//!   spliced into text, put in a privileged message) and the arena of steps that records each path.
+//!   spliced into text, put in a privileged message, handed over as a framework's parameter) and
+//!   the arena of steps that records each path.
 //! - `engine/`: the interpreter over one file's IR, with function summaries to a fixed point
 //!   (`seeds`: where data starts; `stmt`, `expr`, `call`: how it moves; `names`: data known by
-//!   its name or by its message's role; `sink`: where it ends).
+//!   its name or by its message's role; `sink`: where it ends; `branch`: tests deciding on data,
+//!   and validators that raise).
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;
