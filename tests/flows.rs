@@ -284,3 +284,24 @@ fn console_input_in_a_prompt_is_reported_at_low_confidence_and_request_input_at_
         ]
     );
 }
+
+const TOOL_WRAPPER: &str = "from langchain_core.tools import StructuredTool\n\
+def wrap(function):\n    def wrapped(**kwargs) -> str:\n        return function(**kwargs)\n    return StructuredTool.from_function(name='t', func=wrapped)\n\
+def model_arguments(client, messages):\n    import json\n    resp = client.chat.completions.create(model='gpt-4o', messages=messages)\n    return json.loads(resp.choices[0].message.tool_calls[0].function.arguments)\n";
+
+const TOOL_CALLER: &str = "from openai import OpenAI\n\
+from app.tools import wrap, model_arguments\n\
+def build(agent, f):\n    config = {'tools': [wrap(f)], 'temperature': 0.1}\n    agent.set(**config)\n\
+def run(messages, fn):\n    client = OpenAI()\n    return fn(**model_arguments(client, messages))\n";
+
+#[test]
+fn a_wrapped_tool_is_not_model_output_but_arguments_returned_from_another_file_are() {
+    let dir = project(&[("app/tools.py", TOOL_WRAPPER), ("app/main.py", TOOL_CALLER)]);
+    let (findings, _) = scan(&dir, "json");
+    let splats: Vec<_> = findings.iter().filter(|f| f.0 == "AIG702").collect();
+    assert_eq!(
+        splats,
+        [&("AIG702".to_string(), "app/main.py".to_string(), 8)],
+        "{findings:?}"
+    );
+}

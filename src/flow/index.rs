@@ -21,6 +21,12 @@ pub struct FamilyIndex {
     pub method_sinks: HashMap<String, Vec<u32>>,
     /// Sinks on what decorated functions return.
     pub return_sinks: Vec<u32>,
+    /// Sinks on values splatted into any call.
+    pub splat_sinks: Vec<u32>,
+    /// Sinks on `if`/`while` tests.
+    pub branch_sinks: Vec<u32>,
+    /// Sanitizers by the base classes of a constructed class of the file.
+    pub class_sanitizers: Vec<u32>,
     /// Sources on exceptions bound by handlers.
     pub caught_sources: Vec<u32>,
     pub sanitizer_calls: NameIndex,
@@ -102,6 +108,8 @@ impl FamilyIndex {
                     }
                 }
                 SinkMatch::Returns(_) => ix.return_sinks.push(id as u32),
+                SinkMatch::Splats { .. } => ix.splat_sinks.push(id as u32),
+                SinkMatch::Branches { .. } => ix.branch_sinks.push(id as u32),
             }
         }
         for (id, s) in spec.sanitizers.iter().enumerate() {
@@ -123,6 +131,9 @@ impl FamilyIndex {
                 }
                 for k in &s.bounded_fields {
                     push(&mut ix.bounded_fields, k, id);
+                }
+                if !s.bases.is_empty() {
+                    ix.class_sanitizers.push(id as u32);
                 }
                 // Pattern indices past `guard_calls` are `guard_first_calls`.
                 for (gi, g) in s.guard_calls.iter().chain(&s.guard_first_calls).enumerate() {

@@ -3,10 +3,12 @@
 //! - `spec`: the flow tables of the packs (`[[flow]]`, `[[source]]`, `[[sink]]`, ...), compiled.
 //! - `index`: those tables per language family, indexed by name.
 //! - `trace`: labels (a kind, the sinks it was cleared for, and flags saying how it was placed:
-//!   spliced into text, put in a privileged message) and the arena of steps that records each path.
+//!   spliced into text, put in a privileged message, handed over as a framework's parameter) and
+//!   the arena of steps that records each path.
 //! - `engine/`: the interpreter over one file's IR, with function summaries to a fixed point
 //!   (`seeds`: where data starts; `stmt`, `expr`, `call`: how it moves; `names`: data known by
-//!   its name or by its message's role; `sink`: where it ends).
+//!   its name or by its message's role; `sink`: where it ends; `branch`: tests deciding on data,
+//!   and validators that raise).
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;
@@ -213,6 +215,9 @@ pub fn run(
         .returned()
         .into_iter()
         .filter(|(_, _, label)| !local_only(label))
+        // Parameters a framework fills (a tool's arguments) reach the framework, not callers in
+        // other files: a function returning such a function (a wrapped tool) is not a source.
+        .filter(|(_, _, label)| label.flags & trace::PARAMETER == 0)
         // Data a caller in another file passed in goes back to that caller only, through its
         // own summary of the call; it does not make the function a source for every importer.
         .filter(|(_, _, label)| {

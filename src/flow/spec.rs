@@ -100,6 +100,28 @@ pub struct RawSink {
     /// What functions with a matching decorator return.
     #[serde(default)]
     returns_of: Vec<String>,
+    /// Values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an options-object
+    /// argument) and `"*"` (`f(*args)`, `f(...args)`).
+    #[serde(default)]
+    splats: Vec<String>,
+    /// The test of an `if`/`while` that decides between literals (`x == "approved"`,
+    /// `"yes" in x`, `x.startswith("y")`) when the test or the guarded code names one of these
+    /// words or phrases (split like identifiers: `grant` matches `grant_access`); or whose test
+    /// reads a value so named (`if approved:`, `data["is_admin"]`).
+    #[serde(default)]
+    branches: Vec<String>,
+    /// With `branches`: methods that test their receiver against a literal argument
+    /// (`startswith`).
+    #[serde(default)]
+    predicates: Vec<String>,
+    /// With `splats`: calls that construct a class (a callee named in CapWords in Python,
+    /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
+    #[serde(default)]
+    unless_constructor: bool,
+    /// With `splats`: calls (qualified-name globs) that are not this sink (`dict(**args)`,
+    /// `template.format(**args)`).
+    #[serde(default)]
+    unless_calls: Vec<String>,
     #[serde(default)]
     imports: Vec<String>,
     /// Overrides the rule's confidence for findings at this sink (`print` as a log).
@@ -139,6 +161,14 @@ pub struct RawSanitizer {
     /// Field(max_length=2000)`): reading that field of any object gives a checked value.
     #[serde(default)]
     bounded_fields: Vec<String>,
+    /// Constructing a class of the file with a matching base (`class Args(BaseModel)`,
+    /// `Args(**data)`) validates the arguments.
+    #[serde(default)]
+    bases: Vec<String>,
+    /// With `guard_calls`/`guard_first_calls`: the call raises when the check fails, so as a
+    /// statement (`jsonschema.validate(args, schema)`) it clears the checked name after it.
+    #[serde(default)]
+    raises: bool,
     #[serde(default)]
     sinks: Vec<String>,
 }
@@ -317,6 +347,19 @@ pub enum SinkMatch {
     },
     /// What a function with a matching decorator returns.
     Returns(Vec<Glob>),
+    /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
+    Splats {
+        keyword: bool,
+        positional: bool,
+        unless_constructor: bool,
+        unless_calls: Vec<Glob>,
+    },
+    /// An `if`/`while` test deciding on data, where the test or the guarded code names one of
+    /// `words` (each split into words).
+    Branches {
+        words: Vec<Vec<String>>,
+        predicates: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -343,6 +386,8 @@ pub struct Sanitizer {
     pub slices: bool,
     pub measures: Vec<String>,
     pub bounded_fields: Vec<String>,
+    pub bases: Vec<Glob>,
+    pub raises: bool,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -504,9 +549,10 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "spliced" => super::trace::SPLICED,
             "privileged" => super::trace::PRIVILEGED,
             "derived" => super::trace::DERIVED,
+            "parameter" => super::trace::PARAMETER,
             other => {
                 return Err(format!(
-                    "{rule}: unknown flag {other:?} (spliced, privileged, derived)"
+                    "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter)"
                 ))
             }
         };
@@ -609,18 +655,22 @@ impl FlowSpec {
                 && s.guards.is_empty()
                 && s.guard_calls.is_empty()
                 && s.guard_first_calls.is_empty()
+                && s.bases.is_empty()
                 && !s.slices
                 && s.measures.is_empty()
                 && s.bounded_fields.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `slices`, `measures` or `bounded_fields`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures` or `bounded_fields`"
                         .into(),
                 );
             }
             let mask = if sinks == 0 { KindSet::MAX } else { sinks };
             if s.slices {
                 spec.slice_clears |= mask;
+            }
+            if s.raises && s.guard_calls.is_empty() && s.guard_first_calls.is_empty() {
+                return Err("`raises` needs `guard_calls` or `guard_first_calls`".into());
             }
             spec.sanitizers.push(Sanitizer {
                 languages: s.languages,
@@ -633,6 +683,8 @@ impl FlowSpec {
                 slices: s.slices,
                 measures: s.measures,
                 bounded_fields: s.bounded_fields,
+                bases: globs(&s.bases),
+                raises: s.raises,
                 sinks: mask,
             });
         }
@@ -762,10 +814,20 @@ impl FlowSpec {
             !s.keys.is_empty(),
             !s.receivers.is_empty(),
             !s.returns_of.is_empty(),
+            !s.splats.is_empty(),
+            !s.branches.is_empty(),
         ];
         if given.iter().filter(|g| **g).count() != 1 {
             return Err(ctx(
-                "give exactly one of calls, properties, keys, receivers+methods, returns_of".into(),
+                "give exactly one of calls, properties, keys, receivers+methods, returns_of, splats, branches".into(),
+            ));
+        }
+        if !s.predicates.is_empty() && s.branches.is_empty() {
+            return Err(ctx("`predicates` needs `branches`".into()));
+        }
+        if (s.unless_constructor || !s.unless_calls.is_empty()) && s.splats.is_empty() {
+            return Err(ctx(
+                "`unless_constructor` and `unless_calls` need `splats`".into()
             ));
         }
         let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
@@ -790,6 +852,23 @@ impl FlowSpec {
                 receivers,
                 methods: s.methods,
                 args,
+            }
+        } else if !s.splats.is_empty() {
+            for sp in &s.splats {
+                if sp != "*" && sp != "**" {
+                    return Err(ctx(format!("splats: {sp:?} is not \"*\" or \"**\"")));
+                }
+            }
+            SinkMatch::Splats {
+                keyword: s.splats.iter().any(|x| x == "**"),
+                positional: s.splats.iter().any(|x| x == "*"),
+                unless_constructor: s.unless_constructor,
+                unless_calls: globs(&s.unless_calls),
+            }
+        } else if !s.branches.is_empty() {
+            SinkMatch::Branches {
+                words: s.branches.iter().map(|w| name_words(w)).collect(),
+                predicates: s.predicates,
             }
         } else if !s.returns_of.is_empty() {
             self.return_sink_kinds |= 1 << kind;

@@ -31,6 +31,9 @@ pub const DERIVED: u8 = 4;
 /// else on the way, so what a caller's names say about the argument (`api_key`) does not hold
 /// for what reaches the sink (`api_key.user_id`, `OpenAI(api_key=api_key)`).
 pub const UNNAMED: u8 = 8;
+/// Entered as a parameter of a function a framework calls (a tool's arguments, a route's
+/// request): the framework parsed it against the function's declared parameters or schema.
+pub const PARAMETER: u8 = 16;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

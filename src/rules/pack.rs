@@ -53,6 +53,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),
+    ("agents.toml", include_str!("../../rules/agents.toml")),
 ];
 
 #[derive(Debug, Deserialize)]

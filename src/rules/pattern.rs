@@ -10,7 +10,8 @@
 //! or `...spread`, tested only with `present`) and one test: `present`, `equals` (a literal),
 //! `literal` (the value is / is not a literal), `matches` (a regex on the literal string value,
 //! after following names bound once to a literal), `name_matches` (a regex on the dotted spelling
-//! of a non-literal value), `contains` (a list literal holding a literal).
+//! of a non-literal value), `contains` (a list literal with an element that is one of these
+//! strings, or whose spelling matches one of them as a glob; a lone `*` matches only `"*"`).
 //!
 //! A condition may instead name a package of the file's project (`package`, with `at_least` or
 //! `below`, see [`crate::project`]): it holds when the project's version is known and in range.
@@ -56,6 +57,23 @@ pub struct RawPattern {
     message: String,
 }
 
+/// One string or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StringOrList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl StringOrList {
+    fn as_slice(&self) -> &[String] {
+        match self {
+            StringOrList::One(s) => std::slice::from_ref(s),
+            StringOrList::Many(v) => v,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCondition {
@@ -85,9 +103,11 @@ pub struct RawCondition {
     at_least: Option<String>,
     #[serde(default)]
     below: Option<String>,
-    /// A list literal holding this literal (`allow_origins=["*"]`).
+    /// The value is a list literal with an element that is one of these strings (one string or
+    /// several: `contains = "*"`), or whose spelling (`HumanApprovalCallbackHandler()`) matches
+    /// one of them as a glob.
     #[serde(default)]
-    contains: Option<toml::Value>,
+    contains: Option<StringOrList>,
 }
 
 #[derive(Debug)]
@@ -130,8 +150,9 @@ enum Test {
         bound: Version,
         at_least: bool,
     },
-    /// A list literal with this literal among its elements.
-    Contains(Literal),
+    /// A list literal with one of these strings among its elements, or an element whose
+    /// spelling matches one of them as a glob.
+    Contains(Vec<Glob>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -397,7 +418,9 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
         tests.push(Test::Unbounded(b));
     }
     if let Some(v) = &c.contains {
-        tests.push(Test::Contains(literal_from_toml(v)?));
+        tests.push(Test::Contains(
+            v.as_slice().iter().map(|g| Glob::new(g)).collect(),
+        ));
     }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));
@@ -467,13 +490,23 @@ impl Condition {
             Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
             // Needs the project: see `on_project`. Where no project is given it never holds.
             Test::Version { .. } => false,
-            Test::Contains(want) => {
+            Test::Contains(globs) => {
                 let list = value.map(|v| match &v.kind {
                     ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
                     _ => v,
                 });
-                matches!(list.map(|l| &l.kind), Some(ExprKind::List(items))
-                    if items.iter().any(|i| literal_of(i, consts).as_ref() == Some(want)))
+                let Some(ExprKind::List(items)) = list.map(|l| &l.kind) else {
+                    return false;
+                };
+                items.iter().any(|item| match literal_of(item, consts) {
+                    Some(Literal::Str(s)) => globs.iter().any(|g| g.pattern() == s),
+                    Some(_) => false,
+                    None => spelling(item).is_some_and(|t| {
+                        globs
+                            .iter()
+                            .any(|g| g.pattern().trim_matches('*') != "" && g.matches(&t))
+                    }),
+                })
             }
         }
     }

@@ -273,13 +273,20 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         for (id, gi) in self.ix.guard_calls.candidates(q) {
             let s = &self.spec.sanitizers[id as usize];
-            match s.guard_calls.get(gi) {
-                Some(g) if g.matches(q) => m.guard |= s.sinks,
-                Some(_) => {}
-                None if s.guard_first_calls[gi - s.guard_calls.len()].matches(q) => {
-                    m.guard_first |= s.sinks
+            let matched = match s.guard_calls.get(gi) {
+                Some(g) if g.matches(q) => {
+                    m.guard |= s.sinks;
+                    true
                 }
-                None => {}
+                Some(_) => false,
+                None if s.guard_first_calls[gi - s.guard_calls.len()].matches(q) => {
+                    m.guard_first |= s.sinks;
+                    true
+                }
+                None => false,
+            };
+            if matched && s.raises {
+                m.asserts |= s.sinks;
             }
         }
         m.privileged = self
@@ -377,12 +384,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         recv_t: &[Label],
         arg_ts: &[Taint],
     ) -> Option<Taint> {
-        let mut mask: u32 = q.map_or(0, |q| self.name_match(q).sanitize);
-        if let Some(ids) = method.and_then(|m| self.ix.sanitizer_methods.get(m)) {
-            for &id in ids {
-                mask |= self.spec.sanitizers[id as usize].sinks;
-            }
-        }
+        let mask = self.sanitizer_mask(q, method);
         if mask == 0 {
             return None;
         }
@@ -392,6 +394,26 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         clear_kinds(&mut t, mask);
         Some(t)
+    }
+
+    /// The sink kinds a call of this name (or method) sanitizes: its tables, and for a class of
+    /// the file the `bases` sanitizers its bases match (`Args(**data)`, `Args` a pydantic model).
+    pub(super) fn sanitizer_mask(&mut self, q: Option<&'m str>, method: Option<&str>) -> KindSet {
+        let mut mask: KindSet = q.map_or(0, |q| self.name_match(q).sanitize);
+        if let Some(ids) = method.and_then(|m| self.ix.sanitizer_methods.get(m)) {
+            for &id in ids {
+                mask |= self.spec.sanitizers[id as usize].sinks;
+            }
+        }
+        if let Some(&ci) = q.and_then(|q| self.classes_by_name.get(q)) {
+            for &id in &self.ix.class_sanitizers {
+                let s = &self.spec.sanitizers[id as usize];
+                if self.in_classes_ok(&s.bases, Some(ci)) {
+                    mask |= s.sinks;
+                }
+            }
+        }
+        mask
     }
 
     pub(super) fn propagator(

@@ -14,13 +14,14 @@ use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
 use super::spec::{name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PRIVILEGED,
-    SPLICED, UNNAMED,
+    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PARAMETER,
+    PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
 use crate::rules::pattern::Constants;
 use std::collections::HashMap;
 
+mod branch;
 mod call;
 mod expr;
 mod names;
@@ -43,6 +44,9 @@ struct NameMatch {
     guard: KindSet,
     /// ... and its first argument.
     guard_first: KindSet,
+    /// Sink kinds a call of this name, as a statement, validates its checked argument for (it
+    /// raises when the check fails: `jsonschema.validate(args, schema)`).
+    asserts: KindSet,
     /// The result is a privileged message (`SystemMessage(...)`).
     privileged: bool,
     propagate: Option<PropagateTo>,

@@ -374,7 +374,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             Some(l) => format!("{l}: `{name}` of `{owner}`"),
             None => format!("`{name}` of `{owner}`"),
         };
-        self.start(source.kind, span, Note::Source(label))
+        let mut l = self.start(source.kind, span, Note::Source(label));
+        l.flags |= PARAMETER;
+        l
     }
 
     /// A type annotation's class, as written and qualified: `Optional["LLMChain"]` ->

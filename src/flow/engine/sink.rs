@@ -41,6 +41,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
         }
+        // A splat is not an argument another file's analysis would follow: it does not count
+        // as `reached`.
+        self.splat_sinks(call, q, arg_ts, cx);
         // `llm.invoke(prompt)`, `llm(prompt)`, where `llm` is a model object the resolver cannot
         // name.
         let method = invoked_method(call);
@@ -66,6 +69,98 @@ impl<'a, 'm> Engine<'a, 'm> {
             self.sink_reached(id as usize, span, &t, cx, &format!("{method}()"));
         }
         reached
+    }
+
+    /// `f(**args)`, `f(*args)`, `f({ ...args })`: each splat whose data reaches a `splats` sink,
+    /// unless the call itself validates what it is given for that sink's kind (`Args(**data)`,
+    /// a pydantic model).
+    fn splat_sinks(
+        &mut self,
+        call: &'m Call,
+        q: Option<&'m str>,
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) {
+        if self.ix.splat_sinks.is_empty() || !call.has_splat() && !call.has_keyword_splat() {
+            return;
+        }
+        let method = match &call.callee.kind {
+            ExprKind::Attribute { attr, .. } => Some(&**attr),
+            _ => None,
+        };
+        let validated = self.sanitizer_mask(q, method);
+        let name = q
+            .map(str::to_string)
+            .or_else(|| call.callee.dotted())
+            .unwrap_or_else(|| "a call".to_string());
+        let python = self.module.language.family() == "python";
+        // `Action(**args)`, `new Client({ ...opts })`
+        let constructs = call.is_new
+            || python
+                && name
+                    .rsplit('.')
+                    .next()
+                    .and_then(|n| n.chars().next())
+                    .is_some_and(char::is_uppercase);
+        for id in self.ix.splat_sinks.clone() {
+            let sink = &self.spec.sinks[id as usize];
+            let SinkMatch::Splats {
+                keyword,
+                positional,
+                unless_constructor,
+                ref unless_calls,
+            } = sink.matcher
+            else {
+                continue;
+            };
+            if (unless_constructor && constructs)
+                || unless_calls.iter().any(|g| g.matches(&name))
+                || self.wanted_sinks & (1 << sink.kind) == 0
+                || validated & (1 << sink.kind) != 0
+                || !self.imports_ok(&sink.imports)
+            {
+                continue;
+            }
+            for (i, a) in call.args.iter().enumerate() {
+                // A Python dict literal is one positional value, not keywords.
+                let spread_keys = match (&a.value.kind, a.splat, &a.name) {
+                    (ExprKind::Dict(entries), crate::ir::Splat::None, None) if !python => {
+                        Some(entries)
+                    }
+                    _ => None,
+                };
+                match a.splat {
+                    crate::ir::Splat::DoubleStar if keyword => {
+                        self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
+                    }
+                    crate::ir::Splat::Star if positional => {
+                        self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
+                    }
+                    _ => {}
+                }
+                // `f({ units: "metric", ...args })`: the spread's keys replace the options the
+                // code set before it (a spread first, `{ ...args, id }`, cannot replace `id`, and
+                // alone it is the object passed whole).
+                if let (Some(entries), true) = (spread_keys, keyword) {
+                    let mut keyed = false;
+                    for (k, v) in entries {
+                        if k.is_some() {
+                            keyed = true;
+                            continue;
+                        }
+                        if !keyed {
+                            continue;
+                        }
+                        let inner = match &v.kind {
+                            ExprKind::Spread(inner) => inner,
+                            _ => v,
+                        };
+                        let t = self.expr(inner, cx);
+                        self.sink_reached(id as usize, v.span, &t, cx, &name);
+                    }
+                }
+            }
+        }
     }
 
     /// What reaches a sink through `args` of `call` (all of them when empty).

@@ -40,6 +40,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             StmtKind::Expr(e) => {
                 self.expr(e, cx);
+                self.asserted(e, cx);
+                self.and_guard(e, cx);
             }
             StmtKind::Return(e) => {
                 if let Some(e) = e {
@@ -66,6 +68,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             StmtKind::If { test, body, orelse } => {
                 self.expr(test, cx);
+                self.branch_sinks(test, [body, orelse], cx);
                 let (when_true, when_false) = self.checks(test);
                 let mut then_env = cx.env.clone();
                 let before = std::mem::take(&mut cx.env);
@@ -94,6 +97,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let t = iter.as_ref().map(|i| self.expr(i, cx)).unwrap_or_default();
                 if let Some(test) = test {
                     self.expr(test, cx);
+                    self.branch_sinks(test, [body, &[]], cx);
                 }
                 let before = cx.env.clone();
                 // Twice, so what one iteration assigns reaches the next.
