@@ -504,7 +504,7 @@ impl Condition {
                     None => spelling(item).is_some_and(|t| {
                         globs
                             .iter()
-                            .any(|g| g.pattern().trim_matches('*') != "" && g.matches(&t))
+                            .any(|g| !g.pattern().trim_matches('*').is_empty() && g.matches(&t))
                     }),
                 })
             }
