@@ -75,11 +75,20 @@ fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
     }
 }
 
-/// A dict with a spread of something that is not itself a literal dict.
+/// A dict with a spread of something that is not itself a literal dict (looked into a few deep;
+/// deeper, or a dict spreading itself, counts as hidden).
 fn has_hidden(entries: &Entries, consts: &Constants) -> bool {
-    entries
-        .iter()
-        .any(|(k, v)| k.is_none() && dict_of(spread_inner(v), consts).is_none())
+    has_hidden_within(entries, consts, MAX_HOPS)
+}
+
+fn has_hidden_within(entries: &Entries, consts: &Constants, hops: usize) -> bool {
+    entries.iter().any(|(k, v)| {
+        k.is_none()
+            && match dict_of(spread_inner(v), consts) {
+                Some(inner) => hops == 0 || has_hidden_within(inner, consts, hops - 1),
+                None => true,
+            }
+    })
 }
 
 fn spread_inner(e: &Expr) -> &Expr {
@@ -123,12 +132,23 @@ fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m
     })
 }
 
-/// The value of `key` in a dict, looking into spreads of dicts bound once.
+/// The value of `key` in a dict, looking into spreads of dicts bound once (a few deep: `kwargs =
+/// {**kwargs, ...}` spreads itself).
 fn entry<'m>(entries: &'m Entries, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    entry_within(entries, key, consts, MAX_HOPS)
+}
+
+fn entry_within<'m>(
+    entries: &'m Entries,
+    key: &str,
+    consts: &Constants<'m>,
+    hops: usize,
+) -> Option<&'m Expr> {
     // Later entries win, as at run time.
     entries.iter().rev().find_map(|(k, v)| match k {
         Some(k) => (k.as_str() == Some(key)).then_some(v),
-        None => entry(dict_of(spread_inner(v), consts)?, key, consts),
+        None if hops > 0 => entry_within(dict_of(spread_inner(v), consts)?, key, consts, hops - 1),
+        None => None,
     })
 }
 
