@@ -434,14 +434,19 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
 
 impl Condition {
     /// The argument's value: see [`settings`] for where it may be given.
-    fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> Option<&'m Expr> {
-        settings::setting(call, &self.arg, consts).or_else(|| {
-            let value = call.positional(self.position?)?;
-            match self.arg.split_once('.') {
-                Some((_, path)) => settings::path(value, path, consts),
-                None => Some(value),
-            }
-        })
+    fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> settings::Found<'m> {
+        use settings::Found;
+        match settings::lookup(call, &self.arg, consts) {
+            Found::Missing => {}
+            found => return found,
+        }
+        let Some(value) = self.position.and_then(|p| call.positional(p)) else {
+            return Found::Missing;
+        };
+        match self.arg.split_once('.') {
+            Some((_, path)) => settings::lookup_in(value, path, consts),
+            None => Found::Value(value),
+        }
     }
 
     /// For a version condition, whether it holds in the file's project; `None` for the others,
@@ -469,7 +474,11 @@ impl Condition {
             let hidden = settings::hidden_keywords(call, consts);
             return matches!(self.test, Test::Present(p) if p == hidden);
         }
-        self.test_value(self.value(call, consts), consts)
+        match self.value(call, consts) {
+            // Somewhere aiguard cannot read: it may be there, with any value.
+            settings::Found::Unknown => matches!(self.test, Test::Present(true) | Test::Set(true)),
+            found => self.test_value(found.value(), consts),
+        }
     }
 
     /// The condition's test on a value (`None`: not given).

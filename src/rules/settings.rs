@@ -18,18 +18,51 @@ use crate::ir::{Call, Expr, ExprKind, Splat};
 /// How many bindings a lookup follows before giving up (cycles, long alias chains).
 const MAX_HOPS: usize = 8;
 
-/// The value of the setting at `path` (`timeout`, `config.max_output_tokens`) for `call`.
-pub fn setting<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
-    let mut parts = path.split('.');
-    let head = parts.next()?;
-    let value = keyword(call, head, consts).or_else(|| from_client(call, head, consts))?;
-    parts.try_fold(value, |v, key| member(v, key, consts))
+/// What a lookup of a setting found.
+#[derive(Debug, Clone, Copy)]
+pub enum Found<'m> {
+    Value(&'m Expr),
+    /// Not given anywhere aiguard can see.
+    Missing,
+    /// Inside something aiguard cannot read: a settings object built from `**kwargs`, returned
+    /// by a helper, or passed in (`config=self._build_config()`).
+    Unknown,
+}
+
+impl<'m> Found<'m> {
+    pub fn value(self) -> Option<&'m Expr> {
+        match self {
+            Found::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The setting at `path` (`timeout`, `config.max_output_tokens`) for `call`.
+pub fn lookup<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Found<'m> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    match keyword(call, head, consts).or_else(|| from_client(call, head, consts)) {
+        None => Found::Missing,
+        Some(v) => match rest {
+            None => Found::Value(v),
+            Some(rest) => lookup_in(v, rest, consts),
+        },
+    }
 }
 
 /// The setting at `path` (`recursion_limit`, `a.b`) inside a settings value.
-pub fn path<'m>(value: &'m Expr, path: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
-    path.split('.')
-        .try_fold(value, |v, key| member(v, key, consts))
+pub fn lookup_in<'m>(value: &'m Expr, path: &str, consts: &Constants<'m>) -> Found<'m> {
+    let mut value = value;
+    for key in path.split('.') {
+        value = match member(value, key, consts) {
+            Found::Value(v) => v,
+            other => return other,
+        };
+    }
+    Found::Value(value)
 }
 
 /// Whether `call` may get keyword arguments aiguard cannot see: a `**kwargs` or `...spread` that
@@ -153,13 +186,35 @@ fn entry_within<'m>(
 }
 
 /// `key` of a settings value: a dict entry, or a keyword of the call that built it
-/// (`GenerateContentConfig(max_output_tokens=...)`).
-fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
-    match &follow(value, consts).kind {
-        ExprKind::Dict(entries) => entry(entries, key, consts),
-        ExprKind::Call(c) => keyword(c, key, consts),
-        _ => None,
+/// (`GenerateContentConfig(max_output_tokens=...)`). A call with no keywords at all is a helper
+/// that builds the settings (`self._build_config()`), not their constructor: unknown.
+fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
+    if matches!(&value.kind, ExprKind::Name(n) if consts.mutated(n)) {
+        return Found::Unknown;
     }
+    let found = |v: Option<&'m Expr>, hidden: bool| match (v, hidden) {
+        (Some(v), _) => Found::Value(v),
+        (None, true) => Found::Unknown,
+        (None, false) => Found::Missing,
+    };
+    match &follow(value, consts).kind {
+        ExprKind::Dict(entries) => found(entry(entries, key, consts), has_hidden(entries, consts)),
+        ExprKind::Call(c) => found(
+            keyword(c, key, consts),
+            hidden_keywords(c, consts) || !library_call(c),
+        ),
+        ExprKind::Null => Found::Missing,
+        _ => Found::Unknown,
+    }
+}
+
+/// A call of a library (`types.GenerateContentConfig(...)`, qualified through an import), not
+/// of a helper of the file's own (`build_config()`, `self._build_config()`) whose result aiguard
+/// does not follow.
+fn library_call(c: &Call) -> bool {
+    c.qualified
+        .as_deref()
+        .is_some_and(|q| q.contains('.') && !q.starts_with("self.") && !q.starts_with("this."))
 }
 
 /// A keyword given to a call the client was made by: `OpenAI(timeout=20)` for
