@@ -10,7 +10,7 @@
 
 use super::pattern::Glob;
 use super::{Hit, RuleMeta};
-use crate::ir::{walk_stmts, Expr, ExprKind, Module, Stmt, StmtKind};
+use crate::ir::{walk_stmts, Call, Expr, ExprKind, Module, Stmt, StmtKind};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -118,8 +118,10 @@ impl LoopRule {
 
     fn paced(&self, body: &[Stmt]) -> bool {
         let mut paced = false;
-        each_call(body, &mut |name, _| {
-            paced |= self.paced_by.iter().any(|g| g.matches(name));
+        each_call(body, &mut |name, call| {
+            // `await asyncio.sleep(0)` yields to other tasks; it does not wait.
+            let yields = matches!(call.positional(0).map(|a| &a.kind), Some(ExprKind::Number(n)) if n.trim_start_matches('0').is_empty() || &**n == "0.0");
+            paced |= !yields && self.paced_by.iter().any(|g| g.matches(name));
         });
         paced
     }
@@ -127,9 +129,9 @@ impl LoopRule {
 
 fn call_span(body: &[Stmt], globs: &[Glob]) -> crate::ir::Span {
     let mut span = None;
-    each_call(body, &mut |name, s| {
+    each_call(body, &mut |name, c| {
         if span.is_none() && globs.iter().any(|g| g.matches(name)) {
-            span = Some(s);
+            span = Some(c.callee.span);
         }
     });
     span.unwrap_or_default()
@@ -137,16 +139,16 @@ fn call_span(body: &[Stmt], globs: &[Glob]) -> crate::ir::Span {
 
 /// Every call in the statements (nested blocks included, nested functions not): its qualified
 /// name, or its spelling when it has none.
-fn each_call(body: &[Stmt], f: &mut dyn FnMut(&str, crate::ir::Span)) {
+fn each_call<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&str, &'a Call)) {
     walk_stmts(body, &mut |s| {
         s.for_each_expr(&mut |e| {
             e.walk(&mut |e| {
                 if let ExprKind::Call(c) = &e.kind {
                     match c.qualified.as_deref() {
-                        Some(q) => f(q, e.span),
+                        Some(q) => f(q, c),
                         None => {
                             if let Some(d) = c.callee.dotted() {
-                                f(&d, e.span)
+                                f(&d, c)
                             }
                         }
                     }
