@@ -62,11 +62,7 @@ impl LoopRule {
     }
 
     pub fn applies_to(&self, family: &str, meta: &RuleMeta) -> bool {
-        if self.languages.is_empty() {
-            meta.languages.contains(&family)
-        } else {
-            self.languages.iter().any(|l| l == family)
-        }
+        meta.runs_on(&self.languages, family)
     }
 
     pub fn run(&self, module: &Module, out: &mut Vec<Hit>) {

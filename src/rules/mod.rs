@@ -64,6 +64,16 @@ impl RuleMeta {
         }
     }
 
+    /// Whether a table of this rule limited to `languages` (all of the rule's when empty) runs on
+    /// files of `family`.
+    pub fn runs_on(&self, languages: &[String], family: &str) -> bool {
+        if languages.is_empty() {
+            self.languages.contains(&family)
+        } else {
+            languages.iter().any(|l| l == family)
+        }
+    }
+
     /// Where the rule's documentation lives online.
     pub fn help_uri(&self) -> String {
         format!(

@@ -261,11 +261,7 @@ impl PatternRule {
     }
 
     pub fn applies_to(&self, family: &str, meta: &RuleMeta) -> bool {
-        if self.languages.is_empty() {
-            meta.languages.contains(&family)
-        } else {
-            self.languages.iter().any(|l| l == family)
-        }
+        meta.runs_on(&self.languages, family)
     }
 
     /// Run this pattern over a file's call and key sites.
