@@ -344,11 +344,33 @@ impl<'a, 'm> Engine<'a, 'm> {
         } else {
             &f.name
         };
-        let l = self.source_label(sid, p.span, &p.name, owner);
+        let mut l = self.source_label(sid, p.span, &p.name, owner);
+        l.cleared |= self.declared_bound(p);
         if let Some(slot) = self.seeds[fi].get_mut(i) {
             join(slot, &[l]);
         }
         true
+    }
+
+    /// Sink kinds a parameter is checked for by its declaration: a bounding keyword in its
+    /// default (`q: str = Query(max_length=500)`) or annotation (`Annotated[str,
+    /// Field(max_length=500)]`, `constr(max_length=500)`).
+    fn declared_bound(&self, p: &crate::ir::Param) -> crate::flow::spec::KindSet {
+        let mut mask = 0;
+        for (keyword, ids) in &self.ix.bounded_fields {
+            let in_default = matches!(&p.default, Some(Expr { kind: ExprKind::Call(c), .. })
+                if c.args.iter().any(|a| a.name.as_deref() == Some(keyword.as_str())));
+            let in_annotation = p
+                .annotation
+                .as_deref()
+                .is_some_and(|a| a.contains(&format!("{keyword}=")));
+            if in_default || in_annotation {
+                mask |= ids
+                    .iter()
+                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+            }
+        }
+        mask
     }
 
     pub(super) fn typed_as(
