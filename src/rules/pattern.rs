@@ -48,6 +48,11 @@ pub struct RawPattern {
     when: Vec<RawCondition>,
     #[serde(default)]
     unless: Vec<RawCondition>,
+    /// For a call that makes a client: not reported when a call made through that client
+    /// meets one of these (`unless_uses = [{ arg = "timeout", set = true }]`: the code sets a
+    /// timeout per call instead).
+    #[serde(default)]
+    unless_uses: Vec<RawCondition>,
     /// Report at this argument's span instead of the whole call, when it is present.
     #[serde(default)]
     focus: Option<String>,
@@ -121,6 +126,7 @@ pub struct PatternRule {
     matches: Option<Regex>,
     when: Vec<Condition>,
     unless: Vec<Condition>,
+    unless_uses: Vec<Condition>,
     confidence: Option<crate::finding::Confidence>,
     focus: Option<String>,
     message: String,
@@ -254,6 +260,7 @@ impl PatternRule {
                 .map_err(|e| ctx(e.to_string()))?,
             when: compile_all(raw.when)?,
             unless: compile_all(raw.unless)?,
+            unless_uses: compile_all(raw.unless_uses)?,
             focus: raw.focus,
             confidence: crate::flow::spec::confidence_of(raw.confidence.as_deref()).map_err(ctx)?,
             message: raw.message,
@@ -310,7 +317,10 @@ impl PatternRule {
                 c.on_project(project)
                     .unwrap_or_else(|| c.holds(call, consts))
             };
-            if self.when.iter().all(holds) && !self.unless.iter().any(holds) {
+            if self.when.iter().all(holds)
+                && !self.unless.iter().any(holds)
+                && !self.a_use_meets(call, sites, consts)
+            {
                 let focus = self
                     .focus
                     .as_deref()
@@ -329,6 +339,16 @@ impl PatternRule {
             (_, Some(re), Some(Literal::Str(s))) => re.is_match(s),
             _ => false,
         }
+    }
+
+    /// Whether a call made through the client `client` makes meets an `unless_uses` condition.
+    fn a_use_meets<'m>(&self, client: &'m Call, sites: &Sites<'m>, consts: &Constants<'m>) -> bool {
+        !self.unless_uses.is_empty()
+            && sites.calls.iter().any(|(c, _)| {
+                !std::ptr::eq(*c, client)
+                    && settings::made_through(c, client, consts)
+                    && self.unless_uses.iter().any(|u| u.holds(c, consts))
+            })
     }
 
     fn hit(&self, span: Span, name: &str) -> Hit {

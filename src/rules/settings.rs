@@ -217,6 +217,28 @@ fn library_call(c: &Call) -> bool {
         .is_some_and(|q| q.contains('.') && !q.starts_with("self.") && !q.starts_with("this."))
 }
 
+/// Whether `call` is made through the object `client` made (`client = OpenAI()` ...
+/// `client.chat.completions.create(...)`, `OpenAI().models.list()`).
+pub fn made_through(call: &Call, client: &Call, consts: &Constants) -> bool {
+    let mut e = &call.callee;
+    for _ in 0..MAX_HOPS * 4 {
+        e = match &e.kind {
+            ExprKind::Call(c) if std::ptr::eq(&**c, client) => return true,
+            ExprKind::Call(c) => &c.callee,
+            ExprKind::Attribute { value, .. } if !is_receiver(value) => value,
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Await(_) => {
+                let followed = follow(e, consts);
+                if std::ptr::eq(followed, e) {
+                    return false;
+                }
+                followed
+            }
+            _ => return false,
+        };
+    }
+    false
+}
+
 /// A keyword given to a call the client was made by: `OpenAI(timeout=20)` for
 /// `client.chat.completions.create(...)` when `client = OpenAI(timeout=20)`, or
 /// `with_options(timeout=5)` earlier in the chain.
