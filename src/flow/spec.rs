@@ -550,9 +550,10 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "privileged" => super::trace::PRIVILEGED,
             "derived" => super::trace::DERIVED,
             "parameter" => super::trace::PARAMETER,
+            "linked" => super::trace::LINKED,
             other => {
                 return Err(format!(
-                    "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter)"
+                    "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter, linked)"
                 ))
             }
         };

@@ -34,6 +34,9 @@ pub const UNNAMED: u8 = 8;
 /// Entered as a parameter of a function a framework calls (a tool's arguments, a route's
 /// request): the framework parsed it against the function's declared parameters or schema.
 pub const PARAMETER: u8 = 16;
+/// Passed into a parameter by a caller in another file (seeded by `link`): parameters are seeded
+/// per function, not per call site, so every caller's data reaches every use.
+pub const LINKED: u8 = 32;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -197,7 +197,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let l = Label {
                     kind: kind as u16,
                     cleared,
-                    flags,
+                    flags: flags | super::super::trace::LINKED,
                     trace,
                 };
                 join(&mut self.seeds[fi][i], &[l]);
