@@ -551,11 +551,9 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "derived" => super::trace::DERIVED,
             "parameter" => super::trace::PARAMETER,
             "linked" => super::trace::LINKED,
-            other => {
-                return Err(format!(
-                    "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter, linked)"
-                ))
-            }
+            other => return Err(format!(
+                "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter, linked)"
+            )),
         };
     }
     Ok(bits)

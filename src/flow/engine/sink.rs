@@ -74,6 +74,18 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// `f(**args)`, `f(*args)`, `f({ ...args })`: each splat whose data reaches a `splats` sink,
     /// unless the call itself validates what it is given for that sink's kind (`Args(**data)`,
     /// a pydantic model).
+    /// A dict literal with only keys the code wrote, directly or through a name bound once to
+    /// it and never changed in place.
+    fn code_keyed(&self, e: &Expr) -> bool {
+        let dict = match &e.kind {
+            ExprKind::Name(n) if !self.consts.mutated(n) => self.consts.binding(n),
+            ExprKind::Dict(_) => Some(e),
+            _ => None,
+        };
+        matches!(dict.map(|d| &d.kind), Some(ExprKind::Dict(entries))
+            if !entries.is_empty() && entries.iter().all(|(k, _)| k.as_ref().is_some_and(|k| k.as_str().is_some())))
+    }
+
     fn splat_sinks(
         &mut self,
         call: &'m Call,
@@ -130,7 +142,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     _ => None,
                 };
                 match a.splat {
-                    crate::ir::Splat::DoubleStar if keyword => {
+                    // A dict whose keys the code wrote (`params = {"model": m, "messages": ms}`;
+                    // `**params`): the model may fill values, not choose the arguments.
+                    crate::ir::Splat::DoubleStar if keyword && !self.code_keyed(&a.value) => {
                         self.sink_reached(id as usize, a.span, &arg_ts[i], cx, &name);
                     }
                     crate::ir::Splat::Star if positional => {
