@@ -542,6 +542,8 @@ pub fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confid
     }
 }
 
+const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked";
+
 fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
     for n in names {
@@ -551,9 +553,7 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "derived" => super::trace::DERIVED,
             "parameter" => super::trace::PARAMETER,
             "linked" => super::trace::LINKED,
-            other => return Err(format!(
-                "{rule}: unknown flag {other:?} (spliced, privileged, derived, parameter, linked)"
-            )),
+            other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
     Ok(bits)
