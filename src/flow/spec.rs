@@ -66,6 +66,9 @@ pub struct RawSource {
     /// For `calls`: not when these conditions hold (`requests.get("https://docs.x/llms.txt")`).
     #[serde(default)]
     unless: Vec<RawCondition>,
+    /// The parameters are a tool's arguments, chosen by a model (flag `tool`).
+    #[serde(default)]
+    tool: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,6 +319,8 @@ pub struct Source {
     pub in_classes: Vec<Glob>,
     /// For call sources: conditions on the call under which it is not a source.
     pub unless: Vec<Condition>,
+    /// Its parameters are a tool's arguments: labels carry the `tool` flag.
+    pub tool: bool,
 }
 
 /// Where a sink looks in a call.
@@ -542,7 +547,7 @@ pub fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confid
     }
 }
 
-const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked";
+const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked, tool";
 
 fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
@@ -553,6 +558,7 @@ fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "derived" => super::trace::DERIVED,
             "parameter" => super::trace::PARAMETER,
             "linked" => super::trace::LINKED,
+            "tool" => super::trace::TOOL,
             other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
@@ -797,6 +803,7 @@ impl FlowSpec {
             params: s.params,
             in_classes: globs(&s.in_classes),
             unless,
+            tool: s.tool,
         });
         Ok(())
     }

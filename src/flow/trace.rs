@@ -37,6 +37,9 @@ pub const PARAMETER: u8 = 16;
 /// Passed into a parameter by a caller in another file (seeded by `link`): parameters are seeded
 /// per function, not per call site, so every caller's data reaches every use.
 pub const LINKED: u8 = 32;
+/// A tool's argument: a parameter of a function handed to a model as a tool (sources with
+/// `tool = true`).
+pub const TOOL: u8 = 64;
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

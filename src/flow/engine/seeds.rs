@@ -396,8 +396,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             Some(l) => format!("{l}: `{name}` of `{owner}`"),
             None => format!("`{name}` of `{owner}`"),
         };
+        let tool = source.tool;
         let mut l = self.start(source.kind, span, Note::Source(label));
         l.flags |= PARAMETER;
+        if tool {
+            l.flags |= crate::flow::trace::TOOL;
+        }
         l
     }
 
