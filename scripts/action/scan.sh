@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run one scan for the GitHub Action: workflow annotations on stdout, a SARIF file, a findings
+# table in the job summary, and the exit code as a step output. It never fails the step for
+# findings (exit 0), so the SARIF upload still runs; finish.sh fails the job afterwards. A usage
+# or fatal error (exit 2) fails at once. Inputs come from the environment (INPUT_*): they are
+# word-split on whitespace, never evaluated.
+set -uo pipefail
+
+sarif="${INPUT_SARIF_FILE:-aiguard.sarif}"
+fail_on="${INPUT_FAIL_ON:-info}"
+read -r -a paths <<< "${INPUT_PATHS:-.}"
+read -r -a extra <<< "${INPUT_ARGS:-}"
+[ ${#paths[@]} -gt 0 ] || paths=(.)
+since=()
+[ -n "${INPUT_SINCE:-}" ] && since=(--since "$INPUT_SINCE")
+
+aiguard scan "${paths[@]}" --format github --sarif-output "$sarif" --fail-on "$fail_on" \
+  "${since[@]}" "${extra[@]}"
+code=$?
+
+findings=0
+if [ -f "$sarif" ]; then
+  findings="$(python3 - "$sarif" <<'PY' 2>/dev/null || echo 0
+import json, sys
+runs = json.load(open(sys.argv[1])).get("runs", [])
+print(sum(1 for r in runs for res in r.get("results", []) if not res.get("suppressions")))
+PY
+)"
+fi
+{
+  echo "exit-code=$code"
+  echo "findings=$findings"
+} >> "${GITHUB_OUTPUT:-/dev/null}"
+
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  "$(dirname "$0")/summary.sh" "$sarif" "$code" >> "$GITHUB_STEP_SUMMARY" || true
+fi
+
+if [ "$code" -ge 2 ]; then
+  echo "::error title=aiguard::aiguard exited with $code (usage or fatal error)"
+  exit "$code"
+fi
+exit 0
