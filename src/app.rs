@@ -32,6 +32,16 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules(args) => run_rules(args),
         Command::Explain(args) => run_explain(args),
         Command::Init(args) => run_init(args),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut cmd = crate::cli::Cli::command();
+            // Into a buffer first: clap_complete panics when a write fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "aiguard", &mut script);
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&script);
+            Ok(ExitStatus::Success)
+        }
     };
     match result {
         Ok(status) => status,

@@ -29,6 +29,14 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented default aiguard.toml.
     Init(InitArgs),
+    /// Print a shell completion script (`aiguard completions bash > /etc/bash_completion.d/aiguard`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

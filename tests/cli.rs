@@ -422,3 +422,17 @@ fn project_versions_reach_files_and_stdin() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Command::cargo_bin("aiguard")
+            .expect("binary")
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("aiguard") && text.contains("scan"), "{shell}: {text}");
+    }
+}
