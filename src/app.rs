@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules(args) => run_rules(args),
         Command::Explain(args) => run_explain(args),
         Command::Init(args) => run_init(args),
+        Command::Inventory(args) => run_inventory(args),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = crate::cli::Cli::command();
@@ -320,6 +321,35 @@ fn run_rules(args: RulesArgs) -> Result<ExitStatus, String> {
         }
     };
     write_stdout(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_inventory(args: crate::cli::InventoryArgs) -> Result<ExitStatus, String> {
+    use crate::cli::InventoryFormat;
+    let walk = WalkOptions {
+        paths: args.paths,
+        exclude: Vec::new(),
+        force_exclude: false,
+        max_filesize: DEFAULT_MAX_FILESIZE,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        respect_ignore_files: true,
+    };
+    let inventory = crate::inventory::collect(&walk, Registry::builtin());
+    let text = match args.format {
+        InventoryFormat::Table => inventory.to_table(),
+        InventoryFormat::Json => {
+            serde_json::to_string_pretty(&inventory).map_err(|e| e.to_string())? + "\n"
+        }
+        InventoryFormat::Cyclonedx => {
+            serde_json::to_string_pretty(&inventory.to_cyclonedx()).map_err(|e| e.to_string())?
+                + "\n"
+        }
+    };
+    match args.output {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
     Ok(ExitStatus::Success)
 }
 

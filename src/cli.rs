@@ -31,6 +31,28 @@ pub enum Command {
     Init(InitArgs),
     /// Print a shell completion script (`aiguard completions bash > /etc/bash_completion.d/aiguard`).
     Completions(CompletionsArgs),
+    /// List what the code does with AI: model calls, tools, model downloads, secrets.
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Table,
+    Json,
+    /// A CycloneDX 1.6 ML-BOM.
+    Cyclonedx,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Files or directories to inventory.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod docs;
 pub mod finding;
 pub mod flow;
+pub mod inventory;
 pub mod ir;
 pub mod lang;
 pub mod project;

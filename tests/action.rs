@@ -87,7 +87,10 @@ fn findings_are_annotated_uploaded_summarised_and_fail_only_at_the_end() {
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "AIG601");
     let summary = r.read("summary");
-    assert!(summary.contains("| AIG601 | unsafe-model-deserialization | high |"), "{summary}");
+    assert!(
+        summary.contains("| AIG601 | unsafe-model-deserialization | high |"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -104,7 +107,11 @@ fn a_clean_tree_reports_nothing_and_passes() {
 fn fail_on_above_the_findings_passes() {
     let r = Runner::new(&[("app.py", UNSAFE_LOAD)]);
     r.scan(&[("INPUT_PATHS", "."), ("INPUT_FAIL_ON", "critical")]);
-    assert!(r.read("output").contains("exit-code=0"), "{}", r.read("output"));
+    assert!(
+        r.read("output").contains("exit-code=0"),
+        "{}",
+        r.read("output")
+    );
     assert!(r.read("output").contains("findings=1"));
 }
 
@@ -112,7 +119,11 @@ fn fail_on_above_the_findings_passes() {
 fn extra_args_are_passed_and_a_usage_error_fails_the_step() {
     let r = Runner::new(&[("app.py", UNSAFE_LOAD)]);
     r.scan(&[("INPUT_PATHS", "."), ("INPUT_ARGS", "--ignore AIG601")]);
-    assert!(r.read("output").contains("exit-code=0"), "{}", r.read("output"));
+    assert!(
+        r.read("output").contains("exit-code=0"),
+        "{}",
+        r.read("output")
+    );
     let bad = Runner::new(&[("app.py", UNSAFE_LOAD)]);
     let out = bad.scan(&[("INPUT_PATHS", "."), ("INPUT_ARGS", "--no-such-flag")]);
     assert_eq!(out.status.code(), Some(2));

@@ -433,6 +433,9 @@ fn completions_are_printed_for_each_shell() {
             .expect("run");
         assert!(out.status.success(), "{shell}");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("aiguard") && text.contains("scan"), "{shell}: {text}");
+        assert!(
+            text.contains("aiguard") && text.contains("scan"),
+            "{shell}: {text}"
+        );
     }
 }

@@ -267,6 +267,11 @@ impl PatternRule {
         })
     }
 
+    /// Whether this is a call pattern matching the qualified name `name`.
+    pub fn matches_call(&self, name: &str) -> bool {
+        self.calls.iter().any(|g| g.matches(name))
+    }
+
     pub fn applies_to(&self, family: &str, meta: &RuleMeta) -> bool {
         meta.runs_on(&self.languages, family)
     }

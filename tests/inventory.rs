@@ -1,0 +1,126 @@
+//! `aiguard inventory`: model calls with their limits, tools, downloads and secrets, as JSON and
+//! as a CycloneDX ML-BOM.
+
+mod common;
+
+use assert_cmd::Command;
+use common::project;
+use serde_json::Value;
+
+const KEY: &str = "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";
+
+fn app() -> String {
+    format!(
+        r#"from openai import OpenAI
+from langchain_core.tools import tool
+from langchain_community.tools import ShellTool
+from transformers import AutoModel
+
+client = OpenAI(api_key="{KEY}", timeout=30)
+capped = client.chat.completions.create(model="gpt-4o-mini", messages=[], max_tokens=200)
+uncapped = client.chat.completions.create(model="gpt-4o", messages=[])
+model = AutoModel.from_pretrained("org/model", revision="0123456789abcdef0123456789abcdef01234567")
+loose = AutoModel.from_pretrained("bert-base-uncased")
+shell = ShellTool()
+
+
+@tool
+def lookup(city: str) -> str:
+    """Weather for a city."""
+    return city
+"#
+    )
+}
+
+fn inventory(format: &str) -> (String, Value) {
+    let dir = project(&[("app.py", &app())]);
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["inventory", ".", "--format", format])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (text, json)
+}
+
+#[test]
+fn model_calls_carry_their_model_and_limits() {
+    let (_, inv) = inventory("json");
+    let calls = inv["model_calls"].as_array().expect("model calls");
+    let by_model = |m: &str| {
+        calls
+            .iter()
+            .find(|c| c["model"] == m)
+            .unwrap_or_else(|| panic!("no call with model {m}: {calls:?}"))
+    };
+    assert_eq!(by_model("gpt-4o-mini")["token_cap"], "set");
+    assert_eq!(by_model("gpt-4o")["token_cap"], "missing");
+    assert_eq!(by_model("gpt-4o")["api"], "OpenAI chat completion");
+    assert_eq!(by_model("gpt-4o")["line"], 8);
+}
+
+#[test]
+fn tools_downloads_and_secrets_are_listed_and_secrets_redacted() {
+    let (text, inv) = inventory("json");
+    let tools: Vec<&str> = inv["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(tools.contains(&"lookup"), "{tools:?}");
+    assert!(tools.iter().any(|t| t.contains("ShellTool")), "{tools:?}");
+    let downloads = inv["downloads"].as_array().unwrap();
+    let pinned = downloads
+        .iter()
+        .find(|d| d["model"] == "org/model")
+        .unwrap();
+    assert_eq!(pinned["pinned"], true);
+    let loose = downloads
+        .iter()
+        .find(|d| d["model"] == "bert-base-uncased")
+        .unwrap();
+    assert_eq!(loose["pinned"], false);
+    assert_eq!(inv["secrets"].as_array().unwrap().len(), 1);
+    assert!(
+        !text.contains(&KEY[KEY.len() - 12..]),
+        "a secret was printed"
+    );
+}
+
+#[test]
+fn the_ml_bom_is_cyclonedx() {
+    let (text, bom) = inventory("cyclonedx");
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    let components = bom["components"].as_array().unwrap();
+    assert!(components
+        .iter()
+        .all(|c| c["type"] == "machine-learning-model"));
+    let pinned = components
+        .iter()
+        .find(|c| c["name"] == "org/model")
+        .unwrap();
+    assert_eq!(
+        pinned["purl"],
+        "pkg:huggingface/org/model@0123456789abcdef0123456789abcdef01234567"
+    );
+    assert!(components.iter().any(|c| c["name"] == "gpt-4o"));
+    let services = bom["services"].as_array().unwrap();
+    assert!(services
+        .iter()
+        .any(|s| s["name"] == "OpenAI chat completion"));
+    assert!(services.iter().any(|s| s["name"] == "lookup"));
+    assert!(!text.contains(&KEY[KEY.len() - 12..]));
+}
+
+#[test]
+fn the_table_is_readable() {
+    let (text, _) = inventory("table");
+    assert!(text.contains("Model calls (2)"), "{text}");
+    assert!(text.contains("model=gpt-4o  token cap=missing"), "{text}");
+    assert!(text.contains("Model and dataset downloads (2)"), "{text}");
+}
