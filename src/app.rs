@@ -1,5 +1,6 @@
 //! Runs a parsed command line and maps the outcome to an exit code.
 
+use crate::baseline::{Baseline, RepoPaths};
 use crate::cli::{
     Cli, ColorChoice, Command, ExplainArgs, ExplainFormat, FailOn, InitArgs, RulesArgs,
     RulesFormat, ScanArgs,
@@ -198,6 +199,36 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         respect_ignore_files: !args.no_ignore,
     });
 
+    // `--since`: ask git first, so a bad REF or a missing git stops the run before the scan.
+    let changes = match &args.since {
+        Some(_) if stdin.is_some() => {
+            return Err("--since cannot be used with standard input".into());
+        }
+        Some(reference) => {
+            let first = args.paths.first().cloned().unwrap_or_else(|| ".".into());
+            let dir = if first.is_dir() {
+                first
+            } else {
+                first
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            };
+            Some(crate::since::Changes::collect(&dir, reference)?)
+        }
+        None => None,
+    };
+    let baseline = match (&args.write_baseline, &args.baseline, &config.baseline) {
+        (Some(_), _, _) => None,
+        (None, Some(path), _) | (None, None, Some(path)) => Some(Baseline::load(path)?),
+        (None, None, None) => None,
+    };
+
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let repo_paths = RepoPaths {
+        root: repo_root(&cwd),
+        cwd: cwd.clone(),
+    };
     let opts = ScanOptions {
         walk,
         stdin,
@@ -206,8 +237,56 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         per_file_ignores,
         strict: args.strict,
         threads,
+        repo_paths: Some(repo_paths.clone()),
     };
-    let result = scan::scan(&opts, registry);
+    let mut result = scan::scan(&opts, registry);
+
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(path, &result.findings, &repo_paths)?;
+        eprintln!(
+            "aiguard: wrote {} finding(s) to the baseline {}",
+            result.findings.len(),
+            path.display()
+        );
+        // Everything found is now baselined.
+        result.baselined = result.findings.len();
+        result.findings.clear();
+    }
+    if let Some(baseline) = &baseline {
+        let (new, old) = baseline.filter(std::mem::take(&mut result.findings), &repo_paths);
+        result.findings = new;
+        result.baselined = old.len();
+        result.sort();
+    }
+    if let Some(changes) = &changes {
+        let paths = changes.repo_paths();
+        let before = result.findings.len();
+        result.findings.retain(|f| changes.touches(f, &paths));
+        result.unchanged = before - result.findings.len();
+    }
+    if let Some(reason) = &args.add_ignore {
+        let reason = reason.trim();
+        let reason = (!reason.is_empty()).then_some(reason);
+        let outcome = crate::add_ignore::add(std::mem::take(&mut result.findings), reason);
+        for note in &outcome.notes {
+            eprintln!("aiguard: {note}");
+        }
+        eprintln!(
+            "aiguard: added {} suppression comment(s) in {} file(s)",
+            outcome.added, outcome.files
+        );
+        result.findings = outcome.left;
+        result
+            .suppressed
+            .extend(outcome.covered.into_iter().map(|mut f| {
+                f.suppressed = Some(crate::finding::Suppressed {
+                    kind: "inSource",
+                    justification: reason.unwrap_or_default().to_string(),
+                });
+                f
+            }));
+        result.sort();
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {
@@ -215,7 +294,6 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     } else {
         Format::Concise
     });
-    let cwd = std::env::current_dir().unwrap_or_default();
     let report_opts = ReportOptions {
         color: use_color(args.color, to_terminal),
         width: terminal_width(),

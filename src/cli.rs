@@ -144,6 +144,32 @@ pub struct ScanArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Drop the findings recorded in this baseline file (written by --write-baseline); only new
+    /// findings are reported. Overrides `baseline` in the config file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE (rule, path and a hash of the line-independent
+    /// fingerprint; no code), then report them as baselined.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["since", "add_ignore"])]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings on lines added or changed since the merge base of HEAD and REF
+    /// (working tree included; untracked files count as new). Needs git.
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+
+    /// Write an `aiguard: ignore[...]` comment (with REASON, if given) above every finding, merging
+    /// with an existing one; notebooks are skipped. Use `--add-ignore="reason"`.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    pub add_ignore: Option<String>,
+
     /// Report unused and reason-less suppression comments.
     #[arg(long)]
     pub strict: bool,

@@ -28,6 +28,8 @@ pub struct Config {
     pub max_filesize: Option<u64>,
     /// Rule id -> severity override (names in the file are resolved to ids).
     pub severity: BTreeMap<String, Severity>,
+    /// `baseline = "path"`: the baseline file, resolved against the config file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A config problem: names the file and the key.
@@ -52,7 +54,7 @@ const CONFIG_FILES: [&str; 2] = ["aiguard.toml", ".aiguard.toml"];
 const PYPROJECT: &str = "pyproject.toml";
 
 /// Every key a config table may hold (the template and docs are tested against it).
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "select",
     "extend-select",
     "ignore",
@@ -62,6 +64,7 @@ pub const KEYS: [&str; 9] = [
     "fail-on",
     "max-filesize",
     "severity",
+    "baseline",
 ];
 
 /// Find the nearest config file at or above `start` (a file counts as its directory) and load it.
@@ -214,6 +217,14 @@ impl Ctx<'_> {
                 }
                 "max-filesize" => cfg.max_filesize = Some(self.size(key, value)?),
                 "severity" => cfg.severity = self.severities(key, value)?,
+                "baseline" => {
+                    let s = self.string(key, value)?;
+                    if s.trim().is_empty() {
+                        return Err(self.err(key, "expected a file path, found \"\"".into()));
+                    }
+                    let dir = self.file.parent().unwrap_or(Path::new("."));
+                    cfg.baseline = Some(dir.join(s));
+                }
                 _ => return Err(self.err(key, unknown_key_message(key, self.prefix.is_empty()))),
             }
         }
@@ -559,6 +570,10 @@ pub fn init_template() -> &'static str {
 # Lowest severity that makes `aiguard scan` exit with 1: info, low, medium, high, critical or
 # never.
 # fail-on = "info"
+
+# A baseline file written by `aiguard scan --write-baseline FILE` (relative to this file's
+# directory): the findings it records are not reported. Default: none.
+# baseline = "aiguard-baseline.json"
 
 # Files larger than this are skipped: bytes, or a size with a unit (KB, MB, GB; all binary).
 # max-filesize = "1MiB"

@@ -188,6 +188,10 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Findings silenced by an inline suppression.
     pub suppressed: Vec<Finding>,
+    /// Findings dropped because the baseline (`--baseline`) records them.
+    pub baselined: usize,
+    /// Findings dropped by `--since` (not on a line added or changed).
+    pub unchanged: usize,
     /// Files scanned, per language name.
     pub files_by_language: BTreeMap<String, usize>,
     /// Files skipped or only partly analysed, sorted by path.

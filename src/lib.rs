@@ -3,7 +3,9 @@
 //! The pipeline (see DESIGN.md): `discover` -> `source` -> `lang` (parse + lower to `ir`) ->
 //! `resolve` -> `rules` -> `suppress` -> `report`. `scan` ties it together.
 
+pub mod add_ignore;
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -18,5 +20,6 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod scan;
+pub mod since;
 pub mod source;
 pub mod suppress;

@@ -26,6 +26,9 @@ pub struct ScanOptions {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub strict: bool,
     pub threads: usize,
+    /// Maps display paths to repository-relative ones for fingerprints, so a fingerprint does not
+    /// depend on the directory aiguard runs from. `None`: fingerprints use display paths.
+    pub repo_paths: Option<crate::baseline::RepoPaths>,
 }
 
 /// Rules ignored for paths matching a glob.
@@ -112,6 +115,17 @@ pub fn analyze_file(
     enabled: &BTreeSet<&'static str>,
     seeds: &[Seed],
 ) -> Analysis {
+    analyze_file_at(source, registry, enabled, seeds, &source.display_path)
+}
+
+/// [`analyze_file`], with `fingerprint_path` standing for the file in fingerprints.
+pub fn analyze_file_at(
+    source: &Source,
+    registry: &Registry,
+    enabled: &BTreeSet<&'static str>,
+    seeds: &[Seed],
+    fingerprint_path: &str,
+) -> Analysis {
     let mut module = crate::lang::parse(source);
     crate::resolve::resolve(&mut module);
     let mut hits: Vec<Hit> = Vec::new();
@@ -151,7 +165,14 @@ pub fn analyze_file(
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
-    let findings = build_findings(source, &module, registry, hits, &redactions);
+    let findings = build_findings(
+        source,
+        &module,
+        registry,
+        hits,
+        &redactions,
+        fingerprint_path,
+    );
     Analysis {
         findings,
         module,
@@ -181,6 +202,7 @@ fn build_findings(
     registry: &Registry,
     hits: Vec<Hit>,
     redactions: &Redactions,
+    fingerprint_path: &str,
 ) -> Vec<Finding> {
     let mut occurrences: HashMap<u64, u32> = HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
@@ -202,7 +224,7 @@ fn build_findings(
         let code = normalise(code);
         let location = location_of(src, hit.span);
         let function = enclosing_function(module, hit.span);
-        let base = fnv64(&[hit.rule_id, &src.display_path, function, &code]);
+        let base = fnv64(&[hit.rule_id, fingerprint_path, function, &code]);
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base:016x}:{n}");
@@ -383,13 +405,17 @@ fn run_file_seeded(
             enabled.retain(|r| !pfi.rules.contains(r));
         }
     }
+    let fingerprint_path = match &opts.repo_paths {
+        Some(p) if source.display_path != "-" => p.to_root(&source.display_path),
+        _ => source.display_path.clone(),
+    };
     let Analysis {
         mut findings,
         module,
         redactions,
         outcome,
         facts,
-    } = analyze_file(source, registry, &enabled, seeds);
+    } = analyze_file_at(source, registry, &enabled, seeds, &fingerprint_path);
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
@@ -426,6 +452,7 @@ fn run_file_seeded(
                 confidence: None,
             }],
             &redactions,
+            &fingerprint_path,
         );
         kept.append(&mut f);
     }

@@ -61,6 +61,7 @@ struct Summary<'a> {
     files_by_language: &'a BTreeMap<String, usize>,
     findings_by_severity: BySeverity,
     suppressed: usize,
+    baselined: usize,
     skipped: Vec<JsonSkipped<'a>>,
 }
 
@@ -139,6 +140,7 @@ pub(super) fn render(result: &ScanResult) -> String {
             files_by_language: &result.files_by_language,
             findings_by_severity: by_severity,
             suppressed: result.suppressed.len(),
+            baselined: result.baselined,
             skipped: result
                 .skipped
                 .iter()

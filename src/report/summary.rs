@@ -38,6 +38,12 @@ pub fn summary_line(result: &ScanResult) -> String {
     if !result.suppressed.is_empty() {
         line.push_str(&format!("; {} suppressed", result.suppressed.len()));
     }
+    if result.baselined > 0 {
+        line.push_str(&format!("; {} baselined", result.baselined));
+    }
+    if result.unchanged > 0 {
+        line.push_str(&format!("; {} on unchanged lines", result.unchanged));
+    }
     let (partial, skipped): (Vec<_>, Vec<_>) =
         result.skipped.iter().partition(|s| s.reason.is_partial());
     for (list, what) in [(skipped, "skipped"), (partial, "partly analysed")] {
