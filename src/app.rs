@@ -288,6 +288,33 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         result.sort();
     }
 
+    if args.fix {
+        let outcome = crate::fix::apply(std::mem::take(&mut result.findings), args.diff);
+        for e in &outcome.errors {
+            eprintln!("aiguard: cannot fix {e}");
+        }
+        result.findings = outcome.left;
+        result.sort();
+        if args.diff {
+            write_stdout(&outcome.diff)?;
+            eprintln!(
+                "aiguard: {} fix(es) available in {} file(s); run with --fix to apply",
+                outcome.fixed.len(),
+                outcome.files
+            );
+            return Ok(if outcome.fixed.is_empty() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            });
+        }
+        eprintln!(
+            "aiguard: fixed {} finding(s) in {} file(s)",
+            outcome.fixed.len(),
+            outcome.files
+        );
+    }
+
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {
         Format::Full

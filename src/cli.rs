@@ -170,6 +170,15 @@ pub struct ScanArgs {
     )]
     pub add_ignore: Option<String>,
 
+    /// Apply the mechanical fixes of fixable findings (`[*]` in concise output) to the files.
+    #[arg(long, conflicts_with_all = ["write_baseline", "add_ignore"])]
+    pub fix: bool,
+
+    /// With --fix: print the changes as a unified diff instead of writing them; exit 1 if there
+    /// are any.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
+
     /// Report unused and reason-less suppression comments.
     #[arg(long)]
     pub strict: bool,

@@ -129,6 +129,17 @@ pub struct Finding {
     /// Set when an inline suppression matched (kept only for `--show-suppressed` style outputs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
+    /// The change `--fix` makes, in the analysed text (never for notebooks).
+    #[serde(skip)]
+    pub edit: Option<Edit>,
+}
+
+/// Replace `start..end` (bytes) of a file with `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

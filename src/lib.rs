@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod finding;
+pub mod fix;
 pub mod flow;
 pub mod inventory;
 pub mod ir;

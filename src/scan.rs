@@ -247,6 +247,8 @@ fn build_findings(
                 label: label.clone(),
             })
             .collect();
+        // Offsets into a notebook's joined cells are not offsets into its file: no fix there.
+        let edit = hit.fix.filter(|_| !hit.in_raw && src.notebook.is_none());
         out.push(Finding {
             rule_id: meta.id,
             rule_name: meta.name,
@@ -256,10 +258,11 @@ fn build_findings(
             location,
             flow,
             fingerprint,
-            fixable: meta.fixable,
+            fixable: edit.is_some(),
             snippet,
             snippet_line,
             suppressed: None,
+            edit,
         });
     }
     out
@@ -450,6 +453,7 @@ fn run_file_seeded(
                 in_raw: false,
                 flow: Vec::new(),
                 confidence: None,
+                fix: None,
             }],
             &redactions,
             &fingerprint_path,

@@ -388,6 +388,7 @@ mod tests {
             snippet: String::new(),
             snippet_line: line,
             suppressed: None,
+            edit: None,
         }
     }
 

@@ -38,6 +38,7 @@ fn finding(rule: &str, location: Location, message: &str) -> Finding {
         snippet: String::new(),
         snippet_line: 1,
         suppressed: None,
+        edit: None,
     }
 }
 

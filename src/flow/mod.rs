@@ -178,6 +178,7 @@ pub fn run(
             in_raw: false,
             flow: steps,
             confidence: hit.confidence,
+            fix: None,
         });
     }
 

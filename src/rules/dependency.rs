@@ -112,6 +112,7 @@ pub fn run(
             in_raw: false,
             flow: Vec::new(),
             confidence: None,
+            fix: None,
         });
     }
 }

@@ -96,6 +96,7 @@ impl LoopRule {
                         "the model is called here".into(),
                     )],
                     confidence: None,
+                    fix: None,
                 });
             });
         }

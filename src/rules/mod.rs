@@ -147,6 +147,8 @@ pub struct Hit {
     pub flow: Vec<(crate::ir::Span, String)>,
     /// Overrides the rule's confidence (a flow into a sink declared less certain).
     pub confidence: Option<crate::finding::Confidence>,
+    /// The mechanical change that fixes it, when the rule has one (`--fix`).
+    pub fix: Option<crate::finding::Edit>,
 }
 
 /// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and

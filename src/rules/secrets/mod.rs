@@ -559,6 +559,7 @@ pub fn run(
             message: f.message.clone(),
             flow: Vec::new(),
             confidence: None,
+            fix: None,
             in_raw: raw_hit,
         });
     };
