@@ -40,7 +40,7 @@ fn finding_exits_1_and_clean_exits_0() {
     assert_eq!(code, 1, "stderr: {err}");
     assert_eq!(
         out.trim(),
-        "app.py:2:9: AIG601 [high] `torch.load` without `weights_only=True` unpickles the file and can run code embedded in it"
+        "app.py:2:9: AIG601 [*] [high] `torch.load` without `weights_only=True` unpickles the file and can run code embedded in it"
     );
     let (code, out, _) = run(dir.path(), &["scan", "ok.py", "--format", "concise"]);
     assert_eq!(code, 0);
