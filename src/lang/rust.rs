@@ -124,6 +124,21 @@ fn lower_here(text: &str) -> Module {
         base += cut;
         content = &content[cut..];
     }
+    // A cargo-script frontmatter block (`---cargo` ... `---`) is not Rust syntax.
+    let lead = content.len() - content.trim_start().len();
+    if content[lead..].starts_with("---") {
+        let open_end = content[lead..]
+            .find('\n')
+            .map_or(content.len(), |i| lead + i);
+        if let Some(close) = content[open_end..].find("\n---") {
+            let close = open_end + close + 1;
+            let cut = content[close..]
+                .find('\n')
+                .map_or(content.len(), |i| close + i);
+            base += cut;
+            content = &content[cut..];
+        }
+    }
     let Ok(tokens) = content.parse::<TokenStream>() else {
         return module;
     };
@@ -600,8 +615,9 @@ impl Lower {
                                 ExprKind::Name(c.ident.to_string().into()),
                                 self.ident_span(&c.ident),
                             );
+                            let outer = std::mem::take(&mut self.hoisted);
                             let stmt = self.assign_stmt(target, &c.expr);
-                            let mut body = std::mem::take(&mut self.hoisted);
+                            let mut body = std::mem::replace(&mut self.hoisted, outer);
                             body.push(stmt);
                             if let Some(cl) = self.m.classes.get_mut(ci) {
                                 cl.body.extend(body);
@@ -881,11 +897,14 @@ impl Lower {
         if !self.enter() {
             return out;
         }
+        // What the enclosing statement hoisted stays with it, not with this block.
+        let outer = std::mem::take(&mut self.hoisted);
         let n = block.stmts.len();
         for (i, s) in block.stmts.iter().enumerate() {
             self.stmt(s, tail && i + 1 == n, &mut out);
         }
         self.flush(&mut out);
+        self.hoisted = outer;
         self.depth -= 1;
         out
     }
@@ -1368,7 +1387,10 @@ impl Lower {
             | SExpr::Return(_) => {
                 let before = self.hoisted.len();
                 self.hoist_stmt(e);
-                let span = self.hoisted[before..]
+                let span = self
+                    .hoisted
+                    .get(before..)
+                    .unwrap_or_default()
                     .iter()
                     .map(|s| s.span)
                     .reduce(join)
@@ -2386,6 +2408,38 @@ mod tests {
         // A BOM and a shebang line do not shift offsets.
         let src = "\u{feff}#!/usr/bin/env rust-script\nfn main() { run(1); }\n";
         let m = parse(src);
+        let (_, sp) = m.calls()[0];
+        assert_eq!(&src[sp.range()], "run(1)");
+    }
+
+    #[test]
+    fn hoisted_statements_keep_their_order_and_block() {
+        let m = parse(
+            "fn f() { let v = if c() { for x in xs { g(x); } 1 } else { 2 };\n\
+             let w = match s() { A => return h(), _ => { while k() { l(); } 0 } }; }",
+        );
+        let kinds: Vec<String> = m.functions[0]
+            .body
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Expr(e) => format!("expr {}", e.dotted().unwrap_or_default()),
+                StmtKind::Loop { body, .. } => format!("loop {}", body.len()),
+                StmtKind::Assign { targets, .. } => format!("let {}", targets[0].dotted().unwrap()),
+                StmtKind::Return(_) => "return".into(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["expr ", "loop 1", "let v", "expr ", "return", "loop 1", "let w"]
+        );
+    }
+
+    #[test]
+    fn cargo_script_frontmatter_is_skipped() {
+        let src = "#!/usr/bin/env -S cargo +nightly -Zscript\n---cargo\n[dependencies]\nclap = \"4\"\n---\nfn main() { run(1); }\n";
+        let m = parse(src);
+        assert!(!m.has_errors);
         let (_, sp) = m.calls()[0];
         assert_eq!(&src[sp.range()], "run(1)");
     }
