@@ -671,16 +671,14 @@ impl Lower {
                 self.flush(out);
                 out.push(stmt);
             }
-            Item::Macro(m) => {
-                if !m.mac.path.is_ident("macro_rules") {
-                    let e = self.macro_expr(&m.mac);
-                    self.flush(out);
-                    let span = e.span;
-                    out.push(Stmt {
-                        kind: StmtKind::Expr(e),
-                        span,
-                    });
-                }
+            Item::Macro(m) if !m.mac.path.is_ident("macro_rules") => {
+                let e = self.macro_expr(&m.mac);
+                self.flush(out);
+                let span = e.span;
+                out.push(Stmt {
+                    kind: StmtKind::Expr(e),
+                    span,
+                });
             }
             _ => {}
         }
