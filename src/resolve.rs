@@ -186,11 +186,15 @@ impl<'m> Resolver<'m> {
             let receiver = class.is_some()
                 && f.class.is_some()
                 && i == 0
-                && self.module.language.family() == "python"
-                && !f
-                    .decorators
-                    .iter()
-                    .any(|d| d.dotted().as_deref() == Some("staticmethod"));
+                && match self.module.language.family() {
+                    "python" => !f
+                        .decorators
+                        .iter()
+                        .any(|d| d.dotted().as_deref() == Some("staticmethod")),
+                    // A Rust method's receiver is spelled `self`.
+                    "rust" => &*p.name == "self",
+                    _ => false,
+                };
             let binding = if receiver {
                 Binding::Receiver(class.unwrap_or_default())
             } else {
@@ -207,6 +211,10 @@ impl<'m> Resolver<'m> {
         }
         if let Some(ci) = class {
             env.insert("this", Binding::Receiver(ci));
+            if self.module.language.family() == "rust" {
+                // `Self::new()`, `Self { .. }` inside an `impl`.
+                env.insert("Self", Binding::Receiver(ci));
+            }
         }
     }
 

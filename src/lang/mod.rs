@@ -1,8 +1,9 @@
-//! Language front ends: parse with tree-sitter and lower to the IR. One parser per thread;
+//! Language front ends: parse (tree-sitter for Python and TS/JS, syn for Rust) and lower to the IR. One parser per thread;
 //! grammars are static.
 
 pub mod notebook;
 pub mod python;
+pub mod rust;
 pub mod typescript;
 
 use crate::ir::Module;
@@ -16,7 +17,8 @@ pub fn parse(source: &Source) -> Module {
         Language::TypeScript | Language::Tsx | Language::JavaScript => {
             typescript::lower(&source.text, source.language)
         }
-        Language::Rust | Language::Text => Module::default(),
+        Language::Rust => rust::lower(&source.text),
+        Language::Text => Module::default(),
     };
     module.language = source.language;
     module
