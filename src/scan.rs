@@ -163,6 +163,7 @@ pub fn analyze_file_at(
         crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
     }
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
+    crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(

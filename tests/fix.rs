@@ -80,3 +80,21 @@ fn concise_output_marks_fixable_findings() {
     assert!(stdout.contains("m.py:2:9: AIG601 [*]"), "{stdout}");
     assert!(!stdout.contains("m.py:7:12: AIG601 [*]"), "{stdout}");
 }
+
+#[test]
+fn yaml_loads_of_model_output_become_safe_load() {
+    let app = "import yaml\nimport yaml as y\nfrom openai import OpenAI\nclient = OpenAI(timeout=10)\nanswer = client.chat.completions.create(model=\"gpt-4o\", messages=[], max_tokens=100).choices[0].message.content\ncfg = yaml.load(answer, Loader=yaml.Loader)\nother = y.unsafe_load(answer)\ndocs = yaml.load_all(answer, Loader=yaml.FullLoader)\n";
+    let dir = project(&[("y.py", app)]);
+    let out = aiguard(
+        dir.path(),
+        &["scan", "y.py", "--fix", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(dir.path().join("y.py")).unwrap();
+    assert!(text.contains("cfg = yaml.safe_load(answer)\n"), "{text}");
+    assert!(text.contains("other = y.safe_load(answer)\n"), "{text}");
+    assert!(
+        text.contains("docs = yaml.safe_load_all(answer)\n"),
+        "{text}"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod dependency;
 pub mod facts;
+pub mod fixes;
 pub mod loops;
 pub mod pack;
 pub mod pattern;
@@ -88,6 +89,8 @@ impl RuleMeta {
 pub struct Registry {
     pub rules: Vec<RuleMeta>,
     pub patterns: Vec<pattern::PatternRule>,
+    /// Mechanical fixes for findings on calls (`[[fix]]`, `--fix`).
+    pub fixes: Vec<fixes::Fix>,
     /// `while True` loops around model calls (AIG503).
     pub loops: Vec<loops::LoopRule>,
     /// Unpinned-dependency rules over manifests (`[[dependency]]`).

@@ -63,6 +63,9 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// Fixes for `--fix` (`[[fix]]`, src/rules/fixes.rs).
+    #[serde(default)]
+    fix: Vec<super::fixes::RawFix>,
     /// Loop rules (`[[loop]]`, src/rules/loops.rs).
     #[serde(default, rename = "loop")]
     loops: Vec<RawLoop>,
@@ -154,6 +157,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut patterns: Vec<PatternRule> = Vec::new();
     let mut raw_patterns = Vec::new();
     let mut raw_loops = Vec::new();
+    let mut raw_fixes = Vec::new();
     let mut raw_dependencies = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
@@ -166,6 +170,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         }
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
         raw_loops.extend(pack.loops.into_iter().map(|l| (*file, l)));
+        raw_fixes.extend(pack.fix.into_iter().map(|f| (*file, f)));
         raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
         raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
@@ -207,6 +212,11 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let mut fixes = Vec::new();
+    for (file, raw) in raw_fixes {
+        let known = |id: &str| rules.iter().any(|r| r.id == id);
+        fixes.push(super::fixes::Fix::compile(raw, &known).map_err(|e| format!("{file}: {e}"))?);
+    }
     let mut loops = Vec::new();
     for (file, raw) in raw_loops {
         let meta = rules
@@ -228,6 +238,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     Ok(Registry {
         rules,
         patterns,
+        fixes,
         loops,
         dependencies,
         secrets,

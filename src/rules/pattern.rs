@@ -59,9 +59,6 @@ pub struct RawPattern {
     /// Overrides the rule's confidence for what this pattern reports (`low`, `medium`, `high`).
     #[serde(default)]
     confidence: Option<String>,
-    /// The mechanical fix `--fix` applies to a matched call.
-    #[serde(default)]
-    fix: Option<RawFix>,
     message: String,
 }
 
@@ -80,13 +77,6 @@ impl StringOrList {
             StringOrList::Many(v) => v,
         }
     }
-}
-
-/// `fix = { add_keyword = "weights_only=True" }`: append this keyword argument to the call.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFix {
-    add_keyword: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,8 +128,6 @@ pub struct PatternRule {
     unless: Vec<Condition>,
     unless_uses: Vec<Condition>,
     confidence: Option<crate::finding::Confidence>,
-    /// A keyword argument `--fix` appends to the call (`weights_only=True`).
-    add_keyword: Option<String>,
     focus: Option<String>,
     message: String,
 }
@@ -275,7 +263,6 @@ impl PatternRule {
             unless_uses: compile_all(raw.unless_uses)?,
             focus: raw.focus,
             confidence: crate::flow::spec::confidence_of(raw.confidence.as_deref()).map_err(ctx)?,
-            add_keyword: raw.fix.map(|f| f.add_keyword),
             message: raw.message,
         })
     }
@@ -345,12 +332,7 @@ impl PatternRule {
                     .and_then(|f| call.args.iter().find(|a| a.name.as_deref() == Some(f)))
                     .map(|a| a.span)
                     .unwrap_or(*span);
-                let mut hit = self.hit(focus, name);
-                hit.fix = self
-                    .add_keyword
-                    .as_ref()
-                    .and_then(|kw| add_keyword(call, *span, kw));
-                out.push(hit);
+                out.push(self.hit(focus, name));
             }
         }
     }
@@ -385,25 +367,6 @@ impl PatternRule {
             fix: None,
         }
     }
-}
-
-/// Append `keyword` (`weights_only=True`) to a call's arguments: after the last argument, or
-/// inside the empty parentheses. Not when the call already passes that keyword (its value is
-/// the author's choice, not a mechanical fix).
-fn add_keyword(call: &Call, span: Span, keyword: &str) -> Option<crate::finding::Edit> {
-    let name = keyword.split('=').next().unwrap_or(keyword).trim();
-    if call.args.iter().any(|a| a.name.as_deref() == Some(name)) {
-        return None;
-    }
-    let (at, text) = match call.args.last() {
-        Some(last) => (last.span.end as usize, format!(", {keyword}")),
-        None => ((span.end as usize).saturating_sub(1), keyword.to_string()),
-    };
-    Some(crate::finding::Edit {
-        start: at,
-        end: at,
-        text,
-    })
 }
 
 pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
