@@ -53,19 +53,84 @@ impl std::fmt::Display for ConfigError {
 const CONFIG_FILES: [&str; 2] = ["aiguard.toml", ".aiguard.toml"];
 const PYPROJECT: &str = "pyproject.toml";
 
-/// Every key a config table may hold (the template and docs are tested against it).
-pub const KEYS: [&str; 10] = [
-    "select",
-    "extend-select",
-    "ignore",
-    "exclude",
-    "extend-exclude",
-    "per-file-ignores",
-    "fail-on",
-    "max-filesize",
-    "severity",
-    "baseline",
+/// One key of a config table, as the configuration reference documents it.
+pub struct KeySpec {
+    pub key: &'static str,
+    /// What the value may be.
+    pub kind: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Every key a config table may hold: the parser, the `aiguard init` template and the reference
+/// in docs/configuration.md (generated from this, see `docs::config_keys`) follow it.
+pub const SCHEMA: [KeySpec; 10] = [
+    KeySpec {
+        key: "select",
+        kind: "list of selectors",
+        default: "every rule that is on by default",
+        meaning: "The rules to run. Replaces the default set.",
+    },
+    KeySpec {
+        key: "extend-select",
+        kind: "list of selectors",
+        default: "`[]`",
+        meaning: "Rules to run in addition to `select`.",
+    },
+    KeySpec {
+        key: "ignore",
+        kind: "list of selectors",
+        default: "`[]`",
+        meaning: "Rules never to run. Always wins over `select` and `extend-select`.",
+    },
+    KeySpec {
+        key: "exclude",
+        kind: "list of globs",
+        default: "`[]`",
+        meaning: "Gitignore-style globs of paths not to scan, on top of `.gitignore`, `.ignore`, `.aiguardignore` and the built-in skips (binary, minified and oversized files).",
+    },
+    KeySpec {
+        key: "extend-exclude",
+        kind: "list of globs",
+        default: "`[]`",
+        meaning: "More globs, added to `exclude` (useful to keep a shared `exclude` list and add to it).",
+    },
+    KeySpec {
+        key: "per-file-ignores",
+        kind: "table: glob = list of selectors",
+        default: "`{}`",
+        meaning: "Rules not run on the files a glob matches.",
+    },
+    KeySpec {
+        key: "fail-on",
+        kind: "`info`, `low`, `medium`, `high`, `critical` or `never`",
+        default: "`info`",
+        meaning: "The lowest severity that makes `aiguard scan` exit with 1. `never`: findings never fail the run (like `--exit-zero`).",
+    },
+    KeySpec {
+        key: "max-filesize",
+        kind: "integer (bytes) or string with a unit",
+        default: "`1048576` (1 MiB)",
+        meaning: "Files larger than this are skipped and counted as such.",
+    },
+    KeySpec {
+        key: "baseline",
+        kind: "string (path)",
+        default: "none",
+        meaning: "A baseline written by `aiguard scan --write-baseline FILE`, relative to the config file's directory: the findings it records are not reported. `--baseline FILE` overrides it; see [baselines.md](baselines.md).",
+    },
+    KeySpec {
+        key: "severity",
+        kind: "table: rule = severity",
+        default: "`{}`",
+        meaning: "Changes a rule's severity. Keys are rule codes (`AIG601`) or names (`trust-remote-code`); values are `info`, `low`, `medium`, `high` or `critical`.",
+    },
 ];
+
+/// The keys of [`SCHEMA`].
+pub fn keys() -> Vec<&'static str> {
+    SCHEMA.iter().map(|k| k.key).collect()
+}
 
 /// Find the nearest config file at or above `start` (a file counts as its directory) and load it.
 /// In each directory `aiguard.toml` beats `.aiguard.toml`, which beats a `pyproject.toml` with a
@@ -367,9 +432,9 @@ fn unknown_key_message(key: &str, top_level_file: bool) -> String {
                 without [tool.aiguard])"
             .into();
     }
-    match closest(key, &KEYS) {
+    match closest(key, &keys()) {
         Some(k) => format!("unknown key {key:?} (did you mean {k:?}?)"),
-        None => format!("unknown key {key:?} (known keys: {})", KEYS.join(", ")),
+        None => format!("unknown key {key:?} (known keys: {})", keys().join(", ")),
     }
 }
 
@@ -610,10 +675,10 @@ mod tests {
 
     #[test]
     fn typo_suggestions() {
-        assert_eq!(closest("selct", &KEYS), Some("select"));
-        assert_eq!(closest("extend_select", &KEYS), Some("extend-select"));
-        assert_eq!(closest("failon", &KEYS), Some("fail-on"));
-        assert_eq!(closest("banana", &KEYS), None);
+        assert_eq!(closest("selct", &keys()), Some("select"));
+        assert_eq!(closest("extend_select", &keys()), Some("extend-select"));
+        assert_eq!(closest("failon", &keys()), Some("fail-on"));
+        assert_eq!(closest("banana", &keys()), None);
     }
 
     #[test]

@@ -52,3 +52,15 @@ pub fn rules_index(registry: &Registry) -> String {
     }
     s
 }
+
+/// The table of config keys in docs/configuration.md, from [`crate::config::SCHEMA`].
+pub fn config_keys() -> String {
+    let mut out = String::from("| Key | Type | Default | Meaning |\n|---|---|---|---|\n");
+    for k in &crate::config::SCHEMA {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            k.key, k.kind, k.default, k.meaning
+        ));
+    }
+    out
+}

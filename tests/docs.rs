@@ -53,3 +53,23 @@ fn rule_docs_are_fresh() {
         stale.join("\n")
     );
 }
+
+/// The key table of docs/configuration.md is generated from the config schema.
+#[test]
+fn config_reference_is_fresh() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+    let current = std::fs::read_to_string(&path).expect("docs/configuration.md");
+    let (start, end) = (
+        "<!-- generated from src/config.rs SCHEMA: AIGUARD_UPDATE_DOCS=1 cargo test --test docs -->\n",
+        "<!-- end of generated keys -->",
+    );
+    let a = current.find(start).expect("start marker") + start.len();
+    let b = current.find(end).expect("end marker");
+    let expected = format!("{}{}{}", &current[..a], docs::config_keys(), &current[b..]);
+    let mut stale = Vec::new();
+    check_or_update(&path, &expected, &mut stale);
+    assert!(
+        stale.is_empty(),
+        "docs/configuration.md's key table is stale: run `AIGUARD_UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
