@@ -172,3 +172,29 @@ fn install_uses_a_cached_binary_and_puts_it_on_the_path() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("aiguard "));
     assert_eq!(r.read("path").trim(), bin.display().to_string());
 }
+
+#[test]
+fn scan_finds_the_installed_binary_without_path_and_fails_clearly_without_one() {
+    let r = Runner::new(&[("app.py", UNSAFE_LOAD)]);
+    let bin = r.file("aiguard-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(assert_cmd::cargo::cargo_bin("aiguard"), bin.join("aiguard")).unwrap();
+    let run = |bin_dir: &std::path::Path| {
+        Command::new("bash")
+            .arg(script("scan.sh"))
+            .current_dir(r.dir.path().join("repo"))
+            .env("PATH", "/usr/bin:/bin")
+            .env("AIGUARD_BIN_DIR", bin_dir)
+            .env("GITHUB_OUTPUT", r.file("output"))
+            .env("INPUT_SARIF_FILE", r.file("aiguard.sarif"))
+            .env("INPUT_PATHS", ".")
+            .output()
+            .expect("run scan.sh")
+    };
+    let out = run(&bin);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(r.read("output").contains("exit-code=1"));
+    let missing = run(&r.file("nowhere"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("aiguard is not installed"));
+}

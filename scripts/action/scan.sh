@@ -14,7 +14,24 @@ read -r -a extra <<< "${INPUT_ARGS:-}"
 since=()
 [ -n "${INPUT_SINCE:-}" ] && since=(--since "$INPUT_SINCE")
 
-aiguard scan "${paths[@]}" --format github --sarif-output "$sarif" --fail-on "$fail_on" \
+# install.sh puts aiguard on PATH for later steps through $GITHUB_PATH; a runner (or a local
+# simulation) that does not honour it still finds the installed binary.
+bin="$(command -v aiguard || true)"
+if [ -z "$bin" ]; then
+  for dir in "${AIGUARD_BIN_DIR:-}" "${RUNNER_TEMP:-/tmp}/aiguard-bin"; do
+    if [ -n "$dir" ] && [ -x "$dir/aiguard" ]; then
+      bin="$dir/aiguard"
+      break
+    fi
+  done
+fi
+if [ -z "$bin" ]; then
+  echo "::error title=aiguard::aiguard is not installed (run install.sh first)"
+  echo "exit-code=2" >> "${GITHUB_OUTPUT:-/dev/null}"
+  exit 2
+fi
+
+"$bin" scan "${paths[@]}" --format github --sarif-output "$sarif" --fail-on "$fail_on" \
   "${since[@]}" "${extra[@]}"
 code=$?
 
