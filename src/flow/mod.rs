@@ -35,6 +35,7 @@ pub struct Flows {
     python: FamilyIndex,
     typescript: FamilyIndex,
     javascript: FamilyIndex,
+    rust: FamilyIndex,
 }
 
 impl Flows {
@@ -43,6 +44,7 @@ impl Flows {
             python: FamilyIndex::build(&spec, "python"),
             typescript: FamilyIndex::build(&spec, "typescript"),
             javascript: FamilyIndex::build(&spec, "javascript"),
+            rust: FamilyIndex::build(&spec, "rust"),
             spec,
         }
     }
@@ -52,6 +54,7 @@ impl Flows {
             "python" => Some(&self.python),
             "typescript" => Some(&self.typescript),
             "javascript" => Some(&self.javascript),
+            "rust" => Some(&self.rust),
             _ => None,
         }
     }
