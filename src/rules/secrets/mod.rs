@@ -585,6 +585,11 @@ impl Detectors {
             return false;
         };
         let value = strip_scheme(value);
+        // A C string's terminator (`b"challengePassword\0"` in bindgen output) is not part of it.
+        let value = value
+            .strip_suffix("\\0")
+            .or_else(|| value.strip_suffix("\\x00"))
+            .unwrap_or(value);
         let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
         let min_entropy = if hex { 3.0 } else { 3.5 };
         value.len() >= 16
