@@ -6,7 +6,7 @@ pub mod python;
 pub mod rust;
 pub mod typescript;
 
-use crate::ir::Module;
+use crate::ir::{Expr, ExprKind, Module, StrPart};
 use crate::source::{Language, Source};
 
 /// Parse and lower a source. Text files (and languages without a front end yet) give an empty
@@ -27,3 +27,39 @@ pub fn parse(source: &Source) -> Module {
 /// The deepest syntax nesting lowered into the IR. Deeper subtrees are cut off (kept as an empty
 /// `Other`), so neither lowering nor dropping the IR can overflow the stack.
 pub const MAX_DEPTH: usize = 200;
+
+// String building, shared by the lowerings that build strings from parts.
+
+pub(crate) fn is_str(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Str(_) | ExprKind::StringBuild(_))
+}
+
+/// Appends `e` to string-build parts, merging literal runs and nested builds.
+pub(crate) fn push_part(parts: &mut Vec<StrPart>, e: Expr) {
+    match e.kind {
+        ExprKind::Str(s) => push_lit(parts, &s),
+        ExprKind::StringBuild(inner) => {
+            for p in inner {
+                match p {
+                    StrPart::Lit(s) => push_lit(parts, &s),
+                    StrPart::Expr(e) => parts.push(StrPart::Expr(e)),
+                }
+            }
+        }
+        _ => parts.push(StrPart::Expr(e)),
+    }
+}
+
+pub(crate) fn push_lit(parts: &mut Vec<StrPart>, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(StrPart::Lit(prev)) = parts.last_mut() {
+        let mut joined = String::with_capacity(prev.len() + s.len());
+        joined.push_str(prev);
+        joined.push_str(s);
+        *prev = joined.into();
+    } else {
+        parts.push(StrPart::Lit(s.into()));
+    }
+}

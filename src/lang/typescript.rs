@@ -28,7 +28,7 @@ use crate::ir::{
     Arg, Call, Class, Expr, ExprKind, Function, Handler, Import, Module, Param, Span, Splat, Stmt,
     StmtKind, StrPart,
 };
-use crate::lang::MAX_DEPTH;
+use crate::lang::{is_str, push_part, MAX_DEPTH};
 use crate::source::Language;
 
 #[cfg(test)]
@@ -470,40 +470,6 @@ fn join(module: &str, attr: &str) -> Box<str> {
     s.push('.');
     s.push_str(attr);
     s.into()
-}
-
-fn is_str(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Str(_) | ExprKind::StringBuild(_))
-}
-
-/// Appends `e` to string-build parts, merging literal runs and nested builds.
-fn push_part(parts: &mut Vec<StrPart>, e: Expr) {
-    match e.kind {
-        ExprKind::Str(s) => push_lit(parts, &s),
-        ExprKind::StringBuild(inner) => {
-            for p in inner {
-                match p {
-                    StrPart::Lit(s) => push_lit(parts, &s),
-                    StrPart::Expr(e) => parts.push(StrPart::Expr(e)),
-                }
-            }
-        }
-        _ => parts.push(StrPart::Expr(e)),
-    }
-}
-
-fn push_lit(parts: &mut Vec<StrPart>, s: &str) {
-    if s.is_empty() {
-        return;
-    }
-    if let Some(StrPart::Lit(prev)) = parts.last_mut() {
-        let mut joined = String::with_capacity(prev.len() + s.len());
-        joined.push_str(prev);
-        joined.push_str(s);
-        *prev = joined.into();
-    } else {
-        parts.push(StrPart::Lit(s.into()));
-    }
 }
 
 /// Decodes JS string escapes in `s` into `out`; malformed escapes keep their letter.
