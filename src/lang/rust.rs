@@ -1443,15 +1443,7 @@ impl Lower {
             callee_span,
         );
         let args = mc.args.iter().map(|a| positional(self.expr(a))).collect();
-        Expr::new(
-            ExprKind::Call(Box::new(Call {
-                callee,
-                args,
-                is_new: false,
-                qualified: None,
-            })),
-            span,
-        )
+        call_expr(callee, args, false, span)
     }
 
     fn call(&mut self, c: &syn::ExprCall) -> Expr {
@@ -1475,15 +1467,7 @@ impl Lower {
             let a = args.remove(0);
             return Expr::new(a.value.kind, span);
         }
-        Expr::new(
-            ExprKind::Call(Box::new(Call {
-                callee,
-                args,
-                is_new: false,
-                qualified: None,
-            })),
-            span,
-        )
+        call_expr(callee, args, false, span)
     }
 
     fn struct_lit(&mut self, s: &syn::ExprStruct) -> Expr {
@@ -1503,15 +1487,7 @@ impl Lower {
             entries.push((None, value));
         }
         let dict = Expr::new(ExprKind::Dict(entries), self.sp(s.brace_token.span.join()));
-        Expr::new(
-            ExprKind::Call(Box::new(Call {
-                callee,
-                args: vec![positional(dict)],
-                is_new: true,
-                qualified: None,
-            })),
-            span,
-        )
+        call_expr(callee, vec![positional(dict)], true, span)
     }
 
     fn binary(&mut self, b: &syn::ExprBinary) -> Expr {
@@ -1729,15 +1705,7 @@ impl Lower {
                     Some(args) => args,
                     None => self.piece_args(&pieces),
                 };
-                Expr::new(
-                    ExprKind::Call(Box::new(Call {
-                        callee,
-                        args,
-                        is_new: false,
-                        qualified: None,
-                    })),
-                    span,
-                )
+                call_expr(callee, args, false, span)
             }
         }
     }
@@ -1963,6 +1931,19 @@ fn key_colon(entry: &[TokenTree]) -> Option<usize> {
         }
     }
     None
+}
+
+/// A call expression of the IR, not yet resolved.
+fn call_expr(callee: Expr, args: Vec<Arg>, is_new: bool, span: Span) -> Expr {
+    Expr::new(
+        ExprKind::Call(Box::new(Call {
+            callee,
+            args,
+            is_new,
+            qualified: None,
+        })),
+        span,
+    )
 }
 
 #[cfg(test)]
