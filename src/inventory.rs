@@ -31,6 +31,8 @@ const RULES: &[&str] = &[
 pub struct Inventory {
     pub model_calls: Vec<ModelCall>,
     pub tools: Vec<Tool>,
+    /// Servers that expose tools to models (MCP servers).
+    pub servers: Vec<Server>,
     pub downloads: Vec<Download>,
     pub secrets: Vec<Secret>,
 }
@@ -57,6 +59,16 @@ pub struct Tool {
     /// `LangChain tool argument`, `MCP tool argument`, ...
     pub kind: String,
     pub name: String,
+}
+
+/// A server made by a call whose object the tool tables register tools on
+/// (`FastMCP("weather")`, `new McpServer({ name })`).
+#[derive(Debug, Serialize)]
+pub struct Server {
+    pub path: String,
+    pub line: u32,
+    pub call: String,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +109,7 @@ pub fn collect(walk: &WalkOptions, registry: &Registry) -> Inventory {
     for p in parts {
         all.model_calls.extend(p.model_calls);
         all.tools.extend(p.tools);
+        all.servers.extend(p.servers);
         all.downloads.extend(p.downloads);
         all.secrets.extend(p.secrets);
     }
@@ -260,11 +273,35 @@ fn tools(
             }
         }
     }
+    // The objects tools are registered on: `mcp.server.*FastMCP().tool` registers on what
+    // `mcp.server.*FastMCP` makes.
+    let servers: Vec<crate::rules::pattern::Glob> = tool_sources
+        .iter()
+        .flat_map(|s| match &s.matcher {
+            SourceMatch::Decorators(g) => g.iter().collect::<Vec<_>>(),
+            SourceMatch::Callbacks { calls, .. } => calls.iter().collect(),
+            _ => Vec::new(),
+        })
+        .filter_map(|g| g.pattern().split_once("().").map(|(ctor, _)| ctor))
+        .map(crate::rules::pattern::Glob::new)
+        .collect();
     module.walk_exprs(&mut |e| {
         let ExprKind::Call(c) = &e.kind else { return };
         let Some(q) = c.qualified.as_deref() else {
             return;
         };
+        if servers.iter().any(|g| g.matches(q)) {
+            let name = c
+                .keyword("name")
+                .or_else(|| c.positional(0))
+                .and_then(|v| v.as_str().map(str::to_string));
+            inv.servers.push(Server {
+                path: path(),
+                line: line(e.span),
+                call: q.to_string(),
+                name,
+            });
+        }
         // The table whose matching pattern is the most specific (`ai.tool` over `*.tool`).
         let best = tool_sources
             .iter()
@@ -364,6 +401,16 @@ impl Inventory {
                 t.path, t.line, t.kind, t.name
             ));
         }
+        out.push_str(&format!("Tool servers ({})\n", self.servers.len()));
+        for s in &self.servers {
+            out.push_str(&format!(
+                "  {}:{}  {}  {}\n",
+                s.path,
+                s.line,
+                s.call,
+                s.name.as_deref().unwrap_or("?")
+            ));
+        }
         out.push_str(&format!(
             "Model and dataset downloads ({})\n",
             self.downloads.len()
@@ -443,6 +490,14 @@ impl Inventory {
                     "properties": sites.iter().map(|s| json!({ "name": "aiguard:call-site", "value": s })).collect::<Vec<_>>(),
                 }));
             }
+        }
+        for s in &self.servers {
+            services.push(json!({
+                "bom-ref": format!("server:{}:{}", s.path, s.line),
+                "name": s.name.clone().unwrap_or_else(|| s.call.clone()),
+                "description": format!("tool server ({})", s.call),
+                "properties": [{ "name": "aiguard:location", "value": format!("{}:{}", s.path, s.line) }],
+            }));
         }
         for t in &self.tools {
             services.push(json!({

@@ -124,3 +124,42 @@ fn the_table_is_readable() {
     assert!(text.contains("model=gpt-4o  token cap=missing"), "{text}");
     assert!(text.contains("Model and dataset downloads (2)"), "{text}");
 }
+
+#[test]
+fn mcp_servers_and_their_tools_are_listed() {
+    let dir = project(&[
+        (
+            "server.py",
+            "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"weather\")\n\n\n@mcp.tool()\ndef forecast(city: str) -> str:\n    return city\n",
+        ),
+        (
+            "server.ts",
+            "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"files\", version: \"1.0.0\" });\nserver.tool(\"read\", {}, async ({ path }) => ({ content: [] }));\n",
+        ),
+    ]);
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["inventory", ".", "--format", "json"])
+        .output()
+        .expect("run");
+    let inv: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let servers: Vec<&str> = inv["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(servers.contains(&"weather"), "{inv}");
+    assert!(servers.contains(&"files"), "{inv}");
+    let tools: Vec<&str> = inv["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(
+        tools.contains(&"forecast") && tools.contains(&"read"),
+        "{tools:?}"
+    );
+}
