@@ -508,7 +508,8 @@ fn is_require(call: &crate::ir::Call, env: &Env) -> bool {
         && call.args.len() == 1
 }
 
-fn is_receiver_name(e: &Expr) -> bool {
+/// `self` or `this`: the receiver of a method.
+pub(crate) fn is_receiver_name(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Name(n) if &**n == "this" || &**n == "self")
 }
 

@@ -701,14 +701,17 @@ impl<'m> Constants<'m> {
                         match &t.kind {
                             ExprKind::Index { value: base, .. }
                             | ExprKind::Attribute { value: base, .. }
-                                if matches!(&base.kind, ExprKind::Name(r) if &**r != "self" && &**r != "this") =>
+                                if matches!(&base.kind, ExprKind::Name(_))
+                                    && !crate::resolve::is_receiver_name(base) =>
                             {
                                 if let ExprKind::Name(n) = &base.kind {
                                     mutated.insert(&**n);
                                 }
                             }
                             ExprKind::Name(n) => bind(&mut values, n, value),
-                            ExprKind::Attribute { value: recv, attr } if matches!(&recv.kind, ExprKind::Name(r) if &**r == "self" || &**r == "this") => {
+                            ExprKind::Attribute { value: recv, attr }
+                                if crate::resolve::is_receiver_name(recv) =>
+                            {
                                 bind(&mut fields, attr, value)
                             }
                             _ => {}

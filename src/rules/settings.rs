@@ -14,6 +14,7 @@
 
 use super::pattern::Constants;
 use crate::ir::{Call, Expr, ExprKind, Splat};
+use crate::resolve::is_receiver_name;
 
 /// How many bindings a lookup follows before giving up (cycles, long alias chains).
 const MAX_HOPS: usize = 8;
@@ -136,7 +137,7 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
     for _ in 0..MAX_HOPS {
         let next = match &e.kind {
             ExprKind::Name(n) => consts.binding(n),
-            ExprKind::Attribute { value, attr } if is_receiver(value) => consts.field(attr),
+            ExprKind::Attribute { value, attr } if is_receiver_name(value) => consts.field(attr),
             ExprKind::Await(inner) => Some(&**inner),
             _ => None,
         };
@@ -146,10 +147,6 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
         }
     }
     e
-}
-
-fn is_receiver(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Name(n) if &**n == "self" || &**n == "this")
 }
 
 /// A keyword of the call itself, or a key of a dict it is given whole (`**params`, an options
@@ -220,48 +217,44 @@ fn library_call(c: &Call) -> bool {
 /// Whether `call` is made through the object `client` made (`client = OpenAI()` ...
 /// `client.chat.completions.create(...)`, `OpenAI().models.list()`).
 pub fn made_through(call: &Call, client: &Call, consts: &Constants) -> bool {
-    let mut e = &call.callee;
-    for _ in 0..MAX_HOPS * 4 {
-        e = match &e.kind {
-            ExprKind::Call(c) if std::ptr::eq(&**c, client) => return true,
-            ExprKind::Call(c) => &c.callee,
-            ExprKind::Attribute { value, .. } if !is_receiver(value) => value,
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Await(_) => {
-                let followed = follow(e, consts);
-                if std::ptr::eq(followed, e) {
-                    return false;
-                }
-                followed
-            }
-            _ => return false,
-        };
-    }
-    false
+    client_calls(call, consts).any(|c| std::ptr::eq(c, client))
 }
 
 /// A keyword given to a call the client was made by: `OpenAI(timeout=20)` for
 /// `client.chat.completions.create(...)` when `client = OpenAI(timeout=20)`, or
 /// `with_options(timeout=5)` earlier in the chain.
 fn from_client<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
-    let mut e = &call.callee;
-    for _ in 0..MAX_HOPS * 4 {
-        e = match &e.kind {
-            ExprKind::Call(c) => {
-                if let Some(v) = keyword(c, name, consts) {
-                    return Some(v);
-                }
-                &c.callee
+    client_calls(call, consts).find_map(|c| keyword(c, name, consts))
+}
+
+/// The calls `call`'s receiver was made by, nearest first: the calls in its receiver chain, and
+/// through names and `self` fields bound once, the calls they were bound to.
+fn client_calls<'m, 'c>(
+    call: &'m Call,
+    consts: &'c Constants<'m>,
+) -> impl Iterator<Item = &'m Call> + 'c {
+    let mut e = Some(&call.callee);
+    let mut hops = 0;
+    std::iter::from_fn(move || {
+        while let Some(cur) = e {
+            hops += 1;
+            if hops > MAX_HOPS * 4 {
+                e = None;
+                return None;
             }
-            ExprKind::Attribute { value, .. } if !is_receiver(value) => value,
-            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Await(_) => {
-                let followed = follow(e, consts);
-                if std::ptr::eq(followed, e) {
-                    return None;
+            e = match &cur.kind {
+                ExprKind::Call(c) => {
+                    e = Some(&c.callee);
+                    return Some(&**c);
                 }
-                followed
-            }
-            _ => return None,
-        };
-    }
-    None
+                ExprKind::Attribute { value, .. } if !is_receiver_name(value) => Some(value),
+                ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Await(_) => {
+                    let followed = follow(cur, consts);
+                    (!std::ptr::eq(followed, cur)).then_some(followed)
+                }
+                _ => None,
+            };
+        }
+        None
+    })
 }
