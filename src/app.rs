@@ -446,7 +446,10 @@ fn run_inventory(args: crate::cli::InventoryArgs) -> Result<ExitStatus, String> 
             serde_json::to_string_pretty(&inventory).map_err(|e| e.to_string())? + "\n"
         }
         InventoryFormat::Cyclonedx => {
-            serde_json::to_string_pretty(&inventory.to_cyclonedx()).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(
+                &inventory.to_cyclonedx(&Registry::builtin().inventory.download_purl),
+            )
+            .map_err(|e| e.to_string())?
                 + "\n"
         }
     };

@@ -19,13 +19,47 @@ use crate::rules::{settings, Registry};
 use crate::scan;
 use crate::source::Source;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Rules whose findings the inventory reads: limits, downloads, secrets.
-const RULES: &[&str] = &[
-    "AIG101", "AIG102", "AIG103", "AIG501", "AIG502", "AIG603", "AIG701",
-];
+/// What the inventory reads, from the `[inventory]` table of the packs (rules/llm-sdks.toml):
+/// which rules judge limits, downloads, tools and secrets, and where calls name their model.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySpec {
+    /// Whose findings mark a model call's output-token cap missing (and whose calls it covers).
+    pub token_cap_rule: String,
+    /// Whose findings mark a model call's timeout missing.
+    pub timeout_rule: String,
+    /// Whose calls are model and dataset downloads.
+    pub download_rule: String,
+    /// Whose findings (outside flows) are code-execution tools.
+    pub tool_rule: String,
+    pub secret_rules: Vec<String>,
+    /// Settings that name the model of a call (looked up like any setting).
+    pub model_keys: Vec<String>,
+    /// Keywords that name the model or dataset of a download.
+    pub download_keys: Vec<String>,
+    /// Downloads whose model is their second positional argument (the first is a task).
+    pub download_model_second: Vec<String>,
+    /// The purl type of downloaded models in the ML-BOM (`pkg:huggingface`).
+    pub download_purl: String,
+}
+
+impl InventorySpec {
+    /// The rules the inventory reads.
+    pub fn rules(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.token_cap_rule,
+            &self.timeout_rule,
+            &self.download_rule,
+            &self.tool_rule,
+        ]
+        .into_iter()
+        .chain(&self.secret_rules)
+        .map(String::as_str)
+    }
+}
 
 #[derive(Debug, Default, Serialize)]
 pub struct Inventory {
@@ -98,7 +132,7 @@ pub fn collect(walk: &WalkOptions, registry: &Registry) -> Inventory {
         .rules
         .iter()
         .map(|r| r.id)
-        .filter(|id| RULES.contains(id))
+        .filter(|id| registry.inventory.rules().any(|r| r == *id))
         .collect();
     let parts: Vec<Inventory> = candidates
         .par_iter()
@@ -122,6 +156,7 @@ pub fn of_source(
     registry: &Registry,
     enabled: &BTreeSet<&'static str>,
 ) -> Inventory {
+    let spec_inv = &registry.inventory;
     let analysis = scan::analyze_file(source, registry, enabled, &[]);
     let module = &analysis.module;
     let line = |span: Span| scan::location_of(source, span).line;
@@ -136,11 +171,11 @@ pub fn of_source(
     let mut inv = Inventory::default();
     for f in &analysis.findings {
         // Code-execution tools made from a library's tool classes (`ShellTool()`).
-        if f.rule_id == "AIG701" && f.flow.is_empty() {
+        if f.rule_id == spec_inv.tool_rule && f.flow.is_empty() {
             inv.tools.push(Tool {
                 path: path(),
                 line: f.location.line,
-                kind: "code-execution tool (AIG701)".into(),
+                kind: format!("code-execution tool ({})", f.rule_id),
                 name: source
                     .text
                     .get(f.location.start_byte..f.location.end_byte)
@@ -151,7 +186,7 @@ pub fn of_source(
                     .collect(),
             });
         }
-        if f.rule_id.starts_with("AIG10") {
+        if spec_inv.secret_rules.iter().any(|r| r == f.rule_id) {
             inv.secrets.push(Secret {
                 path: path(),
                 line: f.location.line,
@@ -200,17 +235,17 @@ pub fn of_source(
                 line: line(*span),
                 api: s.label.clone().unwrap_or_else(|| q.to_string()),
                 call: q.to_string(),
-                model: model_id(call, &consts),
-                token_cap: state("AIG501"),
-                timeout: if reported("AIG502", *span) {
+                model: model_id(call, &spec_inv.model_keys, &consts),
+                token_cap: state(&spec_inv.token_cap_rule),
+                timeout: if reported(&spec_inv.timeout_rule, *span) {
                     "missing"
                 } else {
                     "n/a"
                 },
             });
         }
-        if covers("AIG603", q) {
-            let model = download_id(call, q, &consts);
+        if covers(&spec_inv.download_rule, q) {
+            let model = download_id(call, q, spec_inv, &consts);
             let revision = literal(settings::lookup(call, "revision", &consts).value(), &consts);
             let pinned = revision
                 .as_deref()
@@ -344,39 +379,28 @@ fn literal(e: Option<&crate::ir::Expr>, consts: &Constants) -> Option<String> {
 }
 
 /// The model a call names: a `model`-like setting (on the call, its options or its client).
-fn model_id(call: &Call, consts: &Constants) -> Option<String> {
-    [
-        "model",
-        "model_name",
-        "modelId",
-        "model_id",
-        "deployment_name",
-        "azureOpenAIApiDeploymentName",
-    ]
-    .iter()
-    .find_map(|k| literal(settings::lookup(call, k, consts).value(), consts))
-    .or_else(|| {
-        // `GenerativeModel("gemini-1.5-pro")`, `openai("gpt-4o")` as the model option.
-        literal(call.positional(0), consts).filter(|s| !s.contains(' '))
-    })
+fn model_id(call: &Call, keys: &[String], consts: &Constants) -> Option<String> {
+    keys.iter()
+        .find_map(|k| literal(settings::lookup(call, k, consts).value(), consts))
+        .or_else(|| {
+            // `GenerativeModel("gemini-1.5-pro")`, `openai("gpt-4o")` as the model option.
+            literal(call.positional(0), consts).filter(|s| !s.contains(' '))
+        })
 }
 
-/// The hub id a download names: a keyword, else the first (for `pipeline`, the second)
-/// positional argument.
-fn download_id(call: &Call, q: &str, consts: &Constants) -> Option<String> {
-    [
-        "model",
-        "pretrained_model_name_or_path",
-        "repo_id",
-        "model_name_or_path",
-        "path",
-    ]
-    .iter()
-    .find_map(|k| literal(call.keyword(k), consts))
-    .or_else(|| {
-        let pos = usize::from(q.ends_with("pipeline"));
-        literal(call.positional(pos), consts)
-    })
+/// The hub id a download names: a keyword, else the first (for a task-first call such as
+/// `pipeline`, the second) positional argument.
+fn download_id(call: &Call, q: &str, spec: &InventorySpec, consts: &Constants) -> Option<String> {
+    spec.download_keys
+        .iter()
+        .find_map(|k| literal(call.keyword(k), consts))
+        .or_else(|| {
+            let second = spec
+                .download_model_second
+                .iter()
+                .any(|g| crate::rules::pattern::Glob::new(g).matches(q));
+            literal(call.positional(usize::from(second)), consts)
+        })
 }
 
 impl Inventory {
@@ -438,7 +462,8 @@ impl Inventory {
 
     /// A CycloneDX 1.6 ML-BOM: models as `machine-learning-model` components (hub models with
     /// their revision, hosted models by id), model APIs and tools as services.
-    pub fn to_cyclonedx(&self) -> serde_json::Value {
+    /// `purl_type` names the hub downloads come from (`pkg:huggingface`).
+    pub fn to_cyclonedx(&self, purl_type: &str) -> serde_json::Value {
         use serde_json::json;
         let mut models: Vec<serde_json::Value> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -452,8 +477,8 @@ impl Inventory {
                 "bom-ref": format!("model:hub:{id}@{}", d.revision.as_deref().unwrap_or("unpinned")),
                 "name": id,
                 "purl": match &d.revision {
-                    Some(r) => format!("pkg:huggingface/{id}@{r}"),
-                    None => format!("pkg:huggingface/{id}"),
+                    Some(r) => format!("{purl_type}/{id}@{r}"),
+                    None => format!("{purl_type}/{id}"),
                 },
                 "properties": [{ "name": "aiguard:location", "value": format!("{}:{}", d.path, d.line) }],
             });

@@ -89,6 +89,8 @@ impl RuleMeta {
 pub struct Registry {
     pub rules: Vec<RuleMeta>,
     pub patterns: Vec<pattern::PatternRule>,
+    /// What `aiguard inventory` reads (`[inventory]`).
+    pub inventory: crate::inventory::InventorySpec,
     /// Mechanical fixes for findings on calls (`[[fix]]`, `--fix`).
     pub fixes: Vec<fixes::Fix>,
     /// `while True` loops around model calls (AIG503).

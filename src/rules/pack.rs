@@ -63,6 +63,9 @@ struct RawPack {
     rule: Vec<RawRule>,
     #[serde(default)]
     pattern: Vec<RawPattern>,
+    /// What `aiguard inventory` reads (src/inventory.rs); in one pack only.
+    #[serde(default)]
+    inventory: Option<crate::inventory::InventorySpec>,
     /// Fixes for `--fix` (`[[fix]]`, src/rules/fixes.rs).
     #[serde(default)]
     fix: Vec<super::fixes::RawFix>,
@@ -158,6 +161,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut raw_patterns = Vec::new();
     let mut raw_loops = Vec::new();
     let mut raw_fixes = Vec::new();
+    let mut inventory = None;
     let mut raw_dependencies = Vec::new();
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
@@ -171,6 +175,11 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         raw_patterns.extend(pack.pattern.into_iter().map(|p| (*file, p)));
         raw_loops.extend(pack.loops.into_iter().map(|l| (*file, l)));
         raw_fixes.extend(pack.fix.into_iter().map(|f| (*file, f)));
+        if let Some(i) = pack.inventory {
+            if inventory.replace(i).is_some() {
+                return Err(format!("{file}: a second [inventory] table"));
+            }
+        }
         raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
         raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
@@ -212,6 +221,12 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let inventory = inventory.unwrap_or_default();
+    for r in inventory.rules().filter(|r| !r.is_empty()) {
+        if !rules.iter().any(|m| m.id == r) {
+            return Err(format!("[inventory] names unknown rule {r}"));
+        }
+    }
     let mut fixes = Vec::new();
     for (file, raw) in raw_fixes {
         let known = |id: &str| rules.iter().any(|r| r.id == id);
@@ -238,6 +253,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     Ok(Registry {
         rules,
         patterns,
+        inventory,
         fixes,
         loops,
         dependencies,
