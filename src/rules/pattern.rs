@@ -553,8 +553,6 @@ fn is_null(e: &Expr) -> bool {
 fn unbounded(e: &Expr, consts: &Constants) -> bool {
     const SPELLINGS: &[&str] = &[
         "math.inf",
-        "numpy.inf",
-        "np.inf",
         "sys.maxsize",
         "Infinity",
         "Number.POSITIVE_INFINITY",

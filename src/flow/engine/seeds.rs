@@ -360,10 +360,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         for (keyword, ids) in &self.ix.bounded_fields {
             let in_default = matches!(&p.default, Some(Expr { kind: ExprKind::Call(c), .. })
                 if c.args.iter().any(|a| a.name.as_deref() == Some(keyword.as_str())));
-            let in_annotation = p
-                .annotation
-                .as_deref()
-                .is_some_and(|a| a.contains(&format!("{keyword}=")));
+            let in_annotation = p.annotation.as_deref().is_some_and(|a| {
+                a.match_indices(keyword.as_str())
+                    .any(|(i, _)| a[i + keyword.len()..].trim_start().starts_with('='))
+            });
             if in_default || in_annotation {
                 mask |= ids
                     .iter()
