@@ -221,7 +221,7 @@ pub fn of_source(
         };
         let source_table = spec.sources.iter().find(|s| {
             model_kinds.contains(&s.kind)
-                && (s.languages.is_empty() || s.languages.iter().any(|l| l == family))
+                && crate::flow::index::applies(&s.languages, family)
                 && matches!(&s.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
         });
         if let Some(s) = source_table {
@@ -278,7 +278,7 @@ fn tools(
     let tool_sources: Vec<_> = spec
         .sources
         .iter()
-        .filter(|s| s.tool && (s.languages.is_empty() || s.languages.iter().any(|l| l == family)))
+        .filter(|s| s.tool && crate::flow::index::applies(&s.languages, family))
         .collect();
     if tool_sources.is_empty() {
         return;

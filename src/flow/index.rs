@@ -44,7 +44,8 @@ pub struct FamilyIndex {
     pub role_calls: NameIndex,
 }
 
-fn applies(languages: &[String], family: &str) -> bool {
+/// Whether a table limited to `languages` (all when empty) applies to files of `family`.
+pub(crate) fn applies(languages: &[String], family: &str) -> bool {
     languages.is_empty() || languages.iter().any(|l| l == family)
 }
 

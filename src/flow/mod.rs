@@ -12,7 +12,7 @@
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;
-mod index;
+pub(crate) mod index;
 pub mod link;
 pub mod spec;
 mod trace;

@@ -96,9 +96,7 @@ impl Facts {
     pub fn establish(&self, module: &Module, family: &str, sites: &Sites) -> FactSet {
         let mut out = FactSet::new();
         for fact in &self.facts {
-            if out.contains(fact.name)
-                || !(fact.languages.is_empty() || fact.languages.iter().any(|l| l == family))
-            {
+            if out.contains(fact.name) || !crate::flow::index::applies(&fact.languages, family) {
                 continue;
             }
             if fact.holds(module, sites) {
