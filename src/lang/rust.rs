@@ -24,6 +24,11 @@
 //!   `Box`, `Arc`, `Rc`, `RefCell`, `Cell`, `Mutex` and `RwLock` removed (`Option<Arc<Client<C>>>` ->
 //!   `Client`). A method's `self` parameter is its receiver, so `self.client` resolves through the
 //!   field's type, and `Self` names the class. A trait implemented by the block is a base.
+//! - Outer attributes are decorators of their function, or of the class of their `struct`/`impl`:
+//!   `#[tool]` is the name `tool`, `#[post("/chat")]` a call of `post` (doc comments are not).
+//! - A parameter written as a pattern (`Json(body): Json<Req>`, `(a, b): (u8, u8)`) is named
+//!   `_argN` (N its position), keeps its type as annotation, and the body starts with the `let`
+//!   of the pattern from it, so `body` carries what the parameter carries.
 //! - `let` with a pattern is an `Assign` whose target is the pattern (`(a, b)` and `Some(a)` ->
 //!   `List`, `S { a, b: c }` -> `Dict` keyed by field names); `let x;` without a value is skipped.
 //!   `const`/`static` items are module-level assignments.
@@ -61,8 +66,9 @@ use std::collections::HashMap;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::{
-    BinOp, Block, Expr as SExpr, FnArg, ImplItem, Item, Lit, Macro, MacroDelimiter, Member, Pat,
-    Path, Signature, Stmt as SStmt, TraitItem, Type, UnOp, UseTree,
+    AttrStyle, Attribute, BinOp, Block, Expr as SExpr, FnArg, ImplItem, Item, Lit, Macro,
+    MacroDelimiter, Member, Meta, Pat, Path, Signature, Stmt as SStmt, TraitItem, Type, UnOp,
+    UseTree,
 };
 
 use crate::ir::{
@@ -291,6 +297,20 @@ fn pat_name(p: &Pat) -> Box<str> {
     "_".into()
 }
 
+/// The pattern under type ascriptions, references and parentheses.
+fn strip_pat(p: &Pat) -> &Pat {
+    let mut p = p;
+    for _ in 0..MAX_DEPTH {
+        match p {
+            Pat::Type(t) => p = &t.pat,
+            Pat::Reference(r) => p = &r.pat,
+            Pat::Paren(x) => p = &x.pat,
+            _ => break,
+        }
+    }
+    p
+}
+
 /// The std macros whose format string sits at a fixed argument index.
 fn std_format_index(name: &str) -> Option<usize> {
     Some(match name {
@@ -514,7 +534,7 @@ impl Lower {
                     self.sp(f.sig.fn_token.span),
                     self.sp(f.block.brace_token.span.join()),
                 );
-                let fi = self.function(&f.sig, Some(&f.block), None, span);
+                let fi = self.function(&f.sig, &f.attrs, Some(&f.block), None, span);
                 out.push(Stmt {
                     kind: StmtKind::FunctionDef(fi),
                     span,
@@ -539,8 +559,10 @@ impl Lower {
                         span: f.ident.as_ref().map_or(span, |id| self.ident_span(id)),
                     })
                     .collect();
+                let decorators = self.attributes(&s.attrs);
                 if let Some(c) = self.m.classes.get_mut(ci) {
                     c.fields.extend(fields);
+                    c.decorators.extend(decorators);
                 }
             }
             Item::Enum(e) => {
@@ -558,6 +580,10 @@ impl Lower {
                     self.sp(imp.brace_token.span.join()),
                 );
                 let ci = self.class(&name, span, out);
+                let decorators = self.attributes(&imp.attrs);
+                if let Some(c) = self.m.classes.get_mut(ci) {
+                    c.decorators.extend(decorators);
+                }
                 if let Some((path, _)) = &imp.trait_ {
                     let base = self.path_expr(path);
                     if let Some(c) = self.m.classes.get_mut(ci) {
@@ -571,7 +597,8 @@ impl Lower {
                                 self.sp(f.sig.fn_token.span),
                                 self.sp(f.block.brace_token.span.join()),
                             );
-                            let fi = self.function(&f.sig, Some(&f.block), Some(ci), span);
+                            let fi =
+                                self.function(&f.sig, &f.attrs, Some(&f.block), Some(ci), span);
                             if let Some(c) = self.m.classes.get_mut(ci) {
                                 c.methods.push(fi);
                             }
@@ -606,7 +633,7 @@ impl Lower {
                                 self.sp(f.sig.fn_token.span),
                                 self.sp(block.brace_token.span.join()),
                             );
-                            let fi = self.function(&f.sig, Some(block), Some(ci), span);
+                            let fi = self.function(&f.sig, &f.attrs, Some(block), Some(ci), span);
                             if let Some(c) = self.m.classes.get_mut(ci) {
                                 c.methods.push(fi);
                             }
@@ -747,12 +774,16 @@ impl Lower {
     fn function(
         &mut self,
         sig: &Signature,
+        attrs: &[Attribute],
         block: Option<&Block>,
         class: Option<usize>,
         span: Span,
     ) -> usize {
         let mut params = Vec::new();
-        for input in &sig.inputs {
+        // Parameters written as patterns (`Json(body): Json<Req>`) get a name of their own and a
+        // `let` of the pattern from it at the top of the body.
+        let mut unpack = Vec::new();
+        for (i, input) in sig.inputs.iter().enumerate() {
             match input {
                 FnArg::Receiver(r) => params.push(Param {
                     name: "self".into(),
@@ -761,28 +792,36 @@ impl Lower {
                     splat: Splat::None,
                     span: self.sp(r.self_token.span),
                 }),
-                FnArg::Typed(t) => params.push(Param {
-                    name: pat_name(&t.pat),
-                    annotation: type_name(&t.ty),
-                    default: None,
-                    splat: Splat::None,
-                    span: self.sp(t.colon_token.spans[0]),
-                }),
+                FnArg::Typed(t) => {
+                    let span = self.sp(t.colon_token.spans[0]);
+                    let name = self.param_name(&t.pat, i, span, &mut unpack);
+                    params.push(Param {
+                        name,
+                        annotation: type_name(&t.ty),
+                        default: None,
+                        splat: Splat::None,
+                        span,
+                    });
+                }
             }
         }
+        let decorators = self.attributes(attrs);
         let fi = self.m.functions.len();
         self.m.functions.push(Function {
             name: sig.ident.to_string().into(),
             class,
             params,
-            decorators: Vec::new(),
+            decorators,
             body: Vec::new(),
             is_async: sig.asyncness.is_some(),
             is_lambda: false,
             span,
         });
         let saved = std::mem::take(&mut self.hoisted);
-        let body = block.map_or_else(Vec::new, |b| self.block_stmts(b, true));
+        let mut body = unpack;
+        if let Some(b) = block {
+            body.extend(self.block_stmts(b, true));
+        }
         self.hoisted = saved;
         if let Some(f) = self.m.functions.get_mut(fi) {
             f.body = body;
@@ -790,12 +829,58 @@ impl Lower {
         fi
     }
 
+    /// The name of a parameter. A pattern that binds more than a plain name is named `_argN` and
+    /// unpacked from it by a `let` pushed to `unpack`.
+    fn param_name(&mut self, p: &Pat, i: usize, span: Span, unpack: &mut Vec<Stmt>) -> Box<str> {
+        let name = pat_name(p);
+        if &*name != "_" || matches!(strip_pat(p), Pat::Wild(_)) {
+            return name;
+        }
+        let name: Box<str> = format!("_arg{i}").into();
+        let target = self.pat(p);
+        let value = Expr::new(ExprKind::Name(name.clone()), span);
+        unpack.push(Stmt {
+            kind: StmtKind::Assign {
+                targets: vec![target],
+                value,
+                augmented: false,
+            },
+            span,
+        });
+        name
+    }
+
+    /// Outer attributes as decorators: `#[tool]` is the name `tool`, `#[post("/chat")]` and
+    /// `#[tool(description = "..")]` calls of it. Doc comments and `key = value` attributes are
+    /// left out.
+    fn attributes(&mut self, attrs: &[Attribute]) -> Vec<Expr> {
+        let mut out = Vec::new();
+        for a in attrs {
+            if !matches!(a.style, AttrStyle::Outer) {
+                continue;
+            }
+            match &a.meta {
+                Meta::Path(p) => out.push(self.path_expr(p)),
+                Meta::List(l) => {
+                    let callee = self.path_expr(&l.path);
+                    let pieces = split_pieces(&l.tokens);
+                    let args = self.piece_args(&pieces);
+                    let span = join(callee.span, self.delim_span(&l.delimiter));
+                    out.push(call_expr(callee, args, false, span));
+                }
+                Meta::NameValue(_) => {}
+            }
+        }
+        out
+    }
+
     fn closure(&mut self, c: &syn::ExprClosure, span: Span) -> Expr {
-        let params = c
-            .inputs
-            .iter()
-            .map(|p| Param {
-                name: pat_name(p),
+        let mut unpack = Vec::new();
+        let mut params = Vec::new();
+        for (i, p) in c.inputs.iter().enumerate() {
+            let name = self.param_name(p, i, span, &mut unpack);
+            params.push(Param {
+                name,
                 annotation: match p {
                     Pat::Type(t) => type_name(&t.ty),
                     _ => None,
@@ -803,9 +888,10 @@ impl Lower {
                 default: None,
                 splat: Splat::None,
                 span,
-            })
-            .collect();
-        let body = self.body_of(&c.body);
+            });
+        }
+        let mut body = unpack;
+        body.extend(self.body_of(&c.body));
         let fi = self.m.functions.len();
         self.m.functions.push(Function {
             name: "".into(),
@@ -1992,6 +2078,46 @@ mod tests {
             ExprKind::Str(s) => vec![format!("'{s}'")],
             other => panic!("not a string: {other:?}"),
         }
+    }
+
+    #[test]
+    fn attributes_are_decorators_and_parameter_patterns_are_unpacked() {
+        let code = "use rmcp::tool;\nuse axum::Json;\n\
+                    #[derive(Debug)]\nstruct S { n: u8 }\n\
+                    #[tool(description = \"sum\")]\n/// doc\nasync fn sum(Json(req): Json<Req>, (a, _): (u8, u8), _: u8) { g(req, a); }\n";
+        let m = parse(code);
+        assert!(!m.has_errors);
+        let f = m.functions.iter().find(|f| &*f.name == "sum").unwrap();
+        assert_eq!(f.decorators.len(), 1, "the doc comment is not a decorator");
+        let ExprKind::Call(c) = &f.decorators[0].kind else {
+            panic!("#[tool(..)] is a call");
+        };
+        assert_eq!(c.callee.dotted().as_deref(), Some("tool"));
+        assert_eq!(c.args[0].name.as_deref(), Some("description"));
+        let names: Vec<_> = f.params.iter().map(|p| &*p.name).collect();
+        assert_eq!(names, ["_arg0", "_arg1", "_"]);
+        assert_eq!(f.params[0].annotation.as_deref(), Some("Json"));
+        // The body starts with `let Json(req) = _arg0; let (a, _) = _arg1;`.
+        let unpacked: Vec<_> = f.body[..2]
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Assign { targets, value, .. } => {
+                    let ExprKind::List(items) = &targets[0].kind else {
+                        panic!("a tuple pattern is a list");
+                    };
+                    let first = items[0].dotted().unwrap_or_default();
+                    (first, value.dotted().unwrap_or_default())
+                }
+                other => panic!("not an assignment: {other:?}"),
+            })
+            .collect();
+        assert_eq!(unpacked[0], ("req".to_string(), "_arg0".to_string()));
+        assert_eq!(unpacked[1], ("a".to_string(), "_arg1".to_string()));
+        assert_eq!(
+            m.classes[0].decorators.len(),
+            1,
+            "#[derive(..)] on the struct"
+        );
     }
 
     #[test]
