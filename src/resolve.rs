@@ -147,12 +147,13 @@ impl<'m> Resolver<'m> {
                     }
                 }
             }
+            let absolute = self.module.language.family() == "rust";
             // A declared type says more than a default value (`Field(...)`).
             for field in &class.fields {
                 if let Some(q) = field
                     .annotation
                     .as_deref()
-                    .and_then(|a| annotation_type(a, module_env))
+                    .and_then(|a| annotation_type(a, module_env, absolute))
                 {
                     fields.insert(&*field.name, q);
                 }
@@ -195,18 +196,17 @@ impl<'m> Resolver<'m> {
                     "rust" => &*p.name == "self",
                     _ => false,
                 };
-            let binding = if receiver {
-                Binding::Receiver(class.unwrap_or_default())
-            } else {
-                match p
-                    .annotation
-                    .as_deref()
-                    .and_then(|a| annotation_type(a, env))
-                {
-                    Some(q) => Binding::Value(q),
-                    None => Binding::Opaque,
-                }
-            };
+            let binding =
+                if receiver {
+                    Binding::Receiver(class.unwrap_or_default())
+                } else {
+                    match p.annotation.as_deref().and_then(|a| {
+                        annotation_type(a, env, self.module.language.family() == "rust")
+                    }) {
+                        Some(q) => Binding::Value(q),
+                        None => Binding::Opaque,
+                    }
+                };
             env.insert(&p.name, binding);
         }
         if let Some(ci) = class {
@@ -449,15 +449,19 @@ pub fn annotation_class(annotation: &str) -> Option<&str> {
 }
 
 /// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
-fn annotation_type(annotation: &str, env: &Env) -> Option<String> {
+/// `absolute_paths`: a path of two or more segments names its item without an import (Rust's
+/// `async_openai::Client`).
+fn annotation_type(annotation: &str, env: &Env, absolute_paths: bool) -> Option<String> {
     let ann = annotation_class(annotation)?;
     let (head, rest) = match ann.split_once('.') {
         Some((h, r)) => (h, Some(r)),
         None => (ann, None),
     };
     // Only annotations that name an import say something about the value.
-    let Some(Binding::Value(q)) = env.get(head) else {
-        return None;
+    let q = match env.get(head) {
+        Some(Binding::Value(q)) => q,
+        None if absolute_paths && rest.is_some() => return Some(format!("{ann}()")),
+        _ => return None,
     };
     Some(match rest {
         Some(r) => format!("{q}.{r}()"),

@@ -12,7 +12,11 @@
 //! - `use a::b::{C, d::E as F, self}` gives one [`Import`] per name (`C` -> `a.b.C`, `F` ->
 //!   `a.b.d.E`, `b` -> `a.b`); a glob `use a::b::*` is recorded with local name `*` (it names no
 //!   binding but counts as importing `a.b`). `extern crate x as y` binds `y` -> `x`. `use`
-//!   declarations anywhere in the file (inline modules, function bodies) are file-wide imports.
+//!   declarations at the top level and in function bodies are file-wide imports; those inside an
+//!   inline `mod` bind only there (its paths are written out in full as they are lowered, and the
+//!   import is recorded under the local name `*`, so it still counts as importing the crate).
+//! - A parameter or field type of two or more segments names its item without a `use`
+//!   (`c: &rig::agent::Agent<M>` makes `c.prompt()` the call `rig.agent.Agent().prompt`).
 //! - A path `a::b::c` is a `Name`/`Attribute` chain; a leading `self::` is dropped, `crate::` and
 //!   `super::` stay as names; generic arguments (`Vec::<u8>::new`) are left out.
 //! - `x.m(a)` is a call of the attribute `x.m`; `T::f(a)` a call of `T.f`; so
@@ -163,6 +167,7 @@ fn lower_here(text: &str) -> Module {
         },
         hoisted: Vec::new(),
         class_of: HashMap::new(),
+        mod_scopes: Vec::new(),
     };
     let mut body = Vec::new();
     l.items(&file.items, &mut body);
@@ -460,6 +465,8 @@ struct Lower {
     hoisted: Vec<Stmt>,
     /// Type name -> class index.
     class_of: HashMap<String, usize>,
+    /// The names `use`d inside each enclosing inline `mod` (innermost last): they bind only there.
+    mod_scopes: Vec<HashMap<String, Box<str>>>,
 }
 
 impl Lower {
@@ -553,7 +560,7 @@ impl Lower {
                             .as_ref()
                             .map_or_else(|| i.to_string(), |id| id.to_string())
                             .into(),
-                        annotation: type_name(&f.ty),
+                        annotation: self.type_path(&f.ty),
                         default: None,
                         splat: Splat::None,
                         span: f.ident.as_ref().map_or(span, |id| self.ident_span(id)),
@@ -643,7 +650,9 @@ impl Lower {
             }
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
+                    self.mod_scopes.push(HashMap::new());
                     self.items(items, out);
+                    self.mod_scopes.pop();
                 }
             }
             Item::Const(c) => {
@@ -701,6 +710,43 @@ impl Lower {
         ci
     }
 
+    /// A `use` binding. Inside an inline `mod` it binds in that module only: its paths are
+    /// written out in full as they are lowered, and the import is recorded without a local name
+    /// (it still counts as importing the crate).
+    fn bind_import(&mut self, local: String, qualified: Box<str>, span: Span) {
+        let local = match self.mod_scopes.last_mut() {
+            Some(scope) => {
+                scope.insert(local, qualified.clone());
+                "*".into()
+            }
+            None => local.into(),
+        };
+        self.m.imports.push(Import {
+            local,
+            qualified,
+            span,
+        });
+    }
+
+    /// A dotted path with its first segment written out when the enclosing inline `mod` imports
+    /// it.
+    fn in_mod_scope(&self, dotted: Box<str>) -> Box<str> {
+        let Some(scope) = self.mod_scopes.last() else {
+            return dotted;
+        };
+        let (first, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+        match scope.get(first) {
+            Some(q) if rest.is_empty() => q.clone(),
+            Some(q) => format!("{q}.{rest}").into(),
+            None => dotted,
+        }
+    }
+
+    /// A type's dotted path ([`type_name`]) as the enclosing inline `mod` names it.
+    fn type_path(&self, ty: &Type) -> Option<Box<str>> {
+        type_name(ty).map(|t| self.in_mod_scope(t))
+    }
+
     fn use_tree(&mut self, tree: &UseTree, prefix: &mut Vec<String>, span: Span) {
         if prefix.len() > MAX_DEPTH {
             return;
@@ -732,11 +778,7 @@ impl Lower {
                 } else {
                     (name.clone(), qualified(prefix, &name))
                 };
-                self.m.imports.push(Import {
-                    local: local.into(),
-                    qualified: q,
-                    span,
-                });
+                self.bind_import(local, q, span);
             }
             UseTree::Rename(r) => {
                 let name = r.ident.to_string();
@@ -747,11 +789,7 @@ impl Lower {
                 };
                 let local = r.rename.to_string();
                 if local != "_" {
-                    self.m.imports.push(Import {
-                        local: local.into(),
-                        qualified: q,
-                        span,
-                    });
+                    self.bind_import(local, q, span);
                 }
             }
             UseTree::Glob(_) => {
@@ -797,7 +835,7 @@ impl Lower {
                     let name = self.param_name(&t.pat, i, span, &mut unpack);
                     params.push(Param {
                         name,
-                        annotation: type_name(&t.ty),
+                        annotation: self.type_path(&t.ty),
                         default: None,
                         splat: Splat::None,
                         span,
@@ -882,7 +920,7 @@ impl Lower {
             params.push(Param {
                 name,
                 annotation: match p {
-                    Pat::Type(t) => type_name(&t.ty),
+                    Pat::Type(t) => self.type_path(&t.ty),
                     _ => None,
                 },
                 default: None,
@@ -1480,12 +1518,42 @@ impl Lower {
     }
 
     /// `a::b::C` -> `Name(a).b.C`; a leading `self::` is dropped.
+    /// A path as a `Name`/`Attribute` chain. When the enclosing inline `mod` imports its first
+    /// segment, that segment is written out in full: always for a path of two or more segments
+    /// and for a macro's, not for a lone name (it may be a local variable).
     fn path_expr(&self, p: &Path) -> Expr {
+        self.path_chain(p, false)
+    }
+
+    fn path_chain(&self, p: &Path, lone_too: bool) -> Expr {
         let mut segs = p.segments.iter().peekable();
         if p.segments.len() > 1 && segs.peek().is_some_and(|s| s.ident == "self") {
             segs.next();
         }
+        let scoped = (lone_too || segs.len() > 1)
+            .then(|| segs.peek())
+            .flatten()
+            .and_then(|first| {
+                let scope = self.mod_scopes.last()?;
+                let q = scope.get(&first.ident.to_string())?;
+                Some((q.clone(), self.ident_span(&first.ident)))
+            });
         let mut cur: Option<Expr> = None;
+        if let Some((q, sp)) = scoped {
+            segs.next();
+            for name in q.split('.') {
+                cur = Some(match cur {
+                    None => Expr::new(ExprKind::Name(name.into()), sp),
+                    Some(v) => Expr::new(
+                        ExprKind::Attribute {
+                            value: Box::new(v),
+                            attr: name.into(),
+                        },
+                        sp,
+                    ),
+                });
+            }
+        }
         for seg in segs {
             let name: Box<str> = seg.ident.to_string().into();
             let sp = self.ident_span(&seg.ident);
@@ -1557,7 +1625,7 @@ impl Lower {
     }
 
     fn struct_lit(&mut self, s: &syn::ExprStruct) -> Expr {
-        let callee = self.path_expr(&s.path);
+        let callee = self.path_chain(&s.path, true);
         let span = join(callee.span, self.sp(s.brace_token.span.join()));
         let mut entries = Vec::new();
         for fv in &s.fields {
@@ -1786,7 +1854,7 @@ impl Lower {
                         return sb.0;
                     }
                 }
-                let callee = self.path_expr(&mac.path);
+                let callee = self.path_chain(&mac.path, true);
                 let args = match fmt_at.and_then(|i| self.format_call_args(&pieces, i, span)) {
                     Some(args) => args,
                     None => self.piece_args(&pieces),
@@ -2117,6 +2185,28 @@ mod tests {
             m.classes[0].decorators.len(),
             1,
             "#[derive(..)] on the struct"
+        );
+    }
+
+    #[test]
+    fn imports_inside_inline_modules_bind_only_there() {
+        let code = "use std::process::Command;\n\
+                    mod a { use genai::Client; fn f() { Client::default().exec_chat(); } }\n\
+                    mod b { use clust::Client; use tracing::info;\n\
+                      fn f(c: &rig::agent::Agent<M>) { Client::from_env(); let x = Body { n: 1 }; info!(\"{}\", x); c.prompt(); } }\n\
+                    fn g() { Client::new(); Command::new(\"ls\"); }\n";
+        assert_eq!(
+            calls(code),
+            [
+                "genai.Client.default",
+                "genai.Client.default().exec_chat",
+                "clust.Client.from_env",
+                "Body",
+                "tracing.info",
+                "rig.agent.Agent().prompt",
+                "Client.new",
+                "std.process.Command.new",
+            ]
         );
     }
 
