@@ -31,8 +31,9 @@
 //! - Outer attributes are decorators of their function, or of the class of their `struct`/`impl`:
 //!   `#[tool]` is the name `tool`, `#[post("/chat")]` a call of `post` (doc comments are not).
 //! - A parameter written as a pattern (`Json(body): Json<Req>`, `(a, b): (u8, u8)`) is named
-//!   `_argN` (N its position), keeps its type as annotation, and the body starts with the `let`
-//!   of the pattern from it, so `body` carries what the parameter carries.
+//!   after the pattern's type (`Json(..)`; `_argN`, N its position, when it has none), keeps its
+//!   type as annotation, and the body starts with the `let` of the pattern from it, so `body`
+//!   carries what the parameter carries.
 //! - `let` with a pattern is an `Assign` whose target is the pattern (`(a, b)` and `Some(a)` ->
 //!   `List`, `S { a, b: c }` -> `Dict` keyed by field names); `let x;` without a value is skipped.
 //!   `const`/`static` items are module-level assignments.
@@ -168,6 +169,7 @@ fn lower_here(text: &str) -> Module {
         hoisted: Vec::new(),
         class_of: HashMap::new(),
         mod_scopes: Vec::new(),
+        taken_params: Vec::new(),
     };
     let mut body = Vec::new();
     l.items(&file.items, &mut body);
@@ -467,6 +469,8 @@ struct Lower {
     class_of: HashMap<String, usize>,
     /// The names `use`d inside each enclosing inline `mod` (innermost last): they bind only there.
     mod_scopes: Vec<HashMap<String, Box<str>>>,
+    /// Names given to pattern parameters of the function being lowered.
+    taken_params: Vec<String>,
 }
 
 impl Lower {
@@ -821,6 +825,7 @@ impl Lower {
         // Parameters written as patterns (`Json(body): Json<Req>`) get a name of their own and a
         // `let` of the pattern from it at the top of the body.
         let mut unpack = Vec::new();
+        self.taken_params.clear();
         for (i, input) in sig.inputs.iter().enumerate() {
             match input {
                 FnArg::Receiver(r) => params.push(Param {
@@ -867,14 +872,28 @@ impl Lower {
         fi
     }
 
-    /// The name of a parameter. A pattern that binds more than a plain name is named `_argN` and
-    /// unpacked from it by a `let` pushed to `unpack`.
+    /// The name of a parameter. A pattern that binds more than a plain name gets a name of its own
+    /// (see the module doc), and a `let` of the pattern from it is pushed to `unpack`.
     fn param_name(&mut self, p: &Pat, i: usize, span: Span, unpack: &mut Vec<Stmt>) -> Box<str> {
         let name = pat_name(p);
         if &*name != "_" || matches!(strip_pat(p), Pat::Wild(_)) {
             return name;
         }
-        let name: Box<str> = format!("_arg{i}").into();
+        // Named after the pattern's type where there is one, so findings can say which parameter
+        // (`Parameters(..)`); position-numbered otherwise or when two would share a name.
+        let name: Box<str> = match strip_pat(p) {
+            Pat::TupleStruct(t) => t.path.segments.last().map(|s| format!("{}(..)", s.ident)),
+            Pat::Struct(t) => t
+                .path
+                .segments
+                .last()
+                .map(|s| format!("{} {{..}}", s.ident)),
+            _ => None,
+        }
+        .filter(|n| !self.taken_params.contains(n))
+        .unwrap_or_else(|| format!("_arg{i}"))
+        .into();
+        self.taken_params.push(name.to_string());
         let target = self.pat(p);
         let value = Expr::new(ExprKind::Name(name.clone()), span);
         unpack.push(Stmt {
@@ -915,6 +934,7 @@ impl Lower {
     fn closure(&mut self, c: &syn::ExprClosure, span: Span) -> Expr {
         let mut unpack = Vec::new();
         let mut params = Vec::new();
+        self.taken_params.clear();
         for (i, p) in c.inputs.iter().enumerate() {
             let name = self.param_name(p, i, span, &mut unpack);
             params.push(Param {
@@ -2163,7 +2183,7 @@ mod tests {
         assert_eq!(c.callee.dotted().as_deref(), Some("tool"));
         assert_eq!(c.args[0].name.as_deref(), Some("description"));
         let names: Vec<_> = f.params.iter().map(|p| &*p.name).collect();
-        assert_eq!(names, ["_arg0", "_arg1", "_"]);
+        assert_eq!(names, ["Json(..)", "_arg1", "_"]);
         assert_eq!(f.params[0].annotation.as_deref(), Some("Json"));
         // The body starts with `let Json(req) = _arg0; let (a, _) = _arg1;`.
         let unpacked: Vec<_> = f.body[..2]
@@ -2179,7 +2199,7 @@ mod tests {
                 other => panic!("not an assignment: {other:?}"),
             })
             .collect();
-        assert_eq!(unpacked[0], ("req".to_string(), "_arg0".to_string()));
+        assert_eq!(unpacked[0], ("req".to_string(), "Json(..)".to_string()));
         assert_eq!(unpacked[1], ("a".to_string(), "_arg1".to_string()));
         assert_eq!(
             m.classes[0].decorators.len(),
