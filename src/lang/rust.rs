@@ -596,7 +596,7 @@ impl Lower {
                     c.decorators.extend(decorators);
                 }
                 if let Some((path, _)) = &imp.trait_ {
-                    let base = self.path_expr(path);
+                    let base = self.path_chain(path, true);
                     if let Some(c) = self.m.classes.get_mut(ci) {
                         c.bases.push(base);
                     }
@@ -917,9 +917,9 @@ impl Lower {
                 continue;
             }
             match &a.meta {
-                Meta::Path(p) => out.push(self.path_expr(p)),
+                Meta::Path(p) => out.push(self.path_chain(p, true)),
                 Meta::List(l) => {
-                    let callee = self.path_expr(&l.path);
+                    let callee = self.path_chain(&l.path, true);
                     let pieces = split_pieces(&l.tokens);
                     let args = self.piece_args(&pieces);
                     let span = join(callee.span, self.delim_span(&l.delimiter));
