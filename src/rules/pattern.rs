@@ -865,16 +865,36 @@ mod tests {
         let dash_c = "chain = \"*Command.new()*.arg\"\nposition = 0\nmatches = \"^-c$\"";
         let direct = "fn f(x: &str) { Command::new(\"sh\").arg(\"-c\").arg(x); }";
         let chained = "std.process.Command.new().arg().arg";
-        assert!(holds_at(Rust, &format!("use std::process::Command;\n{direct}"), chained, shell));
-        assert!(holds_at(Rust, &format!("use std::process::Command;\n{direct}"), chained, dash_c));
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            shell
+        ));
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            dash_c
+        ));
         // Through a name bound once.
         let named = "use std::process::Command;\n\
                      fn f(x: &str) { let c = Command::new(\"sh\"); c.arg(\"-c\").arg(x); }";
         assert!(holds_at(Rust, named, chained, shell));
         // Another program, or no `-c` before: the call itself is not looked at.
         let other = "use std::process::Command;\nfn f(x: &str) { Command::new(\"ls\").arg(x); }";
-        assert!(!holds_at(Rust, other, "std.process.Command.new().arg", shell));
-        assert!(!holds_at(Rust, other, "std.process.Command.new().arg", dash_c));
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            shell
+        ));
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            dash_c
+        ));
         // Keywords are found by name in the chain.
         let py = "from x import Client\nClient(mode='shell').run(cmd)\n";
         let mode = "chain = \"x.Client\"\narg = \"mode\"\nequals = \"shell\"";
