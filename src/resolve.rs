@@ -129,6 +129,7 @@ impl<'m> Resolver<'m> {
     /// own class-level assignments and from its typed declarations (`database: SQLDatabase`).
     fn collect_fields(&mut self, module_env: &Env<'_, 'm>) {
         let module = self.module;
+        let rust = module.language.family() == "rust";
         for (ci, class) in module.classes.iter().enumerate() {
             let mut fields = HashMap::new();
             for s in &class.body {
@@ -147,13 +148,12 @@ impl<'m> Resolver<'m> {
                     }
                 }
             }
-            let absolute = self.module.language.family() == "rust";
             // A declared type says more than a default value (`Field(...)`).
             for field in &class.fields {
                 if let Some(q) = field
                     .annotation
                     .as_deref()
-                    .and_then(|a| annotation_type(a, module_env, absolute))
+                    .and_then(|a| annotation_type(a, module_env, rust))
                 {
                     fields.insert(&*field.name, q);
                 }
@@ -183,6 +183,7 @@ impl<'m> Resolver<'m> {
     }
 
     fn bind_params(&self, f: &'m Function, class: Option<usize>, env: &mut Env<'_, 'm>) {
+        let rust = self.module.language.family() == "rust";
         for (i, p) in f.params.iter().enumerate() {
             let receiver = class.is_some()
                 && f.class.is_some()
@@ -196,17 +197,18 @@ impl<'m> Resolver<'m> {
                     "rust" => &*p.name == "self",
                     _ => false,
                 };
-            let binding =
-                if receiver {
-                    Binding::Receiver(class.unwrap_or_default())
-                } else {
-                    match p.annotation.as_deref().and_then(|a| {
-                        annotation_type(a, env, self.module.language.family() == "rust")
-                    }) {
-                        Some(q) => Binding::Value(q),
-                        None => Binding::Opaque,
-                    }
-                };
+            let binding = if receiver {
+                Binding::Receiver(class.unwrap_or_default())
+            } else {
+                match p
+                    .annotation
+                    .as_deref()
+                    .and_then(|a| annotation_type(a, env, rust))
+                {
+                    Some(q) => Binding::Value(q),
+                    None => Binding::Opaque,
+                }
+            };
             env.insert(&p.name, binding);
         }
         if let Some(ci) = class {
@@ -448,10 +450,11 @@ pub fn annotation_class(annotation: &str) -> Option<&str> {
     plain.then_some(t)
 }
 
-/// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it.
-/// `absolute_paths`: a path of two or more segments names its item without an import (Rust's
-/// `async_openai::Client`).
-fn annotation_type(annotation: &str, env: &Env, absolute_paths: bool) -> Option<String> {
+/// `OpenAI`, `openai.OpenAI`, `Optional[OpenAI]`, `OpenAI | None` -> an instance of it. In Rust
+/// (`paths`), a path names its crate or module without a `use`, so `reqwest::Client` is an
+/// instance of `reqwest.Client` even when nothing is imported (as a call's path is qualified as
+/// written).
+fn annotation_type(annotation: &str, env: &Env, paths: bool) -> Option<String> {
     let ann = annotation_class(annotation)?;
     let (head, rest) = match ann.split_once('.') {
         Some((h, r)) => (h, Some(r)),
@@ -460,7 +463,7 @@ fn annotation_type(annotation: &str, env: &Env, absolute_paths: bool) -> Option<
     // Only annotations that name an import say something about the value.
     let q = match env.get(head) {
         Some(Binding::Value(q)) => q,
-        None if absolute_paths && rest.is_some() => return Some(format!("{ann}()")),
+        None if paths && rest.is_some() => return Some(format!("{ann}()")),
         _ => return None,
     };
     Some(match rest {
@@ -596,6 +599,25 @@ mod tests {
             "import subprocess as sp\ndef outer():\n    run = sp.run\n    def inner():\n        run('ls')\n    return inner\n",
         );
         assert_eq!(q, ["subprocess.run"]);
+    }
+
+    #[test]
+    fn rust_path_types_name_their_crate_without_a_use() {
+        let q = qualified(
+            Language::Rust,
+            "struct S { http: reqwest::Client, own: Local }\n\
+             impl S { fn f(&self, c: &tokio_postgres::Client, l: Local) {\n\
+             self.http.get(u); c.query(q); l.run(x); self.own.run(x); } }\n",
+        );
+        assert_eq!(
+            q,
+            [
+                "reqwest.Client().get",
+                "tokio_postgres.Client().query",
+                "l.run",
+                "S.own.run"
+            ]
+        );
     }
 
     #[test]

@@ -121,8 +121,8 @@ pub struct RawSink {
     /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
     #[serde(default)]
     unless_constructor: bool,
-    /// With `splats`: calls (qualified-name globs) that are not this sink (`dict(**args)`,
-    /// `template.format(**args)`).
+    /// With `splats` or `calls`: calls (qualified-name globs) that are not this sink
+    /// (`dict(**args)`, `template.format(**args)`; a prepared statement's `execute`).
     #[serde(default)]
     unless_calls: Vec<String>,
     #[serde(default)]
@@ -335,6 +335,9 @@ pub enum SinkArg {
 pub enum SinkMatch {
     Calls {
         calls: Vec<Glob>,
+        /// Calls matching `calls` that are not this sink (`rusqlite.*.execute` but not a
+        /// prepared statement's `rusqlite.*.prepare().execute`).
+        unless_calls: Vec<Glob>,
         args: Vec<SinkArg>,
         element: Option<usize>,
         when: Vec<Condition>,
@@ -831,10 +834,11 @@ impl FlowSpec {
         if !s.predicates.is_empty() && s.branches.is_empty() {
             return Err(ctx("`predicates` needs `branches`".into()));
         }
-        if (s.unless_constructor || !s.unless_calls.is_empty()) && s.splats.is_empty() {
-            return Err(ctx(
-                "`unless_constructor` and `unless_calls` need `splats`".into()
-            ));
+        if s.unless_constructor && s.splats.is_empty() {
+            return Err(ctx("`unless_constructor` needs `splats`".into()));
+        }
+        if !s.unless_calls.is_empty() && s.splats.is_empty() && s.calls.is_empty() {
+            return Err(ctx("`unless_calls` needs `splats` or `calls`".into()));
         }
         let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
         let args: Vec<SinkArg> = s
@@ -885,6 +889,7 @@ impl FlowSpec {
             };
             SinkMatch::Calls {
                 calls: globs(&s.calls),
+                unless_calls: globs(&s.unless_calls),
                 args,
                 element: s.element,
                 when: compile(s.when).map_err(ctx)?,

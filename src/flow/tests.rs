@@ -120,6 +120,12 @@ element = 0
 kind = "code-exec"
 properties = ["innerHTML"]
 
+[[sink]]
+kind = "code-exec"
+calls = ["scriptdb.*.run"]
+unless_calls = ["scriptdb.*.prepare().run"]
+args = ["0"]
+
 [[sanitizer]]
 calls = ["ast.literal_eval"]
 sinks = ["code-exec"]
@@ -188,6 +194,20 @@ fn string_building_and_augmented_assignment() {
          eval(len(out))\n"
     );
     assert_eq!(py(&code), at("AIG301", &[8, 9, 10, 11]));
+}
+
+#[test]
+fn unless_calls_leave_out_calls_the_sink_globs_match() {
+    let code = format!(
+        "{PY_HEAD}import scriptdb\n\
+         out = client.chat.completions.create(model='m').choices[0].message.content\n\
+         db = scriptdb.connect()\n\
+         db.run(out)\n\
+         stmt = db.prepare('select ?')\n\
+         stmt.run(out)\n\
+         db.prepare('select ?').run(out)\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[7]));
 }
 
 #[test]

@@ -1385,8 +1385,17 @@ impl Lower {
             SExpr::Group(g) => self.expr(&g.expr),
             SExpr::Unary(u) => {
                 let inner = self.expr(&u.expr);
-                match u.op {
+                match &u.op {
                     UnOp::Deref(_) => inner,
+                    // The operator is part of the span: `!x` is read as a negation from its text.
+                    UnOp::Not(t) => {
+                        let span = join(self.sp(t.span), inner.span);
+                        Expr::new(ExprKind::Other(vec![inner]), span)
+                    }
+                    UnOp::Neg(t) => {
+                        let span = join(self.sp(t.span), inner.span);
+                        Expr::new(ExprKind::Other(vec![inner]), span)
+                    }
                     _ => {
                         let span = inner.span;
                         Expr::new(ExprKind::Other(vec![inner]), span)
@@ -2143,6 +2152,21 @@ mod tests {
             .collect();
         out.sort();
         out.into_iter().map(|(_, q)| q).collect()
+    }
+
+    #[test]
+    fn negations_span_their_operator() {
+        let code = "fn f(p: &Path) { if !p.starts_with(root) { return; } }";
+        let m = parse(code);
+        let mut negations = Vec::new();
+        m.walk_exprs(&mut |e| {
+            if let ExprKind::Other(items) = &e.kind {
+                if items.len() == 1 {
+                    negations.push(&code[e.span.range()]);
+                }
+            }
+        });
+        assert_eq!(negations, ["!p.starts_with(root)"]);
     }
 
     /// The first call whose qualified name is `q`.

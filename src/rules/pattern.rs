@@ -13,6 +13,10 @@
 //! of a non-literal value), `contains` (a list literal with an element that is one of these
 //! strings, or whose spelling matches one of them as a glob; a lone `*` matches only `"*"`).
 //!
+//! With `chain` (a qualified-name glob), the condition tests an argument of a call the receiver
+//! was made by instead of the call itself (`Command::new("sh").arg("-c").arg(x)`: `chain =
+//! "*Command.new"` tests `"sh"`); it holds when one such call's argument passes the test.
+//!
 //! A condition may instead name a package of the file's project (`package`, with `at_least` or
 //! `below`, see [`crate::project`]): it holds when the project's version is known and in range.
 
@@ -113,6 +117,11 @@ pub struct RawCondition {
     /// one of them as a glob.
     #[serde(default)]
     contains: Option<StringOrList>,
+    /// Test the argument of a call matching this glob among the calls the receiver was made by
+    /// (the earlier calls of a method chain, and through names bound once, the calls they were
+    /// bound to), not of the call itself.
+    #[serde(default)]
+    chain: Option<String>,
 }
 
 #[derive(Debug)]
@@ -137,6 +146,8 @@ pub struct Condition {
     arg: String,
     position: Option<usize>,
     test: Test,
+    /// See [`RawCondition::chain`].
+    chain: Option<Glob>,
 }
 
 #[derive(Debug, Clone)]
@@ -392,7 +403,8 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             || c.equals.is_some()
             || c.literal.is_some()
             || c.matches.is_some()
-            || c.name_matches.is_some();
+            || c.name_matches.is_some()
+            || c.chain.is_some();
         if other {
             return Err(format!(
                 "condition on package {package:?} takes no argument test"
@@ -406,6 +418,7 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
                 bound: version,
                 at_least: bound.1,
             },
+            chain: None,
         });
     }
     if c.at_least.is_some() || c.below.is_some() {
@@ -414,8 +427,11 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             c.arg
         ));
     }
-    if c.arg.is_empty() {
-        return Err("a condition needs `arg` or `package`".into());
+    if c.arg.is_empty() && !(c.chain.is_some() && c.position.is_some()) {
+        return Err("a condition needs `arg` or `package` (or `chain` and `position`)".into());
+    }
+    if c.chain.is_some() && c.arg == "**" {
+        return Err("`chain` cannot test `**`".into());
     }
     let mut tests = Vec::new();
     if let Some(p) = c.present {
@@ -451,6 +467,7 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
         arg: c.arg,
         position: c.position,
         test: tests.pop().unwrap(),
+        chain: c.chain.as_deref().map(Glob::new),
     })
 }
 
@@ -490,6 +507,18 @@ impl Condition {
     }
 
     pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
+        if let Some(glob) = &self.chain {
+            // An argument of a call the receiver was made by, as written there.
+            return settings::client_calls(call, consts)
+                .filter(|c| c.qualified.as_deref().is_some_and(|q| glob.matches(q)))
+                .any(|c| {
+                    let value = (!self.arg.is_empty())
+                        .then(|| c.keyword(&self.arg))
+                        .flatten()
+                        .or_else(|| self.position.and_then(|p| c.positional(p)));
+                    self.test_value(value, consts)
+                });
+        }
         // `arg = "**"` stands for keyword arguments aiguard cannot see: a `**kwargs`, or a
         // `...spread` inside an options object, that is not a literal dict of this file.
         if self.arg == "**" {
@@ -809,6 +838,68 @@ mod tests {
         ] {
             assert!(cond(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Whether `condition` holds for the last call of `code` whose qualified name is `name`.
+    fn holds_at(lang: crate::source::Language, code: &str, name: &str, condition: &str) -> bool {
+        let source = crate::source::Source::new("t".into(), lang, code.into());
+        let mut module = crate::lang::parse(&source);
+        crate::resolve::resolve(&mut module);
+        let consts = super::Constants::collect(&module);
+        let condition = cond(condition).unwrap();
+        let mut found = None;
+        module.walk_exprs(&mut |e| {
+            if let crate::ir::ExprKind::Call(c) = &e.kind {
+                if c.qualified.as_deref() == Some(name) {
+                    found = Some(condition.holds(c, &consts));
+                }
+            }
+        });
+        found.expect("no such call")
+    }
+
+    #[test]
+    fn chain_conditions_test_the_calls_a_receiver_was_made_by() {
+        use crate::source::Language::{Python, Rust};
+        let shell = "chain = \"*Command.new\"\nposition = 0\nmatches = \"^sh$\"";
+        let dash_c = "chain = \"*Command.new()*.arg\"\nposition = 0\nmatches = \"^-c$\"";
+        let direct = "fn f(x: &str) { Command::new(\"sh\").arg(\"-c\").arg(x); }";
+        let chained = "std.process.Command.new().arg().arg";
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            shell
+        ));
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            dash_c
+        ));
+        // Through a name bound once.
+        let named = "use std::process::Command;\n\
+                     fn f(x: &str) { let c = Command::new(\"sh\"); c.arg(\"-c\").arg(x); }";
+        assert!(holds_at(Rust, named, chained, shell));
+        // Another program, or no `-c` before: the call itself is not looked at.
+        let other = "use std::process::Command;\nfn f(x: &str) { Command::new(\"ls\").arg(x); }";
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            shell
+        ));
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            dash_c
+        ));
+        // Keywords are found by name in the chain.
+        let py = "from x import Client\nClient(mode='shell').run(cmd)\n";
+        let mode = "chain = \"x.Client\"\narg = \"mode\"\nequals = \"shell\"";
+        assert!(holds_at(Python, py, "x.Client().run", mode));
+        assert!(cond("chain = \"x\"\npresent = true").is_err());
     }
 
     #[test]

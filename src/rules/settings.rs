@@ -229,7 +229,7 @@ fn from_client<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option
 
 /// The calls `call`'s receiver was made by, nearest first: the calls in its receiver chain, and
 /// through names and `self` fields bound once, the calls they were bound to.
-fn client_calls<'m, 'c>(
+pub fn client_calls<'m, 'c>(
     call: &'m Call,
     consts: &'c Constants<'m>,
 ) -> impl Iterator<Item = &'m Call> + 'c {

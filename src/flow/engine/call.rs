@@ -256,10 +256,16 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         for (id, gi) in self.ix.call_sinks.candidates(q) {
             let sink = &self.spec.sinks[id as usize];
-            if let SinkMatch::Calls { calls, .. } = &sink.matcher {
+            if let SinkMatch::Calls {
+                calls,
+                unless_calls,
+                ..
+            } = &sink.matcher
+            {
                 if self.wanted_sinks & (1 << sink.kind) != 0
                     && !m.sinks.contains(&id)
                     && calls[gi].matches(q)
+                    && !unless_calls.iter().any(|g| g.matches(q))
                 {
                     m.sinks.push(id);
                 }
