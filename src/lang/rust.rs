@@ -44,7 +44,8 @@
 //! - `if`, `match`, blocks and loops used as values have their statements (and the `if`
 //!   condition, the `match` subject and guards) hoisted in front of the statement that uses them;
 //!   the value is the block's tail (a `Choice` of the branches' tails for `if` and `match`).
-//!   `if let P = e` / `while let` conditions are `Compare { op: "let", left: P, right: e }`.
+//!   `if let P = e` / `while let` conditions are binding expressions, `Compare { op: ":=", left: P,
+//!   right: e }` like Python's `(P := e)`, so the names of `P` carry what `e` does.
 //! - A struct literal `T { a: x, ..rest }` is a constructor call (`is_new`) of `T` with one
 //!   options-object argument `Dict { "a": x, None: rest }`, so `Call::keyword("a")` finds `x`.
 //! - Strings: `format!`/`format_args!` are a `StringBuild` of their format string's literal parts,
@@ -1444,7 +1445,7 @@ impl Lower {
                 let span = join(self.sp(l.let_token.span), right.span);
                 Expr::new(
                     ExprKind::Compare {
-                        op: "let".into(),
+                        op: ":=".into(),
                         left,
                         right,
                     },
@@ -2574,7 +2575,7 @@ mod tests {
         );
         // The `if let` test and the else block's `let` are hoisted before `let v`.
         assert!(
-            matches!(&body[2].kind, StmtKind::Expr(e) if matches!(&e.kind, ExprKind::Compare { op, .. } if &**op == "let"))
+            matches!(&body[2].kind, StmtKind::Expr(e) if matches!(&e.kind, ExprKind::Compare { op, .. } if &**op == ":="))
         );
         assert!(
             matches!(&body[3].kind, StmtKind::Assign { targets, .. } if targets[0].dotted().as_deref() == Some("d"))
