@@ -37,6 +37,7 @@
 //! - `let` with a pattern is an `Assign` whose target is the pattern (`(a, b)` and `Some(a)` ->
 //!   `List`, `S { a, b: c }` -> `Dict` keyed by field names); `let x;` without a value is skipped.
 //!   `const`/`static` items are module-level assignments.
+//! - `None` is `Null`.
 //! - `e?`, `e.await` and `yield e` are [`ExprKind::Await`]; `&e`, `*e`, `(e)`, `Some(e)`, `Ok(e)`,
 //!   `Err(e)`, `Box::new(e)`, `Arc::new(e)` and `Rc::new(e)` are `e` itself.
 //! - The tail expression of a function or closure body is its `Return` (also inside a tail `if` or
@@ -1312,6 +1313,10 @@ impl Lower {
     fn expr_inner(&mut self, e: &SExpr) -> Expr {
         match e {
             SExpr::Lit(l) => self.lit(&l.lit),
+            // `None` is the absent value, as Python's `None` (a setting given as `None` is unset).
+            SExpr::Path(p) if p.qself.is_none() && p.path.is_ident("None") => {
+                Expr::new(ExprKind::Null, self.path_span(&p.path))
+            }
             SExpr::Path(p) => self.path_expr(&p.path),
             SExpr::Field(f) => {
                 let value = self.boxed(&f.base);

@@ -475,9 +475,13 @@ impl Condition {
     /// The argument's value: see [`settings`] for where it may be given.
     fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> settings::Found<'m> {
         use settings::Found;
-        match settings::lookup(call, &self.arg, consts) {
-            Found::Missing => {}
-            found => return found,
+        // Rust: a positional setting (the request) is that argument's; the call's builder chain
+        // holds other settings.
+        if !(consts.builder_setters && self.position.is_some()) {
+            match settings::lookup(call, &self.arg, consts) {
+                Found::Missing => {}
+                found => return found,
+            }
         }
         let Some(value) = self.position.and_then(|p| call.positional(p)) else {
             return Found::Missing;
@@ -705,6 +709,25 @@ pub struct Constants<'m> {
     /// TS/JS: calls take their options as an object, so an object passed by a name aiguard cannot
     /// read may hold any option.
     pub options_objects: bool,
+    /// Rust: settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields.
+    pub builder_setters: bool,
+}
+
+/// The name a method chain statement starts from (`b` in `b.model(m).max_tokens(5);`).
+fn chain_root_name(e: &Expr) -> Option<&str> {
+    let mut e = e;
+    for _ in 0..crate::lang::MAX_DEPTH {
+        e = match &e.kind {
+            ExprKind::Await(inner) => inner,
+            ExprKind::Call(c) => match &c.callee.kind {
+                ExprKind::Attribute { value, .. } => value,
+                _ => return None,
+            },
+            ExprKind::Name(n) => return Some(n),
+            _ => return None,
+        };
+    }
+    None
 }
 
 impl<'m> Constants<'m> {
@@ -715,6 +738,13 @@ impl<'m> Constants<'m> {
         let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
             map.entry(name).and_modify(|v| *v = None).or_insert(value);
         };
+        // A parameter is bound by each call: a name some function takes as a parameter is not
+        // one value anywhere.
+        for f in &module.functions {
+            for p in &f.params {
+                bind(&mut values, &p.name, None);
+            }
+        }
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {
                 if let crate::ir::StmtKind::Assign {
@@ -747,6 +777,20 @@ impl<'m> Constants<'m> {
                 }
             });
         }
+        // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds more than the
+        // call it was bound to shows.
+        let rust = module.language.family() == "rust";
+        if rust {
+            for body in module.bodies() {
+                crate::ir::walk_stmts(body, &mut |s| {
+                    if let crate::ir::StmtKind::Expr(e) = &s.kind {
+                        if let Some(n) = chain_root_name(e) {
+                            mutated.insert(n);
+                        }
+                    }
+                });
+            }
+        }
         module.walk_exprs(&mut |e| {
             let ExprKind::Call(c) = &e.kind else { return };
             let target = match &c.callee.kind {
@@ -767,6 +811,7 @@ impl<'m> Constants<'m> {
             fields,
             mutated,
             options_objects: module.language.family() != "python",
+            builder_setters: rust,
         }
     }
 

@@ -45,12 +45,98 @@ pub fn lookup<'m>(call: &'m Call, path: &str, consts: &Constants<'m>) -> Found<'
         Some((h, r)) => (h, Some(r)),
         None => (path, None),
     };
-    match keyword(call, head, consts).or_else(|| from_client(call, head, consts)) {
+    let found = match keyword(call, head, consts).or_else(|| from_client(call, head, consts)) {
+        Some(v) => Found::Value(v),
+        // The call's own chain and its client's: a client used by statements of its own
+        // (`client.chat().create(..);`) is still the one it was built as.
+        None if consts.builder_setters => built_with(call, head, consts, false),
         None => Found::Missing,
-        Some(v) => match rest {
-            None => Found::Value(v),
-            Some(rest) => lookup_in(v, rest, consts),
-        },
+    };
+    match (found, rest) {
+        (Found::Value(v), Some(rest)) => lookup_in(v, rest, consts),
+        (found, _) => found,
+    }
+}
+
+/// Rust: the value given to the builder method `name` (`.max_tokens(500)`) by `call` itself or
+/// by a call of the chain it is made on, following names bound once (`let b =
+/// Args::default().max_tokens(500); b.build()`). Unknown when the chain starts from something
+/// aiguard cannot read: a parameter, a helper of the file's own, or with `setup_hides`, a name set
+/// up by statements of its own (`b.max_tokens(5);`).
+fn built_with<'m>(
+    call: &'m Call,
+    name: &str,
+    consts: &Constants<'m>,
+    setup_hides: bool,
+) -> Found<'m> {
+    let mut cur = call;
+    for _ in 0..MAX_HOPS * 4 {
+        if let ExprKind::Attribute { attr, .. } = &cur.callee.kind {
+            if &**attr == name {
+                return cur.positional(0).map_or(Found::Missing, Found::Value);
+            }
+        }
+        let ExprKind::Attribute { value, .. } = &cur.callee.kind else {
+            return chain_start(cur);
+        };
+        let mut e: &'m Expr = value;
+        loop {
+            match &e.kind {
+                ExprKind::Call(c) => {
+                    cur = c;
+                    break;
+                }
+                ExprKind::Await(inner) => e = inner,
+                ExprKind::Name(n) if setup_hides && consts.mutated(n) => return Found::Unknown,
+                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                    let next = follow(e, consts);
+                    if std::ptr::eq(next, e) {
+                        // A type (`Client::new()`, `genai::Client::default()`: CapWords in Rust)
+                        // starts the chain; a parameter or a field does not say what it was
+                        // built with.
+                        let is_type = e.dotted().is_some_and(|d| {
+                            d.rsplit('.')
+                                .next()
+                                .is_some_and(|t| t.starts_with(char::is_uppercase))
+                        });
+                        return if is_type {
+                            chain_start(cur)
+                        } else {
+                            by_resolved_chain(cur, e, name)
+                        };
+                    }
+                    e = next;
+                }
+                _ => return Found::Unknown,
+            }
+        }
+    }
+    Found::Unknown
+}
+
+/// A chain whose receiver `root` aiguard cannot follow as a binding (a name bound in several
+/// functions), read from the name the resolver gave the call: when it resolved the receiver to a
+/// library's constructor chain (`genai.Client.default().exec_chat`), the setter is missing unless
+/// that chain names it; a receiver it left as written (a parameter) is unknown.
+fn by_resolved_chain(cur: &Call, root: &Expr, name: &str) -> Found<'static> {
+    let (Some(q), Some(root)) = (cur.qualified.as_deref(), root.dotted()) else {
+        return Found::Unknown;
+    };
+    let resolved = !q.starts_with(&format!("{root}.")) && q.contains("().");
+    if resolved && !q.contains(&format!(".{name}().")) {
+        Found::Missing
+    } else {
+        Found::Unknown
+    }
+}
+
+/// The first call of a builder chain with the setting nowhere in it: missing when it is a
+/// library's constructor, unknown when it is a helper of the file's own (`build_request()`).
+fn chain_start(c: &Call) -> Found<'static> {
+    if library_call(c) {
+        Found::Missing
+    } else {
+        Found::Unknown
     }
 }
 
@@ -196,6 +282,23 @@ fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
     };
     match &follow(value, consts).kind {
         ExprKind::Dict(entries) => found(entry(entries, key, consts), has_hidden(entries, consts)),
+        // Rust: a struct literal (`Req { max_tokens: Some(5), ..Default::default() }`); the rest
+        // is hidden unless it is the type's defaults.
+        ExprKind::Call(c) if consts.builder_setters && c.is_new => {
+            let entries = c.positional(0).and_then(|a| match &a.kind {
+                ExprKind::Dict(entries) => Some(entries),
+                _ => None,
+            });
+            let hidden = entries.is_some_and(|es| {
+                es.iter()
+                    .any(|(k, v)| k.is_none() && !is_default_call(spread_inner(v)))
+            });
+            found(
+                entries.and_then(|es| entry_within(es, key, consts, 0)),
+                hidden,
+            )
+        }
+        ExprKind::Call(c) if consts.builder_setters => built_with(c, key, consts, true),
         ExprKind::Call(c) => found(
             keyword(c, key, consts),
             hidden_keywords(c, consts) || !library_call(c),
@@ -203,6 +306,11 @@ fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
         ExprKind::Null => Found::Missing,
         _ => Found::Unknown,
     }
+}
+
+/// `Default::default()`, `T::default()`.
+fn is_default_call(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Call(c) if matches!(&c.callee.kind, ExprKind::Attribute { attr, .. } if &**attr == "default"))
 }
 
 /// A call of a library (`types.GenerateContentConfig(...)`, qualified through an import), not
