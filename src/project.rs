@@ -796,8 +796,9 @@ fn cargo_dependency(key: &str, v: &DeValue) -> (String, Requirement, String, boo
     }
 }
 
-/// `Cargo.toml`: `[dependencies]` and `[target.'cfg(..)'.dependencies]` (runtime),
-/// `[dev-dependencies]` and `[build-dependencies]` (not), and `[workspace.dependencies]` (kept in
+/// `Cargo.toml`: `[dependencies]` and `[target.'cfg(..)'.dependencies]` (runtime, unless
+/// `optional = true`: a feature's, like an extra), `[dev-dependencies]` and
+/// `[build-dependencies]` (not), and `[workspace.dependencies]` (kept in
 /// [`Manifest::workspace_deps`] for members that inherit them). Renamed dependencies
 /// (`openai = { package = "async-openai", ... }`) are named by their package.
 ///
@@ -845,12 +846,15 @@ pub fn parse_cargo_toml(text: &str) -> Manifest {
         for (k, v) in table.iter() {
             let key = k.get_ref().as_ref();
             let (name, requirement, spec, inherited) = cargo_dependency(key, v.get_ref());
+            // An optional dependency is a feature's, like an extra.
+            let optional = matches!(v.get_ref(), DeValue::Table(t)
+                if matches!(de_get(t, "optional").map(|o| o.get_ref()), Some(DeValue::Boolean(true))));
             m.deps.push(Declared {
                 name: Ecosystem::Cargo.normalise(&name),
                 spec,
                 span: one_line(k.span().start..v.span().end),
                 requirement,
-                runtime,
+                runtime: runtime && !optional,
                 inherited,
             });
         }

@@ -264,6 +264,7 @@ version = "0.8"
 
 [target.'cfg(unix)'.dependencies]
 hf-hub = "0.3"
+ort = { version = "2", optional = true }
 
 [dev-dependencies]
 tokenizers = "0.20"
@@ -294,6 +295,7 @@ tiktoken-rs = "0.6"
             ("dotted", &Elsewhere, true, true),
             ("candle-core", &AtLeast(v("0.8")), true, false),
             ("hf-hub", &AtLeast(v("0.3")), true, false),
+            ("ort", &AtLeast(v("2")), false, false),
             ("tokenizers", &AtLeast(v("0.20")), false, false),
             ("tiktoken-rs", &AtLeast(v("0.6")), false, false),
         ]
