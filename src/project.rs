@@ -2,8 +2,8 @@
 //!
 //! For a file, its directory and each ancestor (up to and including the one holding `.git`, or
 //! the filesystem root) are read for lockfiles (`uv.lock`, `poetry.lock`, `package-lock.json`,
-//! `npm-shrinkwrap.json`, `pnpm-lock.yaml`, `yarn.lock`) and manifests (`requirements*.txt`,
-//! `requirements/*.txt`, `pyproject.toml`, `package.json`). Each directory is parsed once per
+//! `npm-shrinkwrap.json`, `pnpm-lock.yaml`, `yarn.lock`, `Cargo.lock`) and manifests
+//! (`requirements*.txt`, `requirements/*.txt`, `pyproject.toml`, `package.json`, `Cargo.toml`). Each directory is parsed once per
 //! process (a cache shared by the scan's threads); files over [`MAX_FILE_BYTES`] are skipped and
 //! malformed ones give what could be read, never an error.
 //!
@@ -32,6 +32,8 @@ pub enum Ecosystem {
     Python,
     /// npm: names as written (`@scope/name`).
     Npm,
+    /// crates.io: lower-case, `_` and `-` the same (`async_openai` is `async-openai`).
+    Cargo,
 }
 
 impl Ecosystem {
@@ -40,6 +42,7 @@ impl Ecosystem {
         match family {
             "python" => Some(Ecosystem::Python),
             "typescript" | "javascript" => Some(Ecosystem::Npm),
+            "rust" => Some(Ecosystem::Cargo),
             _ => None,
         }
     }
@@ -49,6 +52,7 @@ impl Ecosystem {
         match self {
             Ecosystem::Python => normalise_python(name),
             Ecosystem::Npm => name.trim().to_string(),
+            Ecosystem::Cargo => name.trim().to_ascii_lowercase().replace('_', "-"),
         }
     }
 }
@@ -361,6 +365,8 @@ pub enum ManifestKind {
     Requirements,
     PyProject,
     PackageJson,
+    /// `Cargo.toml`.
+    CargoToml,
 }
 
 impl ManifestKind {
@@ -373,6 +379,7 @@ impl ManifestKind {
         match lower.as_str() {
             "pyproject.toml" => Some(ManifestKind::PyProject),
             "package.json" => Some(ManifestKind::PackageJson),
+            "cargo.toml" => Some(ManifestKind::CargoToml),
             _ if lower.ends_with(".txt")
                 && (lower.starts_with("requirements")
                     || parent.eq_ignore_ascii_case("requirements")) =>
@@ -387,6 +394,7 @@ impl ManifestKind {
         match self {
             ManifestKind::Requirements | ManifestKind::PyProject => Ecosystem::Python,
             ManifestKind::PackageJson => Ecosystem::Npm,
+            ManifestKind::CargoToml => Ecosystem::Cargo,
         }
     }
 }
@@ -403,15 +411,27 @@ pub struct Declared {
     pub requirement: Requirement,
     /// A dependency the application runs with: not a development group, a peer or an extra.
     pub runtime: bool,
+    /// Cargo `name = { workspace = true }`: the workspace root's `[workspace.dependencies]`
+    /// entry of that key says which version (see [`Project::cargo_workspace_dep`]);
+    /// `requirement` is [`Requirement::Elsewhere`] until then.
+    pub inherited: bool,
 }
 
 /// A parsed manifest.
 #[derive(Clone, Debug, Default)]
 pub struct Manifest {
     pub deps: Vec<Declared>,
-    /// A publishable library (see [`parse_pyproject`] and [`parse_package_json`]): its ranges are
-    /// for its users' resolvers, not what one application runs.
+    /// A publishable library (see [`parse_pyproject`], [`parse_package_json`] and
+    /// [`parse_cargo_toml`]): its ranges are for its users' resolvers, not what one application
+    /// runs.
     pub library: bool,
+    /// Cargo: a package with automatic binary discovery (no `autobins = false`), so that a
+    /// `src/main.rs` or `src/bin/` beside the manifest makes it an application (see
+    /// [`cargo_auto_bin`]).
+    pub auto_bins: bool,
+    /// Cargo: the `[workspace.dependencies]` entries, by normalised key (the name a member's
+    /// `key = { workspace = true }` uses); each one's `name` is the package (`package = ...`).
+    pub workspace_deps: Option<HashMap<String, Declared>>,
 }
 
 /// Parse a manifest's text. Never fails: malformed input gives what could be read.
@@ -419,10 +439,11 @@ pub fn parse_manifest(kind: ManifestKind, text: &str) -> Manifest {
     match kind {
         ManifestKind::Requirements => Manifest {
             deps: parse_requirements_txt(text),
-            library: false,
+            ..Manifest::default()
         },
         ManifestKind::PyProject => parse_pyproject(text),
         ManifestKind::PackageJson => parse_package_json(text),
+        ManifestKind::CargoToml => parse_cargo_toml(text),
     }
 }
 
@@ -518,6 +539,7 @@ pub fn parse_requirements_txt(text: &str) -> Vec<Declared> {
             span: first..span_end.max(first),
             requirement,
             runtime: true,
+            inherited: false,
         });
     }
     out
@@ -563,6 +585,7 @@ pub fn parse_pyproject(text: &str) -> Manifest {
                     span: item.span(),
                     requirement,
                     runtime,
+                    inherited: false,
                 });
             }
         }
@@ -615,6 +638,7 @@ pub fn parse_pyproject(text: &str) -> Manifest {
                     span,
                     requirement,
                     runtime,
+                    inherited: false,
                 });
             }
         }
@@ -651,6 +675,238 @@ fn poetry_requirement(v: &DeValue) -> (Requirement, String) {
     }
 }
 
+/// A Cargo version requirement: `0.28` and `^0.28` (caret), `~0.28`, `>=0.28, <0.30`, `0.*`
+/// give their lowest version; only `=` with a full `major.minor.patch` version is one version
+/// (`=0.28` allows every `0.28.x`); `*` and upper bounds alone give [`Requirement::Any`].
+pub fn parse_cargo_requirement(spec: &str) -> Requirement {
+    let clauses: Vec<&str> = spec
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut lower: Option<Version> = None;
+    for clause in &clauses {
+        let op = [">=", "<=", ">", "<", "=", "^", "~"]
+            .into_iter()
+            .find(|o| clause.starts_with(*o))
+            .unwrap_or("");
+        let text = clause[op.len()..].trim();
+        if matches!(op, "<" | "<=") {
+            continue;
+        }
+        let Some(v) = Version::parse(text) else {
+            continue;
+        };
+        let full = text
+            .split(['-', '+'])
+            .next()
+            .is_some_and(|core| core.split('.').count() == 3 && !core.contains(['*', 'x', 'X']));
+        if op == "=" && full && clauses.len() == 1 {
+            return Requirement::Pinned(v);
+        }
+        if lower.as_ref().is_none_or(|l| v > *l) {
+            lower = Some(v);
+        }
+    }
+    lower.map_or(Requirement::Any, Requirement::AtLeast)
+}
+
+/// Whether a git reference pins one commit: `rev` holding a commit hash (7 to 40 hex digits) or
+/// a `tag` (a release name, not moved in practice).
+fn cargo_git_pinned(t: &DeTable) -> bool {
+    let s = |k: &str| match de_get(t, k).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let rev_is_hash = s("rev")
+        .is_some_and(|r| (7..=40).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit()));
+    rev_is_hash || s("tag").is_some()
+}
+
+/// One Cargo dependency entry: (package name as written, requirement, spec for messages,
+/// inherited from the workspace).
+fn cargo_dependency(key: &str, v: &DeValue) -> (String, Requirement, String, bool) {
+    match v {
+        DeValue::String(s) => (
+            key.to_string(),
+            parse_cargo_requirement(s),
+            format!("{key} = \"{s}\""),
+            false,
+        ),
+        DeValue::Table(t) => {
+            let name = match de_get(t, "package").map(|v| v.get_ref()) {
+                Some(DeValue::String(p)) => p.to_string(),
+                _ => key.to_string(),
+            };
+            if matches!(
+                de_get(t, "workspace").map(|v| v.get_ref()),
+                Some(DeValue::Boolean(true))
+            ) {
+                let spec = format!("{key} = {{ workspace = true }}");
+                return (name, Requirement::Elsewhere, spec, true);
+            }
+            if de_get(t, "path").is_some() {
+                return (
+                    name,
+                    Requirement::Elsewhere,
+                    format!("{key} = {{ path = ... }}"),
+                    false,
+                );
+            }
+            if let Some(url) = de_get(t, "git") {
+                if cargo_git_pinned(t) {
+                    return (
+                        name,
+                        Requirement::Elsewhere,
+                        format!("{key} = {{ git = ... }}"),
+                        false,
+                    );
+                }
+                let url = match url.get_ref() {
+                    DeValue::String(u) => u.to_string(),
+                    _ => "...".into(),
+                };
+                let branch = match de_get(t, "branch").map(|v| v.get_ref()) {
+                    Some(DeValue::String(b)) => format!(", branch = \"{b}\""),
+                    _ => String::new(),
+                };
+                return (
+                    name,
+                    Requirement::Any,
+                    format!("{key} = {{ git = \"{url}\"{branch} }}"),
+                    false,
+                );
+            }
+            match de_get(t, "version").map(|v| v.get_ref()) {
+                Some(DeValue::String(s)) => (
+                    name,
+                    parse_cargo_requirement(s),
+                    format!("{key} = {{ version = \"{s}\", ... }}"),
+                    false,
+                ),
+                _ => (name, Requirement::Any, format!("{key} = {{ ... }}"), false),
+            }
+        }
+        _ => (
+            key.to_string(),
+            Requirement::Any,
+            format!("{key} = ..."),
+            false,
+        ),
+    }
+}
+
+/// `Cargo.toml`: `[dependencies]` and `[target.'cfg(..)'.dependencies]` (runtime, unless
+/// `optional = true`: a feature's, like an extra), `[dev-dependencies]` and
+/// `[build-dependencies]` (not), and `[workspace.dependencies]` (kept in
+/// [`Manifest::workspace_deps`] for members that inherit them). Renamed dependencies
+/// (`openai = { package = "async-openai", ... }`) are named by their package.
+///
+/// A package is a library unless it declares a `[[bin]]` target (a `src/main.rs` or `src/bin/`
+/// found on disk makes it an application too: [`cargo_auto_bin`]); Cargo uses a library's
+/// lockfile for nothing but its own tests. A virtual workspace manifest (no `[package]`) has no
+/// dependencies of its own.
+pub fn parse_cargo_toml(text: &str) -> Manifest {
+    let mut m = Manifest::default();
+    let doc = match toml::de::DeTable::parse(text) {
+        Ok(d) => d,
+        Err(_) => return m,
+    };
+    let doc = doc.get_ref();
+    let mut tables: Vec<(&DeTable, bool)> = Vec::new();
+    for (section, runtime) in [
+        ("dependencies", true),
+        ("dev-dependencies", false),
+        ("dev_dependencies", false),
+        ("build-dependencies", false),
+        ("build_dependencies", false),
+    ] {
+        if let Some(t) = de_table(doc, section) {
+            tables.push((t, runtime));
+        }
+        if let Some(targets) = de_table(doc, "target") {
+            for (_, target) in targets.iter() {
+                if let DeValue::Table(target) = target.get_ref() {
+                    if let Some(t) = de_table(target, section) {
+                        tables.push((t, runtime));
+                    }
+                }
+            }
+        }
+    }
+    // A header table (`[dependencies.x]`) spans its whole body: report on its first line.
+    let one_line = |r: Range<usize>| -> Range<usize> {
+        let end = text
+            .get(r.clone())
+            .and_then(|s| s.find('\n'))
+            .map_or(r.end, |i| r.start + i);
+        r.start..end.max(r.start)
+    };
+    for (table, runtime) in tables {
+        for (k, v) in table.iter() {
+            let key = k.get_ref().as_ref();
+            let (name, requirement, spec, inherited) = cargo_dependency(key, v.get_ref());
+            // An optional dependency is a feature's, like an extra.
+            let optional = matches!(v.get_ref(), DeValue::Table(t)
+                if matches!(de_get(t, "optional").map(|o| o.get_ref()), Some(DeValue::Boolean(true))));
+            m.deps.push(Declared {
+                name: Ecosystem::Cargo.normalise(&name),
+                spec,
+                span: one_line(k.span().start..v.span().end),
+                requirement,
+                runtime: runtime && !optional,
+                inherited,
+            });
+        }
+    }
+    // Tables come back sorted by key: text order is the manifest's.
+    m.deps.sort_by_key(|d| d.span.start);
+    if let Some(ws) = de_table(doc, "workspace").and_then(|w| de_table(w, "dependencies")) {
+        let mut map = HashMap::new();
+        for (k, v) in ws.iter() {
+            let key = k.get_ref().as_ref();
+            let (name, requirement, spec, _) = cargo_dependency(key, v.get_ref());
+            map.insert(
+                Ecosystem::Cargo.normalise(key),
+                Declared {
+                    name: Ecosystem::Cargo.normalise(&name),
+                    spec,
+                    span: one_line(k.span().start..v.span().end),
+                    requirement,
+                    runtime: false,
+                    inherited: false,
+                },
+            );
+        }
+        m.workspace_deps = Some(map);
+    } else if de_get(doc, "workspace").is_some() {
+        m.workspace_deps = Some(HashMap::new());
+    }
+    let package = de_table(doc, "package").or_else(|| de_table(doc, "project"));
+    let bin_tables = matches!(
+        de_get(doc, "bin").map(|b| b.get_ref()),
+        Some(DeValue::Array(a)) if !a.is_empty()
+    );
+    m.auto_bins = package.is_some_and(|p| {
+        !matches!(
+            de_get(p, "autobins").map(|v| v.get_ref()),
+            Some(DeValue::Boolean(false))
+        )
+    });
+    m.library = package.is_none() || !bin_tables;
+    m
+}
+
+/// Cargo's automatic binary targets: a `src/main.rs` or a `src/bin/` directory beside the
+/// manifest at `manifest` (see [`Manifest::auto_bins`]).
+pub fn cargo_auto_bin(manifest: &Path) -> bool {
+    let dir = match manifest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    dir.join("src/main.rs").is_file() || dir.join("src/bin").is_dir()
+}
+
 /// The sections of `package.json` that name dependencies, and whether the app runs with them.
 const NPM_SECTIONS: &[(&str, bool)] = &[
     ("dependencies", true),
@@ -677,6 +933,7 @@ pub fn parse_package_json(text: &str) -> Manifest {
             name: e.key,
             span: e.span,
             runtime,
+            inherited: false,
         });
     }
     const ENTRY_POINTS: &[&str] = &["main", "module", "exports", "types", "typings", "bin"];
@@ -861,6 +1118,18 @@ impl<'a> JsonScan<'a> {
 
 /// `uv.lock` and `poetry.lock`: `[[package]]` tables with `name` and `version`.
 pub fn parse_toml_lock(text: &str) -> Vec<(String, Version)> {
+    toml_lock_packages(text)
+        .into_iter()
+        .map(|(n, v)| (normalise_python(&n), v))
+        .collect()
+}
+
+/// `Cargo.lock`: `[[package]]` tables with `name` and `version` (names as written).
+pub fn parse_cargo_lock(text: &str) -> Vec<(String, Version)> {
+    toml_lock_packages(text)
+}
+
+fn toml_lock_packages(text: &str) -> Vec<(String, Version)> {
     #[derive(serde::Deserialize)]
     struct Lock {
         #[serde(default)]
@@ -874,7 +1143,7 @@ pub fn parse_toml_lock(text: &str) -> Vec<(String, Version)> {
         .filter_map(|p| {
             let name = p.get("name")?.as_str()?;
             let version = Version::parse(p.get("version")?.as_str()?)?;
-            Some((normalise_python(name), version))
+            Some((name.to_string(), version))
         })
         .collect()
 }
@@ -1084,6 +1353,10 @@ pub fn parse_yarn_lock(text: &str) -> Vec<(String, Version)> {
 pub struct DirFacts {
     python: HashMap<String, Requirement>,
     npm: HashMap<String, Requirement>,
+    cargo: HashMap<String, Requirement>,
+    /// The `[workspace.dependencies]` of a `Cargo.toml` with a `[workspace]` here (see
+    /// [`Manifest::workspace_deps`]).
+    cargo_workspace: Option<HashMap<String, Declared>>,
     /// The directory holds `.git` (a repository root: the walk up stops here).
     pub repo_root: bool,
 }
@@ -1093,6 +1366,7 @@ impl DirFacts {
         match eco {
             Ecosystem::Python => &self.python,
             Ecosystem::Npm => &self.npm,
+            Ecosystem::Cargo => &self.cargo,
         }
     }
 
@@ -1102,6 +1376,7 @@ impl DirFacts {
         let map = match eco {
             Ecosystem::Python => &mut self.python,
             Ecosystem::Npm => &mut self.npm,
+            Ecosystem::Cargo => &mut self.cargo,
         };
         match map.get(&name) {
             Some(old)
@@ -1153,6 +1428,7 @@ impl DirFacts {
                 }
                 "pnpm-lock.yaml" => Some((Ecosystem::Npm, parse_pnpm_lock)),
                 "yarn.lock" => Some((Ecosystem::Npm, parse_yarn_lock)),
+                "Cargo.lock" => Some((Ecosystem::Cargo, parse_cargo_lock)),
                 _ => None,
             };
             let manifest = ManifestKind::of_path(&name);
@@ -1167,8 +1443,13 @@ impl DirFacts {
                     facts.add(eco, eco.normalise(&n), Requirement::Locked(v));
                 }
             } else if let Some(kind) = manifest {
-                for d in parse_manifest(kind, &text).deps {
+                let m = parse_manifest(kind, &text);
+                // An inherited dependency's version is the workspace root's, read there.
+                for d in m.deps.into_iter().filter(|d| !d.inherited) {
                     facts.add(kind.ecosystem(), d.name, d.requirement);
+                }
+                if m.workspace_deps.is_some() {
+                    facts.cargo_workspace = m.workspace_deps;
                 }
             }
         }
@@ -1270,6 +1551,17 @@ impl Project {
     /// allows; `None` when unknown.
     pub fn version(&self, eco: Ecosystem, name: &str) -> Option<&Version> {
         self.requirement(eco, name).and_then(Requirement::version)
+    }
+
+    /// The `[workspace.dependencies]` entry for `key` of the nearest Cargo workspace root (the
+    /// nearest directory whose `Cargo.toml` has a `[workspace]`), for a member's
+    /// `key = { workspace = true }`.
+    pub fn cargo_workspace_dep(&self, key: &str) -> Option<&Declared> {
+        let key = Ecosystem::Cargo.normalise(key);
+        self.dirs
+            .iter()
+            .find_map(|d| d.cargo_workspace.as_ref())
+            .and_then(|ws| ws.get(&key))
     }
 
     /// Whether a lockfile of this ecosystem, in any of the directories, lists `name`.

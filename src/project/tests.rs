@@ -85,6 +85,8 @@ fn python_names_are_normalised() {
     assert_eq!(normalise_python("Llama_Index.Core"), "llama-index-core");
     assert_eq!(normalise_python("a--_.b"), "a-b");
     assert_eq!(Ecosystem::Npm.normalise("@Scope/x"), "@Scope/x");
+    assert_eq!(Ecosystem::Cargo.normalise("Async_OpenAI"), "async-openai");
+    assert_eq!(Ecosystem::of_family("rust"), Some(Ecosystem::Cargo));
 }
 
 #[test]
@@ -222,6 +224,119 @@ fn package_json() {
 }
 
 #[test]
+fn cargo_requirements_are_caret_unless_exact() {
+    use Requirement::*;
+    let r = parse_cargo_requirement;
+    assert_eq!(r("0.28"), AtLeast(v("0.28")));
+    assert_eq!(r("1.2.3"), AtLeast(v("1.2.3")));
+    assert_eq!(r("^0.28.1"), AtLeast(v("0.28.1")));
+    assert_eq!(r("~1.2"), AtLeast(v("1.2")));
+    assert_eq!(r(">=0.2, <0.3"), AtLeast(v("0.2")));
+    assert_eq!(r("1.*"), AtLeast(v("1")));
+    assert_eq!(r("=0.28"), AtLeast(v("0.28")), "every 0.28.x");
+    assert_eq!(r("=0.28.0"), Pinned(v("0.28.0")));
+    assert_eq!(r(" = 1.0.0-beta.2"), Pinned(v("1.0.0-beta.2")));
+    assert_eq!(r("=1.0.0, <2"), AtLeast(v("1.0.0")));
+    for any in ["", "*", "<0.3", "<=1, <2", "latest"] {
+        assert_eq!(r(any), Any, "{any}");
+    }
+}
+
+#[test]
+fn cargo_toml() {
+    let text = r#"
+[package]
+name = "app"
+version = "0.1.0"
+
+[dependencies]
+async-openai = "0.28"
+openai = { package = "async_openai", version = "=0.28.0" }
+local = { path = "../local" }
+at-commit = { git = "https://x.test/a", rev = "5d3d2b8" }
+at-tag = { git = "https://x.test/a", tag = "v1.0" }
+on-branch = { git = "https://x.test/a", branch = "dev" }
+inherited = { workspace = true, features = ["x"] }
+dotted.workspace = true
+
+[dependencies.candle-core]
+version = "0.8"
+
+[target.'cfg(unix)'.dependencies]
+hf-hub = "0.3"
+ort = { version = "2", optional = true }
+
+[dev-dependencies]
+tokenizers = "0.20"
+
+[build-dependencies]
+tiktoken-rs = "0.6"
+"#;
+    let m = parse_cargo_toml(text);
+    assert!(m.library, "no [[bin]]: decided on disk");
+    assert!(m.auto_bins);
+    assert!(m.workspace_deps.is_none());
+    let got: Vec<(&str, &Requirement, bool, bool)> = m
+        .deps
+        .iter()
+        .map(|d| (d.name.as_str(), &d.requirement, d.runtime, d.inherited))
+        .collect();
+    use Requirement::*;
+    assert_eq!(
+        got,
+        [
+            ("async-openai", &AtLeast(v("0.28")), true, false),
+            ("async-openai", &Pinned(v("0.28.0")), true, false),
+            ("local", &Elsewhere, true, false),
+            ("at-commit", &Elsewhere, true, false),
+            ("at-tag", &Elsewhere, true, false),
+            ("on-branch", &Any, true, false),
+            ("inherited", &Elsewhere, true, true),
+            ("dotted", &Elsewhere, true, true),
+            ("candle-core", &AtLeast(v("0.8")), true, false),
+            ("hf-hub", &AtLeast(v("0.3")), true, false),
+            ("ort", &AtLeast(v("2")), false, false),
+            ("tokenizers", &AtLeast(v("0.20")), false, false),
+            ("tiktoken-rs", &AtLeast(v("0.6")), false, false),
+        ]
+    );
+    assert_eq!(&text[m.deps[0].span.clone()], "async-openai = \"0.28\"");
+    assert_eq!(m.deps[0].spec, "async-openai = \"0.28\"");
+    // A header table is reported on its header line.
+    assert_eq!(&text[m.deps[8].span.clone()], "candle-core]");
+
+    let bin =
+        parse_cargo_toml("[package]\nname = \"x\"\nautobins = false\n[[bin]]\nname = \"x\"\n");
+    assert!(!bin.library);
+    assert!(!bin.auto_bins);
+    let ws = parse_cargo_toml(
+        "[workspace]\nmembers = [\"a\"]\n[workspace.dependencies]\nRig = { package = \"rig-core\", version = \"0.9\" }\n",
+    );
+    assert!(ws.library && !ws.auto_bins, "a virtual manifest");
+    let rig = &ws.workspace_deps.as_ref().unwrap()["rig"];
+    assert_eq!(
+        (rig.name.as_str(), &rig.requirement),
+        ("rig-core", &AtLeast(v("0.9")))
+    );
+    assert_eq!(
+        parse_cargo_toml("[workspace]\n")
+            .workspace_deps
+            .map(|w| w.len()),
+        Some(0)
+    );
+    for g in [
+        "",
+        "[",
+        "[dependencies]\nx = ",
+        "dependencies = 3",
+        "[[dependencies]]\n",
+        "target = 1",
+    ] {
+        let _ = parse_cargo_toml(g);
+    }
+}
+
+#[test]
 fn toml_lockfiles() {
     let uv = "version = 1\n[[package]]\nname = \"Torch\"\nversion = \"2.6.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n[[package]]\nname = \"noversion\"\n";
     assert_eq!(
@@ -230,6 +345,12 @@ fn toml_lockfiles() {
             ("torch".to_string(), v("2.6.0")),
             ("app".to_string(), v("0.1.0"))
         ]
+    );
+    assert_eq!(
+        parse_cargo_lock(
+            "version = 4\n[[package]]\nname = \"Async_OpenAI\"\nversion = \"0.28.0\"\n"
+        ),
+        [("Async_OpenAI".to_string(), v("0.28.0"))]
     );
     assert!(parse_toml_lock("[[package]\nname=").is_empty());
     assert!(parse_toml_lock("package = 3").is_empty());
@@ -327,6 +448,11 @@ fn manifest_kinds() {
     );
     assert_eq!(ManifestKind::of_path("pyproject.toml"), Some(PyProject));
     assert_eq!(ManifestKind::of_path("web/package.json"), Some(PackageJson));
+    assert_eq!(
+        ManifestKind::of_path("crates/app/Cargo.toml"),
+        Some(CargoToml)
+    );
+    assert_eq!(ManifestKind::of_path("Cargo.lock"), None);
     assert_eq!(ManifestKind::of_path("notes.txt"), None);
     assert_eq!(ManifestKind::of_path("package-lock.json"), None);
 }
@@ -362,4 +488,44 @@ fn project_reads_nearest_directory_and_lockfiles() {
     // Cached: the same Arc for a second file of the directory.
     let again = Project::of_file(&r.join("svc/app/other.py"));
     assert_eq!(again.version(Ecosystem::Python, "torch"), Some(&v("2.6")));
+}
+
+#[test]
+fn project_reads_cargo_lock_and_workspace_root() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::create_dir(r.join(".git")).unwrap();
+    std::fs::create_dir_all(r.join("crates/app/src")).unwrap();
+    std::fs::write(
+        r.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\nasync-openai = \"0.28\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("Cargo.lock"),
+        "version = 4\n[[package]]\nname = \"async-openai\"\nversion = \"0.28.3\"\n[[package]]\nname = \"tokenizers\"\nversion = \"0.20.1\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("crates/app/Cargo.toml"),
+        "[package]\nname = \"app\"\n[dependencies]\nasync-openai.workspace = true\ncandle-core = \"0.8\"\n",
+    )
+    .unwrap();
+    std::fs::write(r.join("crates/app/src/main.rs"), "fn main() {}\n").unwrap();
+    assert!(cargo_auto_bin(&r.join("crates/app/Cargo.toml")));
+    assert!(!cargo_auto_bin(&r.join("Cargo.toml")));
+    let p = Project::of_file(&r.join("crates/app/src/main.rs"));
+    // The inherited dependency takes no version from the member; the root's lockfile gives it.
+    assert_eq!(
+        p.version(Ecosystem::Cargo, "async_openai"),
+        Some(&v("0.28.3"))
+    );
+    assert!(p.locked(Ecosystem::Cargo, "async-openai"));
+    assert_eq!(p.version(Ecosystem::Cargo, "candle-core"), Some(&v("0.8")));
+    assert!(!p.locked(Ecosystem::Cargo, "candle-core"));
+    let ws = p
+        .cargo_workspace_dep("async_openai")
+        .expect("the root's entry");
+    assert_eq!(ws.requirement, Requirement::AtLeast(v("0.28")));
+    assert!(p.cargo_workspace_dep("candle-core").is_none());
 }

@@ -1,5 +1,6 @@
-//! Dependency rules: packages a manifest (`requirements*.txt`, `pyproject.toml`, `package.json`)
-//! declares without pinning one version, where no lockfile of the project pins them either.
+//! Dependency rules: packages a manifest (`requirements*.txt`, `pyproject.toml`, `package.json`,
+//! `Cargo.toml`) declares without pinning one version, where no lockfile of the project pins them
+//! either.
 //!
 //! The packages are data (`[[dependency]]` tables in a pack); reading manifests and lockfiles is
 //! [`crate::project`]'s.
@@ -17,9 +18,9 @@ use std::path::Path;
 #[serde(deny_unknown_fields)]
 pub struct RawDependency {
     pub rule: String,
-    /// `pypi` or `npm`.
+    /// `pypi`, `npm` or `cargo`.
     ecosystem: String,
-    /// Package names (PyPI names are compared normalised); `*` is a wildcard.
+    /// Package names (PyPI and crates.io names are compared normalised); `*` is a wildcard.
     packages: Vec<String>,
     /// `{spec}`: the declaration as written; `{name}`: the package.
     message: String,
@@ -38,9 +39,10 @@ impl DependencyRule {
         let ecosystem = match raw.ecosystem.as_str() {
             "pypi" => Ecosystem::Python,
             "npm" => Ecosystem::Npm,
+            "cargo" => Ecosystem::Cargo,
             other => {
                 return Err(format!(
-                    "dependency table of {}: unknown ecosystem {other:?} (pypi or npm)",
+                    "dependency table of {}: unknown ecosystem {other:?} (pypi, npm or cargo)",
                     meta.id
                 ))
             }
@@ -65,9 +67,11 @@ impl DependencyRule {
     }
 }
 
-/// Report the unpinned dependencies of a manifest. Libraries (see [`project::Manifest::library`])
-/// are not reported: their ranges are for their users' resolvers. Development, peer and optional
-/// dependencies are not reported either.
+/// Report the unpinned dependencies of a manifest. Libraries (see [`project::Manifest::library`];
+/// a Cargo package with a `src/main.rs` or `src/bin/` is an application) are not reported: their
+/// ranges are for their users' resolvers. Development, peer and optional dependencies are not
+/// reported either. A Cargo `{ workspace = true }` dependency is judged by the workspace root's
+/// entry, and reported where the member declares it.
 pub fn run(
     source: &Source,
     rules: &[DependencyRule],
@@ -85,21 +89,38 @@ pub fn run(
     if active.is_empty() {
         return;
     }
+    let path = Path::new(&source.display_path);
     let manifest = project::parse_manifest(kind, &source.text);
-    if manifest.library {
+    if manifest.library && !(manifest.auto_bins && project::cargo_auto_bin(path)) {
         return;
     }
     let mut project: Option<std::sync::Arc<Project>> = None;
     for dep in &manifest.deps {
-        if !dep.runtime || !matches!(dep.requirement, Requirement::Any | Requirement::AtLeast(_)) {
+        if !dep.runtime {
             continue;
         }
-        let Some(rule) = active.iter().find(|r| r.covers(&dep.name)) else {
+        let (name, requirement, spec) = if dep.inherited {
+            let project = project.get_or_insert_with(|| Project::of_file(path));
+            match project.cargo_workspace_dep(&dep.name) {
+                Some(ws) => (
+                    ws.name.clone(),
+                    ws.requirement.clone(),
+                    format!("{} (workspace: {})", dep.spec, ws.spec),
+                ),
+                // No workspace root in reach: nothing to judge.
+                None => continue,
+            }
+        } else {
+            (dep.name.clone(), dep.requirement.clone(), dep.spec.clone())
+        };
+        if !matches!(requirement, Requirement::Any | Requirement::AtLeast(_)) {
+            continue;
+        }
+        let Some(rule) = active.iter().find(|r| r.covers(&name)) else {
             continue;
         };
-        let project =
-            project.get_or_insert_with(|| Project::of_file(Path::new(&source.display_path)));
-        if project.locked(eco, &dep.name) {
+        let project = project.get_or_insert_with(|| Project::of_file(path));
+        if project.locked(eco, &name) {
             continue;
         }
         out.push(Hit {
@@ -107,8 +128,8 @@ pub fn run(
             span: Span::new(dep.span.start, dep.span.end),
             message: rule
                 .message
-                .replace("{spec}", &dep.spec)
-                .replace("{name}", &dep.name),
+                .replace("{spec}", &spec)
+                .replace("{name}", &name),
             in_raw: false,
             flow: Vec::new(),
             confidence: None,

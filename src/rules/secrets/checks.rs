@@ -190,6 +190,17 @@ fn base62_6(mut n: u32) -> [u8; 6] {
     out
 }
 
+/// URL-encoded text (`%20!%22$%&'()*+,-.%3A%3B`, a URL parser's test data): three or more `%XX`
+/// escapes making up at least a third of the value. Generated secrets are not spelled in escapes.
+pub fn is_percent_encoded_text(value: &str) -> bool {
+    let escapes = value
+        .as_bytes()
+        .windows(3)
+        .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+        .count();
+    escapes >= 3 && escapes * 9 >= value.len()
+}
+
 /// A private-key block whose body is real base64 of some length, not `...` or a few letters.
 pub fn pem_body_ok(block: &str) -> bool {
     let body: String = block
@@ -220,6 +231,17 @@ mod tests {
         assert_eq!(entropy("aaaa"), 0.0);
         assert!((entropy("abcd") - 2.0).abs() < 1e-9);
         assert!(entropy("q8Zr2LkP0vXw7NcT4bYh") > 4.0);
+    }
+
+    #[test]
+    fn percent_encoded_text_is_not_a_key() {
+        assert!(is_percent_encoded_text(
+            "%20!%22$%&'()*+,-.%3A%3B%3C%3D%3E%40%5B%5C%5D%5E_%60%7B%7C%7D~"
+        ));
+        // A real password with an escaped character or two is still judged.
+        assert!(!is_percent_encoded_text("yHAEVS9Qq%40DHP9pnZ%21kd8Lw"));
+        assert!(!is_percent_encoded_text("q8Zr2LkP0vXw7NcT4bYh"));
+        assert!(!is_percent_encoded_text("%zz%zz%zz"));
     }
 
     #[test]

@@ -601,6 +601,7 @@ impl Detectors {
             && !value.starts_with(['/', '.', '~'])
             && !checks::is_uuid(value)
             && !checks::is_identifier_like(value)
+            && !checks::is_percent_encoded_text(value)
             && !self.filters.is_placeholder(value)
             && checks::entropy(value) >= min_entropy
             && !self.filters.looks_like_hash(
