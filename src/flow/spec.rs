@@ -66,6 +66,10 @@ pub struct RawSource {
     /// For `calls`: not when these conditions hold (`requests.get("https://docs.x/llms.txt")`).
     #[serde(default)]
     unless: Vec<RawCondition>,
+    /// For `calls`: only when all of these hold (`reqwest` responses of a request to a model
+    /// API's URL).
+    #[serde(default)]
+    when: Vec<RawCondition>,
     /// The parameters are a tool's arguments, chosen by a model (flag `tool`).
     #[serde(default)]
     tool: bool,
@@ -319,6 +323,8 @@ pub struct Source {
     pub in_classes: Vec<Glob>,
     /// For call sources: conditions on the call under which it is not a source.
     pub unless: Vec<Condition>,
+    /// For call sources: conditions on the call that must all hold for it to be a source.
+    pub when: Vec<Condition>,
     /// Its parameters are a tool's arguments: labels carry the `tool` flag.
     pub tool: bool,
 }
@@ -797,6 +803,12 @@ impl FlowSpec {
             .map(compile_condition)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ctx(&e))?;
+        let when = s
+            .when
+            .into_iter()
+            .map(compile_condition)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ctx(&e))?;
         self.sources.push(Source {
             kind,
             languages: s.languages,
@@ -806,6 +818,7 @@ impl FlowSpec {
             params: s.params,
             in_classes: globs(&s.in_classes),
             unless,
+            when,
             tool: s.tool,
         });
         Ok(())

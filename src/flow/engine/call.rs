@@ -343,6 +343,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.imports_ok(&source.imports)
                     && self.in_classes_ok(&source.in_classes, class)
                     && !source.unless.iter().any(|c| c.holds(call, self.consts))
+                    && source.when.iter().all(|c| c.holds(call, self.consts))
                 {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
                     let l = self.start(source.kind, span, Note::Source(label));
