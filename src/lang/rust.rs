@@ -42,6 +42,8 @@
 //!   `Err(e)`, `Box::new(e)`, `Arc::new(e)` and `Rc::new(e)` are `e` itself.
 //! - The tail expression of a function or closure body is its `Return` (also inside a tail `if` or
 //!   `match`). Closures and `async` blocks are functions with `is_lambda`.
+//! - A `match` statement is a `Match` whose cases are each arm's pattern (and guard); the flow
+//!   engine binds a capture pattern from the subject.
 //! - `if`, `match`, blocks and loops used as values have their statements (and the `if`
 //!   condition, the `match` subject and guards) hoisted in front of the statement that uses them;
 //!   the value is the block's tail (a `Choice` of the branches' tails for `if` and `match`).

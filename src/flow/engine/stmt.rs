@@ -160,7 +160,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             StmtKind::ClassDef(_) => {}
             StmtKind::Match { subject, cases } => {
-                self.expr(subject, cx);
+                let t = self.expr(subject, cx);
                 let name = match &subject.kind {
                     ExprKind::Name(n) => Some(&**n),
                     _ => None,
@@ -172,6 +172,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if let Some(n) = name {
                         if !patterns.is_empty() && patterns.iter().all(is_literal_pattern) {
                             cx.env.vars.insert(n, Taint::new());
+                        }
+                    }
+                    // A capture pattern binds (parts of) the subject: `Ok(response) => ..`,
+                    // `case {"cmd": cmd}:`. The other patterns are guards.
+                    if let Some(p) = patterns.first().filter(|p| !is_literal_pattern(p)) {
+                        if !t.is_empty() {
+                            self.assign(p, &t, false, cx);
                         }
                     }
                     self.block(body, cx);
