@@ -43,7 +43,8 @@
 //! - The tail expression of a function or closure body is its `Return` (also inside a tail `if` or
 //!   `match`). Closures and `async` blocks are functions with `is_lambda`.
 //! - A `match` statement is a `Match` whose cases are each arm's pattern (and guard); the flow
-//!   engine binds a capture pattern from the subject.
+//!   engine binds a capture pattern from the subject. A `match` used as a value holds its subject
+//!   in the name `match` (hoisted `let match = subject;`), and each arm binds its pattern from it.
 //! - `if`, `match`, blocks and loops used as values have their statements (and the `if`
 //!   condition, the `match` subject and guards) hoisted in front of the statement that uses them;
 //!   the value is the block's tail (a `Choice` of the branches' tails for `if` and `match`).
@@ -1481,14 +1482,43 @@ impl Lower {
                 Expr::new(ExprKind::Choice(items), span)
             }
             SExpr::Match(m) => {
+                // `let x = match subject { Ok(r) => r.text, .. }`: the subject is held by the
+                // name `match` (a keyword, so no variable's), each arm's pattern bound from it.
                 let subject = self.expr(&m.expr);
                 let sspan = subject.span;
+                let held = || Expr::new(ExprKind::Name("match".into()), sspan);
                 self.hoisted.push(Stmt {
-                    kind: StmtKind::Expr(subject),
+                    kind: StmtKind::Assign {
+                        targets: vec![held()],
+                        value: subject,
+                        augmented: false,
+                    },
                     span: sspan,
                 });
                 let mut items = Vec::new();
                 for arm in &m.arms {
+                    let pat = self.pat(&arm.pat);
+                    let binds = match &pat.kind {
+                        ExprKind::Name(n) => &**n != "_",
+                        kind => !matches!(
+                            kind,
+                            ExprKind::Str(_)
+                                | ExprKind::Number(_)
+                                | ExprKind::Bool(_)
+                                | ExprKind::Other(_)
+                        ),
+                    };
+                    if binds {
+                        let pspan = pat.span;
+                        self.hoisted.push(Stmt {
+                            kind: StmtKind::Assign {
+                                targets: vec![pat],
+                                value: held(),
+                                augmented: false,
+                            },
+                            span: pspan,
+                        });
+                    }
                     if let Some((_, guard)) = pat_guard(&arm.pat) {
                         let g = self.expr(guard);
                         let gspan = g.span;
@@ -2644,7 +2674,16 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            ["expr ", "loop 1", "let v", "expr ", "return", "loop 1", "let w"]
+            [
+                "expr ",
+                "loop 1",
+                "let v",
+                "let match",
+                "let A",
+                "return",
+                "loop 1",
+                "let w"
+            ]
         );
     }
 
