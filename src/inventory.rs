@@ -308,6 +308,56 @@ fn tools(
             }
         }
     }
+    // Tools known by their parameter types (rmcp's `Parameters<T>`) or their class's base (a
+    // rig `impl Tool for X`'s `call`).
+    let qualify = |name: &str| {
+        module
+            .imports
+            .iter()
+            .find(|i| name == &*i.local || name.starts_with(&format!("{}.", i.local)))
+            .map(|i| format!("{}{}", i.qualified, &name[i.local.len()..]))
+            .unwrap_or_else(|| name.to_string())
+    };
+    for f in &module.functions {
+        let by_type = tool_sources.iter().find(|s| {
+            let SourceMatch::Annotations(g) = &s.matcher else {
+                return false;
+            };
+            f.params.iter().any(|p| {
+                p.annotation
+                    .as_deref()
+                    .is_some_and(|a| g.iter().any(|g| g.matches(a) || g.matches(&qualify(a))))
+            })
+        });
+        let by_base = f.class.and_then(|ci| module.classes.get(ci)).and_then(|c| {
+            tool_sources.iter().find(|s| {
+                let SourceMatch::Bases { bases, methods } = &s.matcher else {
+                    return false;
+                };
+                methods.iter().any(|m| m.matches(&f.name))
+                    && c.bases.iter().filter_map(|b| b.dotted()).any(|b| {
+                        bases
+                            .iter()
+                            .any(|g| g.matches(&b) || g.matches(&qualify(&b)))
+                    })
+            })
+        });
+        if let Some(s) = by_type.or(by_base) {
+            let name = match (
+                by_base.is_some(),
+                f.class.and_then(|ci| module.classes.get(ci)),
+            ) {
+                (true, Some(c)) => c.name.to_string(),
+                _ => f.name.to_string(),
+            };
+            inv.tools.push(Tool {
+                path: path(),
+                line: line(f.span),
+                kind: s.label.clone().unwrap_or_default(),
+                name,
+            });
+        }
+    }
     // The objects tools are registered on: `mcp.server.*FastMCP().tool` registers on what
     // `mcp.server.*FastMCP` makes.
     let servers: Vec<crate::rules::pattern::Glob> = tool_sources
@@ -380,10 +430,30 @@ fn literal(e: Option<&crate::ir::Expr>, consts: &Constants) -> Option<String> {
 
 /// The model a call names: a `model`-like setting (on the call, its options or its client).
 fn model_id(call: &Call, keys: &[String], consts: &Constants) -> Option<String> {
+    let mut unknown = false;
     keys.iter()
-        .find_map(|k| literal(settings::lookup(call, k, consts).value(), consts))
+        .find_map(|k| {
+            let found = settings::lookup(call, k, consts);
+            unknown |= matches!(found, settings::Found::Unknown);
+            literal(found.value(), consts)
+        })
         .or_else(|| {
-            // `GenerativeModel("gemini-1.5-pro")`, `openai("gpt-4o")` as the model option.
+            // Rust: the request given to the call (`create(request)`, `.model("gpt-4o")` on its
+            // builder).
+            if !consts.builder_setters {
+                return None;
+            }
+            let request = call.positional(0)?;
+            keys.iter()
+                .find_map(|k| literal(settings::lookup_in(request, k, consts).value(), consts))
+        })
+        .or_else(|| {
+            // `GenerativeModel("gemini-1.5-pro")`, `openai("gpt-4o")` as the model option; not
+            // when the model may be set where aiguard cannot read (`agent.prompt("hi")` on an
+            // agent it cannot follow).
+            if unknown {
+                return None;
+            }
             literal(call.positional(0), consts).filter(|s| !s.contains(' '))
         })
 }

@@ -163,3 +163,50 @@ fn mcp_servers_and_their_tools_are_listed() {
         "{tools:?}"
     );
 }
+
+#[test]
+fn rust_builders_name_their_model_and_tools_are_found_by_type_and_base() {
+    let code = r#"use async_openai::types::CreateChatCompletionRequestArgs;
+use async_openai::Client;
+use rig::providers::openai;
+use rig::completion::Prompt;
+use rmcp::handler::server::wrapper::Parameters;
+
+async fn ask(messages: Vec<async_openai::types::ChatCompletionRequestMessage>) {
+    let client = Client::new();
+    let request = CreateChatCompletionRequestArgs::default().model("gpt-4o-mini").max_tokens(100u32).messages(messages).build().unwrap();
+    client.chat().create(request).await.unwrap();
+    let agent = openai::Client::from_env().agent("gpt-4o").build();
+    agent.prompt("hello").await.unwrap();
+}
+
+struct Files;
+impl Files {
+    async fn read(&self, args: Parameters<Args>) -> String { args.0.path }
+}
+
+struct Search;
+impl rig::tool::Tool for Search {
+    async fn call(&self, args: Args) -> Result<String, Error> { Ok(args.q) }
+}
+"#;
+    let dir = project(&[("src/main.rs", code)]);
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["inventory", ".", "--format", "json"])
+        .output()
+        .expect("run");
+    let inv: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let calls = inv["model_calls"].as_array().expect("model calls");
+    let models: Vec<&str> = calls.iter().filter_map(|c| c["model"].as_str()).collect();
+    assert_eq!(models, ["gpt-4o-mini", "gpt-4o"], "{calls:?}");
+    assert_eq!(calls[0]["token_cap"], "set");
+    let tools: Vec<&str> = inv["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(tools, ["read", "Search"]);
+}
