@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "aiguard",
     version,
     about = "Static analysis for codebases that call large language models",
-    long_about = "aiguard reads Python, TypeScript/JavaScript and Jupyter notebooks, never runs them, and \
+    long_about = "aiguard reads Python, TypeScript/JavaScript, Rust and Jupyter notebooks, never runs them, and \
 reports API keys in source, untrusted text in prompts, model output fed to dangerous sinks, unsafe \
 model loading and more.\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, \
 config or fatal error."
