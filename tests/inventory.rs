@@ -46,6 +46,17 @@ fn inventory(format: &str) -> (String, Value) {
     (text, json)
 }
 
+/// `aiguard inventory . --format json` in `dir`.
+fn inventory_json(dir: &tempfile::TempDir) -> Value {
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["inventory", ".", "--format", "json"])
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 #[test]
 fn model_calls_carry_their_model_and_limits() {
     let (_, inv) = inventory("json");
@@ -137,13 +148,7 @@ fn mcp_servers_and_their_tools_are_listed() {
             "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"files\", version: \"1.0.0\" });\nserver.tool(\"read\", {}, async ({ path }) => ({ content: [] }));\n",
         ),
     ]);
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
-        .current_dir(dir.path())
-        .args(["inventory", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    let inv: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let inv = inventory_json(&dir);
     let servers: Vec<&str> = inv["servers"]
         .as_array()
         .unwrap()
@@ -191,13 +196,7 @@ impl rig::tool::Tool for Search {
 }
 "#;
     let dir = project(&[("src/main.rs", code)]);
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
-        .current_dir(dir.path())
-        .args(["inventory", ".", "--format", "json"])
-        .output()
-        .expect("run");
-    let inv: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let inv = inventory_json(&dir);
     let calls = inv["model_calls"].as_array().expect("model calls");
     let models: Vec<&str> = calls.iter().filter_map(|c| c["model"].as_str()).collect();
     assert_eq!(models, ["gpt-4o-mini", "gpt-4o"], "{calls:?}");

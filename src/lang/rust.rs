@@ -296,17 +296,10 @@ fn type_name(ty: &Type) -> Option<Box<str>> {
 
 /// The name a parameter pattern binds (`x`, `mut x`, `&x`), `_` for anything else.
 fn pat_name(p: &Pat) -> Box<str> {
-    let mut p = p;
-    for _ in 0..MAX_DEPTH {
-        match p {
-            Pat::Ident(i) => return i.ident.to_string().into(),
-            Pat::Type(t) => p = &t.pat,
-            Pat::Reference(r) => p = &r.pat,
-            Pat::Paren(x) => p = &x.pat,
-            _ => break,
-        }
+    match strip_pat(p) {
+        Pat::Ident(i) => i.ident.to_string().into(),
+        _ => "_".into(),
     }
-    "_".into()
 }
 
 /// The pattern under type ascriptions, references and parentheses.
