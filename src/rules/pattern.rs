@@ -701,6 +701,9 @@ fn assigned_name(module: &Module, target: &Expr) -> Option<String> {
 #[derive(Debug, Default)]
 pub struct Constants<'m> {
     values: HashMap<&'m str, Option<&'m Expr>>,
+    /// Each function's span and the names its own body binds (its parameters as `None`): a name
+    /// bound in several functions is still one value inside each.
+    locals: Vec<(Span, HashMap<&'m str, Option<&'m Expr>>)>,
     fields: HashMap<&'m str, Option<&'m Expr>>,
     /// Names whose value is changed in place after it is bound (`params["max_tokens"] = n`,
     /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
@@ -806,8 +809,33 @@ impl<'m> Constants<'m> {
                 mutated.insert(&**n);
             }
         });
+        let mut locals = Vec::new();
+        for f in &module.functions {
+            let mut names = HashMap::new();
+            for p in &f.params {
+                bind(&mut names, &p.name, None);
+            }
+            crate::ir::walk_stmts(&f.body, &mut |s| {
+                if let crate::ir::StmtKind::Assign {
+                    targets,
+                    value,
+                    augmented,
+                } = &s.kind
+                {
+                    for t in targets {
+                        if let ExprKind::Name(n) = &t.kind {
+                            bind(&mut names, n, (!augmented).then_some(value));
+                        }
+                    }
+                }
+            });
+            if !names.is_empty() {
+                locals.push((f.span, names));
+            }
+        }
         Constants {
             values,
+            locals,
             fields,
             mutated,
             options_objects: module.language.family() != "python",
@@ -823,6 +851,22 @@ impl<'m> Constants<'m> {
     /// What `name` is bound to, when it is bound exactly once.
     pub fn binding(&self, name: &str) -> Option<&'m Expr> {
         self.values.get(name).copied().flatten()
+    }
+
+    /// What `name`, read at `at`, is bound to: by the innermost function around `at` that binds
+    /// it, else as [`Constants::binding`].
+    pub fn binding_at(&self, name: &str, at: Span) -> Option<&'m Expr> {
+        let inner = self
+            .locals
+            .iter()
+            .filter(|(span, names)| {
+                span.start <= at.start && at.end <= span.end && names.contains_key(name)
+            })
+            .min_by_key(|(span, _)| span.end - span.start);
+        match inner {
+            Some((_, names)) => names.get(name).copied().flatten(),
+            None => self.binding(name),
+        }
     }
 
     /// What the field `self.name` / `this.name` is set to, when it is set exactly once.

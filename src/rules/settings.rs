@@ -222,7 +222,7 @@ fn spread_inner(e: &Expr) -> &Expr {
 fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
     for _ in 0..MAX_HOPS {
         let next = match &e.kind {
-            ExprKind::Name(n) => consts.binding(n),
+            ExprKind::Name(n) => consts.binding_at(n, e.span),
             ExprKind::Attribute { value, attr } if is_receiver_name(value) => consts.field(attr),
             ExprKind::Await(inner) => Some(&**inner),
             _ => None,
