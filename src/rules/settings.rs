@@ -10,7 +10,8 @@
 //! - set on the client the call is made through (`client = OpenAI(timeout=20)`,
 //!   `client.with_options(timeout=5).chat.completions.create(...)`, `self.client = ...`).
 //!
-//! Names are followed through [`Constants`]: a name or field bound exactly once in the file.
+//! Names are followed through [`Constants`]: a name bound exactly once in the function around the
+//! call (else in the file), or a field bound once in the file.
 
 use super::pattern::Constants;
 use crate::ir::{Call, Expr, ExprKind, Splat};
