@@ -41,6 +41,9 @@ pub struct Module {
     pub classes: Vec<Class>,
     /// True when the parser reported syntax errors: what parsed was still lowered.
     pub has_errors: bool,
+    /// Code that only runs under a test harness (Rust `#[cfg(test)]` modules and `#[test]`
+    /// functions): rules about running services (`skip_in_tests`) are not reported there.
+    pub test_spans: Vec<Span>,
 }
 
 /// `from openai import OpenAI as O` binds `O` -> `openai.OpenAI`; `import torch` binds `torch`;

@@ -164,6 +164,17 @@ pub fn analyze_file_at(
     }
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
+    // Rules about running services say nothing of test code.
+    let test_file = is_test_path(fingerprint_path);
+    hits.retain(|h| {
+        let skips = registry.get(h.rule_id).is_some_and(|m| m.skip_in_tests);
+        !skips
+            || !(test_file
+                || module
+                    .test_spans
+                    .iter()
+                    .any(|t| t.start <= h.span.start && h.span.end <= t.end))
+    });
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(
@@ -181,6 +192,23 @@ pub fn analyze_file_at(
         outcome,
         facts,
     }
+}
+
+/// A test file, by the conventions of the languages aiguard reads: under a `tests`, `test` or
+/// `__tests__` directory, or named `test_*.py`, `*_test.py`, `conftest.py`, `*.test.ts`,
+/// `*.spec.js` and the like.
+pub fn is_test_path(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split(['/', '\\']).collect();
+    let file = parts.pop().unwrap_or_default();
+    let in_test_dir = parts
+        .iter()
+        .any(|d| matches!(*d, "tests" | "test" | "__tests__"));
+    let stem = file.split('.').next().unwrap_or_default();
+    in_test_dir
+        || file == "conftest.py"
+        || (file.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
+        || file.contains(".test.")
+        || file.contains(".spec.")
 }
 
 /// The (first, last) line of every statement, for suppressions on multi-line statements.
@@ -749,4 +777,35 @@ fn stdin_source(display: &str, text: &str, language: Language) -> Source {
         return Source::new(display.to_string(), Language::Text, text.to_string());
     }
     Source::new(display.to_string(), language, text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_paths_follow_each_languages_conventions() {
+        for p in [
+            "tests/chat.rs",
+            "crates/app/tests/it.rs",
+            "pkg/test/helpers.py",
+            "src/__tests__/chat.ts",
+            "test_chat.py",
+            "app/chat_test.py",
+            "conftest.py",
+            "src/chat.test.ts",
+            "src/chat.spec.js",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "src/main.rs",
+            "src/testing_utils.py",
+            "app/contest.py",
+            "src/latest.ts",
+            "attestation/main.py",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
 }

@@ -66,6 +66,8 @@
 //!   `json!(..)` the `Dict`/`List`/literal it writes. Any other macro whose arguments are
 //!   comma-separated expressions is a call of the macro with them (`sqlx::query!("..", id)` is
 //!   `sqlx.query`); arguments that are not expressions are left out.
+//! - Test code (`#[cfg(test)]` modules, `#[test]`/`#[tokio::test]`/`#[rstest]` functions) is
+//!   recorded in `Module::test_spans`.
 //! - Never fatal: a file syn rejects is an empty module with `has_errors`. So is a file whose
 //!   bracket nesting exceeds [`MAX_GROUP_DEPTH`] or whose operator chains could nest deeper than
 //!   [`MAX_NEST_COST`] (both checked on the tokens before syn's recursive parser sees them); syn
@@ -300,6 +302,37 @@ fn pat_name(p: &Pat) -> Box<str> {
         Pat::Ident(i) => i.ident.to_string().into(),
         _ => "_".into(),
     }
+}
+
+/// Attributes that make an item test code: `#[test]`, `#[tokio::test]` and other `test`
+/// attributes, `#[rstest]`, `#[test_case(..)]`, and `#[cfg(test)]` (not `#[cfg(not(test))]`).
+fn is_test_code(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let last = a.path().segments.last().map(|s| s.ident.to_string());
+        match last.as_deref() {
+            Some("test" | "rstest" | "test_case" | "wasm_bindgen_test") => true,
+            Some("cfg") => match &a.meta {
+                Meta::List(l) => {
+                    let words: Vec<String> = l
+                        .tokens
+                        .clone()
+                        .into_iter()
+                        .flat_map(|t| match t {
+                            TokenTree::Group(g) => g.stream().into_iter().collect::<Vec<_>>(),
+                            t => vec![t],
+                        })
+                        .filter_map(|t| match t {
+                            TokenTree::Ident(i) => Some(i.to_string()),
+                            _ => None,
+                        })
+                        .collect();
+                    words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    })
 }
 
 /// The pattern under type ascriptions, references and parentheses.
@@ -543,6 +576,9 @@ impl Lower {
                     self.sp(f.sig.fn_token.span),
                     self.sp(f.block.brace_token.span.join()),
                 );
+                if is_test_code(&f.attrs) {
+                    self.m.test_spans.push(span);
+                }
                 let fi = self.function(&f.sig, &f.attrs, Some(&f.block), None, span);
                 out.push(Stmt {
                     kind: StmtKind::FunctionDef(fi),
@@ -651,7 +687,11 @@ impl Lower {
                 }
             }
             Item::Mod(m) => {
-                if let Some((_, items)) = &m.content {
+                if let Some((brace, items)) = &m.content {
+                    if is_test_code(&m.attrs) {
+                        let span = join(self.sp(m.mod_token.span), self.sp(brace.span.join()));
+                        self.m.test_spans.push(span);
+                    }
                     self.mod_scopes.push(HashMap::new());
                     self.items(items, out);
                     self.mod_scopes.pop();
@@ -2221,6 +2261,26 @@ mod tests {
             ExprKind::Str(s) => vec![format!("'{s}'")],
             other => panic!("not a string: {other:?}"),
         }
+    }
+
+    #[test]
+    fn test_modules_and_functions_are_test_spans() {
+        let code = "fn main() { a(); }\n#[cfg(test)]\nmod tests { fn t() { b(); } }\n\
+                    #[cfg(not(test))]\nmod live { fn l() { c(); } }\n\
+                    #[tokio::test]\nasync fn it() { d(); }\n#[cfg(all(test, feature = \"x\"))]\nmod more {}\n";
+        let m = parse(code);
+        let in_test = |name: &str| {
+            let (_, sp) = m
+                .calls()
+                .into_iter()
+                .find(|(c, _)| c.qualified.as_deref() == Some(name))
+                .unwrap_or_else(|| panic!("no call {name}"));
+            m.test_spans
+                .iter()
+                .any(|t| t.start <= sp.start && sp.end <= t.end)
+        };
+        assert!(!in_test("a") && in_test("b") && !in_test("c") && in_test("d"));
+        assert_eq!(m.test_spans.len(), 3);
     }
 
     #[test]

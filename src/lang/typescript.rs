@@ -403,6 +403,7 @@ pub fn lower(text: &str, language: Language) -> Module {
             body,
             classes: lw.classes,
             has_errors: root.has_error(),
+            test_spans: Vec::new(),
         }
     })
 }

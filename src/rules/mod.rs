@@ -42,6 +42,8 @@ pub struct RuleMeta {
     pub requires_facts: Vec<&'static str>,
     /// Facts that drop the rule's findings when the project has any (`rate-limiter`).
     pub unless_facts: Vec<&'static str>,
+    /// Not reported in test code: test files and directories, and the test spans of a module.
+    pub skip_in_tests: bool,
 }
 
 impl RuleMeta {

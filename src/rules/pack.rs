@@ -133,6 +133,8 @@ struct RawRule {
     requires_facts: Vec<String>,
     #[serde(default)]
     unless_facts: Vec<String>,
+    #[serde(default)]
+    skip_in_tests: bool,
 }
 
 fn yes() -> bool {
@@ -320,5 +322,6 @@ fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
         fixable: r.fixable,
         requires_facts: r.requires_facts.into_iter().map(leak).collect(),
         unless_facts: r.unless_facts.into_iter().map(leak).collect(),
+        skip_in_tests: r.skip_in_tests,
     })
 }
