@@ -75,6 +75,11 @@ pub fn from_pairs<'t>(re: &Regex, text: &'t str) -> Vec<Candidate<'t>> {
         ) else {
             continue;
         };
+        // `secret_key = derive_key(arg)` in code read as text: an unquoted value that is called
+        // is a function's name.
+        if caps.get(4).is_some() && text[value.end()..].starts_with('(') {
+            continue;
+        }
         out.push(Candidate {
             name: name.as_str(),
             value: Span::new(value.start(), value.end()),

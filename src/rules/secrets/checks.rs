@@ -148,6 +148,14 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
+/// A Windows registry or COM name built around a braced GUID (`_SA_{262E99C9-6160-4871-ACEC-
+/// 4E61736B6F21}`, an LSA secret's name in winapi): an identifier, not a secret.
+pub fn has_braced_guid(s: &str) -> bool {
+    s.match_indices('{').any(|(i, _)| {
+        s.get(i + 1..i + 37).is_some_and(is_uuid) && s.get(i + 37..i + 38) == Some("}")
+    })
+}
+
 pub fn digit_count(s: &str) -> usize {
     s.bytes().filter(u8::is_ascii_digit).count()
 }
@@ -295,6 +303,11 @@ mod tests {
     fn uuids() {
         assert!(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
         assert!(!is_uuid("123e4567e89b12d3a456426614174000"));
+        assert!(has_braced_guid(
+            "_SA_{262E99C9-6160-4871-ACEC-4E61736B6F21}"
+        ));
+        assert!(!has_braced_guid("{262E99C9-6160-4871-ACEC-4E61736B6F2}"));
+        assert!(!has_braced_guid("q8Zr2{LmX9vTb4NwK7pHs3Yd6}"));
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub struct Detectors {
 
 /// Pairs in `.env`, YAML, JSON, TOML, INI and shell text: a key, an optional closing quote, `=` or
 /// `:`, then a double-quoted, single-quoted or bare value.
-const PAIR_REGEX: &str = r#"([A-Za-z_][A-Za-z0-9_.\-]{0,80})["']?[ \t]*[=:][ \t]*(?:"([^"\r\n]{1,512})"|'([^'\r\n]{1,512})'|([^\s"'`,;#{}\[\]]{1,512}))"#;
+const PAIR_REGEX: &str = r#"([A-Za-z_][A-Za-z0-9_.\-]{0,80})["']?[ \t]*[=:][ \t]*(?:"([^"\r\n]{1,512})"|'([^'\r\n]{1,512})'|([^\s"'`,;#{}\[\]()]{1,512}))"#;
 
 impl Detectors {
     /// Compile the packs' detectors. `rules` is the registry's metadata, to check and intern the
@@ -600,6 +600,7 @@ impl Detectors {
             && !value.contains("://")
             && !value.starts_with(['/', '.', '~'])
             && !checks::is_uuid(value)
+            && !checks::has_braced_guid(value)
             && !checks::is_identifier_like(value)
             && !checks::is_percent_encoded_text(value)
             && !self.filters.is_placeholder(value)

@@ -252,3 +252,15 @@ fn disabled_rules_report_nothing() {
     );
     assert!(out.is_empty());
 }
+
+#[test]
+fn code_read_as_text_assigns_calls_not_secrets() {
+    // OpenSSL's apps/cms.c: the value is a call.
+    let call = "secret_key = OPENSSL_hexstr2buf(opt_arg(), &ltmp);\n";
+    assert!(hits(Language::Text, call).is_empty());
+    // An unquoted value in a config file still is one.
+    assert_eq!(
+        hits(Language::Text, "SECRET_KEY=q8Zr2LmX9vTb4NwK7pHs3Yd6\n").len(),
+        1
+    );
+}
