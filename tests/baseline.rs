@@ -3,25 +3,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::project;
+use common::{aiguard, project, run};
 use serde_json::Value;
 use std::path::Path;
-
-fn aiguard() -> Command {
-    let mut cmd = Command::cargo_bin("aiguard").expect("binary");
-    cmd.env_remove("AIGUARD_FORMAT").env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = aiguard().current_dir(dir).args(args).output().expect("run");
-    (
-        out.status.code().expect("exit code, not a signal"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The concise report's `path:line` of each finding.
 fn places(out: &str) -> Vec<String> {

@@ -3,7 +3,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::project;
+use common::{aiguard, project, run};
 use std::path::Path;
 
 const BAD_PY: &str = "import torch\nstate = torch.load('model.pt')\n";
@@ -11,21 +11,6 @@ const TWO_RULES_PY: &str = "import torch\nfrom transformers import AutoModel\n\
 state = torch.load('model.pt')\n\
 m = AutoModel.from_pretrained('org/m', revision='0e9e39f249a16976918f6564b8830bc894c89659', trust_remote_code=True)\n\
 n = AutoModel.from_pretrained('org/n')\n";
-
-fn aiguard() -> Command {
-    let mut cmd = Command::cargo_bin("aiguard").expect("binary");
-    cmd.env_remove("AIGUARD_FORMAT").env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = aiguard().current_dir(dir).args(args).output().expect("run");
-    (
-        out.status.code().expect("exit code, not a signal"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn finding_exits_1_and_clean_exits_0() {

@@ -935,11 +935,7 @@ impl Lower {
         let target = self.pat(p);
         let value = Expr::new(ExprKind::Name(name.clone()), span);
         unpack.push(Stmt {
-            kind: StmtKind::Assign {
-                targets: vec![target],
-                value,
-                augmented: false,
-            },
+            kind: assign(target, value, false),
             span,
         });
         name
@@ -1098,11 +1094,7 @@ impl Lower {
         let value = self.expr(value);
         let span = join(target.span, value.span);
         Stmt {
-            kind: StmtKind::Assign {
-                targets: vec![target],
-                value,
-                augmented: false,
-            },
+            kind: assign(target, value, false),
             span,
         }
     }
@@ -1249,41 +1241,20 @@ impl Lower {
                 let target = self.expr(&a.left);
                 let value = self.expr(&a.right);
                 let span = join(target.span, value.span);
-                (
-                    StmtKind::Assign {
-                        targets: vec![target],
-                        value,
-                        augmented: false,
-                    },
-                    span,
-                )
+                (assign(target, value, false), span)
             }
             SExpr::Binary(b) if is_compound(&b.op) => {
                 let target = self.expr(&b.left);
                 let value = self.expr(&b.right);
                 let span = join(target.span, value.span);
-                (
-                    StmtKind::Assign {
-                        targets: vec![target],
-                        value,
-                        augmented: true,
-                    },
-                    span,
-                )
+                (assign(target, value, true), span)
             }
             // `s.push_str(x)` appends to `s` as `s += x` does.
             SExpr::MethodCall(mc) if mc.method == "push_str" && mc.args.len() == 1 => {
                 let target = self.expr(&mc.receiver);
                 let value = self.expr(&mc.args[0]);
                 let span = join(target.span, self.sp(mc.paren_token.span.join()));
-                (
-                    StmtKind::Assign {
-                        targets: vec![target],
-                        value,
-                        augmented: true,
-                    },
-                    span,
-                )
+                (assign(target, value, true), span)
             }
             SExpr::Return(r) => {
                 let kw = self.sp(r.return_token.span);
@@ -1521,34 +1492,17 @@ impl Lower {
                 let sspan = subject.span;
                 let held = || Expr::new(ExprKind::Name("match".into()), sspan);
                 self.hoisted.push(Stmt {
-                    kind: StmtKind::Assign {
-                        targets: vec![held()],
-                        value: subject,
-                        augmented: false,
-                    },
+                    kind: assign(held(), subject, false),
                     span: sspan,
                 });
                 let mut items = Vec::new();
                 for arm in &m.arms {
                     let pat = self.pat(&arm.pat);
-                    let binds = match &pat.kind {
-                        ExprKind::Name(n) => &**n != "_",
-                        kind => !matches!(
-                            kind,
-                            ExprKind::Str(_)
-                                | ExprKind::Number(_)
-                                | ExprKind::Bool(_)
-                                | ExprKind::Other(_)
-                        ),
-                    };
-                    if binds {
+                    // Literal patterns bind nothing when assigned to; `_` is left out.
+                    if !matches!(&pat.kind, ExprKind::Name(n) if &**n == "_") {
                         let pspan = pat.span;
                         self.hoisted.push(Stmt {
-                            kind: StmtKind::Assign {
-                                targets: vec![pat],
-                                value: held(),
-                                augmented: false,
-                            },
+                            kind: assign(pat, held(), false),
                             span: pspan,
                         });
                     }
@@ -1751,11 +1705,7 @@ impl Lower {
             let value = self.expr(&b.right);
             let span = join(target.span, value.span);
             self.hoisted.push(Stmt {
-                kind: StmtKind::Assign {
-                    targets: vec![target],
-                    value,
-                    augmented: true,
-                },
+                kind: assign(target, value, true),
                 span,
             });
             return other(span);
@@ -2188,6 +2138,15 @@ fn key_colon(entry: &[TokenTree]) -> Option<usize> {
 }
 
 /// A call expression of the IR, not yet resolved.
+/// `target = value` (`augmented`: `target += value`).
+fn assign(target: Expr, value: Expr, augmented: bool) -> StmtKind {
+    StmtKind::Assign {
+        targets: vec![target],
+        value,
+        augmented,
+    }
+}
+
 fn call_expr(callee: Expr, args: Vec<Arg>, is_new: bool, span: Span) -> Expr {
     Expr::new(
         ExprKind::Call(Box::new(Call {
