@@ -70,65 +70,51 @@ fn built_with<'m>(
     consts: &Constants<'m>,
     setup_hides: bool,
 ) -> Found<'m> {
-    let mut cur = call;
-    for _ in 0..MAX_HOPS * 4 {
-        if let ExprKind::Attribute { attr, .. } = &cur.callee.kind {
-            if &**attr == name {
-                return cur.positional(0).map_or(Found::Missing, Found::Value);
-            }
+    let mut last = call;
+    for c in std::iter::once(call).chain(client_calls(call, consts)) {
+        if matches!(&c.callee.kind, ExprKind::Attribute { attr, .. } if &**attr == name) {
+            return c.positional(0).map_or(Found::Missing, Found::Value);
         }
-        let ExprKind::Attribute { value, .. } = &cur.callee.kind else {
-            return chain_start(cur);
-        };
-        let mut e: &'m Expr = value;
-        loop {
-            match &e.kind {
-                ExprKind::Call(c) => {
-                    cur = c;
-                    break;
-                }
-                ExprKind::Await(inner) => e = inner,
-                ExprKind::Name(n) if setup_hides && consts.mutated(n) => return Found::Unknown,
-                ExprKind::Name(_) | ExprKind::Attribute { .. } => {
-                    let next = follow(e, consts);
-                    if std::ptr::eq(next, e) {
-                        // A type (`Client::new()`, `genai::Client::default()`: CapWords in Rust)
-                        // starts the chain; a parameter or a field does not say what it was
-                        // built with.
-                        let is_type = e.dotted().is_some_and(|d| {
-                            d.rsplit('.')
-                                .next()
-                                .is_some_and(|t| t.starts_with(char::is_uppercase))
-                        });
-                        return if is_type {
-                            chain_start(cur)
-                        } else {
-                            by_resolved_chain(cur, e, name)
-                        };
-                    }
-                    e = next;
-                }
-                _ => return Found::Unknown,
-            }
+        if setup_hides && matches!(&receiver(c).kind, ExprKind::Name(n) if consts.mutated(n)) {
+            return Found::Unknown;
         }
+        last = c;
     }
-    Found::Unknown
-}
-
-/// A chain whose receiver `root` aiguard cannot follow as a binding (a name bound in several
-/// functions), read from the name the resolver gave the call: when it resolved the receiver to a
-/// library's constructor chain (`genai.Client.default().exec_chat`), the setter is missing unless
-/// that chain names it; a receiver it left as written (a parameter) is unknown.
-fn by_resolved_chain(cur: &Call, root: &Expr, name: &str) -> Found<'static> {
-    let (Some(q), Some(root)) = (cur.qualified.as_deref(), root.dotted()) else {
+    // Where the chain starts: the receiver of its first call.
+    if !matches!(&last.callee.kind, ExprKind::Attribute { .. }) {
+        return chain_start(last);
+    }
+    let root = receiver(last);
+    if !std::ptr::eq(follow(root, consts), root) {
+        // Bound to something that is not a call (or the walk gave up).
         return Found::Unknown;
-    };
-    let resolved = !q.starts_with(&format!("{root}.")) && q.contains("().");
-    if resolved && !q.contains(&format!(".{name}().")) {
-        Found::Missing
+    }
+    // A type (`Client::new()`, `genai::Client::default()`: CapWords in Rust) starts the chain; a
+    // parameter, a field or a name bound more than once in its function does not say what it was
+    // built with.
+    let is_type = root.dotted().is_some_and(|d| {
+        d.rsplit('.')
+            .next()
+            .is_some_and(|t| t.starts_with(char::is_uppercase))
+    });
+    if is_type {
+        chain_start(last)
     } else {
         Found::Unknown
     }
+}
+
+/// What a method call is made on, through `.await`/`?` (`b` of `b.build()`); the callee itself
+/// for a plain function call.
+fn receiver(c: &Call) -> &Expr {
+    let mut e = match &c.callee.kind {
+        ExprKind::Attribute { value, .. } => &**value,
+        _ => &c.callee,
+    };
+    while let ExprKind::Await(inner) = &e.kind {
+        e = inner;
+    }
+    e
 }
 
 /// The first call of a builder chain with the setting nowhere in it: missing when it is a
