@@ -748,50 +748,67 @@ impl<'m> Constants<'m> {
                 bind(&mut values, &p.name, None);
             }
         }
-        for body in module.bodies() {
-            crate::ir::walk_stmts(body, &mut |s| {
-                if let crate::ir::StmtKind::Assign {
-                    targets,
-                    value,
-                    augmented,
-                } = &s.kind
-                {
-                    let value = (!augmented).then_some(value);
-                    for t in targets {
-                        match &t.kind {
-                            ExprKind::Index { value: base, .. }
-                            | ExprKind::Attribute { value: base, .. }
-                                if matches!(&base.kind, ExprKind::Name(_))
-                                    && !crate::resolve::is_receiver_name(base) =>
-                            {
-                                if let ExprKind::Name(n) = &base.kind {
-                                    mutated.insert(&**n);
+        let rust = module.language.family() == "rust";
+        // One walk of every body: file-wide bindings, and each function's own (`locals`).
+        let mut visit =
+            |body: &'m [crate::ir::Stmt],
+             mut local: Option<&mut HashMap<&'m str, Option<&'m Expr>>>| {
+                crate::ir::walk_stmts(body, &mut |s| match &s.kind {
+                    crate::ir::StmtKind::Assign {
+                        targets,
+                        value,
+                        augmented,
+                    } => {
+                        let value = (!augmented).then_some(value);
+                        for t in targets {
+                            match &t.kind {
+                                ExprKind::Index { value: base, .. }
+                                | ExprKind::Attribute { value: base, .. }
+                                    if matches!(&base.kind, ExprKind::Name(_))
+                                        && !crate::resolve::is_receiver_name(base) =>
+                                {
+                                    if let ExprKind::Name(n) = &base.kind {
+                                        mutated.insert(&**n);
+                                    }
                                 }
+                                ExprKind::Name(n) => {
+                                    bind(&mut values, n, value);
+                                    if let Some(names) = local.as_deref_mut() {
+                                        bind(names, n, value);
+                                    }
+                                }
+                                ExprKind::Attribute { value: recv, attr }
+                                    if crate::resolve::is_receiver_name(recv) =>
+                                {
+                                    bind(&mut fields, attr, value)
+                                }
+                                _ => {}
                             }
-                            ExprKind::Name(n) => bind(&mut values, n, value),
-                            ExprKind::Attribute { value: recv, attr }
-                                if crate::resolve::is_receiver_name(recv) =>
-                            {
-                                bind(&mut fields, attr, value)
-                            }
-                            _ => {}
                         }
                     }
-                }
-            });
-        }
-        // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds more than the
-        // call it was bound to shows.
-        let rust = module.language.family() == "rust";
-        if rust {
-            for body in module.bodies() {
-                crate::ir::walk_stmts(body, &mut |s| {
-                    if let crate::ir::StmtKind::Expr(e) = &s.kind {
+                    // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds
+                    // more than the call it was bound to shows.
+                    crate::ir::StmtKind::Expr(e) if rust => {
                         if let Some(n) = chain_root_name(e) {
                             mutated.insert(n);
                         }
                     }
+                    _ => {}
                 });
+            };
+        visit(&module.body, None);
+        for c in &module.classes {
+            visit(&c.body, None);
+        }
+        let mut locals = Vec::new();
+        for f in &module.functions {
+            let mut names = HashMap::new();
+            for p in &f.params {
+                bind(&mut names, &p.name, None);
+            }
+            visit(&f.body, Some(&mut names));
+            if !names.is_empty() {
+                locals.push((f.span, names));
             }
         }
         module.walk_exprs(&mut |e| {
@@ -809,30 +826,6 @@ impl<'m> Constants<'m> {
                 mutated.insert(&**n);
             }
         });
-        let mut locals = Vec::new();
-        for f in &module.functions {
-            let mut names = HashMap::new();
-            for p in &f.params {
-                bind(&mut names, &p.name, None);
-            }
-            crate::ir::walk_stmts(&f.body, &mut |s| {
-                if let crate::ir::StmtKind::Assign {
-                    targets,
-                    value,
-                    augmented,
-                } = &s.kind
-                {
-                    for t in targets {
-                        if let ExprKind::Name(n) = &t.kind {
-                            bind(&mut names, n, (!augmented).then_some(value));
-                        }
-                    }
-                }
-            });
-            if !names.is_empty() {
-                locals.push((f.span, names));
-            }
-        }
         Constants {
             values,
             locals,
