@@ -66,7 +66,7 @@
 //!   `json!(..)` the `Dict`/`List`/literal it writes. Any other macro whose arguments are
 //!   comma-separated expressions is a call of the macro with them (`sqlx::query!("..", id)` is
 //!   `sqlx.query`); arguments that are not expressions are left out.
-//! - Test code (`#[cfg(test)]` modules, `#[test]`/`#[tokio::test]`/`#[rstest]` functions) is
+//! - Test code (`#[cfg(test)]` modules, `#[test]`/`#[tokio::test]`/`#[test_case]` functions) is
 //!   recorded in `Module::test_spans`.
 //! - Never fatal: a file syn rejects is an empty module with `has_errors`. So is a file whose
 //!   bracket nesting exceeds [`MAX_GROUP_DEPTH`] or whose operator chains could nest deeper than
@@ -304,13 +304,13 @@ fn pat_name(p: &Pat) -> Box<str> {
     }
 }
 
-/// Attributes that make an item test code: `#[test]`, `#[tokio::test]` and other `test`
-/// attributes, `#[rstest]`, `#[test_case(..)]`, and `#[cfg(test)]` (not `#[cfg(not(test))]`).
+/// Attributes that make an item test code: `#[cfg(test)]` (not `#[cfg(not(test))]`), and by
+/// naming convention `#[test]`, `#[tokio::test]`, `#[test_case(..)]`, `#[wasm_bindgen_test]`.
 fn is_test_code(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| {
         let last = a.path().segments.last().map(|s| s.ident.to_string());
         match last.as_deref() {
-            Some("test" | "rstest" | "test_case" | "wasm_bindgen_test") => true,
+            Some(n) if n == "test" || n.starts_with("test_") || n.ends_with("_test") => true,
             Some("cfg") => match &a.meta {
                 Meta::List(l) => {
                     let words: Vec<String> = l
