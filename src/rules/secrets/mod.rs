@@ -243,10 +243,12 @@ impl Detectors {
                     continue;
                 };
                 let secret = secret.unwrap_or(whole);
+                let span = Span::new(secret.start(), secret.end());
                 if !standalone(text.as_bytes(), whole.start(), whole.end(), caps.len() > 1) {
+                    // Not reported, but key-shaped: masked in snippets all the same.
+                    shapes.push(span);
                     continue;
                 }
-                let span = Span::new(secret.start(), secret.end());
                 let overlaps = |f: &Found| f.secret.start < span.end && span.start < f.secret.end;
                 if images.iter().any(|r| r.contains(&secret.start())) || found.iter().any(overlaps)
                 {
@@ -352,8 +354,20 @@ fn redacted_message(provider: &str, value: &str, show: usize) -> String {
 
 /// The match is a token of its own: no key character right before it (a JSON `\n` escape is a
 /// separator) and, when the whole match is the key, none right after it.
+///
+/// `/` and `+` belong to the token only when the match could be a run inside standard base64 (a
+/// blob that happens to hold `AKIA…`). A match with a character base64 never holds (`ghp_…`,
+/// `sk-…`) cannot be, so there they separate: `https://ghp_…@github.com`, `hf_…/model`.
 fn standalone(b: &[u8], start: usize, end: usize, has_group: bool) -> bool {
-    let tok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/');
+    let in_base64 = b.get(start..end).is_some_and(|m| {
+        m.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+    });
+    let tok = |c: u8| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'-')
+            || (in_base64 && matches!(c, b'+' | b'/'))
+    };
     let before = match start.checked_sub(1).and_then(|i| b.get(i)) {
         None => true,
         Some(&c) => {

@@ -81,6 +81,45 @@ fn keys_inside_longer_tokens_or_images_are_not_keys() {
 }
 
 #[test]
+fn keys_inside_urls_and_paths_are_found() {
+    let mut s = 11;
+    let ghp = checks::github_token("ghp_", &rand(&mut s, ALNUM, 30));
+    let hf = format!("hf_{}", rand(&mut s, ALNUM, 34));
+    for (text, key) in [
+        (format!("git+https://{ghp}@github.com/org/repo.git\n"), &ghp),
+        (
+            format!("url = \"https://x-access-token:{ghp}@github.com/o/r\""),
+            &ghp,
+        ),
+        (
+            format!("\"dep\": \"git+https://{ghp}@github.com/o/r.git\""),
+            &ghp,
+        ),
+        (format!("p = \"/models/{hf}/model\""), &hf),
+        (format!("p = \"{hf}/model\""), &hf),
+        (format!("a+{hf}+b"), &hf),
+    ] {
+        let h = hits(Language::Text, &text);
+        assert_eq!(h.len(), 1, "{text}: {h:?}");
+        assert_eq!(&text[h[0].span.range()], key.as_str(), "{text}");
+    }
+    // A prefix-free shape inside a base64 run is still part of the run.
+    let blob = format!("QUJD/{}+xyz", rand(&mut s, ALNUM, 40));
+    let (h, _) = scan(Language::Text, &format!("b = \"{blob}\" # cohere"));
+    assert!(h.is_empty(), "{h:?}");
+}
+
+#[test]
+fn key_shapes_inside_longer_tokens_are_masked() {
+    let mut s = 12;
+    let key = groq(&mut s);
+    let text = format!("x = \"abc{key}\"");
+    let (h, redact) = scan(Language::Text, &text);
+    assert!(h.is_empty());
+    assert!(redact.iter().any(|r| &text[r.range()] == key), "{redact:?}");
+}
+
+#[test]
 fn shapes_without_prefix_need_the_provider_nearby() {
     let mut s = 3;
     let key = rand(&mut s, ALNUM, 40);
