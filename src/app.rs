@@ -9,6 +9,7 @@ use crate::config::{self, Config};
 use crate::discover::WalkOptions;
 use crate::finding::Severity;
 use crate::report::{self, Format, ReportOptions};
+use crate::rules::secrets::mask_output;
 use crate::rules::Registry;
 use crate::scan::{self, PerFileIgnore, ScanOptions};
 use std::io::{IsTerminal, Read, Write};
@@ -296,7 +297,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         result.findings = outcome.left;
         result.sort();
         if args.diff {
-            write_stdout(&outcome.diff)?;
+            let diff = mask_output(&outcome.diff, &result.secrets, &registry.secrets);
+            write_stdout(&diff)?;
             eprintln!(
                 "aiguard: {} fix(es) available in {} file(s); run with --fix to apply",
                 outcome.fixed.len(),
@@ -439,20 +441,20 @@ fn run_inventory(args: crate::cli::InventoryArgs) -> Result<ExitStatus, String> 
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         respect_ignore_files: true,
     };
-    let inventory = crate::inventory::collect(&walk, Registry::builtin());
+    let registry = Registry::builtin();
+    let inventory = crate::inventory::collect(&walk, registry);
     let text = match args.format {
         InventoryFormat::Table => inventory.to_table(),
         InventoryFormat::Json => {
             serde_json::to_string_pretty(&inventory).map_err(|e| e.to_string())? + "\n"
         }
         InventoryFormat::Cyclonedx => {
-            serde_json::to_string_pretty(
-                &inventory.to_cyclonedx(&Registry::builtin().inventory.download_purl),
-            )
-            .map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&inventory.to_cyclonedx(&registry.inventory.download_purl))
+                .map_err(|e| e.to_string())?
                 + "\n"
         }
     };
+    let text = mask_output(&text, &inventory.secret_values, &registry.secrets);
     match args.output {
         Some(path) => std::fs::write(&path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,

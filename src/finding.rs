@@ -212,6 +212,9 @@ pub struct ScanResult {
     /// Problems in suppression comments found under `--strict` are ordinary findings; this counts
     /// the files scanned in total.
     pub files_scanned: usize,
+    /// The text of every secret found: every output is masked with them, never printed.
+    #[serde(skip)]
+    pub secrets: std::collections::BTreeSet<String>,
 }
 
 impl ScanResult {

@@ -69,6 +69,9 @@ pub struct Inventory {
     pub servers: Vec<Server>,
     pub downloads: Vec<Download>,
     pub secrets: Vec<Secret>,
+    /// The text of every secret found: the rendered inventory is masked with them.
+    #[serde(skip)]
+    pub secret_values: BTreeSet<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -146,6 +149,7 @@ pub fn collect(walk: &WalkOptions, registry: &Registry) -> Inventory {
         all.servers.extend(p.servers);
         all.downloads.extend(p.downloads);
         all.secrets.extend(p.secrets);
+        all.secret_values.extend(p.secret_values);
     }
     all
 }
@@ -168,7 +172,10 @@ pub fn of_source(
                 && f.location.end_byte == span.end as usize
         })
     };
-    let mut inv = Inventory::default();
+    let mut inv = Inventory {
+        secret_values: analysis.redactions.values(source).into_iter().collect(),
+        ..Inventory::default()
+    };
     for f in &analysis.findings {
         // Code-execution tools made from a library's tool classes (`ShellTool()`).
         if f.rule_id == spec_inv.tool_rule && f.flow.is_empty() {

@@ -74,6 +74,8 @@ pub struct FileResult {
     pub imported_calls: Vec<String>,
     /// The project facts the file establishes (`llm-app`, ...).
     pub facts: FactSet,
+    /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
+    pub secrets: Vec<String>,
 }
 
 impl FileResult {
@@ -507,6 +509,7 @@ fn run_file_seeded(
         },
         returns: outcome.returns,
         facts,
+        secrets: redactions.values(source),
     }
 }
 
@@ -764,6 +767,7 @@ fn absorb(result: &mut ScanResult, fr: FileResult) {
     result.findings.extend(fr.findings);
     result.suppressed.extend(fr.suppressed);
     result.skipped.extend(fr.note);
+    result.secrets.extend(fr.secrets);
 }
 
 fn stdin_source(display: &str, text: &str, language: Language) -> Source {

@@ -179,3 +179,57 @@ fn keys_are_masked_in_other_findings_snippets() {
         assert_no_key(&out.stdout, &keys, &format!("full {args:?}"));
     }
 }
+
+/// A project that shows a key outside its own snippet: as context of a fix in a diff, as a
+/// model id in the inventory, and in a git URL beside another finding.
+fn leaky_project() -> (tempfile::TempDir, String) {
+    let key = "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";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("leak.py"),
+        format!(
+            "import torch\nfrom openai import OpenAI\nKEY = \"{key}\"\nm = torch.load(\"x.pt\")\n\
+             client = OpenAI(api_key=KEY)\n\
+             r = client.chat.completions.create(model=\"{key}\", messages=[])\n"
+        ),
+    )
+    .expect("write");
+    (dir, key.to_string())
+}
+
+#[test]
+fn fix_diffs_never_print_a_key() {
+    let (dir, key) = leaky_project();
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["scan", "leak.py", "--fix", "--diff"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("weights_only=True"), "no diff: {text}");
+    assert_no_key(&out.stdout, &[key].into(), "--fix --diff");
+}
+
+#[test]
+fn inventories_never_print_a_key() {
+    let (dir, key) = leaky_project();
+    for format in ["table", "json", "cyclonedx"] {
+        let out = Command::cargo_bin("aiguard")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(["inventory", ".", "--format", format])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("leak.py"),
+            "{format}: empty inventory: {text}"
+        );
+        assert_no_key(
+            &out.stdout,
+            &[key.clone()].into(),
+            &format!("inventory {format}"),
+        );
+    }
+}

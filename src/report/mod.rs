@@ -1,5 +1,6 @@
 //! Output formats. Each renders a whole [`ScanResult`] to a string, from the result alone: files
-//! are never re-read, so what is printed is what the scan kept (secrets already redacted).
+//! are never re-read, so what is printed is what the scan kept (secrets already redacted in
+//! snippets), and the rendered text is masked once more before it is returned.
 
 mod concise;
 mod full;
@@ -42,13 +43,14 @@ pub fn render(
     registry: &Registry,
     opts: &ReportOptions,
 ) -> String {
-    match format {
+    let text = match format {
         Format::Full => full::render(result, registry, opts),
         Format::Concise => concise::render(result),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, registry, opts),
         Format::Github => github::render(result),
-    }
+    };
+    crate::rules::secrets::mask_output(&text, &result.secrets, &registry.secrets)
 }
 
 /// `--statistics`: one line per rule with its count, most frequent first.

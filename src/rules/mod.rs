@@ -167,3 +167,13 @@ pub struct Redactions {
     /// Spans in `Source::raw` (a notebook's JSON).
     pub raw: Vec<crate::ir::Span>,
 }
+
+impl Redactions {
+    /// The text each span covers.
+    pub fn values(&self, source: &crate::source::Source) -> Vec<String> {
+        let text = self.text.iter().filter_map(|s| source.text.get(s.range()));
+        let raw = source.raw.as_deref().unwrap_or_default();
+        let raw = self.raw.iter().filter_map(|s| raw.get(s.range()));
+        text.chain(raw).map(str::to_string).collect()
+    }
+}

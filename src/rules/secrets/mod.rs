@@ -13,6 +13,9 @@
 
 mod assign;
 pub mod checks;
+mod mask;
+
+pub use mask::mask_output;
 
 use super::{Hit, Redactions, RuleMeta};
 use crate::ir::{Module, Span};
@@ -210,14 +213,9 @@ impl Detectors {
         out
     }
 
-    /// Provider keys in `text`, after every check, in text order.
-    ///
-    /// `shapes` gets the spans of matches the checks dismissed (placeholders, low entropy): not
-    /// reported, but masked in snippets all the same, so nothing key-shaped is ever printed.
-    fn scan(&self, text: &str, shapes: &mut Vec<Span>) -> Vec<Found> {
-        let Some(ac) = &self.prefilter else {
-            return Vec::new();
-        };
+    /// Which detectors the keyword prefilter wakes for `text`; `None` when none.
+    fn awake(&self, text: &str) -> Option<Vec<bool>> {
+        let ac = self.prefilter.as_ref()?;
         let mut awake = vec![false; self.detectors.len()];
         for m in ac.find_overlapping_iter(text) {
             for &d in self.wakes.get(m.pattern().as_usize()).into_iter().flatten() {
@@ -226,9 +224,37 @@ impl Detectors {
                 }
             }
         }
-        if !awake.contains(&true) {
+        awake.contains(&true).then_some(awake)
+    }
+
+    /// Every match of a detector that needs no provider context (a key's own prefix or form
+    /// names it), before any check: text that looks like a key, whatever it is.
+    pub fn key_shapes(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let Some(awake) = self.awake(text) else {
             return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (d, det) in self.detectors.iter().enumerate() {
+            if !awake[d] || !det.context.is_empty() {
+                continue;
+            }
+            for caps in det.regex.captures_iter(text) {
+                if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
+                    out.push(m.range());
+                }
+            }
         }
+        out
+    }
+
+    /// Provider keys in `text`, after every check, in text order.
+    ///
+    /// `shapes` gets the spans of matches the checks dismissed (placeholders, low entropy): not
+    /// reported, but masked in snippets all the same, so nothing key-shaped is ever printed.
+    fn scan(&self, text: &str, shapes: &mut Vec<Span>) -> Vec<Found> {
+        let Some(awake) = self.awake(text) else {
+            return Vec::new();
+        };
         let images = image_ranges(text);
         let mut found: Vec<Found> = Vec::new();
         for (d, det) in self.detectors.iter().enumerate() {
@@ -639,8 +665,19 @@ fn strip_scheme(value: &str) -> &str {
 /// Secret spans cut at line ends: snippets redact within one line at a time, so a private-key
 /// block must be one range per line.
 fn per_line(text: &str, secrets: &[Span]) -> Vec<Span> {
+    // Overlapping spans (a key shape inside a key) are joined first: snippets replace them one
+    // after another, which only works on disjoint spans.
+    let mut joined: Vec<Span> = secrets.to_vec();
+    joined.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut secrets: Vec<Span> = Vec::with_capacity(joined.len());
+    for s in joined {
+        match secrets.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => secrets.push(s),
+        }
+    }
     let mut out = Vec::with_capacity(secrets.len());
-    for s in secrets {
+    for s in &secrets {
         let Some(slice) = text.get(s.range()) else {
             continue;
         };

@@ -1,0 +1,103 @@
+//! The last guard before anything is written: every report, diff and inventory passes through
+//! [`mask_output`]. Snippets are already redacted where they are cut, but text reaches the output
+//! by other ways too (a diff's context lines, a key used as a model id in the inventory, a key in a
+//! file name), so the written text itself is masked: every secret value the scan found, in its
+//! raw and its JSON-escaped spelling, and every key shape a prefixed detector sees in the text.
+
+use super::Detectors;
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// Values shorter than this are fragments (a key cut at a line end), too short to mask globally
+/// without masking ordinary words.
+const MIN_VALUE: usize = 8;
+
+/// `text` with every known secret value and every prefixed key shape replaced by asterisks.
+pub fn mask_output(text: &str, known: &BTreeSet<String>, detectors: &Detectors) -> String {
+    let mut ranges = detectors.key_shapes(text);
+    let patterns: Vec<String> = known
+        .iter()
+        .filter(|v| v.len() >= MIN_VALUE)
+        .flat_map(|v| [v.clone(), json_escaped(v)])
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !patterns.is_empty() {
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("literal patterns build");
+        ranges.extend(ac.find_iter(text).map(|m| m.range()));
+    }
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in merge(ranges) {
+        if r.start < at || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&"*".repeat(text[r.clone()].chars().count().min(8)));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Overlapping or touching ranges joined, in order.
+fn merge(sorted: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The value as it stands inside a JSON string (SARIF and JSON reports).
+fn json_escaped(value: &str) -> String {
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(&quoted)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Registry;
+
+    fn mask(text: &str, known: &[&str]) -> String {
+        let known = known.iter().map(|s| s.to_string()).collect();
+        mask_output(text, &known, &Registry::builtin().secrets)
+    }
+
+    #[test]
+    fn known_values_are_masked_raw_and_json_escaped() {
+        let v = "Zq8\"pW3x/9vLm2Kd";
+        assert_eq!(mask(&format!("a {v} b"), &[v]), "a ******** b");
+        let json = serde_json::to_string(&format!("x={v}")).unwrap();
+        assert_eq!(mask(&json, &[v]), "\"x=********\"");
+        // Fragments are left alone.
+        assert_eq!(mask("abc xyz", &["abc"]), "abc xyz");
+    }
+
+    #[test]
+    fn key_shapes_are_masked_even_when_unknown() {
+        let key = format!(
+            "gsk_{}",
+            "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5m"
+        );
+        let out = mask(&format!("model: {key}\n"), &[]);
+        assert!(!out.contains(&key[4..]), "{out}");
+        assert_eq!(mask("nothing here\n", &[]), "nothing here\n");
+    }
+}
