@@ -116,7 +116,7 @@ fn key_shapes_inside_longer_tokens_are_masked() {
     let text = format!("x = \"abc{key}\"");
     let (h, redact) = scan(Language::Text, &text);
     assert!(h.is_empty());
-    assert!(redact.iter().any(|r| &text[r.range()] == key), "{redact:?}");
+    assert!(redact.iter().any(|r| text[r.range()] == key), "{redact:?}");
 }
 
 #[test]
