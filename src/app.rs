@@ -201,7 +201,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     });
 
     // `--since`: ask git first, so a bad REF or a missing git stops the run before the scan.
-    let changes = match &args.since {
+    let mut changes = match &args.since {
         Some(_) if stdin.is_some() => {
             return Err("--since cannot be used with standard input".into());
         }
@@ -259,8 +259,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         result.baselined = old.len();
         result.sort();
     }
-    if let Some(changes) = &changes {
+    if let Some(changes) = &mut changes {
         let paths = changes.repo_paths();
+        let touched: std::collections::BTreeSet<String> = result
+            .findings
+            .iter()
+            .map(|f| paths.to_root(&f.location.path))
+            .collect();
+        changes.compare(touched.iter().map(String::as_str))?;
         let before = result.findings.len();
         result.findings.retain(|f| changes.touches(f, &paths));
         result.unchanged = before - result.findings.len();

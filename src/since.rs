@@ -1,15 +1,24 @@
 //! `--since REF`: keep only findings on lines added or changed since `git merge-base HEAD REF`.
 //!
-//! git runs as a subprocess with arguments (no shell) from the repository's root. The working
-//! tree is compared with the merge base (`git diff --unified=0 BASE`), so uncommitted edits count;
-//! untracked files count as new in full. Paths in git's output are relative to the root; aiguard's
-//! display paths are relative to the working directory, and are mapped before comparing.
+//! aiguard never runs what it scans, and a repository's own settings can make git run commands:
+//! `core.fsmonitor` on any command that looks at the working tree, clean filters and textconv
+//! drivers named in `.gitattributes`, external diff programs, pagers, hooks. So git is asked only
+//! what it answers from its object store, with the settings that run programs switched off on the
+//! command line (see [`git`]): the root (`rev-parse`), the merge base (`merge-base`), the base
+//! commit's files (`ls-tree`), its committed renames (`diff --name-status` between two commits) and
+//! the old contents of the files that have findings (`cat-file --batch`, which applies no filter).
+//! The working tree is then read and compared with those contents here, so uncommitted edits count;
+//! a file the base does not hold (untracked, or added since) counts as new in full. Paths are
+//! relative to the root; aiguard's display paths are relative to the working directory, and are
+//! mapped before comparing.
 
 use crate::baseline::RepoPaths;
 use crate::finding::Finding;
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What changed in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,16 +34,62 @@ pub enum Change {
 pub struct Changes {
     pub root: PathBuf,
     pub base: String,
+    /// The base commit's files: root-relative path -> blob id.
+    base_blobs: HashMap<String, String>,
+    /// Renames committed since the base: new path -> old path.
+    renamed_from: HashMap<String, String>,
+    /// What changed, for the files [`Changes::compare`] was asked about.
     pub files: HashMap<String, Change>,
 }
 
-/// Runs git; a git that cannot be started is reported at once (exit 2), whatever the caller adds.
+/// Settings that would let the repository run a program, each switched off. `-c` on the command
+/// line overrides the repository's own config.
+const NO_PROGRAMS: &[&str] = &[
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.sshCommand=false",
+    "core.askPass=",
+    "core.editor=false",
+    "core.quotePath=false",
+    "credential.helper=",
+    "diff.external=",
+    "protocol.allow=never",
+    "sequence.editor=false",
+    "gpg.program=false",
+];
+
+/// Runs git with arguments (no shell), [`NO_PROGRAMS`] and no pager, prompt or optional lock; a
+/// git that cannot be started is reported at once (exit 2), whatever the caller adds.
+fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("--no-pager").arg("-C").arg(dir);
+    for setting in NO_PROGRAMS {
+        cmd.args(["-c", setting]);
+    }
+    // Environment a parent process may have set that names programs or other repositories.
+    for var in [
+        "GIT_EXTERNAL_DIFF",
+        "GIT_PAGER",
+        "GIT_ASKPASS",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_PAGER", "cat");
+    cmd
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "core.quotePath=false"])
+    let out = git_command(dir)
         .args(args)
+        .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("{GIT_MISSING}: {e}"))?;
     if !out.status.success() {
@@ -55,9 +110,13 @@ fn explain(e: String, context: impl FnOnce(String) -> String) -> String {
     }
 }
 
+/// How long one file's line comparison may take before it settles for a coarser answer (more
+/// lines counted as changed, never fewer).
+const DIFF_DEADLINE: Duration = Duration::from_millis(500);
+
 impl Changes {
-    /// Ask git what changed since the merge base of HEAD and `reference`, in the repository
-    /// holding `dir`.
+    /// Ask git for the merge base of HEAD and `reference`, in the repository holding `dir`, and
+    /// for what the base holds.
     pub fn collect(dir: &Path, reference: &str) -> Result<Changes, String> {
         if reference.starts_with('-') {
             return Err(format!("--since: {reference:?} is not a git revision"));
@@ -78,29 +137,62 @@ impl Changes {
         let base = git(&root, &["merge-base", "HEAD", reference])
             .map_err(|e| format!("--since: no merge base of HEAD and {reference:?}: {e}"))?;
         let base = base.trim().to_string();
-        let diff = git(
+        let tree = git(&root, &["ls-tree", "-r", "-z", "--full-tree", &base])
+            .map_err(|e| format!("--since: git ls-tree failed: {e}"))?;
+        let renames = git(
             &root,
             &[
                 "diff",
-                "--unified=0",
-                "--no-color",
+                "--name-status",
+                "-z",
                 "--no-ext-diff",
                 "--no-textconv",
                 "--find-renames",
-                "--src-prefix=a/",
-                "--dst-prefix=b/",
                 &base,
+                "HEAD",
                 "--",
             ],
         )
         .map_err(|e| format!("--since: git diff failed: {e}"))?;
-        let mut files = parse_diff(&diff);
-        let untracked = git(&root, &["ls-files", "--others", "--exclude-standard", "-z"])
-            .map_err(|e| format!("--since: git ls-files failed: {e}"))?;
-        for path in untracked.split('\0').filter(|p| !p.is_empty()) {
-            files.insert(path.to_string(), Change::All);
+        Ok(Changes {
+            root,
+            base,
+            base_blobs: parse_ls_tree(&tree),
+            renamed_from: parse_renames(&renames),
+            files: HashMap::new(),
+        })
+    }
+
+    /// Compare the working tree's copies of `paths` (root-relative) with the base.
+    pub fn compare<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for path in paths {
+            if self.files.contains_key(path) || wanted.iter().any(|(p, _)| p == path) {
+                continue;
+            }
+            let old = self.renamed_from.get(path).map_or(path, String::as_str);
+            match self.base_blobs.get(old) {
+                Some(blob) => wanted.push((path.to_string(), blob.clone())),
+                None => {
+                    self.files.insert(path.to_string(), Change::All);
+                }
+            }
         }
-        Ok(Changes { root, base, files })
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let blobs: Vec<&str> = wanted.iter().map(|(_, b)| b.as_str()).collect();
+        let old = read_blobs(&self.root, &blobs)
+            .map_err(|e| format!("--since: git cat-file failed: {e}"))?;
+        for ((path, _), old) in wanted.into_iter().zip(old) {
+            let new = std::fs::read(self.root.join(&path)).unwrap_or_default();
+            let change = changed_lines(
+                &String::from_utf8_lossy(&old),
+                &String::from_utf8_lossy(&new),
+            );
+            self.files.insert(path, change);
+        }
+        Ok(())
     }
 
     /// Whether the finding's primary line was added or changed.
@@ -126,98 +218,107 @@ impl Changes {
     }
 }
 
-/// Added-line ranges per new path from `git diff --unified=0` output.
-pub fn parse_diff(diff: &str) -> HashMap<String, Change> {
-    let mut files: HashMap<String, Change> = HashMap::new();
-    let mut current: Option<String> = None;
-    let mut new_file = false;
-    for line in diff.lines() {
-        if line.starts_with("diff --git ") {
-            current = None;
-            new_file = false;
-        } else if line.starts_with("new file mode") {
-            new_file = true;
-        } else if let Some(rest) = line.strip_prefix("+++ ") {
-            current = match rest.trim_end() {
-                "/dev/null" => None,
-                p => {
-                    let p = unquote(p);
-                    p.strip_prefix("b/").map(str::to_string)
-                }
-            };
-            if let Some(p) = &current {
-                let change = if new_file {
-                    Change::All
-                } else {
-                    Change::Lines(Vec::new())
-                };
-                files.insert(p.clone(), change);
-            }
-        } else if let Some(rest) = line.strip_prefix("@@ ") {
-            let Some(path) = &current else { continue };
-            let Some((start, count)) = new_range(rest) else {
-                continue;
-            };
-            if count == 0 {
-                continue;
-            }
-            if let Some(Change::Lines(ranges)) = files.get_mut(path) {
-                ranges.push((start, start + count - 1));
-            }
-        }
+/// The contents of `blobs`, in order, from one `git cat-file --batch` (no filters, no textconv).
+fn read_blobs(root: &Path, blobs: &[&str]) -> Result<Vec<Vec<u8>>, String> {
+    let mut child = git_command(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{GIT_MISSING}: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let request: String = blobs.iter().map(|b| format!("{b}\n")).collect();
+    // Written from a thread: git answers while it reads, and both pipes can fill.
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let mut out = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    let mut contents = Vec::with_capacity(blobs.len());
+    for _ in blobs {
+        let mut header = String::new();
+        out.read_line(&mut header).map_err(|e| e.to_string())?;
+        // `<oid> blob <size>`, or `<oid> missing`.
+        let size = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse::<usize>().ok());
+        let Some(size) = size else {
+            contents.push(Vec::new());
+            continue;
+        };
+        let mut body = vec![0; size + 1];
+        out.read_exact(&mut body).map_err(|e| e.to_string())?;
+        body.truncate(size);
+        contents.push(body);
     }
-    files
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(contents)
 }
 
-/// `+c,d` of a hunk header (`-a,b +c,d @@ ...`); `d` defaults to 1.
-fn new_range(header: &str) -> Option<(u32, u32)> {
-    let plus = header.split_whitespace().find(|w| w.starts_with('+'))?;
-    let plus = plus.trim_start_matches('+');
-    let (start, count) = match plus.split_once(',') {
-        Some((s, c)) => (s.parse().ok()?, c.parse().ok()?),
-        None => (plus.parse().ok()?, 1),
-    };
-    Some((start, count))
+/// `<mode> <type> <oid>\t<path>` records, NUL-terminated: blobs by path.
+fn parse_ls_tree(out: &str) -> HashMap<String, String> {
+    out.split('\0')
+        .filter_map(|rec| {
+            let (meta, path) = rec.split_once('\t')?;
+            let mut it = meta.split(' ');
+            let (_, kind, oid) = (it.next()?, it.next()?, it.next()?);
+            (kind == "blob").then(|| (path.to_string(), oid.to_string()))
+        })
+        .collect()
 }
 
-/// A path as git prints it: C-quoted (`"b/a\tb.py"`) when it holds unusual characters.
-fn unquote(p: &str) -> String {
-    let Some(inner) = p.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
-        return p.to_string();
-    };
-    let mut bytes = Vec::new();
-    let mut it = inner.bytes().peekable();
-    while let Some(b) = it.next() {
-        if b != b'\\' {
-            bytes.push(b);
+/// `diff --name-status -z` output: `R<score>\0old\0new\0` records give new path -> old path.
+fn parse_renames(out: &str) -> HashMap<String, String> {
+    let mut renames = HashMap::new();
+    let mut fields = out.split('\0');
+    while let Some(status) = fields.next() {
+        if status.is_empty() {
             continue;
         }
-        match it.next() {
-            Some(b'n') => bytes.push(b'\n'),
-            Some(b't') => bytes.push(b'\t'),
-            Some(b'r') => bytes.push(b'\r'),
-            Some(b'a') => bytes.push(7),
-            Some(b'b') => bytes.push(8),
-            Some(b'f') => bytes.push(12),
-            Some(b'v') => bytes.push(11),
-            Some(d @ b'0'..=b'7') => {
-                let mut v = u32::from(d - b'0');
-                for _ in 0..2 {
-                    match it.peek() {
-                        Some(&o @ b'0'..=b'7') => {
-                            v = v * 8 + u32::from(o - b'0');
-                            it.next();
-                        }
-                        _ => break,
-                    }
+        if status.starts_with('R') || status.starts_with('C') {
+            if let (Some(old), Some(new)) = (fields.next(), fields.next()) {
+                if status.starts_with('R') {
+                    renames.insert(new.to_string(), old.to_string());
                 }
-                bytes.push(v as u8);
             }
-            Some(other) => bytes.push(other),
-            None => {}
+        } else {
+            fields.next();
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    renames
+}
+
+/// The lines of `new` that are not in `old`, as 1-based inclusive ranges. Line ends are
+/// compared without `\r`, so a checkout's line-ending conversion changes nothing.
+pub fn changed_lines(old: &str, new: &str) -> Change {
+    let split = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.trim_end_matches('\r').to_string())
+            .collect()
+    };
+    let (a, b) = (split(old), split(new));
+    let ops = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        &a,
+        &b,
+        Some(Instant::now() + DIFF_DEADLINE),
+    );
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for op in ops {
+        let (start, len) = match op {
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | similar::DiffOp::Replace {
+                new_index, new_len, ..
+            } => (new_index, new_len),
+            _ => continue,
+        };
+        if len > 0 {
+            ranges.push((start as u32 + 1, (start + len) as u32));
+        }
+    }
+    Change::Lines(ranges)
 }
 
 #[cfg(test)]
@@ -225,22 +326,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hunks_give_added_lines() {
-        let diff = "diff --git a/app.py b/app.py\nindex 1..2 100644\n--- a/app.py\n+++ b/app.py\n\
-@@ -3,0 +4,2 @@ def f():\n+x\n+y\n@@ -10 +12 @@\n-a\n+b\n@@ -20,3 +21,0 @@\n-c\n\
-diff --git a/new.py b/new.py\nnew file mode 100644\n--- /dev/null\n+++ b/new.py\n@@ -0,0 +1,3 @@\n\
-diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n\
-diff --git \"a/t\\tb.py\" \"b/t\\tb.py\"\n--- \"a/t\\tb.py\"\n+++ \"b/t\\tb.py\"\n@@ -1 +1 @@\n";
-        let files = parse_diff(diff);
-        assert_eq!(files["app.py"], Change::Lines(vec![(4, 5), (12, 12)]));
-        assert_eq!(files["new.py"], Change::All);
-        assert!(!files.contains_key("gone.py"));
-        assert_eq!(files["t\tb.py"], Change::Lines(vec![(1, 1)]));
+    fn changed_lines_are_the_inserted_and_replaced_ones() {
+        let old = "a\nb\nc\nd\n";
+        let new = "x\na\nb\nC\nd\ne\n";
+        assert_eq!(
+            changed_lines(old, new),
+            Change::Lines(vec![(1, 1), (4, 4), (6, 6)])
+        );
+        assert_eq!(changed_lines(old, "a\nd\n"), Change::Lines(vec![]));
+        // A checkout's CRLF is not a change.
+        assert_eq!(
+            changed_lines(old, "a\r\nb\r\nc\r\nd\r\n"),
+            Change::Lines(vec![])
+        );
     }
 
     #[test]
-    fn quoted_paths() {
-        assert_eq!(unquote("\"b/caf\\303\\251.py\""), "b/café.py");
-        assert_eq!(unquote("b/plain.py"), "b/plain.py");
+    fn ls_tree_and_renames_are_parsed() {
+        let tree = "100644 blob 1111\tapp.py\0160000 commit 2222\tsub\0100644 blob 3333\ta\tb.py\0";
+        let blobs = parse_ls_tree(tree);
+        assert_eq!(blobs.len(), 2);
+        assert_eq!(blobs["app.py"], "1111");
+        assert_eq!(blobs["a\tb.py"], "3333");
+        let renames = parse_renames("M\0app.py\0R097\0old.py\0new.py\0C100\0x.py\0y.py\0A\0n.py\0");
+        assert_eq!(renames.len(), 1);
+        assert_eq!(renames["new.py"], "old.py");
     }
 }

@@ -452,3 +452,90 @@ fn add_ignore_skips_notebooks_and_says_so() {
         nb
     );
 }
+
+/// A repository whose own settings try every way git has of running a program: `--since` must
+/// run none of them, and still report only the changed lines.
+#[test]
+fn since_runs_nothing_the_repository_configures() {
+    if !have_git() {
+        return;
+    }
+    let dir = project(&[
+        ("app.py", APP),
+        (".gitattributes", "* diff=evil filter=evil merge=evil\n"),
+    ]);
+    let root = dir.path();
+    git(root, &["init", "-q"]).expect("git");
+    git(root, &["add", "."]).expect("git");
+    git(root, &["commit", "-q", "-m", "base"]).expect("git");
+    // Every program writes its name into the marker file.
+    let marker = root.join("ran.txt");
+    let evil = root.join("evil.sh");
+    std::fs::write(
+        &evil,
+        format!("#!/bin/sh\necho \"$0 $*\" >> '{}'\ncat\n", marker.display()),
+    )
+    .expect("write");
+    let hooks = root.join("hooks");
+    std::fs::create_dir(&hooks).expect("mkdir");
+    use std::os::unix::fs::PermissionsExt;
+    let exec = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(&evil, exec.clone()).expect("chmod");
+    for hook in [
+        "post-index-change",
+        "reference-transaction",
+        "post-checkout",
+        "pre-commit",
+        "post-rewrite",
+        "fsmonitor-watchman",
+    ] {
+        let h = hooks.join(hook);
+        std::fs::copy(&evil, &h).expect("copy");
+        std::fs::set_permissions(&h, exec.clone()).expect("chmod");
+    }
+    let e = evil.display().to_string();
+    for (key, value) in [
+        ("core.fsmonitor", e.clone()),
+        ("core.hooksPath", hooks.display().to_string()),
+        ("core.pager", e.clone()),
+        ("pager.diff", e.clone()),
+        ("pager.ls-tree", e.clone()),
+        ("diff.external", e.clone()),
+        ("diff.evil.command", e.clone()),
+        ("diff.evil.textconv", e.clone()),
+        ("filter.evil.clean", e.clone()),
+        ("filter.evil.smudge", e.clone()),
+        ("filter.evil.process", e.clone()),
+        ("filter.evil.required", "false".into()),
+        ("credential.helper", format!("!{e}")),
+        ("core.sshCommand", e.clone()),
+        ("core.gitProxy", e.clone()),
+        ("core.askPass", e.clone()),
+        ("core.alternateRefsCommand", e.clone()),
+        ("gpg.program", e.clone()),
+        ("log.showSignature", "true".into()),
+        ("core.editor", e.clone()),
+        ("sequence.editor", e.clone()),
+    ] {
+        git(root, &["config", key, &value]).expect("git config");
+    }
+    // An uncommitted change on a line with a finding, and a new file.
+    std::fs::write(
+        root.join("app.py"),
+        APP.replace("torch.load('a.pt')", "torch.load('b.pt')"),
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("new.py"),
+        "import torch\ny = torch.load('n.pt')\n",
+    )
+    .expect("write");
+    let (code, out, err) = run(root, &["scan", "--format", "concise", "--since", "HEAD"]);
+    let ran = std::fs::read_to_string(&marker).unwrap_or_default();
+    assert!(
+        ran.is_empty(),
+        "--since ran the repository's programs:\n{ran}"
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(places(&out), ["app.py:6", "new.py:2"], "{err}");
+}
