@@ -343,8 +343,14 @@ mod tests {
 
     #[test]
     fn ls_tree_and_renames_are_parsed() {
-        let tree = "100644 blob 1111\tapp.py\0160000 commit 2222\tsub\0100644 blob 3333\ta\tb.py\0";
-        let blobs = parse_ls_tree(tree);
+        let tree = [
+            "100644 blob 1111\tapp.py",
+            "160000 commit 2222\tsub",
+            "100644 blob 3333\ta\tb.py",
+            "",
+        ]
+        .join("\0");
+        let blobs = parse_ls_tree(&tree);
         assert_eq!(blobs.len(), 2);
         assert_eq!(blobs["app.py"], "1111");
         assert_eq!(blobs["a\tb.py"], "3333");
