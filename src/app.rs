@@ -171,12 +171,21 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        let name = args
-            .stdin_filename
-            .as_ref()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_else(|| "-".into());
-        Some((name, crate::source::decode(&buf)))
+        let text = crate::source::decode(&buf);
+        let name = match &args.stdin_filename {
+            Some(p) => p.to_string_lossy().replace('\\', "/"),
+            // Without a name, scanning as plain text would find nothing and pass: an editor or
+            // hook that forgot the flag must hear so, unless the content names its language.
+            None if crate::source::Language::from_content(&text).is_some() => "-".into(),
+            None => {
+                return Err(
+                    "standard input has no file name to tell its language: pass \
+                     --stdin-filename (for example `--stdin-filename app.py`)"
+                        .into(),
+                )
+            }
+        };
+        Some((name, text))
     } else {
         None
     };

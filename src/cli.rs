@@ -183,7 +183,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Display path and language for standard input.
+    /// Display path and language for standard input. Without it, standard input is scanned only
+    /// when an interpreter line (`#!/usr/bin/env python3`) or notebook JSON names its language;
+    /// otherwise the scan stops with exit code 2.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 

@@ -524,7 +524,11 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         .build()
         .expect("thread pool");
     if let Some((display, text)) = &opts.stdin {
-        let language = Language::from_path(std::path::Path::new(display));
+        // No name (`-`): what the content says beyond doubt (the CLI refuses the rest).
+        let language = match display.as_str() {
+            "-" => Language::from_content(text).unwrap_or_default(),
+            name => Language::from_path(std::path::Path::new(name)),
+        };
         let source = stdin_source(display, text, language);
         let fr = run_file_seeded(&source, registry, opts, &[]);
         *result

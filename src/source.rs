@@ -37,6 +37,35 @@ impl Language {
         }
     }
 
+    /// The language of a text that comes with no name (standard input), where its content says
+    /// so beyond doubt: an interpreter line (`#!/usr/bin/env python3`, `node`, `deno`, `bun`,
+    /// `ts-node`, `tsx`) or a notebook's JSON. `None` otherwise: guessing from the code itself
+    /// would scan Python as JavaScript one day and report a false all-clear.
+    pub fn from_content(text: &str) -> Option<Language> {
+        let text = text.trim_start_matches('\u{feff}');
+        if let Some(line) = text.strip_prefix("#!") {
+            let line = line.lines().next().unwrap_or("");
+            let mut words = line.split_whitespace();
+            let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+            let mut interpreter = base(words.next()?);
+            if interpreter == "env" {
+                interpreter = base(words.find(|w| !w.starts_with('-') && !w.contains('='))?);
+            }
+            let interpreter =
+                interpreter.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+            return match interpreter {
+                "python" | "pypy" | "uv" => Some(Language::Python),
+                "node" | "nodejs" => Some(Language::JavaScript),
+                "deno" | "bun" | "ts-node" | "tsx" => Some(Language::TypeScript),
+                _ => None,
+            };
+        }
+        let head = text.trim_start();
+        let notebook =
+            head.starts_with('{') && head.contains("\"nbformat\"") && head.contains("\"cells\"");
+        notebook.then_some(Language::Notebook)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Language::Python => "python",
@@ -234,6 +263,35 @@ pub fn decode(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_from_content_only_when_certain() {
+        let cases = [
+            (
+                "#!/usr/bin/env python3\nimport os\n",
+                Some(Language::Python),
+            ),
+            ("#!/usr/bin/python3.11 -u\n", Some(Language::Python)),
+            (
+                "#!/usr/bin/env -S uv run --script\n",
+                Some(Language::Python),
+            ),
+            ("#!/usr/bin/env node\n", Some(Language::JavaScript)),
+            (
+                "#!/usr/bin/env -S deno run -A\n",
+                Some(Language::TypeScript),
+            ),
+            ("#!/bin/sh\necho hi\n", None),
+            ("{\"cells\": [], \"nbformat\": 4}", Some(Language::Notebook)),
+            ("{\"name\": \"x\"}", None),
+            ("import os\nprint(os.environ)\n", None),
+            ("const x = require('y');\n", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Language::from_content(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn line_col_counts_code_points() {

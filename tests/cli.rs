@@ -135,6 +135,33 @@ fn stdin_with_filename() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("AIG605"));
 }
 
+/// Without `--stdin-filename`, code on stdin is never passed as plain text with nothing found:
+/// an interpreter line names the language, anything else is refused with exit 2.
+#[test]
+fn stdin_without_filename_is_refused_unless_the_content_says() {
+    let dir = project(&[]);
+    let scan = |text: &str| {
+        let out = aiguard()
+            .current_dir(dir.path())
+            .args(["scan", "-", "--format", "concise"])
+            .write_stdin(text.to_string())
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = scan(BAD_PY);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("--stdin-filename"), "{err}");
+    let (code, out, err) = scan(&format!("#!/usr/bin/env python3\n{BAD_PY}"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.starts_with("-:3:9: AIG601"), "{out}");
+}
+
 #[test]
 fn every_format_renders_the_finding() {
     let dir = project(&[("app.py", BAD_PY)]);
