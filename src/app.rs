@@ -361,9 +361,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     }
     if args.verbose {
         for s in &result.skipped {
+            let verb = if s.reason.is_partial() {
+                "partly analysed"
+            } else {
+                "skipped"
+            };
             match &s.detail {
-                Some(d) => eprintln!("aiguard: skipped {}: {} ({d})", s.path, s.reason.as_str()),
-                None => eprintln!("aiguard: skipped {}: {}", s.path, s.reason.as_str()),
+                Some(d) => eprintln!("aiguard: {verb} {}: {} ({d})", s.path, s.reason.as_str()),
+                None => eprintln!("aiguard: {verb} {}: {}", s.path, s.reason.as_str()),
             }
         }
     }

@@ -157,8 +157,12 @@ pub enum SkipReason {
     Minified,
     Unreadable,
     NotAFile,
-    /// Parsed with errors: scanned as far as it parsed.
+    /// Parsed with errors: everything around them was analysed.
     SyntaxError,
+    /// The parser gave up on the file: only the text rules (secrets) read it.
+    NotParsed,
+    /// A report, baseline or inventory that aiguard itself wrote: never a finding.
+    AiguardOutput,
     /// A notebook whose JSON could not be read: scanned as text only.
     BrokenNotebook,
     Excluded,
@@ -172,7 +176,9 @@ impl SkipReason {
             SkipReason::Minified => "minified",
             SkipReason::Unreadable => "unreadable",
             SkipReason::NotAFile => "not a regular file",
-            SkipReason::SyntaxError => "syntax error (scanned as far as it parsed)",
+            SkipReason::SyntaxError => "syntax error (the rest of the file was analysed)",
+            SkipReason::NotParsed => "could not be parsed (only secrets were looked for)",
+            SkipReason::AiguardOutput => "aiguard's own output",
             SkipReason::BrokenNotebook => "broken notebook (scanned as text)",
             SkipReason::Excluded => "excluded",
         }
@@ -180,7 +186,10 @@ impl SkipReason {
 
     /// Partial analyses still count as scanned files.
     pub fn is_partial(self) -> bool {
-        matches!(self, SkipReason::SyntaxError | SkipReason::BrokenNotebook)
+        matches!(
+            self,
+            SkipReason::SyntaxError | SkipReason::NotParsed | SkipReason::BrokenNotebook
+        )
     }
 }
 

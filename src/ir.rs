@@ -41,6 +41,10 @@ pub struct Module {
     pub classes: Vec<Class>,
     /// True when the parser reported syntax errors: what parsed was still lowered.
     pub has_errors: bool,
+    /// The 1-based line of the first syntax error, when the parser says where.
+    pub error_line: Option<u32>,
+    /// The parser gave up on the whole file: nothing was lowered, only the text rules ran.
+    pub unparsed: bool,
     /// Code that only runs under a test harness (Rust `#[cfg(test)]` modules and `#[test]`
     /// functions): rules about running services (`skip_in_tests`) are not reported there.
     pub test_spans: Vec<Span>,

@@ -493,8 +493,15 @@ fn run_file_seeded(
     }
     let note = module.has_errors.then(|| Skipped {
         path: source.display_path.clone(),
-        reason: SkipReason::SyntaxError,
-        detail: None,
+        reason: if module.unparsed {
+            SkipReason::NotParsed
+        } else {
+            SkipReason::SyntaxError
+        },
+        detail: module.error_line.map(|line| match source.cell_line(line) {
+            Some(cl) => format!("cell {}, line {}", cl.cell, cl.line),
+            None => format!("line {line}"),
+        }),
     });
     FileResult {
         findings: kept,

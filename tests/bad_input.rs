@@ -26,15 +26,16 @@ impl Run {
         self
     }
 
-    /// The `-v` line reporting `path` skipped for `reason`.
+    /// The `-v` line reporting `path` skipped (or only partly analysed) for `reason`.
     fn skipped(&self, path: &str, reason: &str) -> bool {
-        let prefix = format!("aiguard: skipped {path}: {reason}");
-        self.stderr.lines().any(|l| l.starts_with(&prefix))
+        ["skipped", "partly analysed"].iter().any(|verb| {
+            let prefix = format!("aiguard: {verb} {path}: {reason}");
+            self.stderr.lines().any(|l| l.starts_with(&prefix))
+        })
     }
 
     fn any_skipped(&self, path: &str) -> bool {
-        let prefix = format!("aiguard: skipped {path}: ");
-        self.stderr.lines().any(|l| l.starts_with(&prefix))
+        self.skipped(path, "")
     }
 
     fn assert_skipped(&self, path: &str, reason: &str) {
@@ -143,6 +144,45 @@ fn empty_file() {
 #[test]
 fn python_syntax_error() {
     scan_one("broken.py", b"def f(:\nx = open('a').read()\n", &[]);
+}
+
+/// `-v` says where a file failed to parse and what was still analysed: around a tree-sitter
+/// error everything was (a finding below it is still reported); a Rust file syn rejects was only
+/// searched for secrets.
+#[test]
+fn syntax_errors_are_reported_truthfully() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("broken.py"),
+        "import torch\ndef f(:\n    pass\nstate = torch.load('m.pt')\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("broken.rs"),
+        "fn main() {\n    let x = ;\n}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(["scan", "-v", "--isolated", "--format", "concise", "."])
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("broken.py:4:9: AIG601"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "aiguard: partly analysed broken.py: syntax error (the rest of the file was analysed) (line 2)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "aiguard: partly analysed broken.rs: could not be parsed (only secrets were looked for) (line 2)"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

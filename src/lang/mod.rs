@@ -11,6 +11,29 @@ use crate::source::{Language, Source};
 
 /// Parse and lower a source. Text files (and languages without a front end yet) give an empty
 /// module. Never panics on bad input; `Module::has_errors` is set when the parse had errors.
+/// The 1-based line of the first error or missing node of a tree-sitter tree. Only subtrees
+/// that hold an error are entered, so a clean tree costs one check.
+pub(crate) fn first_error_line(root: tree_sitter::Node<'_>) -> Option<u32> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'down: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_position().row as u32 + 1);
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'down;
+            }
+        }
+        // has_error() with no erroring child: the node itself is where it went wrong.
+        return Some(node.start_position().row as u32 + 1);
+    }
+}
+
 pub fn parse(source: &Source) -> Module {
     let mut module = match source.language {
         Language::Python | Language::Notebook => python::lower(&source.text),

@@ -111,6 +111,7 @@ pub fn lower(text: &str) -> Module {
         return Module {
             language: Language::Python,
             has_errors: true,
+            unparsed: true,
             ..Module::default()
         };
     };
@@ -123,6 +124,7 @@ pub fn lower(text: &str) -> Module {
         m: Module {
             language: Language::Python,
             has_errors: root.has_error(),
+            error_line: super::first_error_line(root),
             ..Module::default()
         },
     };

@@ -104,6 +104,7 @@ pub fn lower(text: &str) -> Module {
     let errored = || Module {
         language: Language::Rust,
         has_errors: true,
+        unparsed: true,
         ..Module::default()
     };
     let run = || lower_here(text);
@@ -125,9 +126,10 @@ pub fn lower(text: &str) -> Module {
 
 /// Parse and lower on the current thread (the token checks run first).
 fn lower_here(text: &str) -> Module {
-    let module = Module {
+    let mut module = Module {
         language: Language::Rust,
         has_errors: true,
+        unparsed: true,
         ..Module::default()
     };
     // As `syn::parse_file`: skip a BOM and a shebang line (not an inner attribute `#![`).
@@ -163,8 +165,14 @@ fn lower_here(text: &str) -> Module {
     if nest_cost(tokens.clone(), 0).is_none() {
         return module;
     }
-    let Ok(file) = syn::parse2::<syn::File>(tokens) else {
-        return module;
+    let file = match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => file,
+        Err(e) => {
+            // Lines are counted from the cut; the shebang or frontmatter above adds its own.
+            let above = text[..base].matches('\n').count();
+            module.error_line = Some((e.span().start().line + above) as u32);
+            return module;
+        }
     };
     let mut l = Lower {
         base,

@@ -362,6 +362,7 @@ pub fn lower(text: &str, language: Language) -> Module {
     let failed = Module {
         language,
         has_errors: true,
+        unparsed: true,
         ..Module::default()
     };
     FRONTS.with(|fronts| {
@@ -403,6 +404,8 @@ pub fn lower(text: &str, language: Language) -> Module {
             body,
             classes: lw.classes,
             has_errors: root.has_error(),
+            error_line: super::first_error_line(root),
+            unparsed: false,
             test_spans: Vec::new(),
         }
     })

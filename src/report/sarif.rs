@@ -87,10 +87,12 @@ fn build(result: &ScanResult, registry: &Registry, opts: &ReportOptions) -> Sari
                 | SkipReason::TooLarge
                 | SkipReason::Minified
                 | SkipReason::Excluded
+                | SkipReason::AiguardOutput
                 | SkipReason::NotAFile => "note",
-                SkipReason::Unreadable | SkipReason::SyntaxError | SkipReason::BrokenNotebook => {
-                    "warning"
-                }
+                SkipReason::Unreadable
+                | SkipReason::SyntaxError
+                | SkipReason::NotParsed
+                | SkipReason::BrokenNotebook => "warning",
             };
             let verb = if s.reason.is_partial() {
                 "partly analysed"

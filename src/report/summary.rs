@@ -76,6 +76,8 @@ fn short_reason(r: SkipReason) -> &'static str {
         SkipReason::Unreadable => "unreadable",
         SkipReason::NotAFile => "not a file",
         SkipReason::SyntaxError => "syntax error",
+        SkipReason::NotParsed => "not parsed",
+        SkipReason::AiguardOutput => "aiguard output",
         SkipReason::BrokenNotebook => "broken notebook",
         SkipReason::Excluded => "excluded",
     }
