@@ -511,12 +511,57 @@ pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
                 },
             };
         }
+        Language::Text if is_aiguard_output(&text) => {
+            return skip(SkipReason::AiguardOutput, None);
+        }
         _ => {}
     }
     Loaded {
         source: Some(Source::new(display, language, text)),
         note: None,
     }
+}
+
+/// A report, baseline or inventory aiguard wrote (`scan --format sarif -o aiguard.sarif`): rule
+/// docs with example keys and URLs, and findings' messages, are not the repository's own text.
+/// Recognised by the tool's name where each format records it, or the inventory's exact keys.
+fn is_aiguard_output(text: &str) -> bool {
+    let mut cut = text.len().min(64 * 1024);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
+    let json_object = text.trim_start().starts_with('{');
+    let names_tool = head.contains("\"aiguard") || head.contains("\"model_calls\"");
+    if !json_object || !names_tool {
+        return false;
+    }
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let is_aiguard = |v: &serde_json::Value| v.as_str() == Some("aiguard");
+    let any_named = |list: &serde_json::Value, pointer: &str| {
+        list.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| i.pointer(pointer).is_some_and(is_aiguard))
+        })
+    };
+    // JSON report (`tool.name`), baseline (`tool`), SARIF (`runs[].tool.driver.name`),
+    // CycloneDX (`metadata.tools.components[].name`).
+    doc.pointer("/tool/name").is_some_and(is_aiguard)
+        || doc.pointer("/tool").is_some_and(is_aiguard)
+        || doc
+            .get("runs")
+            .is_some_and(|runs| any_named(runs, "/tool/driver/name"))
+        || doc
+            .pointer("/metadata/tools/components")
+            .is_some_and(|c| any_named(c, "/name"))
+        || doc.as_object().is_some_and(|o| {
+            let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            keys == ["downloads", "model_calls", "secrets", "servers", "tools"]
+        })
 }
 
 #[cfg(test)]

@@ -451,3 +451,39 @@ fn completions_are_printed_for_each_shell() {
         );
     }
 }
+
+/// Whatever aiguard writes into the scanned tree (reports in every format, a baseline, an
+/// inventory) is never a finding of the next scan: the rule docs in SARIF hold example URLs.
+#[test]
+fn own_outputs_are_never_findings() {
+    let dir = project(&[("app.py", BAD_PY)]);
+    let concise = || {
+        let (_, out, err) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+        (out, err)
+    };
+    let (before, _) = concise();
+    for format in ["sarif", "json", "full", "concise", "github"] {
+        let out = format!("report.{format}");
+        let (code, _, err) = run(
+            dir.path(),
+            &[
+                "scan", ".", "--select", "ALL", "--format", format, "-o", &out,
+            ],
+        );
+        assert_eq!(code, 1, "{format}: {err}");
+    }
+    run(
+        dir.path(),
+        &["scan", ".", "--write-baseline", "baseline.json"],
+    );
+    for format in ["json", "cyclonedx", "table"] {
+        let out = format!("inventory.{format}");
+        run(
+            dir.path(),
+            &["inventory", ".", "--format", format, "-o", &out],
+        );
+    }
+    let (after, err) = concise();
+    assert_eq!(after, before, "{err}");
+    assert!(err.contains("skipped (5 aiguard output)"), "{err}");
+}
