@@ -236,7 +236,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
 
     let cwd = std::env::current_dir().unwrap_or_default();
     let repo_paths = RepoPaths {
-        root: repo_root(&cwd),
+        root: scan_root(&cwd, &args.paths, args.stdin_filename.as_deref()),
         cwd: cwd.clone(),
     };
     let opts = ScanOptions {
@@ -341,7 +341,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     let report_opts = ReportOptions {
         color: use_color(args.color, to_terminal),
         width: terminal_width(),
-        repo_root: repo_root(&cwd),
+        repo_root: repo_paths.root.clone(),
         cwd,
         enabled_rules: enabled.iter().copied().collect(),
     };
@@ -408,12 +408,63 @@ fn relative_to_cwd(path: &Path) -> String {
         .to_string()
 }
 
-/// The repository root SARIF URIs are relative to: the nearest ancestor with `.git`, else `cwd`.
-fn repo_root(cwd: &Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(cwd)
-        .to_path_buf()
+/// The root SARIF URIs and fingerprints are relative to (`%SRCROOT%`): the repository holding
+/// what is scanned (the nearest ancestor with `.git`), else the working directory when the path is
+/// inside it, else the scanned directory itself. Several
+/// paths in different places share their closest common ancestor. So a scan of a tree outside the
+/// working directory still gives relative URIs and the same fingerprints from anywhere.
+fn scan_root(cwd: &Path, paths: &[PathBuf], stdin_filename: Option<&Path>) -> PathBuf {
+    let named: Vec<&Path> = paths
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|p| p.as_os_str() != "-")
+        .chain(stdin_filename)
+        .collect();
+    let named = if named.is_empty() {
+        vec![Path::new(".")]
+    } else {
+        named
+    };
+    let roots: Vec<PathBuf> = named
+        .iter()
+        .map(|p| {
+            let abs = lexical(&cwd.join(p));
+            let dir = if abs.is_dir() {
+                abs
+            } else {
+                abs.parent().map_or(abs.clone(), Path::to_path_buf)
+            };
+            let outside = if dir.starts_with(cwd) { cwd } else { &dir };
+            dir.ancestors()
+                .find(|d| d.join(".git").exists())
+                .unwrap_or(outside)
+                .to_path_buf()
+        })
+        .collect();
+    let mut common = roots[0].clone();
+    for r in &roots[1..] {
+        while !r.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
+/// `.` and `..` resolved without touching the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn terminal_width() -> usize {

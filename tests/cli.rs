@@ -487,3 +487,38 @@ fn own_outputs_are_never_findings() {
     assert_eq!(after, before, "{err}");
     assert!(err.contains("skipped (5 aiguard output)"), "{err}");
 }
+
+/// A tree scanned from outside (`aiguard scan ../other`) keeps relative SARIF URIs under
+/// `%SRCROOT%` and the same fingerprints, whatever the working directory.
+#[test]
+fn sarif_of_a_tree_outside_the_working_directory_stays_relative() {
+    let tree = project(&[("proj/app.py", BAD_PY)]);
+    let elsewhere = project(&[]);
+    let proj = tree.path().join("proj");
+    let sarif = |cwd: &Path, target: &Path| -> serde_json::Value {
+        let out = aiguard()
+            .current_dir(cwd)
+            .arg("scan")
+            .arg(target)
+            .args(["--format", "sarif"])
+            .output()
+            .expect("run");
+        serde_json::from_slice(&out.stdout).expect("SARIF is JSON")
+    };
+    let from_elsewhere = sarif(elsewhere.path(), &proj);
+    let from_inside = sarif(&proj, Path::new("."));
+    for doc in [&from_elsewhere, &from_inside] {
+        let run = &doc["runs"][0];
+        let art = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(art["uri"], "app.py", "{art}");
+        assert_eq!(art["uriBaseId"], "%SRCROOT%");
+        let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(root.ends_with("/proj/"), "{root}");
+    }
+    assert_eq!(
+        from_elsewhere["runs"][0]["results"][0]["fingerprints"],
+        from_inside["runs"][0]["results"][0]["fingerprints"]
+    );
+}
