@@ -132,8 +132,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
-    /// Skip files larger than this many bytes [default: 1048576].
-    #[arg(long, value_name = "BYTES")]
+    /// Skip files larger than this: bytes, or a number with a unit (`2MB`, `512KiB`; units are
+    /// binary) [default: 1MiB].
+    #[arg(long, value_name = "SIZE", value_parser = crate::config::parse_size)]
     pub max_filesize: Option<u64>,
 
     /// Worker threads [default: number of cores].

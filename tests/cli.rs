@@ -522,3 +522,18 @@ fn sarif_of_a_tree_outside_the_working_directory_stays_relative() {
         from_inside["runs"][0]["results"][0]["fingerprints"]
     );
 }
+
+/// `--max-filesize` takes the units the config file takes.
+#[test]
+fn max_filesize_takes_units() {
+    let big = format!("{BAD_PY}{}", "# padding\n".repeat(300));
+    let dir = project(&[("app.py", &big)]);
+    let (code, _, err) = run(dir.path(), &["scan", ".", "--max-filesize", "2KB", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("too large (3044 bytes, limit 2048)"), "{err}");
+    let (code, _, _) = run(dir.path(), &["scan", ".", "--max-filesize", "1MiB"]);
+    assert_eq!(code, 1);
+    let (code, _, err) = run(dir.path(), &["scan", ".", "--max-filesize", "10XB"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid size"), "{err}");
+}
