@@ -285,7 +285,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         let reason = (!reason.is_empty()).then_some(reason);
         let outcome = crate::add_ignore::add(std::mem::take(&mut result.findings), reason);
         for note in &outcome.notes {
-            eprintln!("aiguard: {note}");
+            eprintln!("aiguard: {}", report::sanitize(note, false));
         }
         eprintln!(
             "aiguard: added {} suppression comment(s) in {} file(s)",
@@ -307,7 +307,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     if args.fix {
         let outcome = crate::fix::apply(std::mem::take(&mut result.findings), args.diff);
         for e in &outcome.errors {
-            eprintln!("aiguard: cannot fix {e}");
+            eprintln!("aiguard: cannot fix {}", report::sanitize(e, false));
         }
         result.findings = outcome.left;
         result.sort();
@@ -366,9 +366,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
             } else {
                 "skipped"
             };
+            let path = report::sanitize(&s.path, false);
             match &s.detail {
-                Some(d) => eprintln!("aiguard: {verb} {}: {} ({d})", s.path, s.reason.as_str()),
-                None => eprintln!("aiguard: {verb} {}: {}", s.path, s.reason.as_str()),
+                Some(d) => eprintln!(
+                    "aiguard: {verb} {path}: {} ({})",
+                    s.reason.as_str(),
+                    report::sanitize(d, false)
+                ),
+                None => eprintln!("aiguard: {verb} {path}: {}", s.reason.as_str()),
             }
         }
     }

@@ -649,3 +649,26 @@ fn full_maps_severity_to_miette_levels() {
         .collect();
     assert_eq!(glyphs, ['×', '⚠', '☞'], "{out}");
 }
+
+/// A file name or message with terminal escapes (`\x1b]0;…\x07`, `\x1b[2J`) never reaches a
+/// terminal or a CI log raw, in any text format.
+#[test]
+fn control_characters_in_paths_never_reach_the_output() {
+    let mut f = finding(
+        "AIG601",
+        loc("a\x1b]0;pwned\x07.py", 1, 1, 1, 5),
+        "msg \x1b[2J end",
+    );
+    f.snippet = "x = torch.load(p)\n".into();
+    let result = ScanResult {
+        findings: vec![f],
+        ..Default::default()
+    };
+    for format in [Format::Full, Format::Concise, Format::Github] {
+        let out = report::render(format, &result, Registry::builtin(), &opts());
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{format:?}: {out:?}"
+        );
+    }
+}

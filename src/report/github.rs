@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands: one annotation per finding.
 //! `::error file=P,line=L,endLine=L2,col=C,endColumn=C2,title=aiguard (AIG601)::P:L:C: AIG601 msg`
 
+use super::sanitize;
 use crate::finding::{Finding, ScanResult, Severity};
 use std::fmt::Write;
 
@@ -22,7 +23,7 @@ fn annotation(out: &mut String, f: &Finding) {
     let _ = write!(
         out,
         "::{level} file={},line={},endLine={}",
-        escape_property(&l.path),
+        escape_property(&sanitize(&l.path, true)),
         l.line,
         l.end_line
     );
@@ -41,7 +42,7 @@ fn annotation(out: &mut String, f: &Finding) {
         out,
         ",title={}::{}",
         escape_property(&format!("aiguard ({})", f.rule_id)),
-        escape_data(&data)
+        escape_data(&sanitize(&data, true))
     );
 }
 

@@ -84,7 +84,7 @@ fn severity_counts(result: &ScanResult) -> Vec<(Severity, usize)> {
 /// Text from scanned files or messages, made safe for a terminal or a one-line format: control
 /// characters (an ESC could restyle or rewrite the user's terminal) become U+FFFD, one code point
 /// for one so columns still line up; newlines become spaces unless `keep_newlines`.
-fn sanitize(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+pub fn sanitize(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| c.is_control() && c != '\t' && !(keep_newlines && c == '\n');
     if !text.chars().any(bad) {
         return std::borrow::Cow::Borrowed(text);
