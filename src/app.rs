@@ -195,9 +195,17 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
+    // A path the user named that cannot be read is an error, never an empty, passing scan.
     for p in &paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(format!("{}: no such file or directory", p.display()));
+        let readable = std::fs::symlink_metadata(p).and_then(|m| {
+            if m.is_dir() {
+                std::fs::read_dir(p).map(drop)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = readable {
+            return Err(format!("{}: {}", p.display(), io_reason(&e)));
         }
     }
     let walk = (!paths.is_empty()).then_some(WalkOptions {
@@ -397,6 +405,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// What went wrong, as `ls` says it: `permission denied`, `not a directory`, without Rust's
+/// `(os error N)`.
+fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "cannot be read".into(),
+    }
 }
 
 fn relative_to_cwd(path: &Path) -> String {
