@@ -1,7 +1,6 @@
 //! GitHub Actions workflow commands: one annotation per finding.
 //! `::error file=P,line=L,endLine=L2,col=C,endColumn=C2,title=aiguard (AIG601)::P:L:C: AIG601 msg`
 
-use super::sanitize;
 use crate::finding::{Finding, ScanResult, Severity};
 use std::fmt::Write;
 
@@ -23,7 +22,7 @@ fn annotation(out: &mut String, f: &Finding) {
     let _ = write!(
         out,
         "::{level} file={},line={},endLine={}",
-        escape_property(&sanitize(&l.path, true)),
+        escape_property(&l.path),
         l.line,
         l.end_line
     );
@@ -42,15 +41,17 @@ fn annotation(out: &mut String, f: &Finding) {
         out,
         ",title={}::{}",
         escape_property(&format!("aiguard ({})", f.rule_id)),
-        escape_data(&sanitize(&data, true))
+        escape_data(&data)
     );
 }
 
-/// The message part of a workflow command.
+/// The message part of a workflow command. Other control characters (an ESC would restyle the
+/// log or the terminal that reads it) become U+FFFD.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+        .replace(|c: char| c.is_control(), "\u{FFFD}")
 }
 
 /// A `key=value` property: also `:` and `,`, which would end the value.
