@@ -1,6 +1,6 @@
 //! aiguard: a static analyser for codebases that call large language models.
 //!
-//! The pipeline (see DESIGN.md): `discover` -> `source` -> `lang` (parse + lower to `ir`) ->
+//! The pipeline (see docs/architecture.md): `discover` -> `source` -> `lang` (parse + lower to `ir`) ->
 //! `resolve` -> `rules` -> `suppress` -> `report`. `scan` ties it together.
 
 pub mod add_ignore;
