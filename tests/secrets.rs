@@ -233,3 +233,24 @@ fn inventories_never_print_a_key() {
         );
     }
 }
+
+/// Errors quote what the scanned tree wrote (a bad config value): a key there is masked too.
+#[test]
+fn error_messages_never_print_a_key() {
+    let key = "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";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        format!("[tool.aiguard]\nselect = [\"{key}\"]\n"),
+    )
+    .expect("write");
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["scan", "."])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule selector"));
+    assert_no_key(&out.stderr, &[key.to_string()].into(), "config error");
+}

@@ -48,10 +48,17 @@ pub fn run(cli: Cli) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("aiguard: error: {e}");
+            // An error can quote the scanned tree (a bad value in its config file).
+            eprintln!("aiguard: error: {}", mask_shapes(&e));
             ExitStatus::Error
         }
     }
+}
+
+/// `text` with anything shaped like a provider key masked: for messages on stderr, which quote
+/// what the user or the scanned tree wrote rather than what the scan found.
+fn mask_shapes(text: &str) -> String {
+    mask_output(text, &Default::default(), &Registry::builtin().secrets)
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {

@@ -3,7 +3,9 @@
 //! step is a function of its own, in that order.
 
 use super::paths::{io_reason, relative_to_cwd, scan_root};
-use super::{terminal_width, use_color, write_stdout, ExitStatus, DEFAULT_MAX_FILESIZE};
+use super::{
+    mask_shapes, terminal_width, use_color, write_stdout, ExitStatus, DEFAULT_MAX_FILESIZE,
+};
 use crate::baseline::{Baseline, RepoPaths};
 use crate::cli::{FailOn, ScanArgs};
 use crate::config::{self, Config};
@@ -294,7 +296,7 @@ fn add_ignores(result: &mut ScanResult, reason: &str) {
     let reason = (!reason.is_empty()).then_some(reason);
     let outcome = crate::add_ignore::add(std::mem::take(&mut result.findings), reason);
     for note in &outcome.notes {
-        eprintln!("aiguard: {}", report::sanitize(note, false));
+        eprintln!("aiguard: {}", report::sanitize(&mask_shapes(note), false));
     }
     eprintln!(
         "aiguard: added {} suppression comment(s) in {} file(s)",
@@ -322,7 +324,10 @@ fn fix(
 ) -> Result<Option<ExitStatus>, String> {
     let outcome = crate::fix::apply(std::mem::take(&mut result.findings), diff_only);
     for e in &outcome.errors {
-        eprintln!("aiguard: cannot fix {}", report::sanitize(e, false));
+        eprintln!(
+            "aiguard: cannot fix {}",
+            report::sanitize(&mask_shapes(e), false)
+        );
     }
     result.findings = outcome.left;
     result.sort();
@@ -383,15 +388,12 @@ fn write_reports(
             } else {
                 "skipped"
             };
-            let path = report::sanitize(&s.path, false);
-            match &s.detail {
-                Some(d) => eprintln!(
-                    "aiguard: {verb} {path}: {} ({})",
-                    s.reason.as_str(),
-                    report::sanitize(d, false)
-                ),
-                None => eprintln!("aiguard: {verb} {path}: {}", s.reason.as_str()),
-            }
+            let line = match &s.detail {
+                Some(d) => format!("{verb} {}: {} ({d})", s.path, s.reason.as_str()),
+                None => format!("{verb} {}: {}", s.path, s.reason.as_str()),
+            };
+            let line = mask_output(&line, &result.secrets, &registry.secrets);
+            eprintln!("aiguard: {}", report::sanitize(&line, false));
         }
     }
     let human = matches!(format, Format::Full | Format::Concise) || args.output.is_some();
