@@ -179,3 +179,29 @@ fn keys_are_masked_in_other_findings_snippets() {
         assert_no_key(&out.stdout, &keys, &format!("full {args:?}"));
     }
 }
+
+/// Two secrets on one line, the later one found first (a provider key, then a generic
+/// assignment before it): both are masked in every snippet of the line. Found by the fuzzer, the
+/// masks were applied in detector order and the second one fell off the shortened line.
+#[test]
+fn two_secrets_on_one_line_are_both_masked() {
+    let key = "pypi-AgEIcHlwaS5vcmcFsRhl03SUSD3TN_RH1tNmsxBkixfneD_nPO3ZzxsMW1Ix9bz5LK0X1i1wqZ8";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("GITLAB_TOKEN=glpat-n57vD4I4IP3XnYm TOKEN={key}\n"),
+    )
+    .expect("write");
+    let keys: BTreeSet<String> = [key.to_string(), "glpat-n57vD4I4IP3XnYm".to_string()].into();
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["scan", ".env", "--format", "full", "--select", "ALL"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("AIG102"), "{text}");
+    assert!(text.contains("AIG103"), "{text}");
+    assert_no_key(&out.stdout, &keys, "full");
+}
