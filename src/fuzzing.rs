@@ -15,7 +15,8 @@
 //! - the input took longer than [`time_bound`].
 //!
 //! Leaks in the `--fix --diff` text and the inventory are known (being fixed separately) and are
-//! only checked with `AIGUARD_FUZZ_STRICT=1` in the environment.
+//! only checked with `AIGUARD_FUZZ_STRICT=1` in the environment. `AIGUARD_FUZZ_DUMP=DIR` writes
+//! the file as analysed (keys planted) to DIR under its picked name, to rerun with the CLI.
 
 use crate::finding::ScanResult;
 use crate::report::{self, Format, ReportOptions};
@@ -323,6 +324,11 @@ pub fn check(data: &[u8]) -> Outcome {
     let s = setup();
     let start = Instant::now();
     let (bytes, keys) = plant(&input);
+    // To reproduce a failure with the CLI: the file as analysed, under its picked name.
+    if let Some(dir) = std::env::var_os("AIGUARD_FUZZ_DUMP") {
+        let file = input.name.rsplit('/').next().unwrap_or(input.name);
+        let _ = std::fs::write(Path::new(&dir).join(file), &bytes);
+    }
     let mut out = Outcome {
         planted: keys.len(),
         ..Outcome::default()
