@@ -473,17 +473,37 @@ pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
     if bytes.len() as u64 > max_filesize {
         return too_large(bytes.len() as u64);
     }
+    from_bytes(&candidate.path, candidate.display.clone(), bytes)
+}
+
+/// The part of [`load`] after the read: binary check, decoding, minified check, notebook
+/// extraction. `path` gives the language; `display` is the path reported.
+pub fn from_bytes(path: &Path, display: String, bytes: Vec<u8>) -> Loaded {
     if is_binary(&bytes) {
-        return skip(SkipReason::Binary, None);
+        return Loaded {
+            source: None,
+            note: Some(Skipped {
+                path: display,
+                reason: SkipReason::Binary,
+                detail: None,
+            }),
+        };
     }
     let text = crate::source::decode(&bytes);
     drop(bytes);
-    let language = Language::from_path(&candidate.path);
-    let display = candidate.display.clone();
+    let language = Language::from_path(path);
+    let skip = |reason, detail: Option<String>| Loaded {
+        source: None,
+        note: Some(Skipped {
+            path: display.clone(),
+            reason,
+            detail,
+        }),
+    };
     match language {
         // Declaration files are never minified; their long lines are export and type lists.
         Language::JavaScript | Language::TypeScript | Language::Tsx
-            if !is_declaration(&candidate.display) =>
+            if !is_declaration(&display) =>
         {
             if let Some(detail) = minified(&text) {
                 return skip(SkipReason::Minified, Some(detail));

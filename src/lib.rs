@@ -13,6 +13,9 @@ pub mod docs;
 pub mod finding;
 pub mod fix;
 pub mod flow;
+// The checks the fuzz targets (fuzz/) and tests/fuzz_smoke.rs share; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod ir;
 pub mod lang;

@@ -392,14 +392,25 @@ fn snippet(
     for line in first..=last {
         let range = source.lines.line_range(&source.text, line as usize - 1);
         let mut text = source.text[range.clone()].to_string();
-        // Redact from the end so earlier offsets stay valid.
-        for r in redact.iter().rev() {
-            let (s, e) = (r.start as usize, r.end as usize);
-            if s >= range.start && e <= range.end && s < e {
-                let (s, e) = (s - range.start, e - range.start);
-                if text.is_char_boundary(s) && text.is_char_boundary(e) {
-                    text.replace_range(s..e, &"*".repeat(text[s..e].chars().count().min(8)));
-                }
+        // The secrets on this line, in order, overlapping ones merged (the detectors give them
+        // in no particular order), then masked from the end so earlier offsets stay valid.
+        let mut spans: Vec<(usize, usize)> = redact
+            .iter()
+            .map(|r| (r.start as usize, r.end as usize))
+            .filter(|&(s, e)| s >= range.start && e <= range.end && s < e)
+            .map(|(s, e)| (s - range.start, e - range.start))
+            .collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for (s, e) in spans {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        for &(s, e) in merged.iter().rev() {
+            if text.is_char_boundary(s) && text.is_char_boundary(e) {
+                text.replace_range(s..e, &"*".repeat(text[s..e].chars().count().min(8)));
             }
         }
         // Very long lines (minified code) are cut for display.

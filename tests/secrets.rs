@@ -254,3 +254,81 @@ fn error_messages_never_print_a_key() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule selector"));
     assert_no_key(&out.stderr, &[key.to_string()].into(), "config error");
 }
+
+/// Two secrets on one line, the later one found first (a provider key, then a generic
+/// assignment before it): both are masked in every snippet of the line. Found by the fuzzer, the
+/// masks were applied in detector order and the second one fell off the shortened line.
+#[test]
+fn two_secrets_on_one_line_are_both_masked() {
+    let key = "pypi-AgEIcHlwaS5vcmcFsRhl03SUSD3TN_RH1tNmsxBkixfneD_nPO3ZzxsMW1Ix9bz5LK0X1i1wqZ8";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("GITLAB_TOKEN=glpat-n57vD4I4IP3XnYm TOKEN={key}\n"),
+    )
+    .expect("write");
+    let keys: BTreeSet<String> = [key.to_string(), "glpat-n57vD4I4IP3XnYm".to_string()].into();
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["scan", ".env", "--format", "full", "--select", "ALL"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("AIG102"), "{text}");
+    assert!(text.contains("AIG103"), "{text}");
+    assert_no_key(&out.stdout, &keys, "full");
+}
+
+/// Found by the fuzzer: keys quoted in messages (a key lowered into a call's name, a logged value
+/// in a flow label) and a key repeated where no detector looks, in another finding's snippet.
+#[test]
+fn keys_in_messages_and_repeated_values_are_masked() {
+    let ghp = "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";
+    let other = "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";
+    let value = "C26oYU6HBKTtWvUwE85ymy5Y";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        (
+            "a.ts",
+            format!(
+                "import OpenAI from \"{ghp}\"; const client = new OpenAI();\n\
+                 await client.chat.completions.create({{model: \"gpt-4o\", messages: []}});\n"
+            ),
+        ),
+        (
+            "b.py",
+            format!(
+                "import logging\nlogger = logging.getLogger()\nfrom x import settings\n\
+                 logger.info(\"secret: %s\", getattr(settings, \"{other}\" \"SECRET_KEY\"))\n"
+            ),
+        ),
+        (
+            "c.py",
+            format!(
+                "import openai\nclient = openai.OpenAI(base_url=\"http://x\",\n    \
+                 note=\"WEBHOOK_SECRET = {value}\")\nWEBHOOK_SECRET = \"{value}\"\n"
+            ),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let keys: BTreeSet<String> = [ghp, other, value].map(String::from).into();
+    for format in ["full", "concise", "json", "sarif", "github"] {
+        let out = Command::cargo_bin("aiguard")
+            .expect("binary")
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(["scan", ".", "--select", "ALL", "--format", format])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("AIG402") && text.contains("AIG501"),
+            "{format}: {text}"
+        );
+        assert_no_key(&out.stdout, &keys, format);
+    }
+}

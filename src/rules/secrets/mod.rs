@@ -453,9 +453,11 @@ fn bound_to_id_name(text: &str, start: usize) -> bool {
         return false;
     };
     let name = before[..op].trim_end_matches(|c: char| c.is_whitespace() || "\"'])".contains(c));
+    // After the last character that is not part of a name (which may be wider than a byte).
     let ident_start = name
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let ident = &name[ident_start..];
     let last = ident
         .rsplit(['_', '-'])

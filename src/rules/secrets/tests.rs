@@ -303,3 +303,17 @@ fn code_read_as_text_assigns_calls_not_secrets() {
         1
     );
 }
+
+/// A name with a multi-byte character before a bare key (`TWILIO_A\u{FFFD}I_KEY=SK...`, a .env
+/// with one invalid byte): the name is cut at a character boundary. Found by fuzzing; it panicked.
+#[test]
+fn a_wide_character_in_a_keys_name_is_no_panic() {
+    for text in [
+        "TWILIO_A\u{FFFD}I_KEY=SK2f87dd87ff79fb3b6eb67e7d2939b5a3\n",
+        "é=SK2f87dd87ff79fb3b6eb67e7d2939b5a3\n",
+    ] {
+        let at = text.find("SK").expect("key");
+        assert!(!bound_to_id_name(text, at));
+        let _ = hits(Language::Text, text);
+    }
+}
