@@ -13,6 +13,7 @@ use crate::source::{Language, Source};
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Everything a scan needs besides the files.
@@ -241,18 +242,19 @@ fn build_findings(
         .as_ref()
         .filter(|_| hits.iter().any(|h| h.in_raw))
         .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
+    let functions = Enclosing::new(module);
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
-        let (src, module) = match (&raw_source, hit.in_raw) {
-            (Some(raw), true) => (raw, &Module::default()),
-            _ => (source, module),
+        // A hit in a notebook's saved outputs is in no function.
+        let (src, function) = match (&raw_source, hit.in_raw) {
+            (Some(raw), true) => (raw, ""),
+            _ => (source, functions.name(hit.span)),
         };
         let Some(code) = src.text.get(hit.span.range()) else {
             continue;
         };
         let code = normalise(code);
         let location = location_of(src, hit.span);
-        let function = enclosing_function(module, hit.span);
         let base = fnv64(&[hit.rule_id, fingerprint_path, function, &code]);
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
@@ -335,14 +337,52 @@ pub fn location_of(source: &Source, span: Span) -> Location {
     loc
 }
 
-fn enclosing_function(module: &Module, span: Span) -> &str {
-    module
-        .functions
-        .iter()
-        .filter(|f| f.span.start <= span.start && span.end <= f.span.end)
-        .min_by_key(|f| f.span.end - f.span.start)
-        .map(|f| &*f.name)
-        .unwrap_or("")
+/// The file's functions by span, to name the smallest one around each finding without a look at
+/// every function per finding. Spans come from one syntax tree, so they nest: the answer is the
+/// last function starting before the finding, or one of the functions around that one.
+struct Enclosing<'m> {
+    /// By start, outer before inner; of identical spans the first function comes last.
+    spans: Vec<(Span, &'m str)>,
+    /// For each entry, the innermost earlier one containing it.
+    parent: Vec<Option<usize>>,
+}
+
+impl<'m> Enclosing<'m> {
+    fn new(module: &'m Module) -> Self {
+        let fs = &module.functions;
+        let mut order: Vec<usize> = (0..fs.len()).collect();
+        order.sort_by_key(|&i| (fs[i].span.start, Reverse(fs[i].span.end), Reverse(i)));
+        let spans: Vec<(Span, &str)> = order.iter().map(|&i| (fs[i].span, &*fs[i].name)).collect();
+        let mut parent = Vec::with_capacity(spans.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (i, (s, _)) in spans.iter().enumerate() {
+            while open.last().is_some_and(|&o| !contains(spans[o].0, *s)) {
+                open.pop();
+            }
+            parent.push(open.last().copied());
+            open.push(i);
+        }
+        Enclosing { spans, parent }
+    }
+
+    /// The name of the smallest function around `span` (`""` when none is).
+    fn name(&self, span: Span) -> &'m str {
+        let mut cur = self
+            .spans
+            .partition_point(|(s, _)| s.start <= span.start)
+            .checked_sub(1);
+        while let Some(i) = cur {
+            if contains(self.spans[i].0, span) {
+                return self.spans[i].1;
+            }
+            cur = self.parent[i];
+        }
+        ""
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// Code with all whitespace removed, so re-indentation and reflowing keep the fingerprint.
