@@ -319,7 +319,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let t = self.trace.extend(t, span, &Note::Assign(n.clone()));
                 let mut cur = self.lookup(n, cx).unwrap_or_default();
                 join(&mut cur, &t);
-                cx.env.vars.insert(n, cur);
+                cx.env.set_var(n, cur);
             }
             ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
             ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),

@@ -223,8 +223,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                         join(&mut t, &it);
                     }
                 }
-                (Some(0), ExprKind::Name(n)) if cx.env.heads.contains_key(&**n) => {
-                    join(&mut t, &cx.env.heads[&**n]);
+                (Some(0), ExprKind::Name(n)) if cx.env.head(n).is_some() => {
+                    join(&mut t, cx.env.head(n).unwrap_or(&Taint::new()));
                 }
                 _ => {
                     join(&mut t, &arg_ts[i]);
