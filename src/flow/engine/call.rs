@@ -499,9 +499,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut by_param[slot], t);
             }
         }
-        // Parameters that reach sinks inside the callee.
-        let facts = self.summaries[fi].sinks.clone();
-        for fact in facts {
+        // Parameters that reach sinks inside the callee. Facts are only added (a recursive call
+        // may add to this very list): the ones there now are read by index, not copied.
+        for k in 0..self.summaries[fi].sinks.len() {
+            let fact = self.summaries[fi].sinks[k].clone();
             let Some(input) = by_param.get(fact.param) else {
                 continue;
             };
@@ -514,26 +515,45 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if cleared & (1 << fact.sink_kind) != 0 {
                     continue;
                 }
+                // Known already: no path is made for it (a function called from many places
+                // would otherwise grow the trace by its facts at every call).
+                let new = match (l.param(), cx.function) {
+                    (Some(param), Some(cur)) => {
+                        let key = (param, fact.sink_kind, fact.sink_span, cleared, flags);
+                        !self.knows_sink_fact(cur, &key)
+                    }
+                    (Some(_), None) => false,
+                    (None, _) => {
+                        let l = Label {
+                            cleared,
+                            flags,
+                            ..l
+                        };
+                        self.would_report(&l, fact.sink_kind, fact.sink_span)
+                    }
+                };
+                if !new {
+                    continue;
+                }
                 let arg = self.arg_step(&l, span, fi);
                 let trace = self
                     .trace
                     .push(span, Note::Splice { callee: fact.trace }, arg);
-                match l.param() {
-                    Some(param) => {
-                        if let Some(cur) = cx.function {
-                            self.add_sink_fact(
-                                cur,
-                                SinkFact {
-                                    param,
-                                    cleared,
-                                    flags,
-                                    trace,
-                                    ..fact.clone()
-                                },
-                            );
-                        }
+                match (l.param(), cx.function) {
+                    (Some(param), Some(cur)) => {
+                        self.add_sink_fact(
+                            cur,
+                            SinkFact {
+                                param,
+                                cleared,
+                                flags,
+                                trace,
+                                ..fact.clone()
+                            },
+                        );
                     }
-                    None => {
+                    (Some(_), None) => {}
+                    (None, _) => {
                         let l = Label {
                             cleared,
                             flags,

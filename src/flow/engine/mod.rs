@@ -74,14 +74,22 @@ struct SinkFact {
     flags: u8,
     trace: u32,
     sink_span: Span,
-    sink_label: String,
+    /// Shared: each call through the summary reads it.
+    sink_label: std::rc::Rc<str>,
     sink_confidence: Option<crate::finding::Confidence>,
 }
+
+/// What makes a [`SinkFact`] new: (param, sink kind, sink span, cleared, flags).
+type SinkKey = (usize, u8, Span, u32, u8);
+
+/// Sink facts kept per function: each call of it reads them all.
+const MAX_SINK_FACTS: usize = 256;
 
 #[derive(Debug, Default)]
 struct Summary {
     ret: Taint,
     sinks: Vec<SinkFact>,
+    sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
     /// with the path from the parameter).
     externals: Vec<(usize, String, ArgRef, Label)>,
@@ -136,6 +144,9 @@ pub struct Engine<'a, 'm> {
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
+    /// (rule, sink span) of each hit: only the first hit of each is reported, so later ones are
+    /// neither kept nor given a path.
+    reported: HashSet<(usize, Span)>,
     names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
     /// Class fields declared with a bound (`Field(max_length=...)`) and the sink kinds that
     /// bound makes them clean for.
@@ -214,6 +225,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             classes_by_name: HashMap::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
+            reported: HashSet::new(),
             names: HashMap::new(),
             bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),
