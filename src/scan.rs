@@ -428,7 +428,19 @@ fn snippet(
     };
     let mut out = String::new();
     for line in first..=last {
-        let range = source.lines.line_range(&source.text, line as usize - 1);
+        let mut range = source.lines.line_range(&source.text, line as usize - 1);
+        // Of a long line only the part shown is copied, when no redaction is in the line.
+        if range.len() > 401
+            && !redact
+                .iter()
+                .any(|r| r.start < range.end as u32 && range.start as u32 <= r.end)
+        {
+            let mut end = range.start + 401;
+            while !source.text.is_char_boundary(end) {
+                end += 1;
+            }
+            range.end = end;
+        }
         let mut text = source.text[range.clone()].to_string();
         // Redact from the end so earlier offsets stay valid.
         for r in redact.iter().rev() {

@@ -97,6 +97,17 @@ pub struct Notebook {
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     starts: Vec<u32>,
+    /// Code points before each multiple of [`BLOCK`] bytes: a column on a long line is counted
+    /// from the nearest one, not from the line's start (minified code has findings by the
+    /// thousand on one line).
+    chars_before: Vec<u32>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Whether `b` starts a code point (is not a UTF-8 continuation byte).
+fn starts_char(b: &u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl LineIndex {
@@ -107,7 +118,31 @@ impl LineIndex {
                 starts.push((i + 1) as u32);
             }
         }
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut n = 0u32;
+        chars_before.push(0);
+        for block in text.as_bytes().chunks(BLOCK) {
+            n += block.iter().filter(|b| starts_char(b)).count() as u32;
+            chars_before.push(n);
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Code points in `text[..offset]`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let bytes = text.as_bytes();
+        let count = |from: usize| {
+            let rest = bytes.get(from..offset).unwrap_or(&[]);
+            rest.iter().filter(|b| starts_char(b)).count()
+        };
+        let block = offset / BLOCK;
+        match self.chars_before.get(block) {
+            Some(&n) => n as usize + count(block * BLOCK),
+            None => count(0),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -146,7 +181,7 @@ impl LineIndex {
         while off > start && !text.is_char_boundary(off) {
             off -= 1;
         }
-        let col = text[start..off].chars().count() + 1;
+        let col = self.chars_to(text, off) - self.chars_to(text, start) + 1;
         (line as u32 + 1, col as u32)
     }
 }
