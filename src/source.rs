@@ -103,11 +103,12 @@ pub struct LineIndex {
     chars_before: Vec<u32>,
 }
 
-const BLOCK: usize = 4096;
+const BLOCK: usize = 256;
 
-/// Whether `b` starts a code point (is not a UTF-8 continuation byte).
-fn starts_char(b: &u8) -> bool {
-    b & 0xC0 != 0x80
+/// Code points in `bytes` (which may start or end inside one): the bytes that are not UTF-8
+/// continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -122,7 +123,7 @@ impl LineIndex {
         let mut n = 0u32;
         chars_before.push(0);
         for block in text.as_bytes().chunks(BLOCK) {
-            n += block.iter().filter(|b| starts_char(b)).count() as u32;
+            n += count_chars(block) as u32;
             chars_before.push(n);
         }
         LineIndex {
@@ -134,10 +135,7 @@ impl LineIndex {
     /// Code points in `text[..offset]`.
     fn chars_to(&self, text: &str, offset: usize) -> usize {
         let bytes = text.as_bytes();
-        let count = |from: usize| {
-            let rest = bytes.get(from..offset).unwrap_or(&[]);
-            rest.iter().filter(|b| starts_char(b)).count()
-        };
+        let count = |from: usize| count_chars(bytes.get(from..offset).unwrap_or(&[]));
         let block = offset / BLOCK;
         match self.chars_before.get(block) {
             Some(&n) => n as usize + count(block * BLOCK),
@@ -181,7 +179,11 @@ impl LineIndex {
         while off > start && !text.is_char_boundary(off) {
             off -= 1;
         }
-        let col = self.chars_to(text, off) - self.chars_to(text, start) + 1;
+        let col = if off - start <= BLOCK {
+            count_chars(&text.as_bytes()[start..off])
+        } else {
+            self.chars_to(text, off) - self.chars_to(text, start)
+        } + 1;
         (line as u32 + 1, col as u32)
     }
 }
