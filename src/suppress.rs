@@ -85,7 +85,7 @@ pub fn apply(
         };
     }
     // Statement lines cost a walk of the whole file: only files with a directive pay for it.
-    let statements = Statements::new(stmt_lines());
+    let statements = Statements::new(stmt_lines(), source.lines.line_count() as u32 + 1);
     for d in &mut directives {
         d.target_stmt = d.target.and_then(|t| statements.smallest(t));
     }
@@ -191,33 +191,42 @@ fn finding_line(source: &Source, f: &Finding) -> u32 {
 /// The smallest statement around each line, painted once: a look at every statement for each
 /// finding and directive is quadratic in a file with many of both.
 struct Statements {
-    /// Indexed by line - 1.
+    /// Indexed by line - 1, for the lines of the file.
     smallest: Vec<Option<(u32, u32)>>,
+    /// For a line past those (a comment's target after the last line): the list itself.
+    all: Vec<(u32, u32)>,
 }
 
 impl Statements {
-    fn new(stmt_lines: Vec<(u32, u32)>) -> Self {
-        let last = stmt_lines.iter().map(|&(_, b)| b).max().unwrap_or(0);
-        let mut smallest = vec![None; last as usize];
+    fn new(all: Vec<(u32, u32)>, lines: u32) -> Self {
+        let mut smallest = vec![None; lines as usize];
         // Larger statements first, so smaller ones paint over them; of equal ones the first
         // listed is painted last, as a search in list order would keep it.
-        let mut order: Vec<usize> = (0..stmt_lines.len()).collect();
+        let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by_key(|&i| {
-            let (a, b) = stmt_lines[i];
-            (std::cmp::Reverse(b - a), std::cmp::Reverse(i))
+            let (a, b) = all[i];
+            (std::cmp::Reverse(b.saturating_sub(a)), std::cmp::Reverse(i))
         });
         for i in order {
-            let (a, b) = stmt_lines[i];
-            for slot in &mut smallest[a.max(1) as usize - 1..b as usize] {
-                *slot = Some((a, b));
+            let (a, b) = all[i];
+            let lines = a.max(1) as usize - 1..(b.min(lines) as usize);
+            for slot in smallest.get_mut(lines).into_iter().flatten() {
+                *slot = Some(all[i]);
             }
         }
-        Statements { smallest }
+        Statements { smallest, all }
     }
 
     fn smallest(&self, line: u32) -> Option<(u32, u32)> {
-        let i = (line as usize).checked_sub(1)?;
-        self.smallest.get(i).copied().flatten()
+        match (line as usize).checked_sub(1).map(|i| self.smallest.get(i)) {
+            Some(Some(s)) => *s,
+            _ => self
+                .all
+                .iter()
+                .copied()
+                .filter(|&(a, b)| a <= line && line <= b)
+                .min_by_key(|&(a, b)| b - a),
+        }
     }
 }
 
