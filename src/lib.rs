@@ -16,6 +16,7 @@ pub mod flow;
 pub mod inventory;
 pub mod ir;
 pub mod lang;
+pub mod nesting;
 pub mod project;
 pub mod report;
 pub mod resolve;

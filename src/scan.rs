@@ -6,6 +6,7 @@ use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReas
 use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{walk_stmts, Module, Span};
+use crate::nesting::Nesting;
 use crate::rules::facts::FactSet;
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
@@ -13,8 +14,7 @@ use crate::source::{Language, Source};
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Everything a scan needs besides the files.
 #[derive(Debug, Default)]
@@ -242,13 +242,17 @@ fn build_findings(
         .as_ref()
         .filter(|_| hits.iter().any(|h| h.in_raw))
         .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
-    let functions = Enclosing::new(module);
+    let functions = Nesting::new(module.functions.iter().map(|f| f.span).collect());
+    let function_at = |span| {
+        let inner = functions.around(span).first().copied();
+        inner.map_or("", |i| &*module.functions[i].name)
+    };
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
         // A hit in a notebook's saved outputs is in no function.
         let (src, function) = match (&raw_source, hit.in_raw) {
             (Some(raw), true) => (raw, ""),
-            _ => (source, functions.name(hit.span)),
+            _ => (source, function_at(hit.span)),
         };
         let Some(code) = src.text.get(hit.span.range()) else {
             continue;
@@ -335,54 +339,6 @@ pub fn location_of(source: &Source, span: Span) -> Location {
         }
     }
     loc
-}
-
-/// The file's functions by span, to name the smallest one around each finding without a look at
-/// every function per finding. Spans come from one syntax tree, so they nest: the answer is the
-/// last function starting before the finding, or one of the functions around that one.
-struct Enclosing<'m> {
-    /// By start, outer before inner; of identical spans the first function comes last.
-    spans: Vec<(Span, &'m str)>,
-    /// For each entry, the innermost earlier one containing it.
-    parent: Vec<Option<usize>>,
-}
-
-impl<'m> Enclosing<'m> {
-    fn new(module: &'m Module) -> Self {
-        let fs = &module.functions;
-        let mut order: Vec<usize> = (0..fs.len()).collect();
-        order.sort_by_key(|&i| (fs[i].span.start, Reverse(fs[i].span.end), Reverse(i)));
-        let spans: Vec<(Span, &str)> = order.iter().map(|&i| (fs[i].span, &*fs[i].name)).collect();
-        let mut parent = Vec::with_capacity(spans.len());
-        let mut open: Vec<usize> = Vec::new();
-        for (i, (s, _)) in spans.iter().enumerate() {
-            while open.last().is_some_and(|&o| !contains(spans[o].0, *s)) {
-                open.pop();
-            }
-            parent.push(open.last().copied());
-            open.push(i);
-        }
-        Enclosing { spans, parent }
-    }
-
-    /// The name of the smallest function around `span` (`""` when none is).
-    fn name(&self, span: Span) -> &'m str {
-        let mut cur = self
-            .spans
-            .partition_point(|(s, _)| s.start <= span.start)
-            .checked_sub(1);
-        while let Some(i) = cur {
-            if contains(self.spans[i].0, span) {
-                return self.spans[i].1;
-            }
-            cur = self.parent[i];
-        }
-        ""
-    }
-}
-
-fn contains(outer: Span, inner: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// Code with all whitespace removed, so re-indentation and reflowing keep the fingerprint.
@@ -740,10 +696,13 @@ fn link_files(
 /// Distinct qualified names of the calls that start from an import.
 fn imported_calls(module: &Module) -> Vec<String> {
     let mut out: BTreeSet<&str> = BTreeSet::new();
+    // Each prefix of a call's name looked up, not each import compared with it.
+    let imported: HashSet<&str> = module.imports.iter().map(|i| &*i.qualified).collect();
     module.walk_exprs(&mut |e| {
         if let crate::ir::ExprKind::Call(call) = &e.kind {
             if let Some(q) = call.qualified.as_deref() {
-                if module.imports.iter().any(|i| q.starts_with(&*i.qualified)) {
+                let prefixes = (0..=q.len()).filter(|&n| q.is_char_boundary(n));
+                if prefixes.map(|n| &q[..n]).any(|p| imported.contains(p)) {
                     out.insert(q);
                 }
             }

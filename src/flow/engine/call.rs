@@ -165,9 +165,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         let imported_function =
             head.is_some_and(|h| self.imports.contains_key(h)) && !q.contains("()");
         let imported_method = q.matches("()").count() == 1
-            && q.split_once("().").is_some_and(|(class, _)| {
-                self.module.imports.iter().any(|i| *i.qualified == *class)
-            });
+            && q.split_once("().")
+                .is_some_and(|(class, _)| self.imported.contains(class));
         if !imported_function && !imported_method {
             return;
         }
@@ -723,13 +722,23 @@ impl<'a, 'm> Engine<'a, 'm> {
         })
     }
 
+    /// Whether the file imports one of `modules` (always, when empty). Asked at each call that
+    /// matches a table: the answer is kept per list (the tables' lists do not move).
     pub(super) fn imports_ok(&self, modules: &[String]) -> bool {
-        modules.is_empty()
-            || self
-                .module
-                .imports
-                .iter()
-                .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())))
+        if modules.is_empty() {
+            return true;
+        }
+        let key = (modules.as_ptr() as usize, modules.len());
+        if let Some(&ok) = self.imports_seen.borrow().get(&key) {
+            return ok;
+        }
+        let ok = self
+            .module
+            .imports
+            .iter()
+            .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())));
+        self.imports_seen.borrow_mut().insert(key, ok);
+        ok
     }
 
     /// `request.args` -> `flask.request.args` through the file's imports.

@@ -126,6 +126,10 @@ pub struct Engine<'a, 'm> {
     return_sinks: Vec<Vec<u32>>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
+    /// The qualified names the file imports.
+    imported: HashSet<&'m str>,
+    /// [`Engine::imports_ok`]'s answers, by the address of the list asked about.
+    imports_seen: std::cell::RefCell<HashMap<(usize, usize), bool>>,
     summaries: Vec<Summary>,
     /// Taint seeded into parameters: sources (tool arguments, handlers) and callback inputs.
     seeds: Vec<Vec<Taint>>,
@@ -209,6 +213,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .iter()
                 .map(|i| (&*i.local, &*i.qualified))
                 .collect(),
+            imported: module.imports.iter().map(|i| &*i.qualified).collect(),
+            imports_seen: std::cell::RefCell::new(HashMap::new()),
             summaries: (0..n).map(|_| Summary::default()).collect(),
             seeds: module
                 .functions
