@@ -187,3 +187,13 @@ fn findings_on_a_long_line() {
     );
     assert!(scan_within("long_line.py", py).0 >= 8_000);
 }
+
+/// Code repeated: thousands of clients, calls and imports in one file. Each client looked at
+/// every call for the uses it allows, and each assignment and call at every import.
+#[test]
+fn many_clients_calls_and_imports() {
+    let block = "from openai import OpenAI\nimport os\nclient = OpenAI()\n\
+        r = client.chat.completions.create(model=\"gpt-4o\", messages=[])\n\
+        os.environ[\"X\"] = \"1\"\n";
+    assert!(scan_within("clients.py", block.repeat(6_000)).0 > 0);
+}
