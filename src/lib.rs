@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod inventory;
 pub mod ir;
 pub mod lang;
+pub mod nesting;
 pub mod project;
 pub mod report;
 pub mod resolve;

@@ -6,6 +6,7 @@ use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReas
 use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{walk_stmts, Module, Span};
+use crate::nesting::Nesting;
 use crate::rules::facts::FactSet;
 use crate::rules::pattern::{Constants, Sites};
 use crate::rules::{Hit, Redactions, Registry};
@@ -13,7 +14,7 @@ use crate::source::{Language, Source};
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Everything a scan needs besides the files.
 #[derive(Debug, Default)]
@@ -243,18 +244,23 @@ fn build_findings(
         .as_ref()
         .filter(|_| hits.iter().any(|h| h.in_raw))
         .map(|raw| Source::new(source.display_path.clone(), Language::Text, raw.clone()));
+    let functions = Nesting::new(module.functions.iter().map(|f| f.span).collect());
+    let function_at = |span| {
+        let inner = functions.around(span).first().copied();
+        inner.map_or("", |i| &*module.functions[i].name)
+    };
     for hit in hits {
         let meta = registry.get(hit.rule_id).expect("hit of a registered rule");
-        let (src, module) = match (&raw_source, hit.in_raw) {
-            (Some(raw), true) => (raw, &Module::default()),
-            _ => (source, module),
+        // A hit in a notebook's saved outputs is in no function.
+        let (src, function) = match (&raw_source, hit.in_raw) {
+            (Some(raw), true) => (raw, ""),
+            _ => (source, function_at(hit.span)),
         };
         let Some(code) = src.text.get(hit.span.range()) else {
             continue;
         };
         let code = normalise(code);
         let location = location_of(src, hit.span);
-        let function = enclosing_function(module, hit.span);
         let base = fnv64(&[hit.rule_id, fingerprint_path, function, &code]);
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
@@ -337,16 +343,6 @@ pub fn location_of(source: &Source, span: Span) -> Location {
     loc
 }
 
-fn enclosing_function(module: &Module, span: Span) -> &str {
-    module
-        .functions
-        .iter()
-        .filter(|f| f.span.start <= span.start && span.end <= f.span.end)
-        .min_by_key(|f| f.span.end - f.span.start)
-        .map(|f| &*f.name)
-        .unwrap_or("")
-}
-
 /// Code with all whitespace removed, so re-indentation and reflowing keep the fingerprint.
 fn normalise(code: &str) -> String {
     code.chars().filter(|c| !c.is_whitespace()).collect()
@@ -390,7 +386,19 @@ fn snippet(
     };
     let mut out = String::new();
     for line in first..=last {
-        let range = source.lines.line_range(&source.text, line as usize - 1);
+        let mut range = source.lines.line_range(&source.text, line as usize - 1);
+        // Of a long line only the part shown is copied, when no redaction is in the line.
+        if range.len() > 401
+            && !redact
+                .iter()
+                .any(|r| r.start < range.end as u32 && range.start as u32 <= r.end)
+        {
+            let mut end = range.start + 401;
+            while !source.text.is_char_boundary(end) {
+                end += 1;
+            }
+            range.end = end;
+        }
         let mut text = source.text[range.clone()].to_string();
         // The secrets on this line, in order, overlapping ones merged (the detectors give them
         // in no particular order), then masked from the end so earlier offsets stay valid.
@@ -713,10 +721,13 @@ fn link_files(
 /// Distinct qualified names of the calls that start from an import.
 fn imported_calls(module: &Module) -> Vec<String> {
     let mut out: BTreeSet<&str> = BTreeSet::new();
+    // Each prefix of a call's name looked up, not each import compared with it.
+    let imported: HashSet<&str> = module.imports.iter().map(|i| &*i.qualified).collect();
     module.walk_exprs(&mut |e| {
         if let crate::ir::ExprKind::Call(call) = &e.kind {
             if let Some(q) = call.qualified.as_deref() {
-                if module.imports.iter().any(|i| q.starts_with(&*i.qualified)) {
+                let prefixes = (0..=q.len()).filter(|&n| q.is_char_boundary(n));
+                if prefixes.map(|n| &q[..n]).any(|p| imported.contains(p)) {
                     out.insert(q);
                 }
             }

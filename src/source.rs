@@ -126,6 +126,18 @@ pub struct Notebook {
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     starts: Vec<u32>,
+    /// Code points before each multiple of [`BLOCK`] bytes: a column on a long line is counted
+    /// from the nearest one, not from the line's start (minified code has findings by the
+    /// thousand on one line).
+    chars_before: Vec<u32>,
+}
+
+const BLOCK: usize = 256;
+
+/// Code points in `bytes` (which may start or end inside one): the bytes that are not UTF-8
+/// continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -136,7 +148,28 @@ impl LineIndex {
                 starts.push((i + 1) as u32);
             }
         }
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut n = 0u32;
+        chars_before.push(0);
+        for block in text.as_bytes().chunks(BLOCK) {
+            n += count_chars(block) as u32;
+            chars_before.push(n);
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Code points in `text[..offset]`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let bytes = text.as_bytes();
+        let count = |from: usize| count_chars(bytes.get(from..offset).unwrap_or(&[]));
+        let block = offset / BLOCK;
+        match self.chars_before.get(block) {
+            Some(&n) => n as usize + count(block * BLOCK),
+            None => count(0),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -175,7 +208,11 @@ impl LineIndex {
         while off > start && !text.is_char_boundary(off) {
             off -= 1;
         }
-        let col = text[start..off].chars().count() + 1;
+        let col = if off - start <= BLOCK {
+            count_chars(&text.as_bytes()[start..off])
+        } else {
+            self.chars_to(text, off) - self.chars_to(text, start)
+        } + 1;
         (line as u32 + 1, col as u32)
     }
 }

@@ -9,6 +9,7 @@
 use crate::finding::{Finding, Suppressed};
 use crate::rules::Registry;
 use crate::source::{Language, Source};
+use std::collections::HashMap;
 
 /// What applying suppressions to one file's findings gave.
 #[derive(Debug, Default)]
@@ -84,14 +85,15 @@ pub fn apply(
         };
     }
     // Statement lines cost a walk of the whole file: only files with a directive pay for it.
-    let stmt_lines = &stmt_lines();
+    let statements = Statements::new(stmt_lines(), source.lines.line_count() as u32 + 1);
     for d in &mut directives {
-        d.target_stmt = d.target.and_then(|t| smallest_statement(stmt_lines, t));
+        d.target_stmt = d.target.and_then(|t| statements.smallest(t));
     }
+    let by_place = DirectiveIndex::new(&directives);
     let mut applied = Applied::default();
     for mut f in findings {
         let line = finding_line(source, &f);
-        let stmt = smallest_statement(stmt_lines, line);
+        let stmt = statements.smallest(line);
         // Through a statement only when it is the smallest one around both the comment's target
         // and the finding: a comment inside an `if` body must not reach the `if` line, nor the
         // other statements of a function.
@@ -105,9 +107,10 @@ pub fn apply(
             Some(_) => 1,
             None => 2,
         };
-        let best = directives
-            .iter()
-            .enumerate()
+        let best = by_place
+            .candidates(line, stmt)
+            .into_iter()
+            .map(|i| (i, &directives[i]))
             .filter(|(_, d)| d.names(f.rule_id) && covers(d))
             .min_by_key(|(_, d)| rank(d))
             .map(|(i, _)| i);
@@ -185,12 +188,86 @@ fn finding_line(source: &Source, f: &Finding) -> u32 {
     }
 }
 
-fn smallest_statement(stmt_lines: &[(u32, u32)], line: u32) -> Option<(u32, u32)> {
-    stmt_lines
-        .iter()
-        .copied()
-        .filter(|&(a, b)| a <= line && line <= b)
-        .min_by_key(|&(a, b)| b - a)
+/// The smallest statement around each line, painted once: a look at every statement for each
+/// finding and directive is quadratic in a file with many of both.
+struct Statements {
+    /// Indexed by line - 1, for the lines of the file.
+    smallest: Vec<Option<(u32, u32)>>,
+    /// For a line past those (a comment's target after the last line): the list itself.
+    all: Vec<(u32, u32)>,
+}
+
+impl Statements {
+    fn new(all: Vec<(u32, u32)>, lines: u32) -> Self {
+        let mut smallest = vec![None; lines as usize];
+        // Larger statements first, so smaller ones paint over them; of equal ones the first
+        // listed is painted last, as a search in list order would keep it.
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&i| {
+            let (a, b) = all[i];
+            (std::cmp::Reverse(b.saturating_sub(a)), std::cmp::Reverse(i))
+        });
+        for i in order {
+            let (a, b) = all[i];
+            let lines = a.max(1) as usize - 1..(b.min(lines) as usize);
+            for slot in smallest.get_mut(lines).into_iter().flatten() {
+                *slot = Some(all[i]);
+            }
+        }
+        Statements { smallest, all }
+    }
+
+    fn smallest(&self, line: u32) -> Option<(u32, u32)> {
+        match (line as usize).checked_sub(1).map(|i| self.smallest.get(i)) {
+            Some(Some(s)) => *s,
+            _ => self
+                .all
+                .iter()
+                .copied()
+                .filter(|&(a, b)| a <= line && line <= b)
+                .min_by_key(|&(a, b)| b - a),
+        }
+    }
+}
+
+/// The directives that may cover a finding, by where they point: its line, its statement, or the
+/// whole file.
+struct DirectiveIndex {
+    by_line: HashMap<u32, Vec<usize>>,
+    by_stmt: HashMap<(u32, u32), Vec<usize>>,
+    file: Vec<usize>,
+}
+
+impl DirectiveIndex {
+    fn new(directives: &[Directive]) -> Self {
+        let mut ix = DirectiveIndex {
+            by_line: HashMap::new(),
+            by_stmt: HashMap::new(),
+            file: Vec::new(),
+        };
+        for (i, d) in directives.iter().enumerate() {
+            match d.target {
+                None => ix.file.push(i),
+                Some(t) => ix.by_line.entry(t).or_default().push(i),
+            }
+            if let Some(s) = d.target_stmt {
+                ix.by_stmt.entry(s).or_default().push(i);
+            }
+        }
+        ix
+    }
+
+    /// Indices in file order, so ties go to the first directive as before.
+    fn candidates(&self, line: u32, stmt: Option<(u32, u32)>) -> Vec<usize> {
+        let mut out = self.file.clone();
+        out.extend(self.by_line.get(&line).into_iter().flatten());
+        if let Some(s) = stmt {
+            out.extend(self.by_stmt.get(&s).into_iter().flatten());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Characters that open a string literal, for the quote-state scan.
@@ -231,6 +308,8 @@ fn parse<'s>(source: &'s Source, registry: &Registry) -> Vec<Directive<'s>> {
     let prefix = source.language.comment_prefix();
     let quotes = quotes(source.language);
     let count = source.lines.line_count() as u32;
+    // The last own-line comment and the code line after it.
+    let mut code_after = (0, 0);
     for line in 1..=count {
         let text = source.line_text(line);
         if !text.contains("aiguard") {
@@ -249,7 +328,7 @@ fn parse<'s>(source: &'s Source, registry: &Registry) -> Vec<Directive<'s>> {
         let target = if file_level {
             None
         } else if own_line {
-            Some(next_code_line(source, line, prefix))
+            Some(next_code_line(source, line, prefix, &mut code_after))
         } else {
             Some(line)
         };
@@ -286,12 +365,20 @@ fn directive<'c>(comment: &'c str, prefix: &str) -> Option<(bool, &'c str)> {
 
 /// The line an own-line comment covers: the next line that is not itself only a comment, so
 /// stacked suppressions all reach the code below them. Never crosses a notebook cell.
-fn next_code_line(source: &Source, line: u32, prefix: &str) -> u32 {
+///
+/// `known` is the previous answer (comment line, code line): a comment between them is in the
+/// same stack, whose lines are not read again.
+fn next_code_line(source: &Source, line: u32, prefix: &str, known: &mut (u32, u32)) -> u32 {
     let count = source.lines.line_count() as u32;
-    let mut next = line + 1;
+    let mut next = if known.0 < line && line < known.1 {
+        known.1
+    } else {
+        line + 1
+    };
     while next <= count && source.line_text(next).trim_start().starts_with(prefix) {
         next += 1;
     }
+    *known = (line, next);
     match (source.cell_line(line), source.cell_line(next)) {
         // Line 0 never holds a finding: the comment covers nothing.
         (Some(a), Some(b)) if a.cell != b.cell => 0,

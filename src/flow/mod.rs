@@ -131,9 +131,10 @@ pub fn run(
             continue;
         }
         // `exec(compile(x))`: one finding, at the inner sink where the data enters.
+        // Only the rule's spans starting inside this one are looked at, not every hit's.
         let encloses = spans
-            .iter()
-            .any(|&(r, is, ie)| r == id && s <= is && ie <= e && (is, ie) != (s, e));
+            .range((id, s, 0)..=(id, e, u32::MAX))
+            .any(|&(_, is, ie)| ie <= e && (is, ie) != (s, e));
         if encloses {
             continue;
         }

@@ -111,7 +111,9 @@ struct Cursor<'a> {
     raw: &'a str,
     pos: usize,
     line: u32,
-    line_start: usize,
+    /// Code points from the line's start to `pos`: counted as the cursor moves, since a
+    /// notebook written on one line would have them counted again for every cell.
+    col: usize,
 }
 
 impl<'a> Cursor<'a> {
@@ -120,7 +122,7 @@ impl<'a> Cursor<'a> {
             raw,
             pos: 0,
             line: 1,
-            line_start: 0,
+            col: 0,
         }
     }
 
@@ -128,10 +130,12 @@ impl<'a> Cursor<'a> {
         let Some(skipped) = self.raw.as_bytes().get(self.pos..to) else {
             return;
         };
-        for (k, &b) in skipped.iter().enumerate() {
+        for &b in skipped {
             if b == b'\n' {
                 self.line += 1;
-                self.line_start = self.pos + k + 1;
+                self.col = 0;
+            } else if b & 0xC0 != 0x80 {
+                self.col += 1;
             }
         }
         self.pos = to;
@@ -200,10 +204,8 @@ impl<'a> Cursor<'a> {
         }
         let (at, len, ascii) = found?;
         self.advance_to(at);
-        let col = self
-            .raw
-            .get(self.line_start..=at)
-            .map_or(0, |s| s.chars().count());
+        // Up to and including the opening quote.
+        let col = self.col + 1;
         let line = self.line;
         self.advance_to(at + len);
         Some((line, u32::try_from(col).unwrap_or(u32::MAX), ascii))

@@ -14,7 +14,7 @@
 use super::pattern::{Glob, Sites};
 use crate::ir::{Expr, ExprKind, Module};
 use serde::Deserialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,6 +109,7 @@ impl Facts {
 
 impl Fact {
     fn holds(&self, module: &Module, sites: &Sites) -> bool {
+        let imports = Imports::new(module);
         let any = |globs: &[Glob], name: &str| globs.iter().any(|g| g.matches(name));
         let imported = module.imports.iter().any(|i| {
             let q: &str = &i.qualified;
@@ -124,7 +125,7 @@ impl Fact {
             || module.functions.iter().any(|f| {
                 f.decorators
                     .iter()
-                    .filter_map(|d| decorator_name(module, d))
+                    .filter_map(|d| decorator_name(&imports, d))
                     .any(|d| any(&self.decorators, &d))
             })
             || sites
@@ -136,34 +137,46 @@ impl Fact {
 
 /// A decorator's qualified name: its callee's for `@x.tool()`, else its spelling with the head
 /// followed through the imports.
-fn decorator_name(module: &Module, d: &Expr) -> Option<String> {
+fn decorator_name(imports: &Imports, d: &Expr) -> Option<String> {
     match &d.kind {
         ExprKind::Call(c) => c
             .qualified
             .as_deref()
             .map(str::to_string)
-            .or_else(|| qualify(module, &c.callee)),
-        _ => qualify(module, d),
+            .or_else(|| imports.qualify(&c.callee)),
+        _ => imports.qualify(d),
     }
 }
 
-/// `a.b.c` with `a` replaced by what it is imported as.
-pub fn qualify(module: &Module, e: &Expr) -> Option<String> {
-    let dotted = e.dotted()?;
-    let (head, rest) = match dotted.split_once('.') {
-        Some((h, r)) => (h, Some(r)),
-        None => (dotted.as_str(), None),
-    };
-    let base = module
-        .imports
-        .iter()
-        .rev()
-        .find(|i| &*i.local == head)
-        .map_or(head, |i| &*i.qualified);
-    Some(match rest {
-        Some(r) => format!("{base}.{r}"),
-        None => base.to_string(),
-    })
+/// The file's imports by local name: one map for the many expressions of a file, where a look
+/// at every import per expression is quadratic in a file with many of both.
+pub struct Imports<'m>(HashMap<&'m str, &'m str>);
+
+impl<'m> Imports<'m> {
+    pub fn new(module: &'m Module) -> Self {
+        // A later import of a name replaces an earlier one.
+        Imports(
+            module
+                .imports
+                .iter()
+                .map(|i| (&*i.local, &*i.qualified))
+                .collect(),
+        )
+    }
+
+    /// `a.b.c` with `a` replaced by what it is imported as.
+    pub fn qualify(&self, e: &Expr) -> Option<String> {
+        let dotted = e.dotted()?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let base = self.0.get(head).copied().unwrap_or(head);
+        Some(match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base.to_string(),
+        })
+    }
 }
 
 /// Whether a finding of a rule with these conditions is kept in a project with `facts`.

@@ -358,12 +358,10 @@ impl PatternRule {
     }
 
     /// Whether a call made through the client `client` makes meets an `unless_uses` condition.
-    fn a_use_meets<'m>(&self, client: &'m Call, sites: &Sites<'m>, consts: &Constants<'m>) -> bool {
+    fn a_use_meets(&self, client: &Call, sites: &Sites, consts: &Constants) -> bool {
         !self.unless_uses.is_empty()
-            && sites.calls.iter().any(|(c, _)| {
-                !std::ptr::eq(*c, client)
-                    && settings::made_through(c, client, consts)
-                    && self.unless_uses.iter().any(|u| u.holds(c, consts))
+            && sites.made_through(client, consts).iter().any(|c| {
+                !std::ptr::eq(*c, client) && self.unless_uses.iter().any(|u| u.holds(c, consts))
             })
     }
 
@@ -633,6 +631,9 @@ pub struct Sites<'m> {
     /// Assignments to a name or attribute chain, the target qualified through the imports
     /// (`litellm.ssl_verify = False`, `process.env["X"] = "0"` as `process.env.X`).
     pub assigns: Vec<(String, &'m Expr, Span)>,
+    /// For each call a client was made by (by address), the calls made through that client:
+    /// built once, where asking each call about each client is quadratic.
+    made_by: std::cell::OnceCell<HashMap<usize, Vec<&'m Call>>>,
 }
 
 impl<'m> Sites<'m> {
@@ -661,6 +662,7 @@ impl<'m> Sites<'m> {
             }
             _ => {}
         });
+        let imports = super::facts::Imports::new(module);
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {
                 if let crate::ir::StmtKind::Assign {
@@ -670,7 +672,7 @@ impl<'m> Sites<'m> {
                 } = &s.kind
                 {
                     for t in targets {
-                        if let Some(name) = assigned_name(module, t) {
+                        if let Some(name) = assigned_name(&imports, t) {
                             let span = Span::new(t.span.start as usize, value.span.end as usize);
                             sites.assigns.push((name, value, span));
                         }
@@ -680,18 +682,37 @@ impl<'m> Sites<'m> {
         }
         sites
     }
+
+    /// The calls made through the client `client` made, in source order.
+    fn made_through(&self, client: &Call, consts: &Constants<'_>) -> &[&'m Call] {
+        let made_by = self.made_by.get_or_init(|| {
+            let mut made_by: HashMap<usize, Vec<&'m Call>> = HashMap::new();
+            for (c, _) in &self.calls {
+                let mut clients: Vec<usize> = settings::client_calls(c, consts)
+                    .map(|m| m as *const Call as usize)
+                    .collect();
+                clients.sort_unstable();
+                clients.dedup();
+                for m in clients {
+                    made_by.entry(m).or_default().push(c);
+                }
+            }
+            made_by
+        });
+        made_by
+            .get(&(client as *const Call as usize))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The qualified spelling of an assignment target: a name or attribute chain, or one indexed by a
 /// string (`process.env["X"]` is `process.env.X`).
-fn assigned_name(module: &Module, target: &Expr) -> Option<String> {
+fn assigned_name(imports: &super::facts::Imports, target: &Expr) -> Option<String> {
     match &target.kind {
-        ExprKind::Index { value, index } => Some(format!(
-            "{}.{}",
-            super::facts::qualify(module, value)?,
-            index.as_str()?
-        )),
-        _ => super::facts::qualify(module, target),
+        ExprKind::Index { value, index } => {
+            Some(format!("{}.{}", imports.qualify(value)?, index.as_str()?))
+        }
+        _ => imports.qualify(target),
     }
 }
 
@@ -704,6 +725,8 @@ pub struct Constants<'m> {
     /// Each function's span and the names its own body binds (its parameters as `None`): a name
     /// bound in several functions is still one value inside each.
     locals: Vec<(Span, HashMap<&'m str, Option<&'m Expr>>)>,
+    /// `locals` by span.
+    local_spans: crate::nesting::Nesting,
     fields: HashMap<&'m str, Option<&'m Expr>>,
     /// Names whose value is changed in place after it is bound (`params["max_tokens"] = n`,
     /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
@@ -828,6 +851,7 @@ impl<'m> Constants<'m> {
         });
         Constants {
             values,
+            local_spans: crate::nesting::Nesting::new(locals.iter().map(|(s, _)| *s).collect()),
             locals,
             fields,
             mutated,
@@ -850,14 +874,13 @@ impl<'m> Constants<'m> {
     /// it, else as [`Constants::binding`].
     pub fn binding_at(&self, name: &str, at: Span) -> Option<&'m Expr> {
         let inner = self
-            .locals
-            .iter()
-            .filter(|(span, names)| {
-                span.start <= at.start && at.end <= span.end && names.contains_key(name)
-            })
-            .min_by_key(|(span, _)| span.end - span.start);
+            .local_spans
+            .around(at)
+            .into_iter()
+            .map(|i| &self.locals[i].1)
+            .find(|names| names.contains_key(name));
         match inner {
-            Some((_, names)) => names.get(name).copied().flatten(),
+            Some(names) => names.get(name).copied().flatten(),
             None => self.binding(name),
         }
     }

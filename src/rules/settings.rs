@@ -309,12 +309,6 @@ fn library_call(c: &Call) -> bool {
         .is_some_and(|q| q.contains('.') && !q.starts_with("self.") && !q.starts_with("this."))
 }
 
-/// Whether `call` is made through the object `client` made (`client = OpenAI()` ...
-/// `client.chat.completions.create(...)`, `OpenAI().models.list()`).
-pub fn made_through(call: &Call, client: &Call, consts: &Constants) -> bool {
-    client_calls(call, consts).any(|c| std::ptr::eq(c, client))
-}
-
 /// A keyword given to a call the client was made by: `OpenAI(timeout=20)` for
 /// `client.chat.completions.create(...)` when `client = OpenAI(timeout=20)`, or
 /// `with_options(timeout=5)` earlier in the chain.

@@ -165,9 +165,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         let imported_function =
             head.is_some_and(|h| self.imports.contains_key(h)) && !q.contains("()");
         let imported_method = q.matches("()").count() == 1
-            && q.split_once("().").is_some_and(|(class, _)| {
-                self.module.imports.iter().any(|i| *i.qualified == *class)
-            });
+            && q.split_once("().")
+                .is_some_and(|(class, _)| self.imported.contains(class));
         if !imported_function && !imported_method {
             return;
         }
@@ -319,7 +318,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let t = self.trace.extend(t, span, &Note::Assign(n.clone()));
                 let mut cur = self.lookup(n, cx).unwrap_or_default();
                 join(&mut cur, &t);
-                cx.env.vars.insert(n, cur);
+                cx.env.set_var(n, cur);
             }
             ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
             ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),
@@ -499,9 +498,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut by_param[slot], t);
             }
         }
-        // Parameters that reach sinks inside the callee.
-        let facts = self.summaries[fi].sinks.clone();
-        for fact in facts {
+        // Parameters that reach sinks inside the callee. Facts are only added (a recursive call
+        // may add to this very list): the ones there now are read by index, not copied.
+        for k in 0..self.summaries[fi].sinks.len() {
+            let fact = self.summaries[fi].sinks[k].clone();
             let Some(input) = by_param.get(fact.param) else {
                 continue;
             };
@@ -514,26 +514,45 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if cleared & (1 << fact.sink_kind) != 0 {
                     continue;
                 }
+                // Known already: no path is made for it (a function called from many places
+                // would otherwise grow the trace by its facts at every call).
+                let new = match (l.param(), cx.function) {
+                    (Some(param), Some(cur)) => {
+                        let key = (param, fact.sink_kind, fact.sink_span, cleared, flags);
+                        !self.knows_sink_fact(cur, &key)
+                    }
+                    (Some(_), None) => false,
+                    (None, _) => {
+                        let l = Label {
+                            cleared,
+                            flags,
+                            ..l
+                        };
+                        self.would_report(&l, fact.sink_kind, fact.sink_span)
+                    }
+                };
+                if !new {
+                    continue;
+                }
                 let arg = self.arg_step(&l, span, fi);
                 let trace = self
                     .trace
                     .push(span, Note::Splice { callee: fact.trace }, arg);
-                match l.param() {
-                    Some(param) => {
-                        if let Some(cur) = cx.function {
-                            self.add_sink_fact(
-                                cur,
-                                SinkFact {
-                                    param,
-                                    cleared,
-                                    flags,
-                                    trace,
-                                    ..fact.clone()
-                                },
-                            );
-                        }
+                match (l.param(), cx.function) {
+                    (Some(param), Some(cur)) => {
+                        self.add_sink_fact(
+                            cur,
+                            SinkFact {
+                                param,
+                                cleared,
+                                flags,
+                                trace,
+                                ..fact.clone()
+                            },
+                        );
                     }
-                    None => {
+                    (Some(_), None) => {}
+                    (None, _) => {
                         let l = Label {
                             cleared,
                             flags,
@@ -703,13 +722,23 @@ impl<'a, 'm> Engine<'a, 'm> {
         })
     }
 
+    /// Whether the file imports one of `modules` (always, when empty). Asked at each call that
+    /// matches a table: the answer is kept per list (the tables' lists do not move).
     pub(super) fn imports_ok(&self, modules: &[String]) -> bool {
-        modules.is_empty()
-            || self
-                .module
-                .imports
-                .iter()
-                .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())))
+        if modules.is_empty() {
+            return true;
+        }
+        let key = (modules.as_ptr() as usize, modules.len());
+        if let Some(&ok) = self.imports_seen.borrow().get(&key) {
+            return ok;
+        }
+        let ok = self
+            .module
+            .imports
+            .iter()
+            .any(|i| modules.iter().any(|m| i.qualified.starts_with(m.as_str())));
+        self.imports_seen.borrow_mut().insert(key, ok);
+        ok
     }
 
     /// `request.args` -> `flask.request.args` through the file's imports.

@@ -8,6 +8,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             return Taint::new();
         }
         self.depth += 1;
+        self.work += 1;
         let t = self.expr_inner(e, cx);
         self.depth -= 1;
         t
@@ -152,10 +153,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                     matches!(e.kind, ExprKind::Str(_) | ExprKind::StringBuild(_))
                         || matches!(&e.kind, ExprKind::Name(n) if self.consts.is_str(n))
                 };
+                // Counted once: asking each operand about all the others is quadratic.
+                let texts = items.iter().filter(|o| texty(o)).count();
                 let mut t = Taint::new();
-                for (i, item) in items.iter().enumerate() {
+                for item in items {
                     let mut it = self.expr(item, cx);
-                    if items.iter().enumerate().any(|(j, o)| j != i && texty(o)) {
+                    if texts > usize::from(texty(item)) {
                         it = with_flags(it, SPLICED);
                     }
                     join(&mut t, &it);

@@ -19,10 +19,12 @@ use super::trace::{
 };
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
 use crate::rules::pattern::Constants;
-use std::collections::HashMap;
+use env::{merge, Delta, Env};
+use std::collections::{HashMap, HashSet};
 
 mod branch;
 mod call;
+mod env;
 mod expr;
 mod names;
 mod seeds;
@@ -72,48 +74,25 @@ struct SinkFact {
     flags: u8,
     trace: u32,
     sink_span: Span,
-    sink_label: String,
+    /// Shared: each call through the summary reads it.
+    sink_label: std::rc::Rc<str>,
     sink_confidence: Option<crate::finding::Confidence>,
 }
+
+/// What makes a [`SinkFact`] new: (param, sink kind, sink span, cleared, flags).
+type SinkKey = (usize, u8, Span, u32, u8);
+
+/// Sink facts kept per function: each call of it reads them all.
+const MAX_SINK_FACTS: usize = 256;
 
 #[derive(Debug, Default)]
 struct Summary {
     ret: Taint,
     sinks: Vec<SinkFact>,
+    sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
     /// with the path from the parameter).
     externals: Vec<(usize, String, ArgRef, Label)>,
-}
-
-/// Names in scope: only names ever assigned in this scope are present; an empty taint shadows an
-/// outer tainted name.
-#[derive(Debug, Default, Clone)]
-struct Env<'m> {
-    vars: HashMap<&'m str, Taint>,
-    /// Names bound to a list literal: what its first element carries (a command's program).
-    heads: HashMap<&'m str, Taint>,
-}
-
-impl<'m> Env<'m> {
-    /// Union `other` into `self`; returns whether anything new arrived. A shape known on one
-    /// side only is forgotten.
-    fn join(&mut self, other: &Env<'m>) -> bool {
-        let mut grew = false;
-        for (k, v) in &other.vars {
-            grew |= join(self.vars.entry(k).or_default(), v);
-        }
-        self.heads.retain(|k, _| other.heads.contains_key(k));
-        for (k, v) in self.heads.iter_mut() {
-            if let Some(t) = other.heads.get(k) {
-                join(v, t);
-            }
-        }
-        grew
-    }
-
-    fn forget_shape(&mut self, name: &str) {
-        self.heads.remove(name);
-    }
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
@@ -147,11 +126,18 @@ pub struct Engine<'a, 'm> {
     return_sinks: Vec<Vec<u32>>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
+    /// The qualified names the file imports.
+    imported: HashSet<&'m str>,
+    /// [`Engine::imports_ok`]'s answers, by the address of the list asked about.
+    imports_seen: std::cell::RefCell<HashMap<(usize, usize), bool>>,
     summaries: Vec<Summary>,
     /// Taint seeded into parameters: sources (tool arguments, handlers) and callback inputs.
     seeds: Vec<Vec<Taint>>,
-    /// Environment captured where a nested function or lambda is defined.
-    closures: Vec<Option<Env<'m>>>,
+    /// Names captured where a nested function or lambda is defined.
+    closures: Vec<Option<HashMap<&'m str, Taint>>>,
+    /// For each function, the names it and the functions nested in it use: all a closure
+    /// needs of the scope around it.
+    scope_names: Vec<Vec<&'m str>>,
     fields: HashMap<(usize, &'m str), Taint>,
     /// Fields holding a function of the file (`self._processor = processor or default_fn`).
     field_functions: HashMap<(usize, &'m str), usize>,
@@ -162,6 +148,9 @@ pub struct Engine<'a, 'm> {
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
+    /// (rule, sink span) of each hit: only the first hit of each is reported, so later ones are
+    /// neither kept nor given a path.
+    reported: HashSet<(usize, Span)>,
     names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
     /// Class fields declared with a bound (`Field(max_length=...)`) and the sink kinds that
     /// bound makes them clean for.
@@ -172,6 +161,10 @@ pub struct Engine<'a, 'm> {
     pub external: Vec<(String, ArgRef, Label)>,
     changed: bool,
     depth: usize,
+    /// Statements and expressions interpreted this round, and how many may be before loops stop
+    /// taking a second pass: loops nested in loops would repeat exponentially.
+    work: usize,
+    work_budget: usize,
 }
 
 impl Engine<'_, '_> {
@@ -220,6 +213,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .iter()
                 .map(|i| (&*i.local, &*i.qualified))
                 .collect(),
+            imported: module.imports.iter().map(|i| &*i.qualified).collect(),
+            imports_seen: std::cell::RefCell::new(HashMap::new()),
             summaries: (0..n).map(|_| Summary::default()).collect(),
             seeds: module
                 .functions
@@ -227,6 +222,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
                 .collect(),
             closures: vec![None; n],
+            scope_names: scope_names(module),
             fields: HashMap::new(),
             field_functions: HashMap::new(),
             globals: Env::default(),
@@ -235,12 +231,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             classes_by_name: HashMap::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
+            reported: HashSet::new(),
             names: HashMap::new(),
             bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),
             external: Vec::new(),
             changed: false,
             depth: 0,
+            work: 0,
+            // Far above what any real file needs (a few visits per node of its syntax).
+            work_budget: 8 * text.len() + 100_000,
         };
         e.index_functions();
         e.decorator_names = module
@@ -358,6 +358,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let module = self.module;
         for _ in 0..MAX_ROUNDS {
             self.changed = false;
+            self.work = 0;
             let mut cx = Ctx {
                 env: Env::default(),
                 function: None,
@@ -389,7 +390,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ret: Taint::new(),
         };
         self.block(&module.classes[ci].body, &mut cx);
-        for (name, t) in cx.env.vars {
+        for (name, t) in cx.env.into_vars() {
             self.changed |= join(self.fields.entry((ci, name)).or_default(), &real(&t));
         }
     }
@@ -397,7 +398,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn function(&mut self, fi: usize) {
         let module = self.module;
         let f: &'m Function = &module.functions[fi];
-        let mut env = self.closures[fi].clone().unwrap_or_default();
+        let mut env = Env::with_vars(self.closures[fi].clone().unwrap_or_default());
         let receiver = if f.class.is_some() {
             match f.params.first() {
                 Some(p) if module.language.family() == "python" => Some(&*p.name),
@@ -420,7 +421,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 trace: self.param_steps[fi][i],
             }];
             join(&mut t, &self.seeds[fi][i]);
-            env.vars.insert(&p.name, t);
+            env.set_var(&p.name, t);
         }
         let mut cx = Ctx {
             env,
@@ -432,6 +433,64 @@ impl<'a, 'm> Engine<'a, 'm> {
         self.block(&f.body, &mut cx);
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
     }
+}
+
+/// For each function, the names used in its body and in the functions nested in it.
+fn scope_names(module: &Module) -> Vec<Vec<&str>> {
+    let fs = &module.functions;
+    let mut own: Vec<(HashSet<&str>, Vec<usize>)> = Vec::with_capacity(fs.len());
+    for f in fs {
+        let mut names = HashSet::new();
+        let mut nested = Vec::new();
+        crate::ir::walk_stmts(&f.body, &mut |s| {
+            if let StmtKind::FunctionDef(j) = s.kind {
+                nested.push(j);
+                // Decorators are evaluated where the function is defined.
+                for d in fs.get(j).map_or(&[][..], |g| &g.decorators[..]) {
+                    visit(d, &mut names, &mut nested);
+                }
+            }
+            s.for_each_expr(&mut |e| visit(e, &mut names, &mut nested));
+        });
+        own.push((names, nested));
+    }
+    // Inner functions first (they may come before or after the one they are in), without
+    // recursion: nesting can be deep.
+    let mut all: Vec<Option<Vec<&str>>> = vec![None; fs.len()];
+    let mut visiting = vec![false; fs.len()];
+    for root in 0..fs.len() {
+        let mut stack = vec![root];
+        while let Some(&fi) = stack.last() {
+            if all[fi].is_some() {
+                stack.pop();
+                continue;
+            }
+            let (names, nested) = &own[fi];
+            if !visiting[fi] {
+                visiting[fi] = true;
+                let pending = nested.iter().filter(|&&j| j < fs.len() && !visiting[j]);
+                stack.extend(pending);
+                continue;
+            }
+            let mut set = names.clone();
+            for inner in nested.iter().filter_map(|&j| all.get(j)?.as_ref()) {
+                set.extend(inner.iter().copied());
+            }
+            all[fi] = Some(set.into_iter().collect());
+            stack.pop();
+        }
+    }
+    all.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn visit<'m>(e: &'m Expr, names: &mut HashSet<&'m str>, nested: &mut Vec<usize>) {
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Name(n) => {
+            names.insert(&**n);
+        }
+        ExprKind::Function(j) => nested.push(*j),
+        _ => {}
+    })
 }
 
 /// The index into `call.args` of the `p`-th positional argument.

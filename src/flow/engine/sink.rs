@@ -223,8 +223,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                         join(&mut t, &it);
                     }
                 }
-                (Some(0), ExprKind::Name(n)) if cx.env.heads.contains_key(&**n) => {
-                    join(&mut t, &cx.env.heads[&**n]);
+                (Some(0), ExprKind::Name(n)) if cx.env.head(n).is_some() => {
+                    join(&mut t, cx.env.head(n).unwrap_or(&Taint::new()));
                 }
                 _ => {
                     join(&mut t, &arg_ts[i]);
@@ -268,7 +268,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                 flags: l.flags,
                                 trace: l.trace,
                                 sink_span: span,
-                                sink_label: label.clone(),
+                                sink_label: label.as_str().into(),
                                 sink_confidence: sink.confidence,
                             },
                         );
@@ -287,13 +287,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         label: &str,
         confidence: Option<crate::finding::Confidence>,
     ) {
-        for &r in &self.rules {
+        for i in 0..self.rules.len() {
+            let r = self.rules[i];
             let rule = &self.spec.rules[r];
-            if rule.sources & (1 << l.kind) != 0
-                && rule.sinks & (1 << sink_kind) != 0
-                && l.flags & rule.flags == rule.flags
-                && l.flags & rule.unless_flags == 0
-            {
+            if self.reports(r, l, sink_kind) && self.reported.insert((r, span)) {
                 self.hits.push(FlowHit {
                     rule: r,
                     sink_span: span,
@@ -305,18 +302,46 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// Whether rule `r` reports data labelled `l` reaching a sink of `sink_kind`.
+    fn reports(&self, r: usize, l: &Label, sink_kind: u8) -> bool {
+        let rule = &self.spec.rules[r];
+        rule.sources & (1 << l.kind) != 0
+            && rule.sinks & (1 << sink_kind) != 0
+            && l.flags & rule.flags == rule.flags
+            && l.flags & rule.unless_flags == 0
+    }
+
+    /// Whether reporting `l` at `span` would add a hit (one not reported there yet).
+    pub(super) fn would_report(&self, l: &Label, sink_kind: u8, span: Span) -> bool {
+        self.rules
+            .iter()
+            .any(|&r| self.reports(r, l, sink_kind) && !self.reported.contains(&(r, span)))
+    }
+
+    fn sink_key(fact: &SinkFact) -> SinkKey {
+        (
+            fact.param,
+            fact.sink_kind,
+            fact.sink_span,
+            fact.cleared,
+            fact.flags,
+        )
+    }
+
+    /// Whether function `fi`'s summary has (or has no room for) this fact.
+    pub(super) fn knows_sink_fact(&self, fi: usize, key: &SinkKey) -> bool {
+        let summary = &self.summaries[fi];
+        summary.sinks.len() >= MAX_SINK_FACTS || summary.sink_keys.contains(key)
+    }
+
     pub(super) fn add_sink_fact(&mut self, fi: usize, fact: SinkFact) {
-        let facts = &mut self.summaries[fi].sinks;
-        let known = facts.iter().any(|f| {
-            f.param == fact.param
-                && f.sink_kind == fact.sink_kind
-                && f.sink_span == fact.sink_span
-                && f.cleared == fact.cleared
-                && f.flags == fact.flags
-        });
-        if !known {
-            facts.push(fact);
-            self.changed = true;
+        let key = Self::sink_key(&fact);
+        if self.knows_sink_fact(fi, &key) {
+            return;
         }
+        let summary = &mut self.summaries[fi];
+        summary.sink_keys.insert(key);
+        summary.sinks.push(fact);
+        self.changed = true;
     }
 }

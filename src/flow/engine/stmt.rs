@@ -10,6 +10,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         self.depth += 1;
         for s in stmts {
+            self.work += 1;
             self.stmt(s, cx);
         }
         self.depth -= 1;
@@ -70,22 +71,23 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.expr(test, cx);
                 self.branch_sinks(test, [body, orelse], cx);
                 let (when_true, when_false) = self.checks(test);
-                let mut then_env = cx.env.clone();
-                let before = std::mem::take(&mut cx.env);
-                let mut else_env = before;
+                let m = cx.env.mark();
                 for (name, mask) in when_true {
-                    self.passed_check(&mut then_env, name, mask);
+                    self.passed_check(&mut cx.env, name, mask);
                 }
-                for (name, mask) in when_false {
-                    self.passed_check(&mut else_env, name, mask);
-                }
-                cx.env = then_env;
                 self.block(body, cx);
-                let then_env = std::mem::replace(&mut cx.env, else_env);
+                let then = cx.env.delta(&m);
+                cx.env.undo(&m);
+                for (name, mask) in when_false {
+                    self.passed_check(&mut cx.env, name, mask);
+                }
                 self.block(orelse, cx);
                 if !exits(body) {
-                    cx.env.join(&then_env);
+                    let mut joined = cx.env.delta(&m);
+                    merge(&mut joined, &then);
+                    cx.env.apply(joined);
                 }
+                cx.env.close(m);
             }
             StmtKind::Loop {
                 target,
@@ -99,15 +101,23 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.expr(test, cx);
                     self.branch_sinks(test, [body, &[]], cx);
                 }
-                let before = cx.env.clone();
-                // Twice, so what one iteration assigns reaches the next.
-                for _ in 0..2 {
+                let m = cx.env.mark();
+                // Twice, so what one iteration assigns reaches the next; once when this round has
+                // used up its budget.
+                for pass in 0..2 {
+                    if pass == 1 && self.work > self.work_budget {
+                        break;
+                    }
                     if let Some(target) = target {
                         self.assign(target, &t, false, cx);
                     }
                     self.block(body, cx);
                 }
-                cx.env.join(&before);
+                // The loop may not run at all.
+                let mut joined = cx.env.delta(&m);
+                merge(&mut joined, &Delta::new());
+                cx.env.apply(joined);
+                cx.env.close(m);
                 self.block(orelse, cx);
             }
             StmtKind::With { items, body } => {
@@ -125,27 +135,32 @@ impl<'a, 'm> Engine<'a, 'm> {
                 orelse,
                 finally,
             } => {
-                let before = cx.env.clone();
+                let m = cx.env.mark();
                 self.block(body, cx);
                 self.block(orelse, cx);
-                let mut after = cx.env.clone();
+                let mut after = cx.env.delta(&m);
                 for h in handlers {
                     if let Some(k) = &h.kind {
                         self.expr(k, cx);
                     }
-                    cx.env = before.clone();
-                    cx.env.join(&after);
+                    // A handler starts from the scope before the `try` joined with the one after.
+                    cx.env.undo(&m);
+                    let mut start = Delta::new();
+                    merge(&mut start, &after);
+                    cx.env.apply(start);
                     if let Some(name) = &h.name {
                         let t = self.caught(h);
-                        cx.env.vars.insert(name, t);
+                        cx.env.set_var(name, t);
                     }
                     self.block(&h.body, cx);
                     // A handler that returns or raises does not continue after the `try`.
                     if !exits(&h.body) {
-                        after.join(&cx.env);
+                        merge(&mut after, &cx.env.delta(&m));
                     }
                 }
-                cx.env = after;
+                cx.env.undo(&m);
+                cx.env.apply(after);
+                cx.env.close(m);
                 self.block(finally, cx);
             }
             StmtKind::FunctionDef(fi) => {
@@ -165,13 +180,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                     ExprKind::Name(n) => Some(&**n),
                     _ => None,
                 };
-                let before = cx.env.clone();
-                let mut out = before.clone();
+                let m = cx.env.mark();
+                let mut out = Delta::new();
                 for (patterns, body) in cases {
-                    cx.env = before.clone();
+                    cx.env.undo(&m);
                     if let Some(n) = name {
                         if !patterns.is_empty() && patterns.iter().all(is_literal_pattern) {
-                            cx.env.vars.insert(n, Taint::new());
+                            cx.env.set_var(n, Taint::new());
                         }
                     }
                     // A capture pattern binds (parts of) the subject: `Ok(response) => ..`,
@@ -182,9 +197,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     }
                     self.block(body, cx);
-                    out.join(&cx.env);
+                    merge(&mut out, &cx.env.delta(&m));
                 }
-                cx.env = out;
+                cx.env.undo(&m);
+                cx.env.apply(out);
+                cx.env.close(m);
             }
             StmtKind::Other { exprs, body } => {
                 for e in exprs {
@@ -226,13 +243,12 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// safe for the sink kinds in `mask`.
     pub(super) fn passed_check(&self, env: &mut Env<'m>, name: &'m str, mask: KindSet) {
         let mut t = env
-            .vars
-            .get(name)
-            .or_else(|| self.globals.vars.get(name))
+            .var(name)
+            .or_else(|| self.globals.var(name))
             .cloned()
             .unwrap_or_default();
         clear_kinds(&mut t, mask);
-        env.vars.insert(name, t);
+        env.set_var(name, t);
     }
 
     /// `cmd = ["rg", x]`: keep what the first element (a command's program) carries.
@@ -243,7 +259,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 Some(first) => self.expr(first, cx),
                 None => Taint::new(),
             };
-            cx.env.heads.insert(name, head);
+            cx.env.set_head(name, head);
         }
     }
 
@@ -266,7 +282,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                         join(&mut new, &old);
                     }
                 }
-                cx.env.vars.insert(n, new);
+                cx.env.set_var(n, new);
             }
             ExprKind::Attribute { value, attr } => {
                 if let Some(ids) = self.ix.property_sinks.get(&**attr) {
@@ -335,7 +351,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Name(n) => {
                 let mut cur = self.lookup(n, cx).unwrap_or_default();
                 join(&mut cur, &t);
-                cx.env.vars.insert(n, cur);
+                cx.env.set_var(n, cur);
             }
             _ => {}
         }
@@ -346,28 +362,30 @@ impl<'a, 'm> Engine<'a, 'm> {
             // Module-level functions read the module's final bindings (`globals`).
             return;
         }
-        // Parameter markers belong to the enclosing function's summary, not to the closure's.
-        let mut captured = cx.env.clone();
-        for t in captured.vars.values_mut() {
-            t.retain(|l| l.param().is_none());
+        // Only the names the function uses: a copy of the whole scope per closure is quadratic
+        // in a function defining many. Parameter markers belong to the enclosing function's
+        // summary, not to the closure's.
+        let mut captured: HashMap<&'m str, Taint> = HashMap::new();
+        for &n in &self.scope_names[fi] {
+            if let Some(t) = cx.env.var(n) {
+                captured.insert(n, real(t));
+            }
         }
-        captured.heads.clear();
-        let slot = &mut self.closures[fi];
-        match slot {
-            Some(env) => self.changed |= env.join(&captured),
+        match &mut self.closures[fi] {
+            Some(env) => {
+                for (n, t) in captured {
+                    self.changed |= join(env.entry(n).or_default(), &t);
+                }
+            }
             None => {
-                self.changed |= captured.vars.values().any(|v| !v.is_empty());
-                *slot = Some(captured);
+                self.changed |= captured.values().any(|v| !v.is_empty());
+                self.closures[fi] = Some(captured);
             }
         }
     }
 
     pub(super) fn lookup(&self, name: &str, cx: &Ctx<'m>) -> Option<Taint> {
-        cx.env
-            .vars
-            .get(name)
-            .or_else(|| self.globals.vars.get(name))
-            .cloned()
+        cx.env.var(name).or_else(|| self.globals.var(name)).cloned()
     }
 
     /// The names an `if` test proves checked: (when it holds, when it fails). `a or b` failing
