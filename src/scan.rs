@@ -517,10 +517,17 @@ fn run_file_seeded(
         } else {
             SkipReason::SyntaxError
         },
-        detail: module.error_line.map(|line| match source.cell_line(line) {
-            Some(cl) => format!("cell {}, line {}", cl.cell, cl.line),
-            None => format!("line {line}"),
-        }),
+        detail: if source.text.len() > crate::lang::MAX_PARSE_BYTES {
+            Some(format!(
+                "over {} MiB: not parsed",
+                crate::lang::MAX_PARSE_BYTES >> 20
+            ))
+        } else {
+            module.error_line.map(|line| match source.cell_line(line) {
+                Some(cl) => format!("cell {}, line {}", cl.cell, cl.line),
+                None => format!("line {line}"),
+            })
+        },
     });
     FileResult {
         findings: kept,

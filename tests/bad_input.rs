@@ -349,3 +349,28 @@ fn path_with_spaces_and_unicode() {
     .ok();
     named.assert_skipped("dïr with spaces/blöb 1.py", "binary");
 }
+
+/// A source past the parse limit (a raised `--max-filesize`) is not parsed, so memory stays
+/// bounded, but its text is still searched for secrets, and `-v` says so.
+#[test]
+fn huge_source_is_searched_for_secrets_without_parsing() {
+    let key = "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";
+    let mut text = format!("GROQ_API_KEY = \"{key}\"\n");
+    while text.len() <= aiguard::lang::MAX_PARSE_BYTES {
+        text.push_str("result = compute(alpha, beta) + transform(gamma)\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("generated.py"), &text).unwrap();
+    let out = Command::cargo_bin("aiguard")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(["scan", "-v", "--isolated", "--format", "concise"])
+        .args(["--max-filesize", "64MB", "generated.py"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("generated.py:1:17: AIG101"), "{stdout}");
+    assert!(stderr.contains("(over 8 MiB: not parsed)"), "{stderr}");
+}

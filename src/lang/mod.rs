@@ -34,7 +34,20 @@ pub(crate) fn first_error_line(root: tree_sitter::Node<'_>) -> Option<u32> {
     }
 }
 
+/// Larger sources are not parsed: a syntax tree and its IR take some 25 to 50 bytes per source
+/// byte, and a file this big (raised `--max-filesize`) is generated code. Their text is still
+/// searched for secrets, so memory stays bounded whatever the file.
+pub const MAX_PARSE_BYTES: usize = 8 << 20;
+
 pub fn parse(source: &Source) -> Module {
+    if source.text.len() > MAX_PARSE_BYTES && source.language != Language::Text {
+        return Module {
+            language: source.language,
+            has_errors: true,
+            unparsed: true,
+            ..Module::default()
+        };
+    }
     let mut module = match source.language {
         Language::Python | Language::Notebook => python::lower(&source.text),
         Language::TypeScript | Language::Tsx | Language::JavaScript => {
