@@ -141,33 +141,12 @@ impl Rng {
     }
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A GitHub token with a valid checksum: `ghp_` + 30 base62 + the base62 CRC32 of those 30.
 pub fn github_token(rng: &mut Rng) -> String {
     let body: String = (0..30)
         .map(|_| BASE62[rng.below(62)] as char)
         .collect::<String>();
-    let mut n = crc32(body.as_bytes());
-    let mut check = [b'0'; 6];
-    for slot in check.iter_mut().rev() {
-        *slot = BASE62[(n % 62) as usize];
-        n /= 62;
-    }
-    format!("ghp_{body}{}", std::str::from_utf8(&check).expect("ascii"))
+    crate::rules::secrets::checks::github_token("ghp_", &body)
 }
 
 /// An OpenAI project key: `sk-proj-` + 40 + `T3BlbkFJ` + 40 characters.

@@ -173,9 +173,9 @@ pub fn github_crc32_ok(token: &str) -> bool {
     base62_6(crc32(body.as_bytes())) == check.as_bytes()
 }
 
-/// A checksum-valid classic token (`ghp_` + the 30 random characters + their checksum), for tests.
-#[cfg(test)]
-pub(crate) fn github_token(prefix: &str, random: &str) -> String {
+/// A checksum-valid classic token (`ghp_` + the 30 random characters + their checksum), for
+/// tests and the fuzzing harness.
+pub fn github_token(prefix: &str, random: &str) -> String {
     let check = base62_6(crc32(random.as_bytes()));
     format!("{prefix}{random}{}", String::from_utf8_lossy(&check))
 }
