@@ -343,8 +343,12 @@ pub fn check(data: &[u8]) -> Outcome {
     if let Some(raw) = &source.raw {
         secrets.extend(redactions.raw.iter().filter_map(|r| value(raw, r)));
     }
-    // A value the reports print whatever the input is not the input's secret.
-    secrets.retain(|v| !s.boilerplate.contains(v));
+    // A value the reports print whatever the input is not the input's secret, nor is a reference
+    // to one (`${DB_PASSWORD}` in a URL is masked, but printing it elsewhere leaks nothing).
+    let reference = |v: &str| {
+        (v.starts_with("${") && v.ends_with('}')) || (v.starts_with("{{") && v.ends_with("}}"))
+    };
+    secrets.retain(|v| !s.boilerplate.contains(v) && !reference(v));
     let mut guarded: Vec<&str> = secrets.iter().copied().collect();
     for key in &keys {
         let found = secrets.iter().any(|v| v.contains(key.as_str()));
