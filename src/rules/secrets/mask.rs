@@ -19,7 +19,15 @@ pub fn mask_output(text: &str, known: &BTreeSet<String>, detectors: &Detectors) 
     let patterns: Vec<String> = known
         .iter()
         .filter(|v| v.len() >= MIN_VALUE)
-        .flat_map(|v| [v.clone(), json_escaped(v)])
+        .flat_map(|v| {
+            // A key that code splits at its punctuation (`sk-proj-…` read as a subtraction) is
+            // printed in pieces: its long alphanumeric runs are masked on their own too.
+            let runs = v
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|r| r.len() >= 16 && r.len() < v.len())
+                .map(str::to_string);
+            [v.clone(), json_escaped(v)].into_iter().chain(runs)
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -88,6 +96,12 @@ mod tests {
         assert_eq!(mask(&json, &[v]), "\"x=********\"");
         // Fragments are left alone.
         assert_eq!(mask("abc xyz", &["abc"]), "abc xyz");
+        // A key printed in pieces (split at its punctuation) is masked piece by piece.
+        let key = "sk-proj-Qw7TJXs9aFtSxiu1AdHSv6Uo43j5";
+        assert_eq!(
+            mask("call: Qw7TJXs9aFtSxiu1AdHSv6Uo43j5.messages.create", &[key]),
+            "call: ********.messages.create"
+        );
     }
 
     #[test]
