@@ -93,7 +93,7 @@ fn edit_file(
     } else {
         let mut module = crate::lang::parse(&source);
         crate::resolve::resolve(&mut module);
-        crate::scan::statement_lines(&source, &module)
+        module.statement_lines(&source.lines)
     };
     // Target line -> codes to add there.
     let mut targets: BTreeMap<u32, BTreeSet<&str>> = BTreeMap::new();

@@ -84,7 +84,7 @@ fn base(fingerprint: &str) -> &str {
 fn hash(f: &Finding) -> String {
     format!(
         "{:016x}",
-        crate::scan::fnv64(&["aiguard-baseline/v1", f.rule_id, base(&f.fingerprint)])
+        crate::finding::fnv64(&["aiguard-baseline/v1", f.rule_id, base(&f.fingerprint)])
     )
 }
 

@@ -5,7 +5,7 @@
 //! the key path (`tool.aiguard.select`) and what was expected.
 
 use crate::finding::Severity;
-use crate::rules::Registry;
+use crate::spec::registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};

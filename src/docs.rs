@@ -1,7 +1,8 @@
 //! Rule documentation, generated from the registry: `aiguard explain`, `aiguard rules --format
 //! markdown` and `docs/rules/*.md` all come from here.
 
-use crate::rules::{Registry, RuleMeta};
+use crate::spec::registry::Registry;
+use crate::spec::rule::RuleMeta;
 
 /// One rule's page: title, metadata table, then the pack's docs.
 pub fn rule_page(rule: &RuleMeta) -> String {

@@ -245,3 +245,53 @@ impl ScanResult {
             .sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
     }
 }
+
+/// What a rule reports for one file, before it becomes a [`crate::finding::Finding`] with a
+/// location, fingerprint and snippet.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule_id: &'static str,
+    pub span: crate::ir::Span,
+    pub message: String,
+    /// The span refers to `Source::raw` (a notebook's JSON, e.g. a key printed in a
+    /// saved output) rather than to `Source::text`.
+    pub in_raw: bool,
+    /// For flow rules: the path from source to sink, each step a span and what happened there.
+    pub flow: Vec<(crate::ir::Span, String)>,
+    /// Overrides the rule's confidence (a flow into a sink declared less certain).
+    pub confidence: Option<crate::finding::Confidence>,
+    /// The mechanical change that fixes it, when the rule has one (`--fix`).
+    pub fix: Option<crate::finding::Edit>,
+}
+
+/// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and
+/// whether or not the secret's own rule is enabled). Spans are cut at line ends.
+#[derive(Debug, Default, Clone)]
+pub struct Redactions {
+    /// Spans in `Source::text`.
+    pub text: Vec<crate::ir::Span>,
+    /// Spans in `Source::raw` (a notebook's JSON).
+    pub raw: Vec<crate::ir::Span>,
+}
+
+impl Redactions {
+    /// The text each span covers.
+    pub fn values(&self, source: &crate::source::Source) -> Vec<String> {
+        let text = self.text.iter().filter_map(|s| source.text.get(s.range()));
+        let raw = source.raw.as_deref().unwrap_or_default();
+        let raw = self.raw.iter().filter_map(|s| raw.get(s.range()));
+        text.chain(raw).map(str::to_string).collect()
+    }
+}
+
+/// FNV-1a over the parts, with a separator: stable across platforms and releases.
+pub fn fnv64(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0xff)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}

@@ -21,9 +21,9 @@
 use crate::finding::ScanResult;
 use crate::report::{self, Format, ReportOptions};
 use crate::rules::secrets::mask_output;
-use crate::rules::Registry;
 use crate::scan::{self, ScanOptions};
 use crate::source::Source;
+use crate::spec::registry::Registry;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -173,7 +173,7 @@ fn plant(input: &Input) -> (Vec<u8>, Vec<String>) {
     if input.plant == 0 {
         return (bytes, Vec::new());
     }
-    let mut rng = Rng(scan::fnv64(&[&String::from_utf8_lossy(input.bytes)]) | 1);
+    let mut rng = Rng(crate::finding::fnv64(&[&String::from_utf8_lossy(input.bytes)]) | 1);
     let mut keys = Vec::new();
     if input.plant & 1 != 0 {
         keys.push(github_token(&mut rng));

@@ -12,54 +12,18 @@
 //! ML-BOM.
 
 use crate::discover::{self, WalkOptions};
-use crate::flow::spec::SourceMatch;
+use crate::ir::settings;
 use crate::ir::{Call, ExprKind, Module, Span};
-use crate::rules::pattern::{Constants, Sites};
-use crate::rules::{settings, Registry};
 use crate::scan;
+use crate::source::Family;
 use crate::source::Source;
+use crate::spec::flow::SourceMatch;
+use crate::spec::inventory::InventorySpec;
+use crate::spec::registry::Registry;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeSet;
-
-/// What the inventory reads, from the `[inventory]` table of the packs (rules/llm-sdks.toml):
-/// which rules judge limits, downloads, tools and secrets, and where calls name their model.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InventorySpec {
-    /// Whose findings mark a model call's output-token cap missing (and whose calls it covers).
-    pub token_cap_rule: String,
-    /// Whose findings mark a model call's timeout missing.
-    pub timeout_rule: String,
-    /// Whose calls are model and dataset downloads.
-    pub download_rule: String,
-    /// Whose findings (outside flows) are code-execution tools.
-    pub tool_rule: String,
-    pub secret_rules: Vec<String>,
-    /// Settings that name the model of a call (looked up like any setting).
-    pub model_keys: Vec<String>,
-    /// Keywords that name the model or dataset of a download.
-    pub download_keys: Vec<String>,
-    /// Downloads whose model is their second positional argument (the first is a task).
-    pub download_model_second: Vec<String>,
-    /// The purl type of downloaded models in the ML-BOM (`pkg:huggingface`).
-    pub download_purl: String,
-}
-
-impl InventorySpec {
-    /// The rules the inventory reads.
-    pub fn rules(&self) -> impl Iterator<Item = &str> {
-        [
-            &self.token_cap_rule,
-            &self.timeout_rule,
-            &self.download_rule,
-            &self.tool_rule,
-        ]
-        .into_iter()
-        .chain(&self.secret_rules)
-        .map(String::as_str)
-    }
-}
+use {crate::ir::constants::Constants, crate::ir::sites::Sites};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Inventory {
@@ -202,7 +166,7 @@ pub fn of_source(
             });
         }
     }
-    if source.language.family() == "text" {
+    if source.language.family() == Family::Text {
         return inv;
     }
     let family = source.language.family();
@@ -228,7 +192,7 @@ pub fn of_source(
         };
         let source_table = spec.sources.iter().find(|s| {
             model_kinds.contains(&s.kind)
-                && crate::flow::index::applies(&s.languages, family)
+                && crate::spec::family::applies(&s.languages, family)
                 && matches!(&s.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
         });
         if let Some(s) = source_table {
@@ -276,7 +240,7 @@ pub fn of_source(
 fn tools(
     module: &Module,
     registry: &Registry,
-    family: &str,
+    family: Family,
     inv: &mut Inventory,
     line: &dyn Fn(Span) -> u32,
     path: &dyn Fn() -> String,
@@ -285,7 +249,7 @@ fn tools(
     let tool_sources: Vec<_> = spec
         .sources
         .iter()
-        .filter(|s| s.tool && crate::flow::index::applies(&s.languages, family))
+        .filter(|s| s.tool && crate::spec::family::applies(&s.languages, family))
         .collect();
     if tool_sources.is_empty() {
         return;
@@ -367,7 +331,7 @@ fn tools(
     }
     // The objects tools are registered on: `mcp.server.*FastMCP().tool` registers on what
     // `mcp.server.*FastMCP` makes.
-    let servers: Vec<crate::rules::pattern::Glob> = tool_sources
+    let servers: Vec<crate::spec::glob::Glob> = tool_sources
         .iter()
         .flat_map(|s| match &s.matcher {
             SourceMatch::Decorators(g) => g.iter().collect::<Vec<_>>(),
@@ -375,7 +339,7 @@ fn tools(
             _ => Vec::new(),
         })
         .filter_map(|g| g.pattern().split_once("().").map(|(ctor, _)| ctor))
-        .map(crate::rules::pattern::Glob::new)
+        .map(crate::spec::glob::Glob::new)
         .collect();
     module.walk_exprs(&mut |e| {
         let ExprKind::Call(c) = &e.kind else { return };
@@ -475,7 +439,7 @@ fn download_id(call: &Call, q: &str, spec: &InventorySpec, consts: &Constants) -
             let second = spec
                 .download_model_second
                 .iter()
-                .any(|g| crate::rules::pattern::Glob::new(g).matches(q));
+                .any(|g| crate::spec::glob::Glob::new(g).matches(q));
             literal(call.positional(usize::from(second)), consts)
         })
 }

@@ -27,4 +27,5 @@ pub mod rules;
 pub mod scan;
 pub mod since;
 pub mod source;
+pub mod spec;
 pub mod suppress;

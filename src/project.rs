@@ -14,6 +14,7 @@
 //!
 //! Lockfiles are left out of scanning by `discover`; they are read here only for versions.
 
+use crate::source::Family;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -37,13 +38,13 @@ pub enum Ecosystem {
 }
 
 impl Ecosystem {
-    /// The ecosystem of a rule-pack language family (`python`, `typescript`, `javascript`).
-    pub fn of_family(family: &str) -> Option<Ecosystem> {
+    /// The ecosystem of a language family.
+    pub fn of_family(family: Family) -> Option<Ecosystem> {
         match family {
-            "python" => Some(Ecosystem::Python),
-            "typescript" | "javascript" => Some(Ecosystem::Npm),
-            "rust" => Some(Ecosystem::Cargo),
-            _ => None,
+            Family::Python => Some(Ecosystem::Python),
+            Family::TypeScript | Family::JavaScript => Some(Ecosystem::Npm),
+            Family::Rust => Some(Ecosystem::Cargo),
+            Family::Text => None,
         }
     }
 
@@ -1585,7 +1586,7 @@ pub struct LazyProject<'a> {
 impl<'a> LazyProject<'a> {
     /// `display_path` is relative to the working directory (or absolute); standard input is
     /// given its `--stdin-filename`, which resolves from the working directory too.
-    pub fn new(display_path: &'a str, family: &str) -> Self {
+    pub fn new(display_path: &'a str, family: Family) -> Self {
         LazyProject {
             path: display_path,
             ecosystem: Ecosystem::of_family(family),

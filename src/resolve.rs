@@ -129,7 +129,7 @@ impl<'m> Resolver<'m> {
     /// own class-level assignments and from its typed declarations (`database: SQLDatabase`).
     fn collect_fields(&mut self, module_env: &Env<'_, 'm>) {
         let module = self.module;
-        let rust = module.language.family() == "rust";
+        let rust = module.dialect.builder_setters;
         for (ci, class) in module.classes.iter().enumerate() {
             let mut fields = HashMap::new();
             for s in &class.body {
@@ -183,19 +183,18 @@ impl<'m> Resolver<'m> {
     }
 
     fn bind_params(&self, f: &'m Function, class: Option<usize>, env: &mut Env<'_, 'm>) {
-        let rust = self.module.language.family() == "rust";
+        let rust = self.module.dialect.builder_setters;
         for (i, p) in f.params.iter().enumerate() {
             let receiver = class.is_some()
                 && f.class.is_some()
                 && i == 0
-                && match self.module.language.family() {
-                    "python" => !f
-                        .decorators
+                && if self.module.dialect.first_param_receiver {
+                    !f.decorators
                         .iter()
-                        .any(|d| d.dotted().as_deref() == Some("staticmethod")),
+                        .any(|d| d.dotted().as_deref() == Some("staticmethod"))
+                } else {
                     // A Rust method's receiver is spelled `self`.
-                    "rust" => &*p.name == "self",
-                    _ => false,
+                    self.module.dialect.self_param_receiver && &*p.name == "self"
                 };
             let binding = if receiver {
                 Binding::Receiver(class.unwrap_or_default())
@@ -213,7 +212,7 @@ impl<'m> Resolver<'m> {
         }
         if let Some(ci) = class {
             env.insert("this", Binding::Receiver(ci));
-            if self.module.language.family() == "rust" {
+            if self.module.dialect.self_param_receiver {
                 // `Self::new()`, `Self { .. }` inside an `impl`.
                 env.insert("Self", Binding::Receiver(ci));
             }
@@ -257,7 +256,7 @@ impl<'m> Resolver<'m> {
         let mut suffix: Vec<&str> = Vec::new();
         let mut cur = e;
         let base = loop {
-            if suffix.len() > crate::lang::MAX_DEPTH {
+            if suffix.len() > crate::ir::MAX_DEPTH {
                 return None;
             }
             match &cur.kind {
@@ -332,7 +331,7 @@ impl<'m> Resolver<'m> {
         module_env: &Env<'_, 'm>,
         class: Option<usize>,
     ) {
-        if self.depth > crate::lang::MAX_DEPTH {
+        if self.depth > crate::ir::MAX_DEPTH {
             return;
         }
         self.depth += 1;
@@ -387,7 +386,7 @@ impl<'m> Resolver<'m> {
         let Some(f) = module.functions.get(fi) else {
             return;
         };
-        if self.depth > crate::lang::MAX_DEPTH || self.visited[fi] {
+        if self.depth > crate::ir::MAX_DEPTH || self.visited[fi] {
             return;
         }
         self.visited[fi] = true;

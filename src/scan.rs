@@ -3,18 +3,19 @@
 
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
+use crate::finding::{Hit, Redactions};
 use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
-use crate::ir::{walk_stmts, Module, Span};
+use crate::ir::{Module, Span};
 use crate::nesting::Nesting;
-use crate::rules::facts::FactSet;
-use crate::rules::pattern::{Constants, Sites};
-use crate::rules::{Hit, Redactions, Registry};
 use crate::source::{Language, Source};
+use crate::spec::facts::FactSet;
+use crate::spec::registry::Registry;
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use {crate::ir::constants::Constants, crate::ir::sites::Sites};
 
 /// Everything a scan needs besides the files.
 #[derive(Debug, Default)]
@@ -214,20 +215,6 @@ pub fn is_test_path(path: &str) -> bool {
         || file.contains(".spec.")
 }
 
-/// The (first, last) line of every statement, for suppressions on multi-line statements.
-pub fn statement_lines(source: &Source, module: &Module) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    for body in module.bodies() {
-        walk_stmts(body, &mut |s| {
-            let a = source.lines.line_of(s.span.start as usize) as u32 + 1;
-            let b = source.lines.line_of(s.span.end as usize) as u32 + 1;
-            // Single-line statements too: they stop a comment in a block reaching its header.
-            out.push((a, b.max(a)));
-        });
-    }
-    out
-}
-
 fn build_findings(
     source: &Source,
     module: &Module,
@@ -261,7 +248,7 @@ fn build_findings(
         };
         let code = normalise(code);
         let location = location_of(src, hit.span);
-        let base = fnv64(&[hit.rule_id, fingerprint_path, function, &code]);
+        let base = crate::finding::fnv64(&[hit.rule_id, fingerprint_path, function, &code]);
         let n = occurrences.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{base:016x}:{n}");
@@ -346,18 +333,6 @@ pub fn location_of(source: &Source, span: Span) -> Location {
 /// Code with all whitespace removed, so re-indentation and reflowing keep the fingerprint.
 fn normalise(code: &str) -> String {
     code.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// FNV-1a over the parts, with a separator: stable across platforms and releases.
-pub fn fnv64(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0xff)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
 }
 
 const SNIPPET_MAX_LINES: u32 = 12;
@@ -476,7 +451,7 @@ fn run_file_seeded(
     }
     let applied = suppress::apply(
         source,
-        || statement_lines(source, &module),
+        || module.statement_lines(&source.lines),
         findings,
         opts.strict,
     );

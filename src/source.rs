@@ -79,13 +79,13 @@ impl Language {
     }
 
     /// The rule-pack language family: notebooks are Python, TSX is TypeScript.
-    pub fn family(self) -> &'static str {
+    pub fn family(self) -> Family {
         match self {
-            Language::Python | Language::Notebook => "python",
-            Language::TypeScript | Language::Tsx => "typescript",
-            Language::JavaScript => "javascript",
-            Language::Rust => "rust",
-            Language::Text => "text",
+            Language::Python | Language::Notebook => Family::Python,
+            Language::TypeScript | Language::Tsx => Family::TypeScript,
+            Language::JavaScript => Family::JavaScript,
+            Language::Rust => Family::Rust,
+            Language::Text => Family::Text,
         }
     }
 
@@ -294,6 +294,49 @@ pub fn decode(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// A language family, as the packs' `languages` lists name it: the rules of a family run on
+/// every language of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Python,
+    TypeScript,
+    JavaScript,
+    Rust,
+    /// Any text file: only the text rules (secrets) run.
+    Text,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Python,
+        Family::TypeScript,
+        Family::JavaScript,
+        Family::Rust,
+        Family::Text,
+    ];
+
+    /// The name the packs use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Python => "python",
+            Family::TypeScript => "typescript",
+            Family::JavaScript => "javascript",
+            Family::Rust => "rust",
+            Family::Text => "text",
+        }
+    }
+
+    /// The family a pack names.
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Position in [`Family::ALL`], for tables indexed by family.
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 

@@ -7,8 +7,8 @@
 //! still be read). Codes are exact: `ignore[AIG60]` names no rule and suppresses nothing.
 
 use crate::finding::{Finding, Suppressed};
-use crate::rules::Registry;
 use crate::source::{Language, Source};
+use crate::spec::registry::Registry;
 use std::collections::HashMap;
 
 /// What applying suppressions to one file's findings gave.

@@ -5,8 +5,8 @@
 
 use aiguard::config::select_rules;
 use aiguard::discover::WalkOptions;
-use aiguard::rules::Registry;
 use aiguard::scan::{self, ScanOptions};
+use aiguard::spec::registry::Registry;
 use std::sync::mpsc;
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 
 use aiguard::config::{self, Config, ConfigError};
 use aiguard::finding::Severity;
-use aiguard::rules::Registry;
+use aiguard::spec::registry::Registry;
 use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -64,7 +64,7 @@ fn select(
     )
 }
 
-fn ids(filter: impl Fn(&aiguard::rules::RuleMeta) -> bool) -> BTreeSet<&'static str> {
+fn ids(filter: impl Fn(&aiguard::spec::rule::RuleMeta) -> bool) -> BTreeSet<&'static str> {
     Registry::builtin()
         .rules
         .iter()

@@ -2,7 +2,7 @@
 //! Regenerate with `AIGUARD_UPDATE_DOCS=1 cargo test --test docs`.
 
 use aiguard::docs;
-use aiguard::rules::Registry;
+use aiguard::spec::registry::Registry;
 use std::path::Path;
 
 fn check_or_update(path: &Path, expected: &str, stale: &mut Vec<String>) {

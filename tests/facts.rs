@@ -4,9 +4,9 @@
 mod common;
 
 use aiguard::discover::WalkOptions;
-use aiguard::rules::facts::allowed;
-use aiguard::rules::Registry;
 use aiguard::scan::{self, ScanOptions};
+use aiguard::spec::facts::allowed;
+use aiguard::spec::registry::Registry;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -160,9 +160,9 @@ rule = "AIG999"
 calls = ["flask.Flask().route"]
 message = "route"
 "###;
-    let mut packs: Vec<(&str, &str)> = aiguard::rules::pack::BUILTIN_PACKS.to_vec();
+    let mut packs: Vec<(&str, &str)> = aiguard::spec::registry::BUILTIN_PACKS.to_vec();
     packs.push(("test.toml", pack));
-    let registry = aiguard::rules::pack::load(&packs).expect("packs load");
+    let registry = aiguard::spec::registry::load(&packs).expect("packs load");
     let scan = |files: &[(&str, &str)]| {
         let dir = common::project(files);
         let opts = ScanOptions {
@@ -196,9 +196,9 @@ message = "route"
         "unless_facts = [\"rate-limiter\"]",
         "unless_facts = [\"nope\"]",
     );
-    let mut packs: Vec<(&str, &str)> = aiguard::rules::pack::BUILTIN_PACKS.to_vec();
+    let mut packs: Vec<(&str, &str)> = aiguard::spec::registry::BUILTIN_PACKS.to_vec();
     packs.push(("test.toml", &bad));
-    assert!(aiguard::rules::pack::load(&packs)
+    assert!(aiguard::spec::registry::load(&packs)
         .unwrap_err()
         .contains("no [[fact]] declares"));
 }

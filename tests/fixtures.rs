@@ -9,9 +9,9 @@
 //! any `ruleid` that is not reported.
 
 use aiguard::finding::Finding;
-use aiguard::rules::Registry;
 use aiguard::scan::{self, ScanOptions};
 use aiguard::source::{Language, Source};
+use aiguard::spec::registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -225,7 +225,7 @@ fn every_rule_has_fixtures_in_each_language() {
     let mut covered: BTreeSet<(String, &'static str)> = BTreeSet::new();
     for path in fixture_files() {
         let source = load_source(&path);
-        let family = source.language.family();
+        let family = source.language.family().name();
         for (_, id) in expectations(&source, &path).ruleid {
             covered.insert((id, family));
         }

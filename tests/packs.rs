@@ -1,7 +1,8 @@
 //! Invariants of the built-in rule packs.
 
-use aiguard::rules::pack::{self, BUILTIN_PACKS, REQUIRED_DOC_SECTIONS};
-use aiguard::rules::Registry;
+use aiguard::spec::registry::Registry;
+use aiguard::spec::registry::{self as pack, BUILTIN_PACKS};
+use aiguard::spec::rule::REQUIRED_DOC_SECTIONS;
 use std::collections::BTreeSet;
 
 #[test]

@@ -4,7 +4,7 @@ use aiguard::finding::{
     Confidence, Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped,
 };
 use aiguard::report::{self, Format, ReportOptions};
-use aiguard::rules::Registry;
+use aiguard::spec::registry::Registry;
 use serde_json::Value;
 use std::path::PathBuf;
 

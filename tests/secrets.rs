@@ -2,9 +2,9 @@
 //! binary in every output format (and `-v`), by path and through standard input, and no key found
 //! in the fixtures may appear in stdout or stderr, whole or as its last 12 characters.
 
-use aiguard::rules::Registry;
 use aiguard::scan;
 use aiguard::source::{Language, Source};
+use aiguard::spec::registry::Registry;
 use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

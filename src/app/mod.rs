@@ -10,7 +10,7 @@ use crate::cli::{
 use crate::config;
 use crate::discover::WalkOptions;
 use crate::rules::secrets::mask_output;
-use crate::rules::Registry;
+use crate::spec::registry::Registry;
 use scan_command::run_scan;
 use std::io::Write;
 

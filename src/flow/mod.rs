@@ -12,53 +12,18 @@
 //! - `link`: flows between the files of a scan (calls of imported functions).
 
 mod engine;
-pub(crate) mod index;
 pub mod link;
-pub mod spec;
 mod trace;
 
+use crate::finding::Hit;
+use crate::ir::constants::Constants;
 use crate::ir::{Module, Span};
-use crate::rules::pattern::Constants;
-use crate::rules::{Hit, Registry};
 use crate::source::Source;
+use crate::spec::registry::Registry;
 use engine::Engine;
-use index::FamilyIndex;
 use link::{ExternalCall, Returned, Seed};
-use spec::FlowSpec;
 use std::collections::BTreeSet;
 use trace::Note;
-
-/// The compiled flow tables and their per-family indexes.
-#[derive(Debug, Default)]
-pub struct Flows {
-    pub spec: FlowSpec,
-    python: FamilyIndex,
-    typescript: FamilyIndex,
-    javascript: FamilyIndex,
-    rust: FamilyIndex,
-}
-
-impl Flows {
-    pub fn new(spec: FlowSpec) -> Flows {
-        Flows {
-            python: FamilyIndex::build(&spec, "python"),
-            typescript: FamilyIndex::build(&spec, "typescript"),
-            javascript: FamilyIndex::build(&spec, "javascript"),
-            rust: FamilyIndex::build(&spec, "rust"),
-            spec,
-        }
-    }
-
-    fn index(&self, family: &str) -> Option<&FamilyIndex> {
-        match family {
-            "python" => Some(&self.python),
-            "typescript" => Some(&self.typescript),
-            "javascript" => Some(&self.javascript),
-            "rust" => Some(&self.rust),
-            _ => None,
-        }
-    }
-}
 
 /// Flow steps kept per finding: the first ones (where the data came from) and the last ones (how it
 /// reached the sink).
@@ -99,7 +64,7 @@ pub fn run(
             enabled.contains(r.rule_id)
                 && registry
                     .get(r.rule_id)
-                    .is_some_and(|m| m.languages.contains(&family))
+                    .is_some_and(|m| m.languages.contains(&family.name()))
         })
         .map(|(i, _)| i)
         .collect();

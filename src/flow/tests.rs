@@ -1,9 +1,9 @@
 //! Engine tests over a small inline pack: each construct the engine must follow, in Python and
 //! TS/JS. The shipped packs have their own fixtures under `fixtures/`.
 
-use crate::rules::pack;
-use crate::rules::Registry;
 use crate::source::{Language, Source};
+use crate::spec::registry as pack;
+use crate::spec::registry::Registry;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 

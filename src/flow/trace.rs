@@ -15,31 +15,9 @@ pub const MAX_PARAMS: usize = 64;
 /// Distinct (kind, cleared, flags) labels kept per value.
 const MAX_LABELS: usize = 12;
 
-/// Label flags: how the data was placed on its way, for rules that care about the shape of a
-/// prompt rather than only what reaches it.
-///
-/// Spliced: formatted or concatenated into a larger string (an f-string, `+`, `.format`,
-/// `.replace`), as opposed to passed on whole.
-pub const SPLICED: u8 = 1;
-/// Placed in a privileged part of a prompt: a system or developer message (or a message whose
-/// role the data itself chose).
-pub const PRIVILEGED: u8 = 2;
-/// Passed as an argument to a call the tables do not describe and carried by its result: the
-/// result may be a new thing made from the data (`TreeContext(path)` is not the path).
-pub const DERIVED: u8 = 4;
-/// On a parameter marker: the parameter's value was read out of a field or made into something
-/// else on the way, so what a caller's names say about the argument (`api_key`) does not hold
-/// for what reaches the sink (`api_key.user_id`, `OpenAI(api_key=api_key)`).
-pub const UNNAMED: u8 = 8;
-/// Entered as a parameter of a function a framework calls (a tool's arguments, a route's
-/// request): the framework parsed it against the function's declared parameters or schema.
-pub const PARAMETER: u8 = 16;
-/// Passed into a parameter by a caller in another file (seeded by `link`): parameters are seeded
-/// per function, not per call site, so every caller's data reaches every use.
-pub const LINKED: u8 = 32;
-/// A tool's argument: a parameter of a function handed to a model as a tool (sources with
-/// `tool = true`).
-pub const TOOL: u8 = 64;
+/// Label flags: how the data was placed on its way (`spliced`, `privileged`, ...), named by the
+/// packs' `flags` and so defined with the format.
+pub use crate::spec::flow::{DERIVED, LINKED, PARAMETER, PRIVILEGED, SPLICED, TOOL, UNNAMED};
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,8 +6,9 @@ pub mod python;
 pub mod rust;
 pub mod typescript;
 
+use crate::ir::Dialect;
 use crate::ir::{Expr, ExprKind, Module, StrPart};
-use crate::source::{Language, Source};
+use crate::source::{Family, Language, Source};
 
 /// Parse and lower a source. Text files (and languages without a front end yet) give an empty
 /// module. Never panics on bad input; `Module::has_errors` is set when the parse had errors.
@@ -43,6 +44,7 @@ pub fn parse(source: &Source) -> Module {
     if source.text.len() > MAX_PARSE_BYTES && source.language != Language::Text {
         return Module {
             language: source.language,
+            dialect: dialect(source.language),
             has_errors: true,
             unparsed: true,
             ..Module::default()
@@ -57,12 +59,24 @@ pub fn parse(source: &Source) -> Module {
         Language::Text => Module::default(),
     };
     module.language = source.language;
+    module.dialect = dialect(source.language);
     module
 }
 
-/// The deepest syntax nesting lowered into the IR. Deeper subtrees are cut off (kept as an empty
-/// `Other`), so neither lowering nor dropping the IR can overflow the stack.
-pub const MAX_DEPTH: usize = 200;
+/// What the rules need to know about a language, so they never ask which one a file is in.
+fn dialect(language: Language) -> Dialect {
+    let python = language.family() == Family::Python;
+    let rust = language.family() == Family::Rust;
+    Dialect {
+        first_param_receiver: python,
+        self_param_receiver: rust,
+        capwords_construct: python,
+        options_objects: !python,
+        builder_setters: rust,
+    }
+}
+
+pub use crate::ir::MAX_DEPTH;
 
 // String building, shared by the lowerings that build strings from parts.
 

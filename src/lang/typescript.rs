@@ -399,6 +399,7 @@ pub fn lower(text: &str, language: Language) -> Module {
         }
         Module {
             language,
+            dialect: Default::default(),
             imports: lw.imports,
             functions: lw.functions,
             body,

@@ -86,7 +86,10 @@ fn python_names_are_normalised() {
     assert_eq!(normalise_python("a--_.b"), "a-b");
     assert_eq!(Ecosystem::Npm.normalise("@Scope/x"), "@Scope/x");
     assert_eq!(Ecosystem::Cargo.normalise("Async_OpenAI"), "async-openai");
-    assert_eq!(Ecosystem::of_family("rust"), Some(Ecosystem::Cargo));
+    assert_eq!(
+        Ecosystem::of_family(crate::source::Family::Rust),
+        Some(Ecosystem::Cargo)
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::{sanitize, ReportOptions};
 use crate::finding::{Finding, Location, ScanResult, Severity};
-use crate::rules::Registry;
+use crate::spec::registry::Registry;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,

@@ -12,7 +12,7 @@ mod summary;
 pub use summary::summary_line;
 
 use crate::finding::{ScanResult, Severity};
-use crate::rules::Registry;
+use crate::spec::registry::Registry;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -3,7 +3,8 @@
 
 use super::ReportOptions;
 use crate::finding::{Finding, Location as FindingLocation, ScanResult, SkipReason};
-use crate::rules::{Registry, RuleMeta};
+use crate::spec::registry::Registry;
+use crate::spec::rule::RuleMeta;
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, CodeFlow, Invocation, Location, Message, MultiformatMessageString,

@@ -5,63 +5,15 @@
 //! The packages are data (`[[dependency]]` tables in a pack); reading manifests and lockfiles is
 //! [`crate::project`]'s.
 
-use super::pattern::Glob;
-use super::Hit;
+use crate::finding::Hit;
 use crate::ir::Span;
-use crate::project::{self, Ecosystem, ManifestKind, Project, Requirement};
+use crate::project::{self, ManifestKind, Project, Requirement};
 use crate::source::Source;
-use serde::Deserialize;
+use crate::spec::dependency::DependencyRule;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawDependency {
-    pub rule: String,
-    /// `pypi`, `npm` or `cargo`.
-    ecosystem: String,
-    /// Package names (PyPI and crates.io names are compared normalised); `*` is a wildcard.
-    packages: Vec<String>,
-    /// `{spec}`: the declaration as written; `{name}`: the package.
-    message: String,
-}
-
-#[derive(Debug)]
-pub struct DependencyRule {
-    pub rule_id: &'static str,
-    ecosystem: Ecosystem,
-    packages: Vec<Glob>,
-    message: String,
-}
-
 impl DependencyRule {
-    pub fn compile(raw: RawDependency, meta: &super::RuleMeta) -> Result<Self, String> {
-        let ecosystem = match raw.ecosystem.as_str() {
-            "pypi" => Ecosystem::Python,
-            "npm" => Ecosystem::Npm,
-            "cargo" => Ecosystem::Cargo,
-            other => {
-                return Err(format!(
-                    "dependency table of {}: unknown ecosystem {other:?} (pypi, npm or cargo)",
-                    meta.id
-                ))
-            }
-        };
-        if raw.packages.is_empty() {
-            return Err(format!("dependency table of {}: no packages", meta.id));
-        }
-        Ok(DependencyRule {
-            rule_id: meta.id,
-            ecosystem,
-            packages: raw
-                .packages
-                .iter()
-                .map(|p| Glob::new(&ecosystem.normalise(p)))
-                .collect(),
-            message: raw.message,
-        })
-    }
-
     fn covers(&self, name: &str) -> bool {
         self.packages.iter().any(|g| g.matches(name))
     }

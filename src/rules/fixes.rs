@@ -9,65 +9,10 @@
 //!
 //! Fixes apply to findings whose span is exactly a matching call.
 
-use super::pattern::Glob;
-use super::Hit;
-use crate::finding::Edit;
+use crate::finding::{Edit, Hit};
 use crate::ir::{Call, ExprKind, Module};
-use serde::Deserialize;
+use crate::spec::fixes::{Change, Fix};
 use std::collections::HashMap;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFix {
-    rules: Vec<String>,
-    calls: Vec<String>,
-    #[serde(default)]
-    add_keyword: Option<String>,
-    #[serde(default)]
-    rename_method: Option<String>,
-    #[serde(default)]
-    drop_keywords: Vec<String>,
-}
-
-#[derive(Debug)]
-pub struct Fix {
-    rules: Vec<String>,
-    calls: Vec<Glob>,
-    change: Change,
-}
-
-#[derive(Debug)]
-enum Change {
-    AddKeyword(String),
-    RenameMethod { to: String, drop: Vec<String> },
-}
-
-impl Fix {
-    pub fn compile(raw: RawFix, known: &dyn Fn(&str) -> bool) -> Result<Fix, String> {
-        for r in &raw.rules {
-            if !known(r) {
-                return Err(format!("a [[fix]] names unknown rule {r}"));
-            }
-        }
-        let change =
-            match (raw.add_keyword, raw.rename_method) {
-                (Some(k), None) if raw.drop_keywords.is_empty() => Change::AddKeyword(k),
-                (None, Some(to)) => Change::RenameMethod {
-                    to,
-                    drop: raw.drop_keywords,
-                },
-                _ => return Err(
-                    "a [[fix]] needs one of `add_keyword` or `rename_method` (+ `drop_keywords`)"
-                        .into(),
-                ),
-            };
-        Ok(Fix {
-            rules: raw.rules,
-            calls: raw.calls.iter().map(|c| Glob::new(c)).collect(),
-            change,
-        })
-    }
-}
 
 /// Give each hit on a call the edit of the first table that fixes it.
 pub fn attach(fixes: &[Fix], module: &Module, text: &str, hits: &mut [Hit]) {

@@ -8,60 +8,14 @@
 //! loop is bounded when a counter changed in it (`turns += 1`) is compared in it
 //! (`if turns >= MAX_TURNS: break`), or when its test is anything but a literal true.
 
-use super::pattern::Glob;
-use super::{Hit, RuleMeta};
+use crate::finding::Hit;
 use crate::ir::{walk_stmts, Call, Expr, ExprKind, Module, Stmt, StmtKind};
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawLoop {
-    rule: String,
-    #[serde(default)]
-    languages: Vec<String>,
-    /// Calls that make a turn of the loop a model call.
-    calls: Vec<String>,
-    /// Calls that pace the loop by themselves: input, queues, sleeps.
-    #[serde(default)]
-    paced_by: Vec<String>,
-    message: String,
-}
-
-#[derive(Debug)]
-pub struct LoopRule {
-    pub rule_id: &'static str,
-    languages: Vec<String>,
-    calls: Vec<Glob>,
-    paced_by: Vec<Glob>,
-    message: String,
-}
-
-impl RawLoop {
-    pub fn rule(&self) -> &str {
-        &self.rule
-    }
-}
+use crate::spec::glob::Glob;
+use crate::spec::loops::LoopRule;
+use crate::spec::rule::RuleMeta;
 
 impl LoopRule {
-    pub fn compile(raw: RawLoop, meta: &RuleMeta) -> Result<LoopRule, String> {
-        for l in &raw.languages {
-            if !meta.languages.contains(&l.as_str()) {
-                return Err(format!(
-                    "loop of {}: language {l:?} is not one of the rule's",
-                    meta.id
-                ));
-            }
-        }
-        Ok(LoopRule {
-            rule_id: meta.id,
-            languages: raw.languages,
-            calls: raw.calls.iter().map(|c| Glob::new(c)).collect(),
-            paced_by: raw.paced_by.iter().map(|c| Glob::new(c)).collect(),
-            message: raw.message,
-        })
-    }
-
-    pub fn applies_to(&self, family: &str, meta: &RuleMeta) -> bool {
+    pub fn applies_to(&self, family: crate::source::Family, meta: &RuleMeta) -> bool {
         meta.runs_on(&self.languages, family)
     }
 

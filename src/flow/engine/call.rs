@@ -458,7 +458,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let f = self.module.functions.get(fi)?;
         let offset = usize::from(
             f.class.is_some()
-                && self.module.language.family() == "python"
+                && self.module.dialect.first_param_receiver
                 && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
         );
         Some((fi, offset))
@@ -707,7 +707,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Whether the enclosing class has a base matching one of `globs` (always, when empty).
     pub(super) fn in_classes_ok(
         &self,
-        globs: &[crate::rules::pattern::Glob],
+        globs: &[crate::spec::glob::Glob],
         class: Option<usize>,
     ) -> bool {
         if globs.is_empty() {

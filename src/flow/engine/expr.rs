@@ -4,7 +4,7 @@ use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn expr(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
-        if self.depth > crate::lang::MAX_DEPTH {
+        if self.depth > crate::ir::MAX_DEPTH {
             return Taint::new();
         }
         self.depth += 1;

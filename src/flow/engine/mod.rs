@@ -10,15 +10,17 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::index::FamilyIndex;
 use super::link::{ArgRef, Seed};
-use super::spec::{name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PARAMETER,
     PRIVILEGED, SPLICED, UNNAMED,
 };
+use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
-use crate::rules::pattern::Constants;
+use crate::spec::flow::{
+    name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch,
+};
+use crate::spec::flow_index::FamilyIndex;
 use env::{merge, Delta, Env};
 use std::collections::{HashMap, HashSet};
 
@@ -401,10 +403,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut env = Env::with_vars(self.closures[fi].clone().unwrap_or_default());
         let receiver = if f.class.is_some() {
             match f.params.first() {
-                Some(p) if module.language.family() == "python" => Some(&*p.name),
+                Some(p) if module.dialect.first_param_receiver => Some(&*p.name),
                 _ => Some("this"),
             }
-        } else if module.language.family() == "python" {
+        } else if module.dialect.first_param_receiver {
             None
         } else {
             // Functions in TS/JS classes' field initialisers and object methods use `this` too.

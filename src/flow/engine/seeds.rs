@@ -355,7 +355,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Sink kinds a parameter is checked for by its declaration: a bounding keyword in its
     /// default (`q: str = Query(max_length=500)`) or annotation (`Annotated[str,
     /// Field(max_length=500)]`, `constr(max_length=500)`).
-    fn declared_bound(&self, p: &crate::ir::Param) -> crate::flow::spec::KindSet {
+    fn declared_bound(&self, p: &crate::ir::Param) -> crate::spec::flow::KindSet {
         let mut mask = 0;
         for (keyword, ids) in &self.ix.bounded_fields {
             let in_default = matches!(&p.default, Some(Expr { kind: ExprKind::Call(c), .. })
@@ -376,7 +376,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn typed_as(
         &self,
         annotation: Option<&str>,
-        globs: &[crate::rules::pattern::Glob],
+        globs: &[crate::spec::glob::Glob],
     ) -> bool {
         annotation
             .and_then(|a| self.annotation_type(a))

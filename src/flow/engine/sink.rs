@@ -32,7 +32,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.wanted_sinks & (1 << sink.kind) == 0 || !self.imports_ok(&sink.imports) {
                     continue;
                 }
-                let holds = |c: &crate::rules::pattern::Condition| c.holds(call, self.consts);
+                let holds = |c: &crate::spec::condition::Condition| c.holds(call, self.consts);
                 if !when.iter().all(holds) || unless.iter().any(holds) {
                     continue;
                 }
@@ -105,10 +105,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             .map(str::to_string)
             .or_else(|| call.callee.dotted())
             .unwrap_or_else(|| "a call".to_string());
-        let python = self.module.language.family() == "python";
+        let capwords = self.module.dialect.capwords_construct;
         // `Action(**args)`, `new Client({ ...opts })`
         let constructs = call.is_new
-            || python
+            || capwords
                 && name
                     .rsplit('.')
                     .next()
@@ -134,9 +134,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 continue;
             }
             for (i, a) in call.args.iter().enumerate() {
-                // A Python dict literal is one positional value, not keywords.
+                // A dict literal is one positional value, not keywords, unless the language
+                // passes options as one object.
+                let options = self.module.dialect.options_objects;
                 let spread_keys = match (&a.value.kind, a.splat, &a.name) {
-                    (ExprKind::Dict(entries), crate::ir::Splat::None, None) if !python => {
+                    (ExprKind::Dict(entries), crate::ir::Splat::None, None) if options => {
                         Some(entries)
                     }
                     _ => None,

@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn block(&mut self, stmts: &'m [Stmt], cx: &mut Ctx<'m>) {
-        if self.depth > crate::lang::MAX_DEPTH {
+        if self.depth > crate::ir::MAX_DEPTH {
             return;
         }
         self.depth += 1;

@@ -1,7 +1,6 @@
 //! AIG103 candidates: string literals bound to a name, from the IR in code files and from
 //! `key = value` pairs in config text, and the test of whether a name is secret-named.
 
-use super::RawNames;
 use crate::ir::{walk_stmts, Expr, ExprKind, Module, Span, StmtKind};
 use regex::Regex;
 
@@ -11,58 +10,6 @@ use regex::Regex;
 pub struct Candidate<'a> {
     pub name: &'a str,
     pub value: Span,
-}
-
-/// The secret names of the packs, lower-case `_`-separated words.
-#[derive(Debug, Default)]
-pub struct Names {
-    names: Vec<String>,
-    not_names: Vec<String>,
-}
-
-impl Names {
-    pub fn new(raw: Vec<RawNames>) -> Self {
-        let mut n = Names::default();
-        for r in raw {
-            n.names.extend(r.names.iter().map(|s| normalise(s)));
-            n.not_names.extend(r.not_names.iter().map(|s| normalise(s)));
-        }
-        n
-    }
-
-    /// `OPENAI_API_KEY`, `apiKey`, `x-api-key`, `db.password` are secret-named; `max_tokens`,
-    /// `secret_name`, `NextToken`, `tokenizer` are not.
-    pub fn is_secret(&self, name: &str) -> bool {
-        let n = normalise(name);
-        let ends = |w: &String| {
-            n.ends_with(w.as_str())
-                && (n.len() == w.len() || n.as_bytes().get(n.len() - w.len() - 1) == Some(&b'_'))
-        };
-        self.names.iter().any(ends) && !self.not_names.iter().any(ends)
-    }
-}
-
-/// Lower-case, camelCase split, and every non-alphanumeric run turned into one `_`.
-fn normalise(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut prev: Option<char> = None;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase()
-                && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-            {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-        prev = Some(c);
-    }
-    while out.ends_with('_') {
-        out.pop();
-    }
-    out
 }
 
 /// `key = value` / `key: value` pairs of config text (`.env`, YAML, JSON, TOML, INI, shell).
@@ -179,6 +126,7 @@ pub fn message(name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::secrets::normalise;
 
     #[test]
     fn names_are_normalised() {

@@ -1,44 +1,9 @@
 //! Generic value checks: entropy, placeholders, structure checks named in the pack. They look at
 //! the value (and, for hashes, the words next to it), never at the shape of the line.
 
-use serde::Deserialize;
-
-/// `[secret_filters]` of the pack: what marks a value as a placeholder rather than a secret.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filters {
-    #[serde(default)]
-    pub words: Vec<String>,
-    #[serde(default)]
-    pub parts: Vec<String>,
-    #[serde(default)]
-    pub dummies: Vec<String>,
-    #[serde(default)]
-    pub id_prefixes: Vec<String>,
-    #[serde(default)]
-    pub hash_words: Vec<String>,
-    #[serde(default)]
-    pub db_defaults: Vec<String>,
-}
+use crate::spec::secrets::Filters;
 
 impl Filters {
-    /// Lower-case every list once, so the checks compare against lower-cased values.
-    pub fn normalised(mut self) -> Self {
-        for list in [
-            &mut self.words,
-            &mut self.parts,
-            &mut self.dummies,
-            &mut self.id_prefixes,
-            &mut self.hash_words,
-            &mut self.db_defaults,
-        ] {
-            for w in list.iter_mut() {
-                *w = w.to_lowercase();
-            }
-        }
-        self
-    }
-
     /// True when the value is a placeholder, template, mask, dummy or known non-secret id.
     pub fn is_placeholder(&self, value: &str) -> bool {
         let lower = value.to_lowercase();

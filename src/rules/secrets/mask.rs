@@ -4,7 +4,7 @@
 //! file name), so the written text itself is masked: every secret value the scan found, in its
 //! raw and its JSON-escaped spelling, and every key shape a prefixed detector sees in the text.
 
-use super::Detectors;
+use crate::spec::secrets::Detectors;
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -81,7 +81,7 @@ fn json_escaped(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Registry;
+    use crate::spec::registry::Registry;
 
     fn mask(text: &str, known: &[&str]) -> String {
         let known = known.iter().map(|s| s.to_string()).collect();

@@ -17,188 +17,13 @@ mod mask;
 
 pub use mask::mask_output;
 
-use super::{Hit, Redactions, RuleMeta};
+use crate::finding::{Hit, Redactions};
 use crate::ir::{Module, Span};
 use crate::source::{Language, Source};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use checks::Filters;
-use regex::Regex;
-use serde::Deserialize;
+use crate::spec::secrets::{Check, Detector, Detectors};
 use std::collections::BTreeSet;
 
-/// A `[[secret]]` table of a pack.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSecret {
-    id: String,
-    rule: String,
-    provider: String,
-    regex: String,
-    #[serde(default)]
-    keywords: Vec<String>,
-    #[serde(default)]
-    context: Vec<String>,
-    #[serde(default)]
-    context_scope: Option<String>,
-    #[serde(default)]
-    min_entropy: f64,
-    #[serde(default)]
-    min_digits: usize,
-    #[serde(default)]
-    check: Option<String>,
-    #[serde(default)]
-    allow_uuid: bool,
-    #[serde(default)]
-    show: usize,
-}
-
-/// The `[secret_names]` table of a pack (AIG103).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNames {
-    #[serde(default)]
-    names: Vec<String>,
-    #[serde(default)]
-    not_names: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Check {
-    None,
-    GithubCrc32,
-    PemBody,
-    DbPassword,
-}
-
-#[derive(Debug)]
-struct Detector {
-    rule_id: &'static str,
-    provider: String,
-    regex: Regex,
-    /// Lower-cased; empty when the shape alone is enough.
-    context: Vec<String>,
-    context_in_file: bool,
-    min_entropy: f64,
-    min_digits: usize,
-    check: Check,
-    allow_uuid: bool,
-    show: usize,
-}
-
-/// Every secret detector of the loaded packs, compiled once with the registry.
-#[derive(Debug, Default)]
-pub struct Detectors {
-    detectors: Vec<Detector>,
-    /// Over every keyword, ASCII case-insensitive; `None` when no pack declares a detector.
-    prefilter: Option<AhoCorasick>,
-    /// Keyword index -> the detectors it wakes.
-    wakes: Vec<Vec<usize>>,
-    names: assign::Names,
-    filters: Filters,
-    /// `key = value` / `key: value` pairs in config text.
-    pairs: Option<Regex>,
-}
-
-/// Pairs in `.env`, YAML, JSON, TOML, INI and shell text: a key, an optional closing quote, `=` or
-/// `:`, then a double-quoted, single-quoted or bare value.
-const PAIR_REGEX: &str = r#"([A-Za-z_][A-Za-z0-9_.\-]{0,80})["']?[ \t]*[=:][ \t]*(?:"([^"\r\n]{1,512})"|'([^'\r\n]{1,512})'|([^\s"'`,;#{}\[\]()]{1,512}))"#;
-
 impl Detectors {
-    /// Compile the packs' detectors. `rules` is the registry's metadata, to check and intern the
-    /// rule ids.
-    pub fn compile(
-        raw: Vec<(&str, RawSecret)>,
-        names: Vec<RawNames>,
-        filters: Vec<Filters>,
-        rules: &[RuleMeta],
-    ) -> Result<Detectors, String> {
-        let mut detectors = Vec::with_capacity(raw.len());
-        let mut keywords: Vec<String> = Vec::new();
-        let mut wakes: Vec<Vec<usize>> = Vec::new();
-        for (file, r) in raw {
-            let err = |m: String| format!("{file}: secret {}: {m}", r.id);
-            let meta = rules
-                .iter()
-                .find(|m| m.id == r.rule)
-                .ok_or_else(|| err(format!("names unknown rule {}", r.rule)))?;
-            let regex = Regex::new(&r.regex).map_err(|e| err(e.to_string()))?;
-            let check = match r.check.as_deref() {
-                None => Check::None,
-                Some("github-crc32") => Check::GithubCrc32,
-                Some("pem-body") => Check::PemBody,
-                Some("db-password") => Check::DbPassword,
-                Some(other) => return Err(err(format!("unknown check {other:?}"))),
-            };
-            let context_in_file = match r.context_scope.as_deref() {
-                None | Some("line") => false,
-                Some("file") => true,
-                Some(other) => return Err(err(format!("unknown context_scope {other:?}"))),
-            };
-            let context: Vec<String> = r.context.iter().map(|c| c.to_lowercase()).collect();
-            let kws = if r.keywords.is_empty() {
-                &context
-            } else {
-                &r.keywords
-            };
-            if kws.is_empty() || kws.iter().any(|k| k.len() < 2) {
-                return Err(err("needs keywords or context of 2+ characters".into()));
-            }
-            let index = detectors.len();
-            for k in kws {
-                let k = k.to_lowercase();
-                match keywords.iter().position(|x| *x == k) {
-                    Some(i) => wakes[i].push(index),
-                    None => {
-                        keywords.push(k);
-                        wakes.push(vec![index]);
-                    }
-                }
-            }
-            detectors.push(Detector {
-                rule_id: meta.id,
-                provider: r.provider,
-                regex,
-                context,
-                context_in_file,
-                min_entropy: r.min_entropy,
-                min_digits: r.min_digits,
-                check,
-                allow_uuid: r.allow_uuid,
-                show: r.show,
-            });
-        }
-        let prefilter = if keywords.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-                    .map_err(|e| e.to_string())?,
-            )
-        };
-        let mut merged = Filters::default();
-        for f in filters {
-            merged.words.extend(f.words);
-            merged.parts.extend(f.parts);
-            merged.dummies.extend(f.dummies);
-            merged.id_prefixes.extend(f.id_prefixes);
-            merged.hash_words.extend(f.hash_words);
-            merged.db_defaults.extend(f.db_defaults);
-        }
-        let pairs = (!detectors.is_empty() || !names.is_empty())
-            .then(|| Regex::new(PAIR_REGEX).expect("pair regex is valid"));
-        Ok(Detectors {
-            detectors,
-            prefilter,
-            wakes,
-            names: assign::Names::new(names),
-            filters: merged.normalised(),
-            pairs,
-        })
-    }
-
     /// Every unfiltered regex match of every detector in `text`: what a key looks like, before
     /// any check. For tests that make sure no key is ever printed.
     pub fn raw_matches<'t>(&self, text: &'t str) -> Vec<&'t str> {
@@ -521,7 +346,7 @@ fn image_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 pub fn run(
     source: &Source,
     module: &Module,
-    registry: &super::Registry,
+    registry: &crate::spec::registry::Registry,
     enabled: &BTreeSet<&'static str>,
     out: &mut Vec<Hit>,
 ) -> Redactions {

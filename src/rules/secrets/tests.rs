@@ -1,6 +1,6 @@
 use super::*;
 use crate::ir::{Expr, ExprKind, Stmt, StmtKind};
-use crate::rules::Registry;
+use crate::spec::registry::Registry;
 
 /// Deterministic random strings over a charset (xorshift), so tests need no fixture files.
 fn rand(seed: &mut u64, charset: &[u8], n: usize) -> String {

@@ -1,7 +1,8 @@
 //! The flow tables of one language family, indexed for lookups by name: built once per family
 //! when the registry loads, shared by every file.
 
-use super::spec::{FlowSpec, NameIndex, SinkMatch, SourceMatch};
+use super::family::{applies, Family};
+use super::flow::{FlowSpec, NameIndex, SinkMatch, SourceMatch};
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -44,17 +45,12 @@ pub struct FamilyIndex {
     pub role_calls: NameIndex,
 }
 
-/// Whether a table limited to `languages` (all when empty) applies to files of `family`.
-pub(crate) fn applies(languages: &[String], family: &str) -> bool {
-    languages.is_empty() || languages.iter().any(|l| l == family)
-}
-
-fn push(map: &mut HashMap<String, Vec<u32>>, key: &str, id: usize) {
+pub(crate) fn push(map: &mut HashMap<String, Vec<u32>>, key: &str, id: usize) {
     map.entry(key.to_string()).or_default().push(id as u32);
 }
 
 impl FamilyIndex {
-    pub fn build(spec: &FlowSpec, family: &str) -> FamilyIndex {
+    pub fn build(spec: &FlowSpec, family: Family) -> FamilyIndex {
         let mut ix = FamilyIndex::default();
         for (id, s) in spec.sources.iter().enumerate() {
             if !applies(&s.languages, family) {
@@ -73,7 +69,7 @@ impl FamilyIndex {
                 }
                 SourceMatch::Attributes(chains) => {
                     for c in chains {
-                        push(&mut ix.attribute_sources, super::spec::last_segment(c), id);
+                        push(&mut ix.attribute_sources, super::flow::last_segment(c), id);
                     }
                 }
                 SourceMatch::Decorators(_)
@@ -166,5 +162,30 @@ impl FamilyIndex {
             names.finish();
         }
         ix
+    }
+}
+
+/// The compiled flow tables and their per-family indexes.
+#[derive(Debug, Default)]
+pub struct Flows {
+    pub spec: FlowSpec,
+    /// One index per family, in [`Family::ALL`] order.
+    by_family: Vec<FamilyIndex>,
+}
+
+impl Flows {
+    pub fn new(spec: FlowSpec) -> Flows {
+        Flows {
+            by_family: Family::ALL
+                .iter()
+                .map(|f| FamilyIndex::build(&spec, *f))
+                .collect(),
+            spec,
+        }
+    }
+
+    /// The tables that apply to files of `family`; none for plain text.
+    pub fn index(&self, family: Family) -> Option<&FamilyIndex> {
+        (family != Family::Text).then(|| &self.by_family[family.index()])
     }
 }

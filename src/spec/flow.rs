@@ -2,194 +2,196 @@
 //! `[[propagator]]`), compiled once into a [`FlowSpec`]. The format is documented in
 //! `docs/rule-packs.md`.
 
-use crate::rules::pattern::{compile_condition, Condition, Glob, RawCondition};
-use crate::rules::RuleMeta;
+use super::condition::{compile_condition, Condition, RawCondition};
+use super::glob::Glob;
+use super::rule::confidence_of;
+use crate::spec::rule::RuleMeta;
 use serde::Deserialize;
 use std::collections::HashMap;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFlow {
-    rule: String,
-    sources: Vec<String>,
-    sinks: Vec<String>,
+    pub(crate) rule: String,
+    pub(crate) sources: Vec<String>,
+    pub(crate) sinks: Vec<String>,
     /// Label flags the data must carry (`spliced`, `privileged`) ...
     #[serde(default)]
-    flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// ... and must not.
     #[serde(default)]
-    unless_flags: Vec<String>,
+    pub(crate) unless_flags: Vec<String>,
     /// Overrides the rule's confidence for findings of this table (console input in a prompt).
     #[serde(default)]
-    confidence: Option<String>,
-    message: String,
+    pub(crate) confidence: Option<String>,
+    pub(crate) message: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
-    kind: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    languages: Vec<String>,
+    pub(crate) languages: Vec<String>,
     #[serde(default)]
-    label: Option<String>,
+    pub(crate) label: Option<String>,
     #[serde(default)]
-    imports: Vec<String>,
+    pub(crate) imports: Vec<String>,
     #[serde(default)]
-    calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     #[serde(default)]
-    receivers: Vec<String>,
+    pub(crate) receivers: Vec<String>,
     #[serde(default)]
-    methods: Vec<String>,
+    pub(crate) methods: Vec<String>,
     #[serde(default)]
-    attributes: Vec<String>,
+    pub(crate) attributes: Vec<String>,
     #[serde(default)]
-    decorators: Vec<String>,
+    pub(crate) decorators: Vec<String>,
     #[serde(default)]
-    callbacks: Vec<String>,
+    pub(crate) callbacks: Vec<String>,
     #[serde(default)]
-    callback_key: Option<String>,
+    pub(crate) callback_key: Option<String>,
     #[serde(default)]
-    bases: Vec<String>,
+    pub(crate) bases: Vec<String>,
     #[serde(default)]
-    annotations: Vec<String>,
+    pub(crate) annotations: Vec<String>,
     #[serde(default)]
-    params: Vec<usize>,
+    pub(crate) params: Vec<usize>,
     /// Only inside classes with a matching base (`requests.post` inside an `LLM` subclass is the
     /// model's reply).
     #[serde(default)]
-    in_classes: Vec<String>,
+    pub(crate) in_classes: Vec<String>,
     /// The exception bound by a handler (`except E as e`, `catch (e)`) whose type, as written,
     /// matches one of these globs; `""` is a handler with no type.
     #[serde(default)]
-    caught: Vec<String>,
+    pub(crate) caught: Vec<String>,
     /// For `calls`: not when these conditions hold (`requests.get("https://docs.x/llms.txt")`).
     #[serde(default)]
-    unless: Vec<RawCondition>,
+    pub(crate) unless: Vec<RawCondition>,
     /// For `calls`: only when all of these hold (`reqwest` responses of a request to a model
     /// API's URL).
     #[serde(default)]
-    when: Vec<RawCondition>,
+    pub(crate) when: Vec<RawCondition>,
     /// The parameters are a tool's arguments, chosen by a model (flag `tool`).
     #[serde(default)]
-    tool: bool,
+    pub(crate) tool: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSink {
-    kind: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    languages: Vec<String>,
+    pub(crate) languages: Vec<String>,
     #[serde(default)]
-    label: Option<String>,
+    pub(crate) label: Option<String>,
     #[serde(default)]
-    calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     #[serde(default)]
-    args: Vec<String>,
+    pub(crate) args: Vec<String>,
     #[serde(default)]
-    element: Option<usize>,
+    pub(crate) element: Option<usize>,
     #[serde(default)]
-    host_only: bool,
+    pub(crate) host_only: bool,
     #[serde(default)]
-    when: Vec<RawCondition>,
+    pub(crate) when: Vec<RawCondition>,
     #[serde(default)]
-    unless: Vec<RawCondition>,
+    pub(crate) unless: Vec<RawCondition>,
     #[serde(default)]
-    properties: Vec<String>,
+    pub(crate) properties: Vec<String>,
     #[serde(default)]
-    keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// Calls of `methods` on a value carrying one of these (handle) kinds.
     #[serde(default)]
-    receivers: Vec<String>,
+    pub(crate) receivers: Vec<String>,
     #[serde(default)]
-    methods: Vec<String>,
+    pub(crate) methods: Vec<String>,
     /// What functions with a matching decorator return.
     #[serde(default)]
-    returns_of: Vec<String>,
+    pub(crate) returns_of: Vec<String>,
     /// Values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an options-object
     /// argument) and `"*"` (`f(*args)`, `f(...args)`).
     #[serde(default)]
-    splats: Vec<String>,
+    pub(crate) splats: Vec<String>,
     /// The test of an `if`/`while` that decides between literals (`x == "approved"`,
     /// `"yes" in x`, `x.startswith("y")`) when the test or the guarded code names one of these
     /// words or phrases (split like identifiers: `grant` matches `grant_access`); or whose test
     /// reads a value so named (`if approved:`, `data["is_admin"]`).
     #[serde(default)]
-    branches: Vec<String>,
+    pub(crate) branches: Vec<String>,
     /// With `branches`: methods that test their receiver against a literal argument
     /// (`startswith`).
     #[serde(default)]
-    predicates: Vec<String>,
+    pub(crate) predicates: Vec<String>,
     /// With `splats`: calls that construct a class (a callee named in CapWords in Python,
     /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
     #[serde(default)]
-    unless_constructor: bool,
+    pub(crate) unless_constructor: bool,
     /// With `splats` or `calls`: calls (qualified-name globs) that are not this sink
     /// (`dict(**args)`, `template.format(**args)`; a prepared statement's `execute`).
     #[serde(default)]
-    unless_calls: Vec<String>,
+    pub(crate) unless_calls: Vec<String>,
     #[serde(default)]
-    imports: Vec<String>,
+    pub(crate) imports: Vec<String>,
     /// Overrides the rule's confidence for findings at this sink (`print` as a log).
     #[serde(default)]
-    confidence: Option<String>,
+    pub(crate) confidence: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSanitizer {
     #[serde(default)]
-    languages: Vec<String>,
+    pub(crate) languages: Vec<String>,
     #[serde(default)]
-    calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     #[serde(default)]
-    methods: Vec<String>,
+    pub(crate) methods: Vec<String>,
     /// Attributes whose value is clean (`.length`).
     #[serde(default)]
-    attributes: Vec<String>,
+    pub(crate) attributes: Vec<String>,
     /// Methods that check their receiver, as an `if` test (`p.is_relative_to(root)`).
     #[serde(default)]
-    guards: Vec<String>,
+    pub(crate) guards: Vec<String>,
     /// Calls that check their last argument, as an `if` test (`re.fullmatch(p, x)`).
     #[serde(default)]
-    guard_calls: Vec<String>,
+    pub(crate) guard_calls: Vec<String>,
     /// Calls that check their first argument (`isinstance(e, ConflictError)`).
     #[serde(default)]
-    guard_first_calls: Vec<String>,
+    pub(crate) guard_first_calls: Vec<String>,
     /// Slices (`key[:4]`, `text.slice(0, 80)` is a method) are clean.
     #[serde(default)]
-    slices: bool,
+    pub(crate) slices: bool,
     /// Calls or attributes measuring a value's length (`len`, `length`): a comparison of the
     /// measure with a bound (`if len(x) > 2000: raise`) checks the value, as an `if` test.
     #[serde(default)]
-    measures: Vec<String>,
+    pub(crate) measures: Vec<String>,
     /// Keywords that bound a class field declared with them (`message: str =
     /// Field(max_length=2000)`): reading that field of any object gives a checked value.
     #[serde(default)]
-    bounded_fields: Vec<String>,
+    pub(crate) bounded_fields: Vec<String>,
     /// Constructing a class of the file with a matching base (`class Args(BaseModel)`,
     /// `Args(**data)`) validates the arguments.
     #[serde(default)]
-    bases: Vec<String>,
+    pub(crate) bases: Vec<String>,
     /// With `guard_calls`/`guard_first_calls`: the call raises when the check fails, so as a
     /// statement (`jsonschema.validate(args, schema)`) it clears the checked name after it.
     #[serde(default)]
-    raises: bool,
+    pub(crate) raises: bool,
     #[serde(default)]
-    sinks: Vec<String>,
+    pub(crate) sinks: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPropagator {
     #[serde(default)]
-    languages: Vec<String>,
+    pub(crate) languages: Vec<String>,
     #[serde(default)]
-    calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     #[serde(default)]
-    methods: Vec<String>,
-    to: String,
+    pub(crate) methods: Vec<String>,
+    pub(crate) to: String,
 }
 
 /// Everything a pack file says about flows.
@@ -224,33 +226,33 @@ pub struct RawSinkKind {
 pub struct RawRoles {
     /// Dict/object keys that hold a message's role.
     #[serde(default)]
-    keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// Role values whose text is instructions.
     #[serde(default)]
-    privileged: Vec<String>,
+    pub(crate) privileged: Vec<String>,
     /// Calls whose result is a privileged message (`SystemMessage(...)`).
     #[serde(default)]
-    calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
 }
 
 /// `[[names]]`: data named like a secret or a personal detail is one, whatever its value.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNames {
-    kind: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    label: Option<String>,
+    pub(crate) label: Option<String>,
     /// The name's head: its last word or words (`password`, `api_key`, `date_of_birth`).
-    heads: Vec<String>,
+    pub(crate) heads: Vec<String>,
     /// When set, the word before the head must be one of these (`key` needs `api`, `secret`...).
     #[serde(default)]
-    after: Vec<String>,
+    pub(crate) after: Vec<String>,
     /// The word before the head must not be one of these (`next_token`, `hashed_password`).
     #[serde(default)]
-    not_after: Vec<String>,
+    pub(crate) not_after: Vec<String>,
     /// The head alone is not enough (`token`: `access_token` is a secret, `token` is ambiguous).
     #[serde(default)]
-    modifier: bool,
+    pub(crate) modifier: bool,
 }
 
 /// `[[name-lookups]]`: calls whose string argument names what they return (`os.getenv("API_KEY")`,
@@ -259,7 +261,7 @@ pub struct RawNames {
 #[serde(deny_unknown_fields)]
 pub struct RawNameLookup {
     /// Method or function names (the last segment of the call).
-    methods: Vec<String>,
+    pub(crate) methods: Vec<String>,
 }
 
 /// A set of data kinds or of sink kinds, as bits.
@@ -532,9 +534,9 @@ pub fn name_words(name: &str) -> Vec<String> {
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
-const MAX_KINDS: usize = 32;
+pub(crate) const MAX_KINDS: usize = 32;
 
-fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String> {
+pub(crate) fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String> {
     if let Some(i) = names.iter().position(|n| n == name) {
         return Ok(i as u8);
     }
@@ -545,36 +547,51 @@ fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<u8, String>
     Ok((names.len() - 1) as u8)
 }
 
-pub fn confidence_of(name: Option<&str>) -> Result<Option<crate::finding::Confidence>, String> {
-    use crate::finding::Confidence;
-    match name {
-        None => Ok(None),
-        Some("low") => Ok(Some(Confidence::Low)),
-        Some("medium") => Ok(Some(Confidence::Medium)),
-        Some("high") => Ok(Some(Confidence::High)),
-        Some(other) => Err(format!("unknown confidence {other:?}")),
-    }
-}
+/// Label flags: how the data was placed on its way, for rules that care about the shape of a
+/// prompt rather than only what reaches it.
+///
+/// Spliced: formatted or concatenated into a larger string (an f-string, `+`, `.format`,
+/// `.replace`), as opposed to passed on whole.
+pub const SPLICED: u8 = 1;
+/// Placed in a privileged part of a prompt: a system or developer message (or a message whose
+/// role the data itself chose).
+pub const PRIVILEGED: u8 = 2;
+/// Passed as an argument to a call the tables do not describe and carried by its result: the
+/// result may be a new thing made from the data (`TreeContext(path)` is not the path).
+pub const DERIVED: u8 = 4;
+/// On a parameter marker: the parameter's value was read out of a field or made into something
+/// else on the way, so what a caller's names say about the argument (`api_key`) does not hold
+/// for what reaches the sink (`api_key.user_id`, `OpenAI(api_key=api_key)`).
+pub const UNNAMED: u8 = 8;
+/// Entered as a parameter of a function a framework calls (a tool's arguments, a route's
+/// request): the framework parsed it against the function's declared parameters or schema.
+pub const PARAMETER: u8 = 16;
+/// Passed into a parameter by a caller in another file (seeded by `link`): parameters are seeded
+/// per function, not per call site, so every caller's data reaches every use.
+pub const LINKED: u8 = 32;
+/// A tool's argument: a parameter of a function handed to a model as a tool (sources with
+/// `tool = true`).
+pub const TOOL: u8 = 64;
 
-const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked, tool";
+pub(crate) const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked, tool";
 
-fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
+pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
     for n in names {
         bits |= match n.as_str() {
-            "spliced" => super::trace::SPLICED,
-            "privileged" => super::trace::PRIVILEGED,
-            "derived" => super::trace::DERIVED,
-            "parameter" => super::trace::PARAMETER,
-            "linked" => super::trace::LINKED,
-            "tool" => super::trace::TOOL,
+            "spliced" => SPLICED,
+            "privileged" => PRIVILEGED,
+            "derived" => DERIVED,
+            "parameter" => PARAMETER,
+            "linked" => LINKED,
+            "tool" => TOOL,
             other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
     Ok(bits)
 }
 
-fn globs(patterns: &[String]) -> Vec<Glob> {
+pub(crate) fn globs(patterns: &[String]) -> Vec<Glob> {
     patterns.iter().map(|p| Glob::new(p)).collect()
 }
 
@@ -939,17 +956,17 @@ pub fn last_segment(name: &str) -> &str {
 /// have no prefix are always compared.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    exact: HashMap<String, Vec<(u32, u32)>>,
-    by_prefix: HashMap<String, Vec<(u32, u32)>>,
-    wild: Vec<(u32, u32)>,
+    pub(crate) exact: HashMap<String, Vec<(u32, u32)>>,
+    pub(crate) by_prefix: HashMap<String, Vec<(u32, u32)>>,
+    pub(crate) wild: Vec<(u32, u32)>,
     /// The longest literal part of each `wild` pattern: a name can match only the patterns
     /// whose part it contains, found in one pass (`*redact*` needs `redact`).
-    wild_parts: Vec<String>,
-    wild_finder: Option<aho_corasick::AhoCorasick>,
+    pub(crate) wild_parts: Vec<String>,
+    pub(crate) wild_finder: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Characters of a literal prefix used as the key of `by_prefix`.
-const PREFIX_KEY: usize = 4;
+pub(crate) const PREFIX_KEY: usize = 4;
 
 impl NameIndex {
     /// Index pattern number `glob` of table `id`.

@@ -13,7 +13,7 @@
 //! Names are followed through [`Constants`]: a name bound exactly once in the function around the
 //! call (else in the file), or a field bound once in the file.
 
-use super::pattern::Constants;
+use super::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Splat};
 use crate::resolve::is_receiver_name;
 

@@ -2,18 +2,20 @@
 //! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
 
 use super::dependency::{DependencyRule, RawDependency};
-use super::facts::{Facts, RawFact};
-use super::loops::{LoopRule, RawLoop};
-use super::pattern::{PatternRule, RawPattern};
-use super::secrets::{checks::Filters, Detectors, RawNames, RawSecret};
-use super::{Registry, RuleMeta};
-use crate::finding::{Confidence, Severity};
-use crate::flow::spec::{
+use super::facts::{FactSet, Facts, RawFact};
+use super::fixes::{Fix, RawFix};
+use super::flow::{
     FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
     RawRoles, RawSanitizer, RawSink, RawSinkKind, RawSource,
 };
-use crate::flow::Flows;
+use super::flow_index::Flows;
+use super::inventory::InventorySpec;
+use super::loops::{LoopRule, RawLoop};
+use super::pattern::{PatternRule, RawPattern};
+use super::rule::{meta_from_raw, RawRule, RuleMeta};
+use super::secrets::{Detectors, Filters, RawNames, RawSecret};
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// The built-in packs: (file name, contents). `tests/packs.rs` checks every file in `rules/` is here.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
@@ -58,103 +60,57 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPack {
+pub(crate) struct RawPack {
     #[serde(default)]
-    rule: Vec<RawRule>,
+    pub(crate) rule: Vec<RawRule>,
     #[serde(default)]
-    pattern: Vec<RawPattern>,
+    pub(crate) pattern: Vec<RawPattern>,
     /// What `aiguard inventory` reads (src/inventory.rs); in one pack only.
     #[serde(default)]
-    inventory: Option<crate::inventory::InventorySpec>,
+    pub(crate) inventory: Option<InventorySpec>,
     /// Fixes for `--fix` (`[[fix]]`, src/rules/fixes.rs).
     #[serde(default)]
-    fix: Vec<super::fixes::RawFix>,
+    pub(crate) fix: Vec<RawFix>,
     /// Loop rules (`[[loop]]`, src/rules/loops.rs).
     #[serde(default, rename = "loop")]
-    loops: Vec<RawLoop>,
+    pub(crate) loops: Vec<RawLoop>,
     /// Manifest dependency rules (AIG604).
     #[serde(default)]
-    dependency: Vec<RawDependency>,
+    pub(crate) dependency: Vec<RawDependency>,
     /// Project facts (`[[fact]]`): what establishes `llm-app`, `rate-limiter`, ...
     #[serde(default)]
-    fact: Vec<RawFact>,
+    pub(crate) fact: Vec<RawFact>,
     /// Secret detectors (AIG101/AIG102); see `rules/secrets.toml`.
     #[serde(default)]
-    secret: Vec<RawSecret>,
+    pub(crate) secret: Vec<RawSecret>,
     /// Secret names for AIG103.
     #[serde(default)]
-    secret_names: Option<RawNames>,
+    pub(crate) secret_names: Option<RawNames>,
     /// Placeholder, id and hash filters for secrets.
     #[serde(default)]
-    secret_filters: Option<Filters>,
+    pub(crate) secret_filters: Option<Filters>,
     /// Flow tables for the taint engine (`src/flow/`).
     #[serde(default)]
-    flow: Vec<RawFlow>,
+    pub(crate) flow: Vec<RawFlow>,
     #[serde(default)]
-    source: Vec<RawSource>,
+    pub(crate) source: Vec<RawSource>,
     #[serde(default)]
-    sink: Vec<RawSink>,
+    pub(crate) sink: Vec<RawSink>,
     #[serde(default)]
-    sanitizer: Vec<RawSanitizer>,
+    pub(crate) sanitizer: Vec<RawSanitizer>,
     #[serde(default)]
-    propagator: Vec<RawPropagator>,
+    pub(crate) propagator: Vec<RawPropagator>,
     /// How chat messages name their role (`[[roles]]`).
     #[serde(default)]
-    roles: Vec<RawRoles>,
+    pub(crate) roles: Vec<RawRoles>,
     /// Data kinds given by names (`[[names]]`: secrets, personal data).
     #[serde(default)]
-    names: Vec<RawFlowNames>,
+    pub(crate) names: Vec<RawFlowNames>,
     #[serde(default, rename = "name-lookups")]
-    name_lookups: Vec<RawNameLookup>,
+    pub(crate) name_lookups: Vec<RawNameLookup>,
     #[serde(default, rename = "sink-kind")]
-    sink_kinds: Vec<RawSinkKind>,
+    pub(crate) sink_kinds: Vec<RawSinkKind>,
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    id: String,
-    name: String,
-    category: String,
-    severity: String,
-    confidence: String,
-    cwe: Vec<String>,
-    owasp: Vec<String>,
-    summary: String,
-    docs: String,
-    languages: Vec<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default = "yes")]
-    default_enabled: bool,
-    #[serde(default)]
-    fixable: bool,
-    #[serde(default)]
-    requires_facts: Vec<String>,
-    #[serde(default)]
-    unless_facts: Vec<String>,
-    #[serde(default)]
-    skip_in_tests: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Rule metadata lives for the whole run; leaking the few strings of each pack once is simpler
-/// than threading lifetimes through every finding.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-pub const LANGUAGE_FAMILIES: &[&str] = &["python", "typescript", "javascript", "rust", "text"];
-pub const REQUIRED_DOC_SECTIONS: &[&str] = &[
-    "## What it does",
-    "## Why is this bad?",
-    "## Example",
-    "## Use instead",
-    "## References",
-];
 
 /// Parse packs into a registry. Errors name the pack and the rule.
 pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
@@ -232,7 +188,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut fixes = Vec::new();
     for (file, raw) in raw_fixes {
         let known = |id: &str| rules.iter().any(|r| r.id == id);
-        fixes.push(super::fixes::Fix::compile(raw, &known).map_err(|e| format!("{file}: {e}"))?);
+        fixes.push(Fix::compile(raw, &known).map_err(|e| format!("{file}: {e}"))?);
     }
     let mut loops = Vec::new();
     for (file, raw) in raw_loops {
@@ -269,59 +225,56 @@ pub fn load_builtin() -> Result<Registry, String> {
     load(BUILTIN_PACKS)
 }
 
-fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
-    let id_ok =
-        r.id.len() == 6 && r.id.starts_with("AIG") && r.id[3..].bytes().all(|b| b.is_ascii_digit());
-    if !id_ok {
-        return Err(format!("rule id {:?} is not of the form AIGnnn", r.id));
+/// All rules, in id order, plus the compiled rule logic of every pack.
+#[derive(Debug)]
+pub struct Registry {
+    pub rules: Vec<RuleMeta>,
+    pub patterns: Vec<PatternRule>,
+    /// What `aiguard inventory` reads (`[inventory]`).
+    pub inventory: InventorySpec,
+    /// Mechanical fixes for findings on calls (`[[fix]]`, `--fix`).
+    pub fixes: Vec<Fix>,
+    /// `while True` loops around model calls (AIG503).
+    pub loops: Vec<LoopRule>,
+    /// Unpinned-dependency rules over manifests (`[[dependency]]`).
+    pub dependencies: Vec<DependencyRule>,
+    /// Secret detectors (AIG101-AIG103), compiled once with the registry.
+    pub secrets: Detectors,
+    /// Sources, sinks and flow rules for the taint engine.
+    pub flows: Flows,
+    /// Project facts (`[[fact]]`) and what establishes them.
+    pub facts: Facts,
+}
+
+impl Registry {
+    /// The built-in packs, compiled into the binary, loaded once.
+    pub fn builtin() -> &'static Registry {
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        REGISTRY.get_or_init(|| {
+            load_builtin().unwrap_or_else(|e| panic!("built-in rule pack is invalid: {e}"))
+        })
     }
-    let severity = Severity::parse(&r.severity)
-        .ok_or_else(|| format!("{}: unknown severity {:?}", r.id, r.severity))?;
-    let confidence = match r.confidence.as_str() {
-        "high" => Confidence::High,
-        "medium" => Confidence::Medium,
-        "low" => Confidence::Low,
-        other => return Err(format!("{}: unknown confidence {other:?}", r.id)),
-    };
-    for l in &r.languages {
-        if !LANGUAGE_FAMILIES.contains(&l.as_str()) {
-            return Err(format!("{}: unknown language {l:?}", r.id));
-        }
+
+    pub fn get(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
     }
-    for s in REQUIRED_DOC_SECTIONS {
-        if !r.docs.contains(s) {
-            return Err(format!("{}: docs lack the section {s:?}", r.id));
-        }
-    }
-    let mut tags: Vec<&'static str> = vec!["security"];
-    tags.extend(
-        r.cwe
+
+    /// A rule by code (any case) or name.
+    pub fn lookup(&self, key: &str) -> Option<&RuleMeta> {
+        let key = key.trim();
+        self.rules
             .iter()
-            .map(|c| leak(format!("external/cwe/{}", c.to_ascii_lowercase()))),
-    );
-    tags.extend(
-        r.owasp
-            .iter()
-            .map(|o| leak(format!("external/owasp-llm/{}", o.to_ascii_lowercase()))),
-    );
-    tags.extend(r.tags.into_iter().map(leak));
-    tags.dedup();
-    Ok(RuleMeta {
-        id: leak(r.id),
-        name: leak(r.name),
-        category: leak(r.category),
-        severity,
-        confidence,
-        cwe: r.cwe.into_iter().map(leak).collect(),
-        owasp: r.owasp.into_iter().map(leak).collect(),
-        summary: leak(r.summary),
-        docs: leak(r.docs.trim().to_string()),
-        languages: r.languages.into_iter().map(leak).collect(),
-        tags,
-        default_enabled: r.default_enabled,
-        fixable: r.fixable,
-        requires_facts: r.requires_facts.into_iter().map(leak).collect(),
-        unless_facts: r.unless_facts.into_iter().map(leak).collect(),
-        skip_in_tests: r.skip_in_tests,
-    })
+            .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    }
+
+    /// Whether a finding of rule `id` is kept in a project with these facts.
+    pub fn facts_allow(&self, id: &str, facts: &FactSet) -> bool {
+        self.get(id)
+            .is_none_or(|r| super::facts::allowed(&r.requires_facts, &r.unless_facts, facts))
+    }
+
+    /// Index of a rule in `rules` (SARIF `ruleIndex`).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
 }

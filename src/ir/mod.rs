@@ -7,6 +7,10 @@
 
 use crate::source::Language;
 
+pub mod constants;
+pub mod settings;
+pub mod sites;
+
 /// A half-open byte range `[start, end)` into the source text that was parsed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -45,10 +49,38 @@ pub struct Module {
     pub error_line: Option<u32>,
     /// The parser gave up on the whole file: nothing was lowered, only the text rules ran.
     pub unparsed: bool,
+    /// What the rules need to know about the file's language, recorded by its front end.
+    pub dialect: Dialect,
     /// Code that only runs under a test harness (Rust `#[cfg(test)]` modules and `#[test]`
     /// functions): rules about running services (`skip_in_tests`) are not reported there.
     pub test_spans: Vec<Span>,
 }
+
+/// How the file's language spells what the analyses read, recorded by the front end so that no
+/// rule or engine asks which language a file is in.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Dialect {
+    /// A method's receiver is its first declared parameter, whatever its name (Python `self`),
+    /// unless the method is a `staticmethod`; functions outside classes have none. Otherwise the
+    /// receiver is the implicit `this`, in object methods and field initialisers too.
+    pub first_param_receiver: bool,
+    /// A method's receiver is a first parameter spelled `self`, and `Self` names the type of
+    /// the `impl` (Rust).
+    pub self_param_receiver: bool,
+    /// Calling a CapWords name constructs an object (Python `Action(**args)`; TS/JS say `new`).
+    pub capwords_construct: bool,
+    /// Calls take their options as one object, so an object passed by a name that cannot be read
+    /// may hold any option (TS/JS, Rust structs).
+    pub options_objects: bool,
+    /// Settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields, and
+    /// type annotations are `::` paths (Rust).
+    pub builder_setters: bool,
+}
+
+/// The deepest syntax nesting lowered into the IR, and the deepest any walk over it goes. Deeper
+/// subtrees are cut off (kept as an empty `Other`), so neither lowering nor dropping the IR nor
+/// any analysis can overflow the stack.
+pub const MAX_DEPTH: usize = 200;
 
 /// `from openai import OpenAI as O` binds `O` -> `openai.OpenAI`; `import torch` binds `torch`;
 /// `import OpenAI from "openai"` binds `OpenAI` -> `openai`; `const { exec } = require("child_process")`
@@ -514,6 +546,21 @@ impl Stmt {
 }
 
 impl Module {
+    /// The (first, last) 1-based line of every statement, for suppressions on multi-line
+    /// statements.
+    pub fn statement_lines(&self, lines: &crate::source::LineIndex) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for body in self.bodies() {
+            walk_stmts(body, &mut |s| {
+                let a = lines.line_of(s.span.start as usize) as u32 + 1;
+                let b = lines.line_of(s.span.end as usize) as u32 + 1;
+                // Single-line statements too: they stop a comment in a block reaching its header.
+                out.push((a, b.max(a)));
+            });
+        }
+        out
+    }
+
     /// Every statement list in the module: the body, class bodies and each function body.
     pub fn bodies(&self) -> impl Iterator<Item = &[Stmt]> {
         std::iter::once(self.body.as_slice())

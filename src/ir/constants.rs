@@ -1,0 +1,196 @@
+//! Names bound once in a module, and class fields set once: what a name stands for when a rule
+//! needs its value.
+
+use super::{Expr, ExprKind, Module, Span};
+use std::collections::HashMap;
+
+/// Names bound exactly once in a module (`MODEL = "gpt2"`, `client = OpenAI(timeout=20)`,
+/// `params = {"max_tokens": 500}`), and class fields set exactly once through `self`/`this`
+/// (`self.client = OpenAI()`): what a name stands for when a rule needs its value.
+#[derive(Debug, Default)]
+pub struct Constants<'m> {
+    values: HashMap<&'m str, Option<&'m Expr>>,
+    /// Each function's span and the names its own body binds (its parameters as `None`): a name
+    /// bound in several functions is still one value inside each.
+    locals: Vec<(Span, HashMap<&'m str, Option<&'m Expr>>)>,
+    /// `locals` by span.
+    local_spans: crate::nesting::Nesting,
+    fields: HashMap<&'m str, Option<&'m Expr>>,
+    /// Names whose value is changed in place after it is bound (`params["max_tokens"] = n`,
+    /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
+    /// all they hold.
+    mutated: std::collections::HashSet<&'m str>,
+    /// TS/JS: calls take their options as an object, so an object passed by a name aiguard cannot
+    /// read may hold any option.
+    pub options_objects: bool,
+    /// Rust: settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields.
+    pub builder_setters: bool,
+}
+
+/// The name a method chain statement starts from (`b` in `b.model(m).max_tokens(5);`).
+fn chain_root_name(e: &Expr) -> Option<&str> {
+    let mut e = e;
+    for _ in 0..super::MAX_DEPTH {
+        e = match &e.kind {
+            ExprKind::Await(inner) => inner,
+            ExprKind::Call(c) => match &c.callee.kind {
+                ExprKind::Attribute { value, .. } => value,
+                _ => return None,
+            },
+            ExprKind::Name(n) => return Some(n),
+            _ => return None,
+        };
+    }
+    None
+}
+
+impl<'m> Constants<'m> {
+    pub fn collect(module: &'m Module) -> Self {
+        let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
+        let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
+        let mut mutated = std::collections::HashSet::new();
+        let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
+            map.entry(name).and_modify(|v| *v = None).or_insert(value);
+        };
+        // A parameter is bound by each call: a name some function takes as a parameter is not
+        // one value anywhere.
+        for f in &module.functions {
+            for p in &f.params {
+                bind(&mut values, &p.name, None);
+            }
+        }
+        let rust = module.dialect.builder_setters;
+        // One walk of every body: file-wide bindings, and each function's own (`locals`).
+        let mut visit =
+            |body: &'m [crate::ir::Stmt],
+             mut local: Option<&mut HashMap<&'m str, Option<&'m Expr>>>| {
+                crate::ir::walk_stmts(body, &mut |s| match &s.kind {
+                    crate::ir::StmtKind::Assign {
+                        targets,
+                        value,
+                        augmented,
+                    } => {
+                        let value = (!augmented).then_some(value);
+                        for t in targets {
+                            match &t.kind {
+                                ExprKind::Index { value: base, .. }
+                                | ExprKind::Attribute { value: base, .. }
+                                    if matches!(&base.kind, ExprKind::Name(_))
+                                        && !crate::resolve::is_receiver_name(base) =>
+                                {
+                                    if let ExprKind::Name(n) = &base.kind {
+                                        mutated.insert(&**n);
+                                    }
+                                }
+                                ExprKind::Name(n) => {
+                                    bind(&mut values, n, value);
+                                    if let Some(names) = local.as_deref_mut() {
+                                        bind(names, n, value);
+                                    }
+                                }
+                                ExprKind::Attribute { value: recv, attr }
+                                    if crate::resolve::is_receiver_name(recv) =>
+                                {
+                                    bind(&mut fields, attr, value)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds
+                    // more than the call it was bound to shows.
+                    crate::ir::StmtKind::Expr(e) if rust => {
+                        if let Some(n) = chain_root_name(e) {
+                            mutated.insert(n);
+                        }
+                    }
+                    _ => {}
+                });
+            };
+        visit(&module.body, None);
+        for c in &module.classes {
+            visit(&c.body, None);
+        }
+        let mut locals = Vec::new();
+        for f in &module.functions {
+            let mut names = HashMap::new();
+            for p in &f.params {
+                bind(&mut names, &p.name, None);
+            }
+            visit(&f.body, Some(&mut names));
+            if !names.is_empty() {
+                locals.push((f.span, names));
+            }
+        }
+        module.walk_exprs(&mut |e| {
+            let ExprKind::Call(c) = &e.kind else { return };
+            let target = match &c.callee.kind {
+                ExprKind::Attribute { value, attr }
+                    if matches!(&**attr, "update" | "setdefault" | "__setitem__") =>
+                {
+                    Some(&**value)
+                }
+                _ if c.callee.dotted().as_deref() == Some("Object.assign") => c.positional(0),
+                _ => None,
+            };
+            if let Some(ExprKind::Name(n)) = target.map(|t| &t.kind) {
+                mutated.insert(&**n);
+            }
+        });
+        Constants {
+            values,
+            local_spans: crate::nesting::Nesting::new(locals.iter().map(|(s, _)| *s).collect()),
+            locals,
+            fields,
+            mutated,
+            options_objects: module.dialect.options_objects,
+            builder_setters: rust,
+        }
+    }
+
+    /// Whether `name`'s value is changed in place somewhere in the file.
+    pub fn mutated(&self, name: &str) -> bool {
+        self.mutated.contains(name)
+    }
+
+    /// What `name` is bound to, when it is bound exactly once.
+    pub fn binding(&self, name: &str) -> Option<&'m Expr> {
+        self.values.get(name).copied().flatten()
+    }
+
+    /// What `name`, read at `at`, is bound to: by the innermost function around `at` that binds
+    /// it, else as [`Constants::binding`].
+    pub fn binding_at(&self, name: &str, at: Span) -> Option<&'m Expr> {
+        let inner = self
+            .local_spans
+            .around(at)
+            .into_iter()
+            .map(|i| &self.locals[i].1)
+            .find(|names| names.contains_key(name));
+        match inner {
+            Some(names) => names.get(name).copied().flatten(),
+            None => self.binding(name),
+        }
+    }
+
+    /// What the field `self.name` / `this.name` is set to, when it is set exactly once.
+    pub fn field(&self, name: &str) -> Option<&'m Expr> {
+        self.fields.get(name).copied().flatten()
+    }
+
+    /// The literal `name` is bound to.
+    pub(crate) fn get(&self, name: &str) -> Option<&'m Expr> {
+        self.binding(name).filter(|v| {
+            matches!(
+                v.kind,
+                ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
+            )
+        })
+    }
+
+    /// Whether `name` is a module constant holding a string.
+    pub fn is_str(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|e| matches!(e.kind, ExprKind::Str(_)))
+    }
+}

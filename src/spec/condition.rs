@@ -1,0 +1,475 @@
+//! Conditions on a call's arguments (`when`, `unless`, `unless_uses` of `[[pattern]]`, `[[sink]]`
+//! and `[[source]]`), compiled once, and what they mean over the IR.
+//!
+//! Each names an argument (`arg`, with an optional positional `position`; `"**"` means keyword
+//! arguments hidden in a `**kwargs` or `...spread`, tested only with `present`) and one test:
+//! `present`, `equals` (a literal), `literal` (the value is / is not a literal), `matches` (a
+//! regex on the literal string value, after following names bound once to a literal),
+//! `name_matches` (a regex on the dotted spelling of a non-literal value), `set`, `unbounded`,
+//! `contains` (a list literal with an element that is one of these strings, or whose spelling
+//! matches one of them as a glob; a lone `*` matches only `"*"`).
+//!
+//! With `chain` (a qualified-name glob), the condition tests an argument of a call the receiver
+//! was made by instead of the call itself (`Command::new("sh").arg("-c").arg(x)`: `chain =
+//! "*Command.new"` tests `"sh"`); it holds when one such call's argument passes the test.
+//!
+//! A condition may instead name a package of the file's project (`package`, with `at_least` or
+//! `below`, see [`crate::project`]): it holds when the project's version is known and in range.
+
+use super::glob::Glob;
+use crate::ir::constants::Constants;
+use crate::ir::settings;
+use crate::ir::{Call, Expr, ExprKind};
+use crate::project::{LazyProject, Version};
+use regex::Regex;
+use serde::Deserialize;
+
+/// One string or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StringOrList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl StringOrList {
+    fn as_slice(&self) -> &[String] {
+        match self {
+            StringOrList::One(s) => std::slice::from_ref(s),
+            StringOrList::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    /// Empty for a version condition (`package`).
+    #[serde(default)]
+    pub(crate) arg: String,
+    #[serde(default)]
+    pub(crate) position: Option<usize>,
+    #[serde(default)]
+    pub(crate) present: Option<bool>,
+    #[serde(default)]
+    pub(crate) equals: Option<toml::Value>,
+    #[serde(default)]
+    pub(crate) literal: Option<bool>,
+    #[serde(default)]
+    pub(crate) matches: Option<String>,
+    #[serde(default)]
+    pub(crate) name_matches: Option<String>,
+    #[serde(default)]
+    pub(crate) set: Option<bool>,
+    #[serde(default)]
+    pub(crate) unbounded: Option<bool>,
+    /// A package of the file's project, tested with `at_least` or `below`.
+    #[serde(default)]
+    pub(crate) package: Option<String>,
+    #[serde(default)]
+    pub(crate) at_least: Option<String>,
+    #[serde(default)]
+    pub(crate) below: Option<String>,
+    /// The value is a list literal with an element that is one of these strings (one string or
+    /// several: `contains = "*"`), or whose spelling (`HumanApprovalCallbackHandler()`) matches
+    /// one of them as a glob.
+    #[serde(default)]
+    pub(crate) contains: Option<StringOrList>,
+    /// Test the argument of a call matching this glob among the calls the receiver was made by
+    /// (the earlier calls of a method chain, and through names bound once, the calls they were
+    /// bound to), not of the call itself.
+    #[serde(default)]
+    pub(crate) chain: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub(crate) arg: String,
+    pub(crate) position: Option<usize>,
+    pub(crate) test: Test,
+    /// See [`RawCondition::chain`].
+    pub(crate) chain: Option<Glob>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Test {
+    Present(bool),
+    Equals(Literal),
+    Literal(bool),
+    Matches(Regex),
+    NameMatches(Regex),
+    /// Passed with a value other than `None` / `null` / `undefined`.
+    Set(bool),
+    /// Passed with a value that bounds nothing: `None`, infinity, `sys.maxsize`, a huge number.
+    Unbounded(bool),
+    /// The project's version of `package` is known and >= (`at_least`) or < the bound.
+    Version {
+        package: String,
+        bound: Version,
+        at_least: bool,
+    },
+    /// A list literal with one of these strings among its elements, or an element whose
+    /// spelling matches one of them as a glob.
+    Contains(Vec<Glob>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Literal {
+    Bool(bool),
+    Str(String),
+    Int(i64),
+}
+
+pub(crate) fn literal_from_toml(v: &toml::Value) -> Result<Literal, String> {
+    match v {
+        toml::Value::Boolean(b) => Ok(Literal::Bool(*b)),
+        toml::Value::String(s) => Ok(Literal::Str(s.clone())),
+        toml::Value::Integer(i) => Ok(Literal::Int(*i)),
+        other => Err(format!("unsupported literal {other}")),
+    }
+}
+
+pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
+    if let Some(package) = c.package {
+        let bound = match (&c.at_least, &c.below) {
+            (Some(b), None) => (b, true),
+            (None, Some(b)) => (b, false),
+            _ => {
+                return Err(format!(
+                    "condition on package {package:?} needs one of `at_least` or `below`"
+                ))
+            }
+        };
+        let version = Version::parse(bound.0).ok_or_else(|| {
+            format!(
+                "condition on package {package:?}: bad version {:?}",
+                bound.0
+            )
+        })?;
+        let other = !c.arg.is_empty()
+            || c.position.is_some()
+            || c.present.is_some()
+            || c.equals.is_some()
+            || c.literal.is_some()
+            || c.matches.is_some()
+            || c.name_matches.is_some()
+            || c.chain.is_some();
+        if other {
+            return Err(format!(
+                "condition on package {package:?} takes no argument test"
+            ));
+        }
+        return Ok(Condition {
+            arg: String::new(),
+            position: None,
+            test: Test::Version {
+                package,
+                bound: version,
+                at_least: bound.1,
+            },
+            chain: None,
+        });
+    }
+    if c.at_least.is_some() || c.below.is_some() {
+        return Err(format!(
+            "condition on {:?}: `at_least` and `below` need `package`",
+            c.arg
+        ));
+    }
+    if c.arg.is_empty() && !(c.chain.is_some() && c.position.is_some()) {
+        return Err("a condition needs `arg` or `package` (or `chain` and `position`)".into());
+    }
+    if c.chain.is_some() && c.arg == "**" {
+        return Err("`chain` cannot test `**`".into());
+    }
+    let mut tests = Vec::new();
+    if let Some(p) = c.present {
+        tests.push(Test::Present(p));
+    }
+    if let Some(v) = &c.equals {
+        tests.push(Test::Equals(literal_from_toml(v)?));
+    }
+    if let Some(l) = c.literal {
+        tests.push(Test::Literal(l));
+    }
+    if let Some(r) = &c.matches {
+        tests.push(Test::Matches(Regex::new(r).map_err(|e| e.to_string())?));
+    }
+    if let Some(r) = &c.name_matches {
+        tests.push(Test::NameMatches(Regex::new(r).map_err(|e| e.to_string())?));
+    }
+    if let Some(b) = c.set {
+        tests.push(Test::Set(b));
+    }
+    if let Some(b) = c.unbounded {
+        tests.push(Test::Unbounded(b));
+    }
+    if let Some(v) = &c.contains {
+        tests.push(Test::Contains(
+            v.as_slice().iter().map(|g| Glob::new(g)).collect(),
+        ));
+    }
+    if tests.len() != 1 {
+        return Err(format!("condition on {:?} needs exactly one test", c.arg));
+    }
+    Ok(Condition {
+        arg: c.arg,
+        position: c.position,
+        test: tests.pop().unwrap(),
+        chain: c.chain.as_deref().map(Glob::new),
+    })
+}
+
+impl Condition {
+    /// The argument's value: see [`settings`] for where it may be given.
+    fn value<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> settings::Found<'m> {
+        use settings::Found;
+        // Rust: a positional setting (the request) is that argument's; the call's builder chain
+        // holds other settings.
+        if !(consts.builder_setters && self.position.is_some()) {
+            match settings::lookup(call, &self.arg, consts) {
+                Found::Missing => {}
+                found => return found,
+            }
+        }
+        let Some(value) = self.position.and_then(|p| call.positional(p)) else {
+            return Found::Missing;
+        };
+        match self.arg.split_once('.') {
+            Some((_, path)) => settings::lookup_in(value, path, consts),
+            None => Found::Value(value),
+        }
+    }
+
+    /// For a version condition, whether it holds in the file's project; `None` for the others,
+    /// which test the call.
+    pub fn on_project(&self, project: &LazyProject) -> Option<bool> {
+        let Test::Version {
+            package,
+            bound,
+            at_least,
+        } = &self.test
+        else {
+            return None;
+        };
+        Some(
+            project
+                .version(package)
+                .is_some_and(|v| (v >= bound) == *at_least),
+        )
+    }
+
+    pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
+        if let Some(glob) = &self.chain {
+            // An argument of a call the receiver was made by, as written there.
+            return settings::client_calls(call, consts)
+                .filter(|c| c.qualified.as_deref().is_some_and(|q| glob.matches(q)))
+                .any(|c| {
+                    let value = (!self.arg.is_empty())
+                        .then(|| c.keyword(&self.arg))
+                        .flatten()
+                        .or_else(|| self.position.and_then(|p| c.positional(p)));
+                    self.test_value(value, consts)
+                });
+        }
+        // `arg = "**"` stands for keyword arguments aiguard cannot see: a `**kwargs`, or a
+        // `...spread` inside an options object, that is not a literal dict of this file.
+        if self.arg == "**" {
+            let hidden = settings::hidden_keywords(call, consts);
+            return matches!(self.test, Test::Present(p) if p == hidden);
+        }
+        match self.value(call, consts) {
+            // Somewhere aiguard cannot read: it may be there, with any value.
+            settings::Found::Unknown => matches!(self.test, Test::Present(true) | Test::Set(true)),
+            found => self.test_value(found.value(), consts),
+        }
+    }
+
+    /// The condition's test on a value (`None`: not given).
+    pub(crate) fn test_value<'m>(&self, value: Option<&'m Expr>, consts: &Constants<'m>) -> bool {
+        match &self.test {
+            Test::Present(p) => value.is_some() == *p,
+            Test::Equals(want) => value.and_then(|v| literal_of(v, consts)).as_ref() == Some(want),
+            Test::Literal(l) => value.is_some_and(|v| literal_of(v, consts).is_some() == *l),
+            Test::Matches(re) => match value.and_then(|v| literal_of(v, consts)) {
+                Some(Literal::Str(s)) => re.is_match(&s),
+                _ => false,
+            },
+            Test::NameMatches(re) => value
+                .filter(|v| literal_of(v, consts).is_none())
+                .and_then(spelling)
+                .is_some_and(|s| re.is_match(&s)),
+            Test::Set(b) => value.is_some_and(|v| !is_null(v)) == *b,
+            Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
+            // Needs the project: see `on_project`. Where no project is given it never holds.
+            Test::Version { .. } => false,
+            Test::Contains(globs) => {
+                let list = value.map(|v| match &v.kind {
+                    ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
+                    _ => v,
+                });
+                let Some(ExprKind::List(items)) = list.map(|l| &l.kind) else {
+                    return false;
+                };
+                items.iter().any(|item| match literal_of(item, consts) {
+                    Some(Literal::Str(s)) => globs.iter().any(|g| g.pattern() == s),
+                    Some(_) => false,
+                    None => spelling(item).is_some_and(|t| {
+                        globs
+                            .iter()
+                            .any(|g| !g.pattern().trim_matches('*').is_empty() && g.matches(&t))
+                    }),
+                })
+            }
+        }
+    }
+}
+
+pub(crate) fn is_null(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Null) || matches!(&e.kind, ExprKind::Name(n) if &**n == "undefined")
+}
+
+/// A value that bounds nothing: `None`/`null`, infinity (`float("inf")`, `math.inf`,
+/// `Infinity`), the largest integer (`sys.maxsize`, `Number.MAX_SAFE_INTEGER`), or a number of a
+/// million or more.
+pub(crate) fn unbounded(e: &Expr, consts: &Constants) -> bool {
+    const SPELLINGS: &[&str] = &[
+        "math.inf",
+        "sys.maxsize",
+        "Infinity",
+        "Number.POSITIVE_INFINITY",
+        "Number.MAX_SAFE_INTEGER",
+        "Number.MAX_VALUE",
+    ];
+    if is_null(e) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Number(n) => n.replace('_', "").parse::<f64>().is_ok_and(|v| v >= 1e6),
+        ExprKind::Name(n) if consts.binding(n).is_some() => consts
+            .binding(n)
+            .is_some_and(|v| unbounded(v, &Constants::default())),
+        ExprKind::Call(c) => {
+            c.callee.dotted().as_deref() == Some("float")
+                && matches!(c.positional(0).map(|a| &a.kind), Some(ExprKind::Str(s)) if s.trim_start_matches(['+']).to_ascii_lowercase().starts_with("inf"))
+        }
+        _ => e.dotted().is_some_and(|d| SPELLINGS.contains(&d.as_str())),
+    }
+}
+
+/// The dotted spelling of a value's name (`config.model_path`), or of a called function
+/// (`os.path.join(...)` -> `os.path.join`).
+pub(crate) fn spelling(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Call(c) => c
+            .qualified
+            .as_deref()
+            .map(str::to_string)
+            .or_else(|| c.callee.dotted()),
+        ExprKind::Await(inner) => spelling(inner),
+        // `Path("models") / "llama"`: the expression is spelled by its first operand.
+        ExprKind::Other(children) => children.first().and_then(spelling),
+        _ => e.dotted(),
+    }
+}
+
+pub(crate) fn literal_of(e: &Expr, consts: &Constants) -> Option<Literal> {
+    match &e.kind {
+        ExprKind::Bool(b) => Some(Literal::Bool(*b)),
+        ExprKind::Str(s) => Some(Literal::Str(s.to_string())),
+        ExprKind::Number(n) => n.parse().ok().map(Literal::Int),
+        ExprKind::Name(n) => consts
+            .get(n)
+            .and_then(|v| literal_of(v, &Constants::default())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{compile_condition, RawCondition};
+
+    fn cond(toml_text: &str) -> Result<super::Condition, String> {
+        let raw: RawCondition = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        compile_condition(raw)
+    }
+
+    #[test]
+    fn version_conditions_compile() {
+        assert!(cond("package = \"torch\"\nat_least = \"2.6\"").is_ok());
+        assert!(cond("package = \"ai\"\nbelow = \"5\"").is_ok());
+        for bad in [
+            "package = \"torch\"",
+            "package = \"torch\"\nat_least = \"2.6\"\nbelow = \"3\"",
+            "package = \"torch\"\nat_least = \"latest\"",
+            "package = \"torch\"\nat_least = \"2.6\"\narg = \"x\"",
+            "package = \"torch\"\nat_least = \"2.6\"\npresent = true",
+            "arg = \"x\"\nat_least = \"2.6\"",
+            "present = true",
+        ] {
+            assert!(cond(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Whether `condition` holds for the last call of `code` whose qualified name is `name`.
+    fn holds_at(lang: crate::source::Language, code: &str, name: &str, condition: &str) -> bool {
+        let source = crate::source::Source::new("t".into(), lang, code.into());
+        let mut module = crate::lang::parse(&source);
+        crate::resolve::resolve(&mut module);
+        let consts = super::Constants::collect(&module);
+        let condition = cond(condition).unwrap();
+        let mut found = None;
+        module.walk_exprs(&mut |e| {
+            if let crate::ir::ExprKind::Call(c) = &e.kind {
+                if c.qualified.as_deref() == Some(name) {
+                    found = Some(condition.holds(c, &consts));
+                }
+            }
+        });
+        found.expect("no such call")
+    }
+
+    #[test]
+    fn chain_conditions_test_the_calls_a_receiver_was_made_by() {
+        use crate::source::Language::{Python, Rust};
+        let shell = "chain = \"*Command.new\"\nposition = 0\nmatches = \"^sh$\"";
+        let dash_c = "chain = \"*Command.new()*.arg\"\nposition = 0\nmatches = \"^-c$\"";
+        let direct = "fn f(x: &str) { Command::new(\"sh\").arg(\"-c\").arg(x); }";
+        let chained = "std.process.Command.new().arg().arg";
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            shell
+        ));
+        assert!(holds_at(
+            Rust,
+            &format!("use std::process::Command;\n{direct}"),
+            chained,
+            dash_c
+        ));
+        // Through a name bound once.
+        let named = "use std::process::Command;\n\
+                     fn f(x: &str) { let c = Command::new(\"sh\"); c.arg(\"-c\").arg(x); }";
+        assert!(holds_at(Rust, named, chained, shell));
+        // Another program, or no `-c` before: the call itself is not looked at.
+        let other = "use std::process::Command;\nfn f(x: &str) { Command::new(\"ls\").arg(x); }";
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            shell
+        ));
+        assert!(!holds_at(
+            Rust,
+            other,
+            "std.process.Command.new().arg",
+            dash_c
+        ));
+        // Keywords are found by name in the chain.
+        let py = "from x import Client\nClient(mode='shell').run(cmd)\n";
+        let mode = "chain = \"x.Client\"\narg = \"mode\"\nequals = \"shell\"";
+        assert!(holds_at(Python, py, "x.Client().run", mode));
+        assert!(cond("chain = \"x\"\npresent = true").is_err());
+    }
+}
