@@ -31,9 +31,6 @@ use crate::ir::{
 use crate::lang::{is_str, push_part, MAX_DEPTH};
 use crate::source::Language;
 
-#[cfg(test)]
-mod tests;
-
 /// The node kinds lowering distinguishes; several grammar kinds may share one.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum K {
@@ -1869,3 +1866,6 @@ impl<'a> Lower<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod flow_index;
 pub mod glob;
 pub mod inventory;
+pub mod keys;
 pub mod loops;
 pub mod pattern;
 pub mod registry;

@@ -60,7 +60,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawPack {
+pub struct RawPack {
     #[serde(default)]
     pub(crate) rule: Vec<RawRule>,
     #[serde(default)]

@@ -78,7 +78,7 @@ impl RuleMeta {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawRule {
+pub struct RawRule {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) category: String,

@@ -1,0 +1,119 @@
+
+use crate::source::{Language, Source};
+
+/// Qualified names of every call in a snippet, in source order.
+fn qualified(lang: Language, code: &str) -> Vec<String> {
+    let source = Source::new("t".into(), lang, code.into());
+    let mut module = crate::lang::parse(&source);
+    super::resolve(&mut module);
+    let mut calls: Vec<_> = Vec::new();
+    module.walk_exprs(&mut |e| {
+        if let crate::ir::ExprKind::Call(c) = &e.kind {
+            calls.push((
+                e.span.start,
+                c.qualified.as_deref().unwrap_or("?").to_string(),
+            ));
+        }
+    });
+    calls.sort();
+    calls.into_iter().map(|(_, q)| q).collect()
+}
+
+#[test]
+fn python_imports_aliases_and_assignments() {
+    let q = qualified(
+            Language::Python,
+            "import torch as t\nfrom openai import OpenAI as O\nimport os.path\n\
+             client = O(timeout=5)\nclient.chat.completions.create(model='m')\nt.load('x')\nos.path.join('a')\n",
+        );
+    assert_eq!(
+        q,
+        [
+            "openai.OpenAI",
+            "openai.OpenAI().chat.completions.create",
+            "torch.load",
+            "os.path.join"
+        ]
+    );
+}
+
+#[test]
+fn python_self_fields_annotations_and_later_module_bindings() {
+    let q = qualified(
+        Language::Python,
+        "from openai import OpenAI\n\
+             class Bot:\n    def __init__(self):\n        self.llm = OpenAI()\n\
+             \n    def ask(self, q):\n        return self.llm.responses.create(input=q)\n\
+             def helper(c: OpenAI):\n    c.models.list()\n    return MODEL.strip()\n\
+             MODEL = OpenAI().x\n",
+    );
+    assert_eq!(
+        q,
+        [
+            "openai.OpenAI",
+            "openai.OpenAI().responses.create",
+            "openai.OpenAI().models.list",
+            "openai.OpenAI().x.strip",
+            "openai.OpenAI"
+        ]
+    );
+}
+
+#[test]
+fn reassignment_replaces_the_binding_and_params_shadow() {
+    let q = qualified(
+        Language::Python,
+        "import pickle\nloader = pickle\nloader.load(f)\nloader = other()\nloader.load(f)\n\
+             def f(pickle):\n    pickle.load(x)\n",
+    );
+    assert_eq!(q, ["pickle.load", "other", "other().load", "pickle.load"]);
+}
+
+#[test]
+fn closures_see_their_enclosing_function() {
+    let q = qualified(
+            Language::Python,
+            "import subprocess as sp\ndef outer():\n    run = sp.run\n    def inner():\n        run('ls')\n    return inner\n",
+        );
+    assert_eq!(q, ["subprocess.run"]);
+}
+
+#[test]
+fn rust_path_types_name_their_crate_without_a_use() {
+    let q = qualified(
+        Language::Rust,
+        "struct S { http: reqwest::Client, own: Local }\n\
+             impl S { fn f(&self, c: &tokio_postgres::Client, l: Local) {\n\
+             self.http.get(u); c.query(q); l.run(x); self.own.run(x); } }\n",
+    );
+    assert_eq!(
+        q,
+        [
+            "reqwest.Client().get",
+            "tokio_postgres.Client().query",
+            "l.run",
+            "S.own.run"
+        ]
+    );
+}
+
+#[test]
+fn typescript_imports_require_and_this_fields() {
+    let q = qualified(
+            Language::TypeScript,
+            "import OpenAI from 'openai';\nconst { exec } = require('node:child_process');\nconst cp = require('child_process');\n\
+             class Bot { client = new OpenAI(); ask(q: string) { return this.client.chat.completions.create({}); } }\n\
+             exec('ls'); cp.spawn('ls');\n",
+        );
+    assert_eq!(
+        q,
+        [
+            "require",
+            "require",
+            "openai",
+            "openai().chat.completions.create",
+            "child_process.exec",
+            "child_process.spawn"
+        ]
+    );
+}
