@@ -9,10 +9,10 @@
 //! Matching counts occurrences: a baseline holding a fingerprint twice absorbs two findings with
 //! it, and a third is reported.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, RepoPaths};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 /// The file format's version; a file with another one is refused.
 pub const VERSION: u32 = 1;
@@ -36,42 +36,6 @@ pub struct Entry {
     pub path: String,
     /// Hex hash of the fingerprint without its occurrence index.
     pub hash: String,
-}
-
-/// Maps display paths (relative to the working directory) to repository-relative ones.
-#[derive(Debug, Clone)]
-pub struct RepoPaths {
-    pub cwd: PathBuf,
-    pub root: PathBuf,
-}
-
-impl RepoPaths {
-    /// `display` (relative to `cwd`, or absolute) relative to `root`, `/`-separated, with `.`
-    /// and `..` resolved lexically. A path outside `root` stays absolute.
-    pub fn to_root(&self, display: &str) -> String {
-        let joined = self.cwd.join(display);
-        let mut parts: Vec<String> = Vec::new();
-        let mut prefix = String::new();
-        for c in joined.components() {
-            match c {
-                Component::Prefix(p) => prefix = p.as_os_str().to_string_lossy().into_owned(),
-                Component::RootDir | Component::CurDir => {}
-                Component::ParentDir => {
-                    parts.pop();
-                }
-                Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            }
-        }
-        let abs = PathBuf::from(format!("{prefix}/{}", parts.join("/")));
-        match abs.strip_prefix(&self.root) {
-            Ok(rel) => rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-            Err(_) => abs.to_string_lossy().replace('\\', "/"),
-        }
-    }
 }
 
 /// The fingerprint without its `:occurrence` suffix: occurrences are counted when matching.

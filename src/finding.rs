@@ -295,3 +295,41 @@ pub fn fnv64(parts: &[&str]) -> u64 {
     }
     h
 }
+
+/// Maps display paths (relative to the working directory) to repository-relative ones.
+#[derive(Debug, Clone)]
+pub struct RepoPaths {
+    pub cwd: std::path::PathBuf,
+    pub root: std::path::PathBuf,
+}
+
+impl RepoPaths {
+    /// `display` (relative to `cwd`, or absolute) relative to `root`, `/`-separated, with `.`
+    /// and `..` resolved lexically. A path outside `root` stays absolute.
+    pub fn to_root(&self, display: &str) -> String {
+        let joined = self.cwd.join(display);
+        let mut parts: Vec<String> = Vec::new();
+        let mut prefix = String::new();
+        for c in joined.components() {
+            match c {
+                std::path::Component::Prefix(p) => {
+                    prefix = p.as_os_str().to_string_lossy().into_owned()
+                }
+                std::path::Component::RootDir | std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            }
+        }
+        let abs = std::path::PathBuf::from(format!("{prefix}/{}", parts.join("/")));
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => abs.to_string_lossy().replace('\\', "/"),
+        }
+    }
+}

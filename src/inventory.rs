@@ -166,7 +166,7 @@ pub fn of_source(
             });
         }
     }
-    if source.language.family() == Family::Text {
+    if !source.language.is_code() {
         return inv;
     }
     let family = source.language.family();

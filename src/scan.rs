@@ -30,7 +30,7 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Maps display paths to repository-relative ones for fingerprints, so a fingerprint does not
     /// depend on the directory aiguard runs from. `None`: fingerprints use display paths.
-    pub repo_paths: Option<crate::baseline::RepoPaths>,
+    pub repo_paths: Option<crate::finding::RepoPaths>,
 }
 
 /// Rules ignored for paths matching a glob.
@@ -139,7 +139,7 @@ pub fn analyze_file_at(
     // The project around the file, read only if a rule asks (a cached lookup after the first
     // file of a directory).
     let project = crate::project::LazyProject::new(&source.display_path, family);
-    if source.language != Language::Text {
+    if source.language.is_code() {
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
         facts = registry.facts.establish(&module, family, &sites);

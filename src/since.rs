@@ -12,8 +12,8 @@
 //! relative to the root; aiguard's display paths are relative to the working directory, and are
 //! mapped before comparing.
 
-use crate::baseline::RepoPaths;
 use crate::finding::Finding;
+use crate::finding::RepoPaths;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

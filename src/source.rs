@@ -89,6 +89,21 @@ impl Language {
         }
     }
 
+    /// Code a front end parses, as opposed to text only the text rules read.
+    pub fn is_code(self) -> bool {
+        self != Language::Text
+    }
+
+    /// Characters that open a string literal, for scanning lines for comments.
+    pub fn string_quotes(self) -> &'static [u8] {
+        match self {
+            // `'` also starts lifetimes in Rust, so only `"` counts there.
+            Language::Rust => b"\"",
+            Language::TypeScript | Language::Tsx | Language::JavaScript => b"\"'`",
+            Language::Python | Language::Notebook | Language::Text => b"\"'",
+        }
+    }
+
     /// The line-comment marker used for suppressions and fixture annotations.
     pub fn comment_prefix(self) -> &'static str {
         match self {

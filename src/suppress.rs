@@ -7,7 +7,7 @@
 //! still be read). Codes are exact: `ignore[AIG60]` names no rule and suppresses nothing.
 
 use crate::finding::{Finding, Suppressed};
-use crate::source::{Language, Source};
+use crate::source::Source;
 use crate::spec::registry::Registry;
 use std::collections::HashMap;
 
@@ -270,16 +270,6 @@ impl DirectiveIndex {
     }
 }
 
-/// Characters that open a string literal, for the quote-state scan.
-fn quotes(language: Language) -> &'static [u8] {
-    match language {
-        // `'` also starts lifetimes in Rust, so only `"` counts there.
-        Language::Rust => b"\"",
-        Language::TypeScript | Language::Tsx | Language::JavaScript => b"\"'`",
-        Language::Python | Language::Notebook | Language::Text => b"\"'",
-    }
-}
-
 /// Byte offset of the first comment prefix on `line` that is not inside a string literal.
 fn comment_start(line: &str, prefix: &str, quotes: &[u8]) -> Option<usize> {
     let bytes = line.as_bytes();
@@ -306,7 +296,7 @@ fn parse<'s>(source: &'s Source, registry: &Registry) -> Vec<Directive<'s>> {
         return out;
     }
     let prefix = source.language.comment_prefix();
-    let quotes = quotes(source.language);
+    let quotes = source.language.string_quotes();
     let count = source.lines.line_count() as u32;
     // The last own-line comment and the code line after it.
     let mut code_after = (0, 0);

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn codes(c: &[&'static str]) -> BTreeSet<&'static str> {

@@ -6,10 +6,11 @@ use super::paths::{io_reason, relative_to_cwd, scan_root};
 use super::{
     mask_shapes, terminal_width, use_color, write_stdout, ExitStatus, DEFAULT_MAX_FILESIZE,
 };
-use crate::baseline::{Baseline, RepoPaths};
+use crate::baseline::Baseline;
 use crate::cli::{FailOn, ScanArgs};
 use crate::config::{self, Config};
 use crate::discover::WalkOptions;
+use crate::finding::RepoPaths;
 use crate::finding::{ScanResult, Severity};
 use crate::report::{self, Format, ReportOptions};
 use crate::rules::secrets::mask_output;

@@ -1,5 +1,5 @@
-
 use super::*;
+use std::path::PathBuf;
 
 #[test]
 fn paths_map_to_the_root() {

@@ -1,4 +1,3 @@
-
 use super::unified_diff;
 
 #[test]

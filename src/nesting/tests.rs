@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The same answers as a look at every span: smallest first, ties to the first given.

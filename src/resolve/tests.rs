@@ -1,4 +1,3 @@
-
 use crate::source::{Language, Source};
 
 /// Qualified names of every call in a snippet, in source order.

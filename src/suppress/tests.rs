@@ -1,6 +1,6 @@
-
 use super::*;
 use crate::finding::{Confidence, Location, Severity};
+use crate::source::Language;
 use crate::source::{CellLine, Notebook};
 
 fn source(language: Language, text: &str) -> Source {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn v(parts: &[&str]) -> Vec<String> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn cells(nb: &Notebook) -> Vec<(u32, u32)> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// A compact rendering of an expression for assertions.

@@ -19,7 +19,7 @@ pub use mask::mask_output;
 
 use crate::finding::{Hit, Redactions};
 use crate::ir::{Module, Span};
-use crate::source::{Language, Source};
+use crate::source::Source;
 use crate::spec::secrets::{Check, Detector, Detectors};
 use std::collections::BTreeSet;
 
@@ -370,7 +370,7 @@ pub fn run(
     });
     let mut assigned = Vec::new();
     if enabled.contains("AIG103") {
-        let candidates = if source.language == Language::Text {
+        let candidates = if !source.language.is_code() {
             d.pairs
                 .as_ref()
                 .map(|re| assign::from_pairs(re, &source.text))

@@ -1,5 +1,6 @@
 use super::*;
 use crate::ir::{Expr, ExprKind, Stmt, StmtKind};
+use crate::source::Language;
 use crate::spec::registry::Registry;
 
 /// Deterministic random strings over a charset (xorshift), so tests need no fixture files.

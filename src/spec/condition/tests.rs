@@ -1,4 +1,3 @@
-
 use super::{compile_condition, RawCondition};
 
 fn cond(toml_text: &str) -> Result<super::Condition, String> {

@@ -1,4 +1,3 @@
-
 use super::last_segment;
 
 #[test]

@@ -1,4 +1,3 @@
-
 use super::Glob;
 
 #[test]
