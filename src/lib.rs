@@ -1,7 +1,8 @@
 //! aiguard: a static analyser for codebases that call large language models.
 //!
 //! The pipeline (see docs/architecture.md): `discover` -> `source` -> `lang` (parse + lower to `ir`) ->
-//! `resolve` -> `rules` -> `suppress` -> `report`. `scan` ties it together.
+//! `resolve` -> `rules` and `flow` (declared in the packs, compiled by `spec`) -> `suppress` ->
+//! `report`. `scan` ties it together.
 
 pub mod add_ignore;
 pub mod app;
