@@ -10,7 +10,7 @@ use super::{Registry, RuleMeta};
 use crate::finding::{Confidence, Severity};
 use crate::flow::spec::{
     FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
-    RawRoles, RawSanitizer, RawSink, RawSinkKind, RawSource,
+    RawRoles, RawSanitizer, RawSinkKind, RawSinks, RawSource,
 };
 use crate::flow::Flows;
 use serde::Deserialize;
@@ -92,8 +92,9 @@ struct RawPack {
     flow: Vec<RawFlow>,
     #[serde(default)]
     source: Vec<RawSource>,
+    /// Sinks, one sub-table per shape (`[[sink.calls]]`, ...), kept in pack order.
     #[serde(default)]
-    sink: Vec<RawSink>,
+    sink: RawSinks,
     #[serde(default)]
     sanitizer: Vec<RawSanitizer>,
     #[serde(default)]
@@ -104,9 +105,9 @@ struct RawPack {
     /// Data kinds given by names (`[[names]]`: secrets, personal data).
     #[serde(default)]
     names: Vec<RawFlowNames>,
-    #[serde(default, rename = "name-lookups")]
+    #[serde(default)]
     name_lookups: Vec<RawNameLookup>,
-    #[serde(default, rename = "sink-kind")]
+    #[serde(default, rename = "sink_kind")]
     sink_kinds: Vec<RawSinkKind>,
 }
 
@@ -189,7 +190,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         secret_filters.extend(pack.secret_filters);
         flow_tables.flows.extend(pack.flow);
         flow_tables.sources.extend(pack.source);
-        flow_tables.sinks.extend(pack.sink);
+        flow_tables.sinks.extend(pack.sink.in_order());
         flow_tables.sanitizers.extend(pack.sanitizer);
         flow_tables.propagators.extend(pack.propagator);
         flow_tables.roles.extend(pack.roles);
