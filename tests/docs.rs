@@ -73,3 +73,66 @@ fn config_reference_is_fresh() {
         "docs/configuration.md's key table is stale: run `AIGUARD_UPDATE_DOCS=1 cargo test --test docs`"
     );
 }
+
+/// The text of each `## ` section of a markdown file, by heading.
+fn sections(markdown: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in markdown.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            out.push((heading.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = out.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    out
+}
+
+/// Every key every pack table accepts (read from the loader's own structs) is documented in
+/// that table's section of docs/rule-packs.md, as a `` `key` `` at the start of a row or item.
+#[test]
+fn every_pack_key_is_documented() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rule-packs.md"))
+            .expect("docs/rule-packs.md");
+    let sections = sections(&doc);
+    let section = |title: &str| {
+        sections
+            .iter()
+            .find(|(h, _)| h == title)
+            .map(|(_, text)| text.as_str())
+    };
+    let documents = |text: &str, key: &str| {
+        let cell = format!("| `{key}` |");
+        let item = format!("- `{key}`");
+        text.lines()
+            .any(|l| l.trim_start().starts_with(&cell) || l.trim_start().starts_with(&item))
+    };
+    let mut missing = Vec::new();
+    for (table, keys) in aiguard::spec::keys::tables() {
+        let title = if table == "conditions" {
+            "Conditions".to_string()
+        } else {
+            format!("`{table}`")
+        };
+        let Some(own) = section(&title) else {
+            missing.push(format!("no section `## {title}`"));
+            continue;
+        };
+        // Keys every sink shape shares are documented once, in the sinks' overview.
+        let shared = table
+            .starts_with("[[sink.")
+            .then(|| section("Sinks: `[[sink.<shape>]]`"))
+            .flatten()
+            .unwrap_or("");
+        for key in keys {
+            if !documents(own, key) && !documents(shared, key) {
+                missing.push(format!("{table} `{key}`"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/rule-packs.md does not document: {missing:#?}"
+    );
+}

@@ -50,7 +50,7 @@ sources = ["model-output"]
 sinks = ["url"]
 message = "{source} reaches {sink}"
 
-[[sink]]
+[[sink.calls]]
 kind = "url"
 host_only = true
 calls = ["requests.get"]
@@ -99,28 +99,28 @@ callback_key = "execute"
 kind = "user-input"
 attributes = ["sys.argv"]
 
-[[sink]]
+[[sink.calls]]
 kind = "code-exec"
 calls = ["eval", "exec"]
 args = ["0"]
 
-[[sink]]
+[[sink.calls]]
 kind = "shell"
 calls = ["subprocess.run"]
 args = ["0"]
 when = [{ arg = "shell", equals = true }]
 
-[[sink]]
+[[sink.calls]]
 kind = "shell"
 calls = ["subprocess.run"]
 args = ["0"]
 element = 0
 
-[[sink]]
+[[sink.properties]]
 kind = "code-exec"
 properties = ["innerHTML"]
 
-[[sink]]
+[[sink.calls]]
 kind = "code-exec"
 calls = ["scriptdb.*.run"]
 unless_calls = ["scriptdb.*.prepare().run"]

@@ -1,6 +1,6 @@
-//! The flow tables of the rule packs (`[[flow]]`, `[[source]]`, `[[sink]]`, `[[sanitizer]]`,
-//! `[[propagator]]`), compiled once into a [`FlowSpec`]. The format is documented in
-//! `docs/rule-packs.md`.
+//! The flow tables of the rule packs (`[[flow]]`, `[[source]]`, `[[sink.<shape>]]`,
+//! `[[sanitizer]]`, `[[propagator]]`, ...), compiled once into a [`FlowSpec`]. The format is
+//! documented in `docs/rule-packs.md`.
 
 use super::condition::{compile_condition, Condition, RawCondition};
 use super::glob::Glob;
@@ -8,6 +8,7 @@ use super::rule::confidence_of;
 use crate::spec::rule::RuleMeta;
 use serde::Deserialize;
 use std::collections::HashMap;
+use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,65 +78,209 @@ pub struct RawSource {
     pub(crate) tool: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSink {
+/// Declares one `[[sink.<shape>]]` table: the keys every sink has, then the shape's own.
+macro_rules! sink_table {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            kind: String,
+            #[serde(default)]
+            languages: Vec<String>,
+            #[serde(default)]
+            label: Option<String>,
+            /// Only in files importing a module starting with one of these.
+            #[serde(default)]
+            imports: Vec<String>,
+            /// Overrides the rule's confidence for findings at this sink (`print` as a log).
+            #[serde(default)]
+            confidence: Option<String>,
+            /// Only a URL's scheme and host matter at sinks of this kind.
+            #[serde(default)]
+            host_only: bool,
+            $($(#[$fm])* $field: $ty,)*
+        }
+
+        impl $name {
+            fn common(&mut self) -> SinkCommon {
+                SinkCommon {
+                    kind: std::mem::take(&mut self.kind),
+                    languages: std::mem::take(&mut self.languages),
+                    label: self.label.take(),
+                    imports: std::mem::take(&mut self.imports),
+                    confidence: self.confidence.take(),
+                    host_only: self.host_only,
+                }
+            }
+        }
+    };
+}
+
+/// The keys every sink shape has.
+pub(crate) struct SinkCommon {
     pub(crate) kind: String,
-    #[serde(default)]
     pub(crate) languages: Vec<String>,
-    #[serde(default)]
     pub(crate) label: Option<String>,
-    #[serde(default)]
-    pub(crate) calls: Vec<String>,
-    #[serde(default)]
-    pub(crate) args: Vec<String>,
-    #[serde(default)]
-    pub(crate) element: Option<usize>,
-    #[serde(default)]
-    pub(crate) host_only: bool,
-    #[serde(default)]
-    pub(crate) when: Vec<RawCondition>,
-    #[serde(default)]
-    pub(crate) unless: Vec<RawCondition>,
-    #[serde(default)]
-    pub(crate) properties: Vec<String>,
-    #[serde(default)]
-    pub(crate) keys: Vec<String>,
-    /// Calls of `methods` on a value carrying one of these (handle) kinds.
-    #[serde(default)]
-    pub(crate) receivers: Vec<String>,
-    #[serde(default)]
-    pub(crate) methods: Vec<String>,
-    /// What functions with a matching decorator return.
-    #[serde(default)]
-    pub(crate) returns_of: Vec<String>,
-    /// Values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an options-object
-    /// argument) and `"*"` (`f(*args)`, `f(...args)`).
-    #[serde(default)]
-    pub(crate) splats: Vec<String>,
-    /// The test of an `if`/`while` that decides between literals (`x == "approved"`,
-    /// `"yes" in x`, `x.startswith("y")`) when the test or the guarded code names one of these
-    /// words or phrases (split like identifiers: `grant` matches `grant_access`); or whose test
-    /// reads a value so named (`if approved:`, `data["is_admin"]`).
-    #[serde(default)]
-    pub(crate) branches: Vec<String>,
-    /// With `branches`: methods that test their receiver against a literal argument
-    /// (`startswith`).
-    #[serde(default)]
-    pub(crate) predicates: Vec<String>,
-    /// With `splats`: calls that construct a class (a callee named in CapWords in Python,
-    /// `new X(...)` in TS/JS) are not this sink: their fields are declared (`Action(**args)`).
-    #[serde(default)]
-    pub(crate) unless_constructor: bool,
-    /// With `splats` or `calls`: calls (qualified-name globs) that are not this sink
-    /// (`dict(**args)`, `template.format(**args)`; a prepared statement's `execute`).
-    #[serde(default)]
-    pub(crate) unless_calls: Vec<String>,
-    #[serde(default)]
     pub(crate) imports: Vec<String>,
-    /// Overrides the rule's confidence for findings at this sink (`print` as a log).
-    #[serde(default)]
     pub(crate) confidence: Option<String>,
+    pub(crate) host_only: bool,
+}
+
+sink_table! {
+    /// `[[sink.calls]]`: arguments of calls with a matching qualified name.
+    RawCallSink {
+        calls: Vec<String>,
+        #[serde(default)]
+        args: Vec<String>,
+        #[serde(default)]
+        element: Option<usize>,
+        #[serde(default)]
+        when: Vec<RawCondition>,
+        #[serde(default)]
+        unless: Vec<RawCondition>,
+        /// Calls (qualified-name globs) that are not this sink (a prepared statement's
+        /// `execute`).
+        #[serde(default)]
+        unless_calls: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.properties]]`: assignment to a property of one of these names.
+    RawPropertySink {
+        properties: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.keys]]`: a dict/object entry, keyword argument or JSX attribute so named.
+    RawKeySink {
+        keys: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.methods]]`: arguments of `methods` called on a value carrying one of `receivers`
+    /// (handle kinds).
+    RawMethodSink {
+        receivers: Vec<String>,
+        methods: Vec<String>,
+        #[serde(default)]
+        args: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.returns]]`: what functions with a matching decorator return.
+    RawReturnSink {
+        decorators: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.splats]]`: values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an
+    /// options-object argument) and `"*"` (`f(*args)`, `f(...args)`).
+    RawSplatSink {
+        splats: Vec<String>,
+        /// Calls that construct a class (a callee named in CapWords in Python, `new X(...)` in
+        /// TS/JS) are not this sink: their fields are declared (`Action(**args)`).
+        #[serde(default)]
+        unless_constructor: bool,
+        /// Calls (qualified-name globs) that are not this sink (`dict(**args)`,
+        /// `template.format(**args)`).
+        #[serde(default)]
+        unless_calls: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.branches]]`: the test of an `if`/`while` that decides between literals
+    /// (`x == "approved"`, `"yes" in x`, `x.startswith("y")`) when the test or the guarded code
+    /// names one of `words` (words or phrases, split like identifiers: `grant` matches
+    /// `grant_access`); or whose test reads a value so named (`if approved:`,
+    /// `data["is_admin"]`).
+    RawBranchSink {
+        words: Vec<String>,
+        /// Methods that test their receiver against a literal argument (`startswith`).
+        #[serde(default)]
+        predicates: Vec<String>,
+    }
+}
+
+/// The `[[sink.<shape>]]` tables of one pack, one list per shape. TOML keeps each list's order
+/// but not how the lists interleave in the file, so each table keeps its place (its span) and
+/// [`RawSinks::in_order`] gives them back in the order the pack wrote them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSinks {
+    #[serde(default)]
+    pub(crate) calls: Vec<Spanned<RawCallSink>>,
+    #[serde(default)]
+    pub(crate) properties: Vec<Spanned<RawPropertySink>>,
+    #[serde(default)]
+    pub(crate) keys: Vec<Spanned<RawKeySink>>,
+    #[serde(default)]
+    pub(crate) methods: Vec<Spanned<RawMethodSink>>,
+    #[serde(default)]
+    pub(crate) returns: Vec<Spanned<RawReturnSink>>,
+    #[serde(default)]
+    pub(crate) splats: Vec<Spanned<RawSplatSink>>,
+    #[serde(default)]
+    pub(crate) branches: Vec<Spanned<RawBranchSink>>,
+}
+
+/// One sink table, of any shape.
+#[derive(Debug)]
+pub enum RawSink {
+    Calls(RawCallSink),
+    Properties(RawPropertySink),
+    Keys(RawKeySink),
+    Methods(RawMethodSink),
+    Returns(RawReturnSink),
+    Splats(RawSplatSink),
+    Branches(RawBranchSink),
+}
+
+impl RawSink {
+    fn common(&mut self) -> SinkCommon {
+        match self {
+            RawSink::Calls(t) => t.common(),
+            RawSink::Properties(t) => t.common(),
+            RawSink::Keys(t) => t.common(),
+            RawSink::Methods(t) => t.common(),
+            RawSink::Returns(t) => t.common(),
+            RawSink::Splats(t) => t.common(),
+            RawSink::Branches(t) => t.common(),
+        }
+    }
+}
+
+impl RawSinks {
+    /// The sink tables in the order they appear in the pack.
+    pub fn in_order(self) -> Vec<RawSink> {
+        fn place<T>(
+            all: &mut Vec<(usize, RawSink)>,
+            tables: Vec<Spanned<T>>,
+            shape: fn(T) -> RawSink,
+        ) {
+            all.extend(
+                tables
+                    .into_iter()
+                    .map(|t| (t.span().start, shape(t.into_inner()))),
+            );
+        }
+        let mut all = Vec::new();
+        place(&mut all, self.calls, RawSink::Calls);
+        place(&mut all, self.properties, RawSink::Properties);
+        place(&mut all, self.keys, RawSink::Keys);
+        place(&mut all, self.methods, RawSink::Methods);
+        place(&mut all, self.returns, RawSink::Returns);
+        place(&mut all, self.splats, RawSink::Splats);
+        place(&mut all, self.branches, RawSink::Branches);
+        all.sort_by_key(|(start, _)| *start);
+        all.into_iter().map(|(_, s)| s).collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,7 +353,7 @@ pub struct RawFlowTables {
     pub sink_kinds: Vec<RawSinkKind>,
 }
 
-/// `[[sink-kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
+/// `[[sink_kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
 /// own (a length check bounds what reaches a model, AIG504, but does not stop an injection into
 /// the same prompt, AIG201).
 #[derive(Debug, Deserialize)]
@@ -255,7 +400,7 @@ pub struct RawNames {
     pub(crate) modifier: bool,
 }
 
-/// `[[name-lookups]]`: calls whose string argument names what they return (`os.getenv("API_KEY")`,
+/// `[[name_lookups]]`: calls whose string argument names what they return (`os.getenv("API_KEY")`,
 /// `config.get("password")`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -841,100 +986,95 @@ impl FlowSpec {
         Ok(())
     }
 
-    fn add_sink(&mut self, s: RawSink) -> Result<(), String> {
-        let kind = intern(&mut self.sink_kinds, &s.kind, "sink")?;
-        if s.host_only {
+    fn add_sink(&mut self, mut s: RawSink) -> Result<(), String> {
+        let common = s.common();
+        let kind = intern(&mut self.sink_kinds, &common.kind, "sink")?;
+        if common.host_only {
             self.host_only_kinds |= 1 << kind;
         }
-        let ctx = |e: String| format!("sink of kind {}: {e}", s.kind);
-        let given = [
-            !s.calls.is_empty(),
-            !s.properties.is_empty(),
-            !s.keys.is_empty(),
-            !s.receivers.is_empty(),
-            !s.returns_of.is_empty(),
-            !s.splats.is_empty(),
-            !s.branches.is_empty(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(ctx(
-                "give exactly one of calls, properties, keys, receivers+methods, returns_of, splats, branches".into(),
-            ));
-        }
-        if !s.predicates.is_empty() && s.branches.is_empty() {
-            return Err(ctx("`predicates` needs `branches`".into()));
-        }
-        if s.unless_constructor && s.splats.is_empty() {
-            return Err(ctx("`unless_constructor` needs `splats`".into()));
-        }
-        if !s.unless_calls.is_empty() && s.splats.is_empty() && s.calls.is_empty() {
-            return Err(ctx("`unless_calls` needs `splats` or `calls`".into()));
-        }
-        let confidence = confidence_of(s.confidence.as_deref()).map_err(ctx)?;
-        let args: Vec<SinkArg> = s
-            .args
-            .iter()
-            .map(|a| match (a.as_str(), a.parse::<usize>()) {
-                (_, Ok(p)) => SinkArg::Position(p),
-                ("receiver", _) => SinkArg::Receiver,
-                (name, _) => SinkArg::Keyword(name.to_string()),
-            })
-            .collect();
-        let matcher = if !s.receivers.is_empty() {
-            if s.methods.is_empty() {
-                return Err(ctx("`receivers` needs `methods`".into()));
-            }
-            let mut receivers = 0;
-            for r in &s.receivers {
-                receivers |= 1 << intern(&mut self.kinds, r, "source")?;
-            }
-            SinkMatch::Methods {
-                receivers,
-                methods: s.methods,
-                args,
-            }
-        } else if !s.splats.is_empty() {
-            for sp in &s.splats {
-                if sp != "*" && sp != "**" {
-                    return Err(ctx(format!("splats: {sp:?} is not \"*\" or \"**\"")));
+        let ctx = |e: String| format!("sink of kind {}: {e}", common.kind);
+        let confidence = confidence_of(common.confidence.as_deref()).map_err(ctx)?;
+        let nonempty = |list: &[String], key: &str| match list.is_empty() {
+            true => Err(ctx(format!("`{key}` is empty"))),
+            false => Ok(()),
+        };
+        let args = |args: &[String]| -> Vec<SinkArg> {
+            args.iter()
+                .map(|a| match (a.as_str(), a.parse::<usize>()) {
+                    (_, Ok(p)) => SinkArg::Position(p),
+                    ("receiver", _) => SinkArg::Receiver,
+                    (name, _) => SinkArg::Keyword(name.to_string()),
+                })
+                .collect()
+        };
+        let matcher = match s {
+            RawSink::Calls(t) => {
+                nonempty(&t.calls, "calls")?;
+                let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
+                    conds.into_iter().map(compile_condition).collect()
+                };
+                SinkMatch::Calls {
+                    calls: globs(&t.calls),
+                    unless_calls: globs(&t.unless_calls),
+                    args: args(&t.args),
+                    element: t.element,
+                    when: compile(t.when).map_err(ctx)?,
+                    unless: compile(t.unless).map_err(ctx)?,
                 }
             }
-            SinkMatch::Splats {
-                keyword: s.splats.iter().any(|x| x == "**"),
-                positional: s.splats.iter().any(|x| x == "*"),
-                unless_constructor: s.unless_constructor,
-                unless_calls: globs(&s.unless_calls),
+            RawSink::Properties(t) => {
+                nonempty(&t.properties, "properties")?;
+                SinkMatch::Properties(t.properties)
             }
-        } else if !s.branches.is_empty() {
-            SinkMatch::Branches {
-                words: s.branches.iter().map(|w| name_words(w)).collect(),
-                predicates: s.predicates,
+            RawSink::Keys(t) => {
+                nonempty(&t.keys, "keys")?;
+                SinkMatch::Keys(t.keys)
             }
-        } else if !s.returns_of.is_empty() {
-            self.return_sink_kinds |= 1 << kind;
-            SinkMatch::Returns(globs(&s.returns_of))
-        } else if !s.calls.is_empty() {
-            let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
-                conds.into_iter().map(compile_condition).collect()
-            };
-            SinkMatch::Calls {
-                calls: globs(&s.calls),
-                unless_calls: globs(&s.unless_calls),
-                args,
-                element: s.element,
-                when: compile(s.when).map_err(ctx)?,
-                unless: compile(s.unless).map_err(ctx)?,
+            RawSink::Methods(t) => {
+                nonempty(&t.receivers, "receivers")?;
+                nonempty(&t.methods, "methods")?;
+                let mut receivers = 0;
+                for r in &t.receivers {
+                    receivers |= 1 << intern(&mut self.kinds, r, "source")?;
+                }
+                SinkMatch::Methods {
+                    receivers,
+                    args: args(&t.args),
+                    methods: t.methods,
+                }
             }
-        } else if !s.properties.is_empty() {
-            SinkMatch::Properties(s.properties)
-        } else {
-            SinkMatch::Keys(s.keys)
+            RawSink::Returns(t) => {
+                nonempty(&t.decorators, "decorators")?;
+                self.return_sink_kinds |= 1 << kind;
+                SinkMatch::Returns(globs(&t.decorators))
+            }
+            RawSink::Splats(t) => {
+                nonempty(&t.splats, "splats")?;
+                for sp in &t.splats {
+                    if sp != "*" && sp != "**" {
+                        return Err(ctx(format!("splats: {sp:?} is not \"*\" or \"**\"")));
+                    }
+                }
+                SinkMatch::Splats {
+                    keyword: t.splats.iter().any(|x| x == "**"),
+                    positional: t.splats.iter().any(|x| x == "*"),
+                    unless_constructor: t.unless_constructor,
+                    unless_calls: globs(&t.unless_calls),
+                }
+            }
+            RawSink::Branches(t) => {
+                nonempty(&t.words, "words")?;
+                SinkMatch::Branches {
+                    words: t.words.iter().map(|w| name_words(w)).collect(),
+                    predicates: t.predicates,
+                }
+            }
         };
         self.sinks.push(Sink {
             kind,
-            languages: s.languages,
-            label: s.label,
-            imports: s.imports,
+            languages: common.languages,
+            label: common.label,
+            imports: common.imports,
             matcher,
             confidence,
         });

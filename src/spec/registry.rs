@@ -6,7 +6,7 @@ use super::facts::{FactSet, Facts, RawFact};
 use super::fixes::{Fix, RawFix};
 use super::flow::{
     FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
-    RawRoles, RawSanitizer, RawSink, RawSinkKind, RawSource,
+    RawRoles, RawSanitizer, RawSinkKind, RawSinks, RawSource,
 };
 use super::flow_index::Flows;
 use super::inventory::InventorySpec;
@@ -94,8 +94,9 @@ pub struct RawPack {
     pub(crate) flow: Vec<RawFlow>,
     #[serde(default)]
     pub(crate) source: Vec<RawSource>,
+    /// Sinks, one sub-table per shape (`[[sink.calls]]`, ...), kept in pack order.
     #[serde(default)]
-    pub(crate) sink: Vec<RawSink>,
+    pub(crate) sink: RawSinks,
     #[serde(default)]
     pub(crate) sanitizer: Vec<RawSanitizer>,
     #[serde(default)]
@@ -106,9 +107,9 @@ pub struct RawPack {
     /// Data kinds given by names (`[[names]]`: secrets, personal data).
     #[serde(default)]
     pub(crate) names: Vec<RawFlowNames>,
-    #[serde(default, rename = "name-lookups")]
+    #[serde(default)]
     pub(crate) name_lookups: Vec<RawNameLookup>,
-    #[serde(default, rename = "sink-kind")]
+    #[serde(default, rename = "sink_kind")]
     pub(crate) sink_kinds: Vec<RawSinkKind>,
 }
 
@@ -145,7 +146,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         secret_filters.extend(pack.secret_filters);
         flow_tables.flows.extend(pack.flow);
         flow_tables.sources.extend(pack.source);
-        flow_tables.sinks.extend(pack.sink);
+        flow_tables.sinks.extend(pack.sink.in_order());
         flow_tables.sanitizers.extend(pack.sanitizer);
         flow_tables.propagators.extend(pack.propagator);
         flow_tables.roles.extend(pack.roles);

@@ -124,7 +124,7 @@ pub struct Engine<'a, 'm> {
     /// For each function, the qualified names of its decorators (`@app.post(...)` is
     /// `flask.Flask().post`).
     decorator_names: Vec<Vec<String>>,
-    /// For each function, the `returns_of` sinks its decorators match.
+    /// For each function, the `[[sink.returns]]` sinks its decorators match.
     return_sinks: Vec<Vec<u32>>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
@@ -290,7 +290,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// Route handlers whose return value is a response (`returns_of` sinks).
+    /// Route handlers whose return value is a response (`[[sink.returns]]` sinks).
     fn index_return_sinks(&mut self) {
         if self.spec.return_sink_kinds & self.wanted_sinks == 0 {
             return;
