@@ -6,6 +6,7 @@
 pub mod add_ignore;
 pub mod app;
 pub mod baseline;
+pub mod callsets;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -169,8 +169,15 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
     let mut raw_facts = Vec::new();
+    let mut tables = Vec::new();
     for (file, text) in packs {
-        let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        tables.push((*file, table));
+    }
+    crate::callsets::expand(&mut tables)?;
+    for (file, table) in &mut tables {
+        let pack =
+            RawPack::deserialize(std::mem::take(table)).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
