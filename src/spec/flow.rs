@@ -6,6 +6,7 @@ use super::condition::{compile_condition, Condition, RawCondition};
 use super::glob::Glob;
 use super::rule::confidence_of;
 use crate::spec::rule::RuleMeta;
+use serde::de;
 use serde::Deserialize;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -209,25 +210,59 @@ sink_table! {
 }
 
 /// The `[[sink.<shape>]]` tables of one pack, one list per shape. TOML keeps each list's order
-/// but not how the lists interleave in the file, so each table keeps its place (its span) and
-/// [`RawSinks::in_order`] gives them back in the order the pack wrote them.
+/// but not how the lists interleave in the file: [`SinkOrder`], read from the pack's text, gives
+/// each table's place, and [`RawSinks::in_order`] gives them back in the order the pack wrote
+/// them.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSinks {
     #[serde(default)]
-    pub(crate) calls: Vec<Spanned<RawCallSink>>,
+    pub(crate) calls: Vec<RawCallSink>,
     #[serde(default)]
-    pub(crate) properties: Vec<Spanned<RawPropertySink>>,
+    pub(crate) properties: Vec<RawPropertySink>,
     #[serde(default)]
-    pub(crate) keys: Vec<Spanned<RawKeySink>>,
+    pub(crate) keys: Vec<RawKeySink>,
     #[serde(default)]
-    pub(crate) methods: Vec<Spanned<RawMethodSink>>,
+    pub(crate) methods: Vec<RawMethodSink>,
     #[serde(default)]
-    pub(crate) returns: Vec<Spanned<RawReturnSink>>,
+    pub(crate) returns: Vec<RawReturnSink>,
     #[serde(default)]
-    pub(crate) splats: Vec<Spanned<RawSplatSink>>,
+    pub(crate) splats: Vec<RawSplatSink>,
     #[serde(default)]
-    pub(crate) branches: Vec<Spanned<RawBranchSink>>,
+    pub(crate) branches: Vec<RawBranchSink>,
+}
+
+/// Where each sink table of a pack starts in its text, per shape, in [`RawSinks`]' order.
+#[derive(Debug, Default, Deserialize)]
+pub struct SinkOrder {
+    #[serde(default)]
+    sink: SinkPlaces,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SinkPlaces {
+    #[serde(default)]
+    calls: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    properties: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    keys: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    methods: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    returns: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    splats: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    branches: Vec<Spanned<de::IgnoredAny>>,
+}
+
+impl SinkOrder {
+    /// Read the places from a pack's text (the tables themselves are read after call-sets are
+    /// expanded, which keeps each list's length and order).
+    pub fn of(text: &str) -> Result<SinkOrder, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
 }
 
 /// One sink table, of any shape.
@@ -257,27 +292,34 @@ impl RawSink {
 }
 
 impl RawSinks {
-    /// The sink tables in the order they appear in the pack.
-    pub fn in_order(self) -> Vec<RawSink> {
+    /// The sink tables in the order they appear in the pack whose places are `order`.
+    pub fn in_order(self, order: &SinkOrder) -> Vec<RawSink> {
         fn place<T>(
             all: &mut Vec<(usize, RawSink)>,
-            tables: Vec<Spanned<T>>,
+            tables: Vec<T>,
+            places: &[Spanned<de::IgnoredAny>],
             shape: fn(T) -> RawSink,
         ) {
-            all.extend(
-                tables
-                    .into_iter()
-                    .map(|t| (t.span().start, shape(t.into_inner()))),
-            );
+            all.extend(tables.into_iter().enumerate().map(|(i, t)| {
+                let start = places.get(i).map_or(usize::MAX, |p| p.span().start);
+                (start, shape(t))
+            }));
         }
+        let p = &order.sink;
         let mut all = Vec::new();
-        place(&mut all, self.calls, RawSink::Calls);
-        place(&mut all, self.properties, RawSink::Properties);
-        place(&mut all, self.keys, RawSink::Keys);
-        place(&mut all, self.methods, RawSink::Methods);
-        place(&mut all, self.returns, RawSink::Returns);
-        place(&mut all, self.splats, RawSink::Splats);
-        place(&mut all, self.branches, RawSink::Branches);
+        place(&mut all, self.calls, &p.calls, RawSink::Calls);
+        place(
+            &mut all,
+            self.properties,
+            &p.properties,
+            RawSink::Properties,
+        );
+        place(&mut all, self.keys, &p.keys, RawSink::Keys);
+        place(&mut all, self.methods, &p.methods, RawSink::Methods);
+        place(&mut all, self.returns, &p.returns, RawSink::Returns);
+        place(&mut all, self.splats, &p.splats, RawSink::Splats);
+        place(&mut all, self.branches, &p.branches, RawSink::Branches);
+        // Stable: tables without a place (none from a pack's text) keep their shape order.
         all.sort_by_key(|(start, _)| *start);
         all.into_iter().map(|(_, s)| s).collect()
     }

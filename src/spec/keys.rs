@@ -44,6 +44,7 @@ impl<'de> Deserializer<'de> for Probe<'_> {
 pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
     use super::*;
     vec![
+        ("[[call_set]]", callsets::KEYS),
         ("[[rule]]", fields_of::<rule::RawRule>()),
         ("[[pattern]]", fields_of::<pattern::RawPattern>()),
         ("conditions", fields_of::<condition::RawCondition>()),

@@ -6,7 +6,7 @@ use super::facts::{FactSet, Facts, RawFact};
 use super::fixes::{Fix, RawFix};
 use super::flow::{
     FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
-    RawRoles, RawSanitizer, RawSinkKind, RawSinks, RawSource,
+    RawRoles, RawSanitizer, RawSinkKind, RawSinks, RawSource, SinkOrder,
 };
 use super::flow_index::Flows;
 use super::inventory::InventorySpec;
@@ -126,8 +126,17 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
     let mut raw_facts = Vec::new();
+    let mut tables = Vec::new();
+    let mut sink_orders = Vec::new();
     for (file, text) in packs {
-        let pack: RawPack = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        tables.push((*file, table));
+        sink_orders.push(SinkOrder::of(text).map_err(|e| format!("{file}: {e}"))?);
+    }
+    super::callsets::expand(&mut tables)?;
+    for ((file, table), sink_order) in tables.iter_mut().zip(&sink_orders) {
+        let pack =
+            RawPack::deserialize(std::mem::take(table)).map_err(|e| format!("{file}: {e}"))?;
         for r in pack.rule {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
@@ -146,7 +155,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         secret_filters.extend(pack.secret_filters);
         flow_tables.flows.extend(pack.flow);
         flow_tables.sources.extend(pack.source);
-        flow_tables.sinks.extend(pack.sink.in_order());
+        flow_tables.sinks.extend(pack.sink.in_order(sink_order));
         flow_tables.sanitizers.extend(pack.sanitizer);
         flow_tables.propagators.extend(pack.propagator);
         flow_tables.roles.extend(pack.roles);
