@@ -2,7 +2,9 @@
 //! when the registry loads, shared by every file.
 
 use super::family::{applies, Family};
-use super::flow::{FlowSpec, NameIndex, SinkMatch, SourceMatch};
+use super::flow::{FlowSpec, SourceMatch};
+use super::glob::{last_segment, NameIndex};
+use super::sinks::SinkMatch;
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -69,7 +71,7 @@ impl FamilyIndex {
                 }
                 SourceMatch::Attributes(chains) => {
                     for c in chains {
-                        push(&mut ix.attribute_sources, super::flow::last_segment(c), id);
+                        push(&mut ix.attribute_sources, last_segment(c), id);
                     }
                 }
                 SourceMatch::Decorators(_)

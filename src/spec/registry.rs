@@ -1,19 +1,20 @@
-//! Rule packs: TOML files in `rules/`, compiled into the binary. A pack declares rule metadata
-//! (`[[rule]]`) and pattern rules (`[[pattern]]`); see `docs/rule-packs.md` for the format.
+//! The loader: the packs in `rules/`, compiled into the binary, parsed once (call-sets expanded,
+//! every table checked and compiled) into the [`Registry`]; see `docs/rule-packs.md` for the format.
 
 use super::dependency::{DependencyRule, RawDependency};
 use super::facts::{FactSet, Facts, RawFact};
 use super::fixes::{Fix, RawFix};
 use super::flow::{
-    FlowSpec, RawFlow, RawFlowTables, RawNameLookup, RawNames as RawFlowNames, RawPropagator,
-    RawRoles, RawSanitizer, RawSinkKind, RawSinks, RawSource, SinkOrder,
+    FlowSpec, RawFlow, RawFlowTables, RawPropagator, RawRoles, RawSanitizer, RawSinkKind, RawSource,
 };
 use super::flow_index::Flows;
 use super::inventory::InventorySpec;
 use super::loops::{LoopRule, RawLoop};
+use super::names::{RawNameLookup, RawNames as RawFlowNames};
 use super::pattern::{PatternRule, RawPattern};
 use super::rule::{meta_from_raw, RawRule, RuleMeta};
 use super::secrets::{Detectors, Filters, RawNames, RawSecret};
+use super::sinks::{RawSinks, SinkOrder};
 use serde::Deserialize;
 use std::sync::OnceLock;
 

@@ -17,10 +17,10 @@ use super::trace::{
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
-use crate::spec::flow::{
-    name_words, FlowSpec, KindSet, PropagateTo, SinkArg, SinkMatch, SourceMatch,
-};
+use crate::spec::flow::{FlowSpec, KindSet, PropagateTo, SourceMatch};
 use crate::spec::flow_index::FamilyIndex;
+use crate::spec::names::name_words;
+use crate::spec::sinks::{SinkArg, SinkMatch};
 use env::{merge, Delta, Env};
 use std::collections::{HashMap, HashSet};
 

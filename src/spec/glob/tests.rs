@@ -1,4 +1,4 @@
-use super::Glob;
+use super::{last_segment, Glob};
 
 #[test]
 fn glob_matches_wildcards() {
@@ -10,4 +10,17 @@ fn glob_matches_wildcards() {
     assert!(Glob::new("*").matches("anything"));
     assert!(Glob::new("a*b*c").matches("abc"));
     assert!(!Glob::new("a*b*c").matches("acb"));
+}
+
+#[test]
+fn last_segments() {
+    assert_eq!(
+        last_segment("openai.OpenAI().chat.completions.create"),
+        "create"
+    );
+    assert_eq!(last_segment("langchain_openai.ChatOpenAI"), "ChatOpenAI");
+    assert_eq!(last_segment("openai.OpenAI()"), "OpenAI");
+    assert_eq!(last_segment("eval"), "eval");
+    assert_eq!(last_segment("*.query"), "query");
+    assert_eq!(last_segment("langchain.*"), "*");
 }

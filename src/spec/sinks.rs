@@ -1,0 +1,320 @@
+//! `[[sink.<shape>]]` tables: where data must not arrive. One table type per shape (`calls`,
+//! `properties`, `keys`, `methods`, `returns`, `splats`, `branches`), each with only its own
+//! keys plus the common ones, compiled into [`Sink`]s of the [`FlowSpec`].
+
+use super::condition::{Condition, RawCondition};
+use super::glob::Glob;
+use serde::de;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A set of data kinds or of sink kinds, as bits.
+pub type KindSet = u32;
+
+/// Declares one `[[sink.<shape>]]` table: the keys every sink has, then the shape's own.
+macro_rules! sink_table {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            kind: String,
+            #[serde(default)]
+            languages: Vec<String>,
+            #[serde(default)]
+            label: Option<String>,
+            /// Only in files importing a module starting with one of these.
+            #[serde(default)]
+            imports: Vec<String>,
+            /// Overrides the rule's confidence for findings at this sink (`print` as a log).
+            #[serde(default)]
+            confidence: Option<String>,
+            /// Only a URL's scheme and host matter at sinks of this kind.
+            #[serde(default)]
+            host_only: bool,
+            $($(#[$fm])* pub(crate) $field: $ty,)*
+        }
+
+        impl $name {
+            fn common(&mut self) -> SinkCommon {
+                SinkCommon {
+                    kind: std::mem::take(&mut self.kind),
+                    languages: std::mem::take(&mut self.languages),
+                    label: self.label.take(),
+                    imports: std::mem::take(&mut self.imports),
+                    confidence: self.confidence.take(),
+                    host_only: self.host_only,
+                }
+            }
+        }
+    };
+}
+
+/// The keys every sink shape has.
+pub(crate) struct SinkCommon {
+    pub(crate) kind: String,
+    pub(crate) languages: Vec<String>,
+    pub(crate) label: Option<String>,
+    pub(crate) imports: Vec<String>,
+    pub(crate) confidence: Option<String>,
+    pub(crate) host_only: bool,
+}
+
+sink_table! {
+    /// `[[sink.calls]]`: arguments of calls with a matching qualified name.
+    RawCallSink {
+        calls: Vec<String>,
+        #[serde(default)]
+        args: Vec<String>,
+        #[serde(default)]
+        element: Option<usize>,
+        #[serde(default)]
+        when: Vec<RawCondition>,
+        #[serde(default)]
+        unless: Vec<RawCondition>,
+        /// Calls (qualified-name globs) that are not this sink (a prepared statement's
+        /// `execute`).
+        #[serde(default)]
+        unless_calls: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.properties]]`: assignment to a property of one of these names.
+    RawPropertySink {
+        properties: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.keys]]`: a dict/object entry, keyword argument or JSX attribute so named.
+    RawKeySink {
+        keys: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.methods]]`: arguments of `methods` called on a value carrying one of `receivers`
+    /// (handle kinds).
+    RawMethodSink {
+        receivers: Vec<String>,
+        methods: Vec<String>,
+        #[serde(default)]
+        args: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.returns]]`: what functions with a matching decorator return.
+    RawReturnSink {
+        decorators: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.splats]]`: values splatted into any call: `"**"` (`f(**kw)`, a `...spread` in an
+    /// options-object argument) and `"*"` (`f(*args)`, `f(...args)`).
+    RawSplatSink {
+        splats: Vec<String>,
+        /// Calls that construct a class (a callee named in CapWords in Python, `new X(...)` in
+        /// TS/JS) are not this sink: their fields are declared (`Action(**args)`).
+        #[serde(default)]
+        unless_constructor: bool,
+        /// Calls (qualified-name globs) that are not this sink (`dict(**args)`,
+        /// `template.format(**args)`).
+        #[serde(default)]
+        unless_calls: Vec<String>,
+    }
+}
+
+sink_table! {
+    /// `[[sink.branches]]`: the test of an `if`/`while` that decides between literals
+    /// (`x == "approved"`, `"yes" in x`, `x.startswith("y")`) when the test or the guarded code
+    /// names one of `words` (words or phrases, split like identifiers: `grant` matches
+    /// `grant_access`); or whose test reads a value so named (`if approved:`,
+    /// `data["is_admin"]`).
+    RawBranchSink {
+        words: Vec<String>,
+        /// Methods that test their receiver against a literal argument (`startswith`).
+        #[serde(default)]
+        predicates: Vec<String>,
+    }
+}
+
+/// The `[[sink.<shape>]]` tables of one pack, one list per shape. TOML keeps each list's order
+/// but not how the lists interleave in the file: [`SinkOrder`], read from the pack's text, gives
+/// each table's place, and [`RawSinks::in_order`] gives them back in the order the pack wrote
+/// them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSinks {
+    #[serde(default)]
+    pub(crate) calls: Vec<RawCallSink>,
+    #[serde(default)]
+    pub(crate) properties: Vec<RawPropertySink>,
+    #[serde(default)]
+    pub(crate) keys: Vec<RawKeySink>,
+    #[serde(default)]
+    pub(crate) methods: Vec<RawMethodSink>,
+    #[serde(default)]
+    pub(crate) returns: Vec<RawReturnSink>,
+    #[serde(default)]
+    pub(crate) splats: Vec<RawSplatSink>,
+    #[serde(default)]
+    pub(crate) branches: Vec<RawBranchSink>,
+}
+
+/// Where each sink table of a pack starts in its text, per shape, in [`RawSinks`]' order.
+#[derive(Debug, Default, Deserialize)]
+pub struct SinkOrder {
+    #[serde(default)]
+    sink: SinkPlaces,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SinkPlaces {
+    #[serde(default)]
+    calls: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    properties: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    keys: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    methods: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    returns: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    splats: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    branches: Vec<Spanned<de::IgnoredAny>>,
+}
+
+impl SinkOrder {
+    /// Read the places from a pack's text (the tables themselves are read after call-sets are
+    /// expanded, which keeps each list's length and order).
+    pub fn of(text: &str) -> Result<SinkOrder, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// One sink table, of any shape.
+#[derive(Debug)]
+pub enum RawSink {
+    Calls(RawCallSink),
+    Properties(RawPropertySink),
+    Keys(RawKeySink),
+    Methods(RawMethodSink),
+    Returns(RawReturnSink),
+    Splats(RawSplatSink),
+    Branches(RawBranchSink),
+}
+
+impl RawSink {
+    pub(crate) fn common(&mut self) -> SinkCommon {
+        match self {
+            RawSink::Calls(t) => t.common(),
+            RawSink::Properties(t) => t.common(),
+            RawSink::Keys(t) => t.common(),
+            RawSink::Methods(t) => t.common(),
+            RawSink::Returns(t) => t.common(),
+            RawSink::Splats(t) => t.common(),
+            RawSink::Branches(t) => t.common(),
+        }
+    }
+}
+
+impl RawSinks {
+    /// The sink tables in the order they appear in the pack whose places are `order`.
+    pub fn in_order(self, order: &SinkOrder) -> Vec<RawSink> {
+        fn place<T>(
+            all: &mut Vec<(usize, RawSink)>,
+            tables: Vec<T>,
+            places: &[Spanned<de::IgnoredAny>],
+            shape: fn(T) -> RawSink,
+        ) {
+            all.extend(tables.into_iter().enumerate().map(|(i, t)| {
+                let start = places.get(i).map_or(usize::MAX, |p| p.span().start);
+                (start, shape(t))
+            }));
+        }
+        let p = &order.sink;
+        let mut all = Vec::new();
+        place(&mut all, self.calls, &p.calls, RawSink::Calls);
+        place(
+            &mut all,
+            self.properties,
+            &p.properties,
+            RawSink::Properties,
+        );
+        place(&mut all, self.keys, &p.keys, RawSink::Keys);
+        place(&mut all, self.methods, &p.methods, RawSink::Methods);
+        place(&mut all, self.returns, &p.returns, RawSink::Returns);
+        place(&mut all, self.splats, &p.splats, RawSink::Splats);
+        place(&mut all, self.branches, &p.branches, RawSink::Branches);
+        // Stable: tables without a place (none from a pack's text) keep their shape order.
+        all.sort_by_key(|(start, _)| *start);
+        all.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
+/// Where a sink looks in a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SinkArg {
+    Position(usize),
+    Keyword(String),
+    Receiver,
+}
+
+#[derive(Debug, Clone)]
+pub enum SinkMatch {
+    Calls {
+        calls: Vec<Glob>,
+        /// Calls matching `calls` that are not this sink (`rusqlite.*.execute` but not a
+        /// prepared statement's `rusqlite.*.prepare().execute`).
+        unless_calls: Vec<Glob>,
+        args: Vec<SinkArg>,
+        element: Option<usize>,
+        when: Vec<Condition>,
+        unless: Vec<Condition>,
+    },
+    /// Assignment to a property of one of these names.
+    Properties(Vec<String>),
+    /// A dict/object entry, keyword argument or JSX attribute with one of these names.
+    Keys(Vec<String>),
+    /// Arguments of `methods` called on a value carrying one of `receivers` (handle kinds).
+    Methods {
+        receivers: KindSet,
+        methods: Vec<String>,
+        args: Vec<SinkArg>,
+    },
+    /// What a function with a matching decorator returns.
+    Returns(Vec<Glob>),
+    /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
+    Splats {
+        keyword: bool,
+        positional: bool,
+        unless_constructor: bool,
+        unless_calls: Vec<Glob>,
+    },
+    /// An `if`/`while` test deciding on data, where the test or the guarded code names one of
+    /// `words` (each split into words).
+    Branches {
+        words: Vec<Vec<String>>,
+        predicates: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Sink {
+    pub kind: u8,
+    pub languages: Vec<String>,
+    pub label: Option<String>,
+    /// Only in files importing a module starting with one of these (`*.execute` where `duckdb`
+    /// is imported).
+    pub imports: Vec<String>,
+    pub matcher: SinkMatch,
+    pub confidence: Option<crate::finding::Confidence>,
+}
+
+#[cfg(test)]
+mod tests;
