@@ -190,7 +190,7 @@ fn no_module_imports_a_layer_above_its_own() {
                 from.split("::").next().unwrap(),
                 "baseline" | "since" | "add_ignore" | "fix"
             ) && b == 4;
-            let rules_to_lang = a >= 2 && a <= 3 && b == 1;
+            let rules_to_lang = (2..=3).contains(&a) && b == 1;
             if b > a || sideways || flow_to_rules || filter_to_pipeline || rules_to_lang {
                 wrong.push(format!("{from} -> {to}"));
             }
