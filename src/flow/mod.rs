@@ -1,7 +1,8 @@
 //! Flow rules: does data of a source kind reach a sink kind without a sanitizer on the way?
 //!
-//! - `spec`: the flow tables of the packs (`[[flow]]`, `[[source]]`, `[[sink]]`, ...), compiled.
-//! - `index`: those tables per language family, indexed by name.
+//! The tables it reads (`[[flow]]`, `[[source]]`, `[[sink.<shape>]]`, ...) are compiled by
+//! `crate::spec::flow` and indexed per language family by `crate::spec::flow_index`.
+//!
 //! - `trace`: labels (a kind, the sinks it was cleared for, and flags saying how it was placed:
 //!   spliced into text, put in a privileged message, handed over as a framework's parameter) and
 //!   the arena of steps that records each path.

@@ -1,4 +1,4 @@
-//! Conditions on a call's arguments (`when`, `unless`, `unless_uses` of `[[pattern]]`, `[[sink]]`
+//! Conditions on a call's arguments (`when`, `unless`, `unless_uses` of `[[pattern]]`, `[[sink.calls]]`
 //! and `[[source]]`), compiled once, and what they mean over the IR.
 //!
 //! Each names an argument (`arg`, with an optional positional `position`; `"**"` means keyword
