@@ -223,3 +223,31 @@ fn no_language_name_is_compared_outside_the_front_ends() {
     }
     assert!(wrong.is_empty(), "language names compared: {wrong:#?}");
 }
+
+/// One test layout: a module's unit tests are in a `tests.rs` beside it, declared last
+/// (`#[cfg(test)] mod tests;`), never inline.
+#[test]
+fn unit_tests_live_in_a_tests_file_beside_their_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect(&src, &mut files);
+    let mut wrong = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let name = file.strip_prefix(&src).unwrap().display().to_string();
+        for (i, l) in lines.iter().enumerate() {
+            let opens_module = l.trim_start().starts_with("mod ") && l.trim_end().ends_with('{');
+            if opens_module && i > 0 && lines[i - 1].trim() == "#[cfg(test)]" {
+                wrong.push(format!("{name}: inline test module at line {}", i + 1));
+            }
+            if l.trim() == "#[cfg(test)]" && lines.get(i + 1) == Some(&"mod tests;") {
+                let after = lines[i + 2..].iter().any(|l| !l.trim().is_empty());
+                if after {
+                    wrong.push(format!("{name}: code after `mod tests;`"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn run(packs: &[(&'static str, &str)]) -> Result<Vec<(&'static str, Table)>, String> {
