@@ -3,7 +3,6 @@
 
 mod common;
 
-use aiguard::discover::WalkOptions;
 use aiguard::scan::{self, ScanOptions};
 use aiguard::spec::facts::allowed;
 use aiguard::spec::registry::Registry;
@@ -14,22 +13,7 @@ const LLM: &str = "from openai import OpenAI\n\nclient = OpenAI()\n";
 const SHARE: &str = "import gradio as gr\n\ndemo = gr.Interface(fn=f, inputs=\"text\", outputs=\"text\")\ndemo.launch(share=True)\n";
 
 fn scan_dir(dir: &Path, enabled: &[&'static str]) -> Vec<(String, &'static str)> {
-    let opts = ScanOptions {
-        walk: Some(WalkOptions {
-            paths: vec![dir.to_path_buf()],
-            exclude: Vec::new(),
-            force_exclude: false,
-            max_filesize: 1 << 20,
-            threads: 1,
-            respect_ignore_files: false,
-        }),
-        enabled: enabled.iter().copied().collect(),
-        threads: 1,
-        ..ScanOptions::default()
-    };
-    let result = scan::scan(&opts, Registry::builtin());
-    result
-        .findings
+    common::scan_dir(dir, Registry::builtin(), enabled.iter().copied())
         .iter()
         .map(|f| {
             let name = Path::new(&f.location.path)
@@ -165,20 +149,7 @@ message = "route"
     let registry = aiguard::spec::registry::load(&packs).expect("packs load");
     let scan = |files: &[(&str, &str)]| {
         let dir = common::project(files);
-        let opts = ScanOptions {
-            walk: Some(WalkOptions {
-                paths: vec![dir.path().to_path_buf()],
-                exclude: Vec::new(),
-                force_exclude: false,
-                max_filesize: 1 << 20,
-                threads: 1,
-                respect_ignore_files: false,
-            }),
-            enabled: ["AIG999"].into_iter().collect(),
-            threads: 1,
-            ..ScanOptions::default()
-        };
-        scan::scan(&opts, &registry).findings.len()
+        common::scan_dir(dir.path(), &registry, ["AIG999"]).len()
     };
     let routes = "from flask import Flask\napp = Flask(__name__)\n@app.route(\"/chat\")\ndef chat():\n    return ''\n";
     assert_eq!(scan(&[("routes.py", routes), ("llm.py", LLM)]), 1);

@@ -4,8 +4,6 @@
 
 mod common;
 
-use aiguard::discover::WalkOptions;
-use aiguard::scan::{self, ScanOptions};
 use aiguard::spec::registry::{load, Registry, BUILTIN_PACKS};
 use std::collections::BTreeSet;
 
@@ -55,21 +53,8 @@ fn packs_with_acme() -> Vec<(&'static str, String)> {
 
 fn rule_ids(registry: &Registry, app: &str) -> BTreeSet<&'static str> {
     let dir = common::project(&[("app.py", app)]);
-    let opts = ScanOptions {
-        walk: Some(WalkOptions {
-            paths: vec![dir.path().to_path_buf()],
-            exclude: Vec::new(),
-            force_exclude: false,
-            max_filesize: 1 << 20,
-            threads: 1,
-            respect_ignore_files: false,
-        }),
-        enabled: registry.rules.iter().map(|r| r.id).collect(),
-        threads: 1,
-        ..ScanOptions::default()
-    };
-    scan::scan(&opts, registry)
-        .findings
+    let all = registry.rules.iter().map(|r| r.id);
+    common::scan_dir(dir.path(), registry, all)
         .iter()
         .map(|f| f.rule_id)
         .collect()

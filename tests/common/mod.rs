@@ -34,3 +34,25 @@ pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The library's scan of `dir` with `registry`, on one thread, for the rules in `enabled`.
+pub fn scan_dir(
+    dir: &Path,
+    registry: &aiguard::spec::registry::Registry,
+    enabled: impl IntoIterator<Item = &'static str>,
+) -> Vec<aiguard::finding::Finding> {
+    let opts = aiguard::scan::ScanOptions {
+        walk: Some(aiguard::discover::WalkOptions {
+            paths: vec![dir.to_path_buf()],
+            exclude: Vec::new(),
+            force_exclude: false,
+            max_filesize: 1 << 20,
+            threads: 1,
+            respect_ignore_files: false,
+        }),
+        enabled: enabled.into_iter().collect(),
+        threads: 1,
+        ..aiguard::scan::ScanOptions::default()
+    };
+    aiguard::scan::scan(&opts, registry).findings
+}
