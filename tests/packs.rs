@@ -66,3 +66,28 @@ fn invalid_packs_are_rejected_with_the_file_name() {
         assert!(err.contains(name), "error {err:?} does not name {name}");
     }
 }
+
+#[test]
+fn a_misspelt_key_names_its_pack_table_and_line() {
+    let mut packs: Vec<(&str, String)> = BUILTIN_PACKS
+        .iter()
+        .map(|(n, t)| (*n, t.to_string()))
+        .collect();
+    let (_, limits) = packs.iter_mut().find(|(n, _)| *n == "limits.toml").unwrap();
+    *limits = limits.replacen("unless_uses", "unles_uses", 1);
+    let packs: Vec<(&str, &str)> = packs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let err = pack::load(&packs).unwrap_err();
+    let line = BUILTIN_PACKS
+        .iter()
+        .find(|(n, _)| *n == "limits.toml")
+        .unwrap()
+        .1
+        .lines()
+        .position(|l| l.trim_start().starts_with("unless_uses"))
+        .unwrap();
+    assert!(
+        err.starts_with(&format!("limits.toml: line {}: ", line + 1)),
+        "{err}"
+    );
+    assert!(err.contains("unknown field `unles_uses`"), "{err}");
+}

@@ -135,9 +135,9 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         sink_orders.push(SinkOrder::of(text).map_err(|e| format!("{file}: {e}"))?);
     }
     super::callsets::expand(&mut tables)?;
-    for ((file, table), sink_order) in tables.iter_mut().zip(&sink_orders) {
-        let pack =
-            RawPack::deserialize(std::mem::take(table)).map_err(|e| format!("{file}: {e}"))?;
+    for (((file, table), sink_order), (_, text)) in tables.iter_mut().zip(&sink_orders).zip(packs) {
+        let pack = RawPack::deserialize(std::mem::take(table))
+            .map_err(|e| format!("{file}: {}", positioned(e, text)))?;
         for r in pack.rule {
             rules.push(meta_from_raw(r).map_err(|e| format!("{file}: {e}"))?);
         }
@@ -230,6 +230,27 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flows,
         facts,
     })
+}
+
+/// An error in a pack's tables, with the line of the key it names where it names one: the
+/// tables are read after call-sets are expanded, from a value with no positions.
+fn positioned(error: toml::de::Error, text: &str) -> String {
+    let message = error.to_string();
+    let key = message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(key, _)| key);
+    let line = key.and_then(|key| {
+        text.lines().position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+    });
+    match line {
+        Some(i) => format!("line {}: {}", i + 1, message.trim_end()),
+        None => message.trim_end().to_string(),
+    }
 }
 
 pub fn load_builtin() -> Result<Registry, String> {
