@@ -1,6 +1,6 @@
-//! Adding an SDK is data in one pack: a client and chat call of a made-up OpenAI-compatible SDK,
-//! added to the role call-sets of `rules/llm-sdks.toml` and nowhere else, give the same findings
-//! as the same app written with the OpenAI SDK.
+//! Adding an SDK is data in one pack, `rules/llm-sdks.toml`: a made-up OpenAI-compatible SDK
+//! added to its role call-sets gives the findings of the same app written with the OpenAI SDK,
+//! and an SDK with a call shape of its own needs its call-set, source and prompt sink there too.
 
 mod common;
 
@@ -81,4 +81,63 @@ fn an_sdk_added_to_the_role_sets_of_one_pack_is_analysed_like_a_built_in_one() {
     let packs: Vec<(&str, &str)> = packs.iter().map(|(n, t)| (*n, t.as_str())).collect();
     let with_acme = load(&packs).expect("packs load");
     assert_eq!(rule_ids(&with_acme, &acme_app), expected);
+}
+
+/// An SDK of its own shape: `acme_gen.Model().generate(prompt=..., max_tokens=...)`.
+const ACME_GEN: &str = r#"
+[[call_set]]
+name = "acme-generate"
+calls = ["acme_gen.Model().generate"]
+
+[[source]]
+kind = "model-output"
+label = "Acme generation"
+calls = [{ set = "acme-generate" }]
+
+[[sink.calls]]
+kind = "prompt"
+label = "an Acme generation"
+calls = [{ set = "acme-generate" }]
+args = ["prompt"]
+"#;
+
+#[test]
+fn an_sdk_of_its_own_shape_is_declared_in_the_same_pack() {
+    let app = r#"
+from flask import Flask, request
+from acme_gen import Model
+
+app = Flask(__name__)
+model = Model()
+
+@app.route("/ask")
+def ask():
+    reply = model.generate(prompt="Answer this: " + request.args["q"])
+    return eval(reply.text)
+"#;
+    let builtin = rule_ids(Registry::builtin(), app);
+    assert!(
+        !builtin.contains("AIG201") && !builtin.contains("AIG301"),
+        "{builtin:?}"
+    );
+    let packs: Vec<(&str, String)> = BUILTIN_PACKS
+        .iter()
+        .map(|(name, text)| {
+            let mut text = text.to_string();
+            if *name == "llm-sdks.toml" {
+                text.push_str(ACME_GEN);
+                let set = "name = \"max-tokens-python-chat-calls\"";
+                let at = text.find(set).expect("role set");
+                let calls = at + text[at..].find("calls = [").unwrap() + "calls = [".len();
+                text.insert_str(calls, "{ set = \"acme-generate\" }, ");
+            }
+            (*name, text)
+        })
+        .collect();
+    let packs: Vec<(&str, &str)> = packs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let with_acme = load(&packs).expect("packs load");
+    let found = rule_ids(&with_acme, app);
+    for id in ["AIG201", "AIG301", "AIG501"] {
+        assert!(found.contains(id), "{id} not in {found:?}");
+    }
 }
