@@ -3,7 +3,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::project;
 use serde_json::Value;
 
@@ -34,8 +33,7 @@ def lookup(city: str) -> str:
 
 fn inventory(format: &str) -> (String, Value) {
     let dir = project(&[("app.py", &app())]);
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
+    let out = common::aiguard()
         .current_dir(dir.path())
         .args(["inventory", ".", "--format", format])
         .output()
@@ -48,8 +46,7 @@ fn inventory(format: &str) -> (String, Value) {
 
 /// `aiguard inventory . --format json` in `dir`.
 fn inventory_json(dir: &tempfile::TempDir) -> Value {
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
+    let out = common::aiguard()
         .current_dir(dir.path())
         .args(["inventory", ".", "--format", "json"])
         .output()

@@ -91,3 +91,22 @@ fn a_misspelt_key_names_its_pack_table_and_line() {
     );
     assert!(err.contains("unknown field `unles_uses`"), "{err}");
 }
+
+#[test]
+fn every_table_rejects_an_unknown_language() {
+    for table in [
+        "[[source]]\nkind = \"user-input\"\nlanguages = [\"pyhton\"]\ncalls = [\"a\"]\n",
+        "[[sink.calls]]\nkind = \"shell\"\nlanguages = [\"pyhton\"]\ncalls = [\"a\"]\n",
+        "[[sanitizer]]\nlanguages = [\"pyhton\"]\ncalls = [\"a\"]\nsinks = [\"shell\"]\n",
+        "[[propagator]]\nlanguages = [\"pyhton\"]\ncalls = [\"a\"]\nto = \"result\"\n",
+        "[[fact]]\nname = \"llm-app\"\nlanguages = [\"pyhton\"]\nimports = [\"a\"]\n",
+    ] {
+        let mut packs: Vec<(&str, &str)> = BUILTIN_PACKS.to_vec();
+        packs.push(("test.toml", table));
+        let err = pack::load(&packs).expect_err(table);
+        assert!(
+            err.contains("unknown language \"pyhton\""),
+            "{table}: {err}"
+        );
+    }
+}

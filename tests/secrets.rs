@@ -2,10 +2,11 @@
 //! binary in every output format (and `-v`), by path and through standard input, and no key found
 //! in the fixtures may appear in stdout or stderr, whole or as its last 12 characters.
 
+mod common;
+
 use aiguard::scan;
 use aiguard::source::{Language, Source};
 use aiguard::spec::registry::Registry;
-use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -102,8 +103,7 @@ fn no_output_format_prints_a_secret() {
             if verbose {
                 args.push("-v");
             }
-            let out = Command::cargo_bin("aiguard")
-                .expect("binary")
+            let out = common::aiguard()
                 .args(&args)
                 .arg(&dir)
                 .output()
@@ -120,8 +120,7 @@ fn no_output_format_prints_a_secret() {
                     .expect("name")
                     .to_string_lossy()
                     .into_owned();
-                let out = Command::cargo_bin("aiguard")
-                    .expect("binary")
+                let out = common::aiguard()
                     .args(&args)
                     .args(["--stdin-filename", &name, "-"])
                     .write_stdin(std::fs::read(&file).expect("read"))
@@ -166,8 +165,7 @@ fn keys_are_masked_in_other_findings_snippets() {
         &["--select", "AIG601"][..],
         &["--select", "AIG601", "--strict"][..],
     ] {
-        let out = Command::cargo_bin("aiguard")
-            .expect("binary")
+        let out = common::aiguard()
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
             .args(["scan", "app.py", "--format", "full"])
@@ -200,8 +198,7 @@ fn leaky_project() -> (tempfile::TempDir, String) {
 #[test]
 fn fix_diffs_never_print_a_key() {
     let (dir, key) = leaky_project();
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
+    let out = common::aiguard()
         .current_dir(dir.path())
         .args(["scan", "leak.py", "--fix", "--diff"])
         .output()
@@ -215,8 +212,7 @@ fn fix_diffs_never_print_a_key() {
 fn inventories_never_print_a_key() {
     let (dir, key) = leaky_project();
     for format in ["table", "json", "cyclonedx"] {
-        let out = Command::cargo_bin("aiguard")
-            .expect("binary")
+        let out = common::aiguard()
             .current_dir(dir.path())
             .args(["inventory", ".", "--format", format])
             .output()
@@ -244,8 +240,7 @@ fn error_messages_never_print_a_key() {
         format!("[tool.aiguard]\nselect = [\"{key}\"]\n"),
     )
     .expect("write");
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
+    let out = common::aiguard()
         .current_dir(dir.path())
         .args(["scan", "."])
         .output()
@@ -268,8 +263,7 @@ fn two_secrets_on_one_line_are_both_masked() {
     )
     .expect("write");
     let keys: BTreeSet<String> = [key.to_string(), "glpat-n57vD4I4IP3XnYm".to_string()].into();
-    let out = Command::cargo_bin("aiguard")
-        .expect("binary")
+    let out = common::aiguard()
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .args(["scan", ".env", "--format", "full", "--select", "ALL"])
@@ -317,8 +311,7 @@ fn keys_in_messages_and_repeated_values_are_masked() {
     }
     let keys: BTreeSet<String> = [ghp, other, value].map(String::from).into();
     for format in ["full", "concise", "json", "sarif", "github"] {
-        let out = Command::cargo_bin("aiguard")
-            .expect("binary")
+        let out = common::aiguard()
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
             .args(["scan", ".", "--select", "ALL", "--format", format])

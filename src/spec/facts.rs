@@ -58,11 +58,8 @@ impl Facts {
                     f.name
                 ));
             }
-            for l in &f.languages {
-                if super::family::Family::parse(l).is_none() {
-                    return Err(format!("{file}: fact {}: unknown language {l:?}", f.name));
-                }
-            }
+            super::family::check(&f.languages)
+                .map_err(|e| format!("{file}: fact {}: {e}", f.name))?;
             let globs = |v: &[String]| v.iter().map(|g| Glob::new(g)).collect();
             facts.push(Fact {
                 name: Box::leak(f.name.into_boxed_str()),

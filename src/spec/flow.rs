@@ -3,6 +3,7 @@
 //! documented in `docs/rule-packs.md`.
 
 use super::condition::{compile_condition, Condition, RawCondition};
+use super::family::check as check_languages;
 use super::glob::Glob;
 use super::names::{name_words, NameKind, RawNameLookup, RawNames};
 use super::rule::confidence_of;
@@ -461,6 +462,7 @@ impl FlowSpec {
             });
         }
         for s in raw.sanitizers {
+            check_languages(&s.languages).map_err(|e| format!("a sanitizer: {e}"))?;
             let mut sinks = 0;
             for k in &s.sinks {
                 sinks |= 1 << spec.sink_kind(k, "a sanitizer")?;
@@ -505,6 +507,7 @@ impl FlowSpec {
             });
         }
         for p in raw.propagators {
+            check_languages(&p.languages).map_err(|e| format!("a propagator: {e}"))?;
             let to = match p.to.as_str() {
                 "receiver" => PropagateTo::Receiver,
                 "none" => PropagateTo::Nothing,
@@ -550,6 +553,7 @@ impl FlowSpec {
     fn add_source(&mut self, s: RawSource) -> Result<(), String> {
         let kind = intern(&mut self.kinds, &s.kind, "source")?;
         let ctx = |e: &str| format!("source of kind {}: {e}", s.kind);
+        check_languages(&s.languages).map_err(|e| ctx(&e))?;
         let mut matchers = Vec::new();
         if !s.calls.is_empty() {
             matchers.push(SourceMatch::Calls(globs(&s.calls)));
@@ -633,6 +637,7 @@ impl FlowSpec {
             self.host_only_kinds |= 1 << kind;
         }
         let ctx = |e: String| format!("sink of kind {}: {e}", common.kind);
+        check_languages(&common.languages).map_err(ctx)?;
         let confidence = confidence_of(common.confidence.as_deref()).map_err(ctx)?;
         let nonempty = |list: &[String], key: &str| match list.is_empty() {
             true => Err(ctx(format!("`{key}` is empty"))),

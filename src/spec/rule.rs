@@ -135,11 +135,7 @@ pub(crate) fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
         "low" => Confidence::Low,
         other => return Err(format!("{}: unknown confidence {other:?}", r.id)),
     };
-    for l in &r.languages {
-        if super::family::Family::parse(l).is_none() {
-            return Err(format!("{}: unknown language {l:?}", r.id));
-        }
-    }
+    super::family::check(&r.languages).map_err(|e| format!("{}: {e}", r.id))?;
     for s in REQUIRED_DOC_SECTIONS {
         if !r.docs.contains(s) {
             return Err(format!("{}: docs lack the section {s:?}", r.id));
