@@ -232,24 +232,30 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     })
 }
 
-/// An error in a pack's tables, with the line of the key it names where it names one: the
-/// tables are read after call-sets are expanded, from a value with no positions.
+/// An error in a pack's tables, with the line of the unknown key it names when the key is on one
+/// line only (a key on several lines could be any of them): the tables are read after call-sets
+/// are expanded, from a value with no positions.
 fn positioned(error: toml::de::Error, text: &str) -> String {
     let message = error.to_string();
     let key = message
         .split_once("unknown field `")
         .and_then(|(_, rest)| rest.split_once('`'))
         .map(|(key, _)| key);
-    let line = key.and_then(|key| {
-        text.lines().position(|l| {
+    let lines: Vec<usize> = key.map_or_else(Vec::new, |key| {
+        let sets = |l: &str| {
             l.trim_start()
                 .strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
+        };
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| sets(l))
+            .map(|(i, _)| i + 1)
+            .collect()
     });
-    match line {
-        Some(i) => format!("line {}: {}", i + 1, message.trim_end()),
-        None => message.trim_end().to_string(),
+    match lines.as_slice() {
+        [line] => format!("line {line}: {}", message.trim_end()),
+        _ => message.trim_end().to_string(),
     }
 }
 
