@@ -89,6 +89,10 @@ struct Resolver<'m> {
     depth: usize,
     /// How many functions deep the walk is: 0 at module (and module-level class) level.
     fn_depth: usize,
+    /// Module-level functions that always return an instance of one class (`def get_llm(): return
+    /// LLMBundle()`), and that instance (`LLMBundle()`): a factory's result is typed like a
+    /// constructor's.
+    factories: HashMap<&'m str, String>,
 }
 
 impl<'m> Resolver<'m> {
@@ -100,6 +104,7 @@ impl<'m> Resolver<'m> {
             visited: vec![false; module.functions.len()],
             depth: 0,
             fn_depth: 0,
+            factories: HashMap::new(),
         }
     }
 
@@ -115,6 +120,7 @@ impl<'m> Resolver<'m> {
         let mut in_order = Env::root();
         in_order.vars = module_env.vars.clone();
         crate::ir::walk_stmts(&module.body, &mut |s| self.bind_stmt(s, &mut module_env));
+        self.collect_factories(&module_env);
         self.collect_fields(&module_env);
         self.walk_body(&module.body, &mut in_order, &module_env, None);
         for fi in 0..module.functions.len() {
@@ -122,6 +128,60 @@ impl<'m> Resolver<'m> {
                 let class = module.functions[fi].class;
                 self.walk_function(fi, &module_env, &module_env, class);
             }
+        }
+    }
+
+    /// Module-level functions whose every `return` constructs the same class: a class of the file
+    /// or an imported one. A function returning two classes (a dict or `if` chain of providers)
+    /// types nothing here; the scan's method summaries resolve its result's calls by name.
+    fn collect_factories(&mut self, module_env: &Env<'_, 'm>) {
+        let module = self.module;
+        let classes: std::collections::HashSet<&str> =
+            module.classes.iter().map(|c| &*c.name).collect();
+        for f in &module.functions {
+            if f.class.is_some() || f.name.is_empty() || f.is_lambda {
+                continue;
+            }
+            let mut made: Option<String> = None;
+            let mut agree = true;
+            crate::ir::walk_stmts(&f.body, &mut |s| {
+                let StmtKind::Return(value) = &s.kind else {
+                    return;
+                };
+                let class = value
+                    .as_ref()
+                    .and_then(|v| self.constructed(v, module_env, &classes));
+                match (&made, class) {
+                    (_, None) => agree = false,
+                    (None, Some(c)) => made = Some(c),
+                    (Some(m), Some(c)) => agree &= *m == c,
+                }
+            });
+            if let (true, Some(c)) = (agree, made) {
+                self.factories.insert(&f.name, c);
+            }
+        }
+    }
+
+    /// `LLMBundle(...)` (a class of the file) or `OpenAI(...)` (imported) -> `LLMBundle()`.
+    fn constructed(
+        &self,
+        e: &Expr,
+        module_env: &Env<'_, 'm>,
+        classes: &std::collections::HashSet<&str>,
+    ) -> Option<String> {
+        let ExprKind::Call(call) = &e.kind else {
+            return None;
+        };
+        match &call.callee.kind {
+            ExprKind::Name(n) if classes.contains(&**n) => Some(format!("{n}()")),
+            ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => {
+                let q = self.qualify(&call.callee, module_env)?;
+                let imported = q != call.callee.dotted()?;
+                let capitalised = n.starts_with(|c: char| c.is_ascii_uppercase());
+                (imported && capitalised).then(|| format!("{q}()"))
+            }
+            _ => None,
         }
     }
 
@@ -288,6 +348,11 @@ impl<'m> Resolver<'m> {
                         .to_string();
                 }
                 ExprKind::Call(call) => {
+                    if let ExprKind::Name(n) = &call.callee.kind {
+                        if let (None, Some(made)) = (env.get(n), self.factories.get(&**n)) {
+                            break made.clone();
+                        }
+                    }
                     suffix.push("()");
                     cur = &call.callee;
                 }

@@ -4,7 +4,7 @@
 use crate::discover::{self, WalkOptions};
 use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
 use crate::finding::{Hit, Redactions};
-use crate::flow::link::{self, ExternalCall, ModuleIndex, Returned, Seed};
+use crate::flow::link::{self, ExternalCall, FnSummary, Methods, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{Module, Span};
 use crate::nesting::Nesting;
@@ -74,6 +74,11 @@ pub struct FileResult {
     /// The file's calls of imported names (`pkg.gen.CodeGenerator().generate_code`), when it has a
     /// sink: where data returned by another file's function could arrive.
     pub imported_calls: Vec<String>,
+    /// The file's method calls on receivers of no known class (`Service.llm.chat`), when it has
+    /// a sink: where a method of that name elsewhere in the scan may return data.
+    pub method_calls: Vec<String>,
+    /// Every named function of the file and what its parameters reach (see [`link_files`]).
+    pub summaries: Vec<FnSummary>,
     /// The project facts the file establishes (`llm-app`, ...).
     pub facts: FactSet,
     /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
@@ -515,7 +520,13 @@ fn run_file_seeded(
         } else {
             Vec::new()
         },
+        method_calls: if outcome.has_sinks {
+            unknown_method_calls(&module)
+        } else {
+            Vec::new()
+        },
         returns: outcome.returns,
+        summaries: outcome.summaries,
         facts,
         secrets: redactions.values(source),
     }
@@ -581,6 +592,7 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         absorb(&mut result, fr);
     }
     result.sort();
+    one_finding_per_stand_in_flow(&mut result.findings);
     result
 }
 
@@ -615,6 +627,21 @@ fn scan_candidate(
     }
 }
 
+/// Said of data passed to a method known only by its name, before the number of the scan's
+/// methods of that name: one flow into many classes' methods is one finding (see
+/// [`one_finding_per_stand_in_flow`]).
+const STAND_IN: &str = " (one of the methods of that name: ";
+
+/// A flow passed to a method known only by its name reaches the sinks of every class defining it
+/// (each provider's `submit_prompt`): the same flaw, reported once per rule, at the first.
+fn one_finding_per_stand_in_flow(findings: &mut Vec<Finding>) {
+    let mut seen: HashSet<(&'static str, String)> = HashSet::new();
+    findings.retain(|f| match f.flow.first() {
+        Some(step) if step.label.contains(STAND_IN) => seen.insert((f.rule_id, step.label.clone())),
+        _ => true,
+    });
+}
+
 /// Rounds of cross-file linking: a file analysed again with seeds may pass the data on again.
 const LINK_ROUNDS: usize = 3;
 
@@ -639,6 +666,10 @@ fn link_files(
     for (i, parts) in modules.iter().enumerate() {
         index.add(parts, i);
     }
+    let mut methods = Methods::default();
+    for (i, file) in per_file.iter().enumerate() {
+        methods.add(i, &file.1.summaries);
+    }
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
     for _ in 0..LINK_ROUNDS {
@@ -649,7 +680,31 @@ fn link_files(
             if !file.1.link_target {
                 continue;
             }
-            for seed in return_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index) {
+            let imported = return_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index);
+            // Methods of an imported class the imported file does not define (it re-exports
+            // the class from elsewhere): known by name, like a receiver of no known class.
+            let reexported =
+                file.1.imported_calls.iter().filter(|q| {
+                    let Some((module, Some(class), function)) = link::target_of(&dirs[importer], q)
+                    else {
+                        return false;
+                    };
+                    index.lookup(&module).is_some_and(|f| {
+                        f != importer
+                            && !per_file[f].1.summaries.iter().any(|s| {
+                                s.class.as_deref() == Some(&*class) && s.function == function
+                            })
+                    })
+                });
+            let calls: Vec<String> = file
+                .1
+                .method_calls
+                .iter()
+                .chain(reexported)
+                .cloned()
+                .collect();
+            let by_name = method_return_seeds(&calls, &methods, per_file);
+            for seed in imported.into_iter().chain(by_name) {
                 if seeds[importer].insert(seed) {
                     grew.insert(importer);
                 }
@@ -657,28 +712,28 @@ fn link_files(
         }
         for &caller in &pending {
             for call in &per_file[caller].1.external {
-                let Some((module, class, function)) = link::target_of(&dirs[caller], &call.target)
-                else {
-                    continue;
-                };
-                let Some(callee) = index
-                    .lookup(&module)
-                    .filter(|c| *c != caller && per_file[*c].1.link_target)
-                else {
-                    continue;
-                };
-                let origin = format!("{}, passed to `{function}()`", call.origin);
-                let seed = Seed::Param {
-                    class,
-                    function,
-                    arg: call.arg.clone(),
-                    kind: call.kind,
-                    cleared: call.cleared,
-                    flags: call.flags,
-                    origin,
-                };
-                if seeds[callee].insert(seed) {
-                    grew.insert(callee);
+                let callees = callees(caller, call, per_file, &dirs, &index, &methods);
+                let stand_ins = callees.len();
+                for (callee, class, function) in callees {
+                    if !per_file[callee].1.link_target {
+                        continue;
+                    }
+                    let origin = match stand_ins {
+                        1 => format!("{}, passed to `{function}()`", call.origin),
+                        n => format!("{}, passed to `{function}()`{STAND_IN}{n})", call.origin),
+                    };
+                    let seed = Seed::Param {
+                        class,
+                        function,
+                        arg: call.arg.clone(),
+                        kind: call.kind,
+                        cleared: call.cleared,
+                        flags: call.flags,
+                        origin,
+                    };
+                    if seeds[callee].insert(seed) {
+                        grew.insert(callee);
+                    }
                 }
             }
         }
@@ -700,6 +755,90 @@ fn link_files(
     }
 }
 
+/// The functions a call with tainted arguments may run in other files: the one its import names,
+/// or, where that file does not define it (`get_llm().chat`: `get_llm` is a factory) or only the
+/// method's name is known (`self.llm.chat`), the scan's methods of that name that stand in.
+fn callees(
+    caller: usize,
+    call: &ExternalCall,
+    per_file: &[Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+    methods: &Methods,
+) -> Vec<(usize, Option<String>, String)> {
+    let target = link::target_of(&dirs[caller], &call.target);
+    let mut imported_from_scan = false;
+    if let Some((module, class, function)) = target {
+        if let Some(file) = index.lookup(&module).filter(|c| *c != caller) {
+            let defines = per_file[file]
+                .1
+                .summaries
+                .iter()
+                .any(|s| s.class == class && s.function == function);
+            // A file that does not define it re-exports it (`pkg/__init__.py`) or made it.
+            if defines {
+                return vec![(file, class, function)];
+            }
+            imported_from_scan = true;
+        }
+    }
+    if !call.by_name && !imported_from_scan {
+        return Vec::new();
+    }
+    let Some((_, name)) = call.target.rsplit_once('.') else {
+        return Vec::new();
+    };
+    methods
+        .stand_ins(name, &call.arg)
+        .into_iter()
+        .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
+        .collect()
+}
+
+/// Calls on receivers of no known class that return data: every method of that name in the
+/// scan returns data of the same kind (a wrapper's `chat` returning the model's reply).
+fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]) -> Vec<Seed> {
+    let mut out = Vec::new();
+    for q in calls {
+        let Some((_, name)) = q.rsplit_once('.') else {
+            continue;
+        };
+        for (param, flags) in methods.passes(name) {
+            out.push(Seed::Passes {
+                call: q.clone(),
+                param,
+                flags,
+            });
+        }
+        let named = methods.named(name);
+        let returned = |(file, s): &(usize, &FnSummary)| {
+            per_file[*file]
+                .1
+                .returns
+                .iter()
+                .filter(|r| r.class == s.class && r.function == s.function)
+                .map(|r| (r.kind, format!("{}, returned by `{name}()`", r.origin)))
+                .collect::<Vec<_>>()
+        };
+        let Some(first) = named.first() else {
+            continue;
+        };
+        for (kind, origin) in returned(first) {
+            let all = named
+                .iter()
+                .all(|m| returned(m).iter().any(|(k, _)| *k == kind));
+            if all {
+                out.push(Seed::Return {
+                    call: q.clone(),
+                    kind,
+                    origin,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Distinct qualified names of the calls that start from an import.
 fn imported_calls(module: &Module) -> Vec<String> {
     let mut out: BTreeSet<&str> = BTreeSet::new();
@@ -713,6 +852,43 @@ fn imported_calls(module: &Module) -> Vec<String> {
                     out.insert(q);
                 }
             }
+        }
+    });
+    out.into_iter().map(str::to_string).collect()
+}
+
+/// Distinct qualified names of method calls whose receiver is of no class the file knows: not
+/// imported (`sqlite3.connect().cursor().execute` is a library's), not a method of the file's own
+/// classes (`Bot().run`) unless it only declares it (an abstract `self.submit_prompt`).
+fn unknown_method_calls(module: &Module) -> Vec<String> {
+    let mut out: BTreeSet<&str> = BTreeSet::new();
+    let imported: HashSet<&str> = module.imports.iter().map(|i| &*i.qualified).collect();
+    let own_method = |q: &str| {
+        let Some((class, method)) = q.rsplit_once('.') else {
+            return false;
+        };
+        let class = class.strip_suffix("()").unwrap_or(class);
+        module.classes.iter().any(|c| {
+            *c.name == *class
+                && c.methods
+                    .iter()
+                    .filter_map(|&mi| module.functions.get(mi))
+                    .any(|f| *f.name == *method && !f.is_declaration())
+        })
+    };
+    module.walk_exprs(&mut |e| {
+        let crate::ir::ExprKind::Call(call) = &e.kind else {
+            return;
+        };
+        let (Some(q), crate::ir::ExprKind::Attribute { .. }) =
+            (call.qualified.as_deref(), &call.callee.kind)
+        else {
+            return;
+        };
+        let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
+        let from_import = ends.chain([q.len()]).any(|i| imported.contains(&q[..i]));
+        if !from_import && !own_method(q) {
+            out.insert(q);
         }
     });
     out.into_iter().map(str::to_string).collect()

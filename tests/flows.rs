@@ -305,3 +305,133 @@ fn a_wrapped_tool_is_not_model_output_but_arguments_returned_from_another_file_a
         "{findings:?}"
     );
 }
+
+const VANNA_BASE: &str = r#"from abc import ABC, abstractmethod
+class Base(ABC):
+    @abstractmethod
+    def system_message(self, message):
+        pass
+    @abstractmethod
+    def submit_prompt(self, prompt, **kwargs):
+        pass
+    def summarise(self, question):
+        log = [self.system_message(f"You are helpful. The user asked: {question}")]
+        answer = self.submit_prompt(log)
+        exec(answer)
+        return answer
+"#;
+
+fn provider(module: &str, call: &str) -> String {
+    format!(
+        r#"import {module}
+from .base import Base
+class Chat(Base):
+    def system_message(self, message):
+        return {{"role": "system", "content": message}}
+    def submit_prompt(self, prompt, **kwargs):
+        r = {call}
+        return r
+"#
+    )
+}
+
+const ROUTE: &str = r#"from flask import Flask, request
+app = Flask(__name__)
+vn = None
+@app.route("/summary")
+def summary():
+    return vn.summarise(question=request.args.get("q"))
+"#;
+
+#[test]
+fn an_abstract_method_runs_the_methods_of_that_name_in_the_scan() {
+    let openai_call = r#"openai.OpenAI().chat.completions.create(model="m", messages=prompt)"#;
+    let ollama_call = r#"ollama.chat(model="m", messages=prompt)"#;
+    let dir = project(&[
+        ("app/base.py", VANNA_BASE),
+        ("app/oai.py", &provider("openai", openai_call)),
+        ("app/local.py", &provider("ollama", ollama_call)),
+        ("app/server.py", ROUTE),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    // The request reaches the system message of both providers' model calls: one flaw, one
+    // finding. The model's reply comes back through `submit_prompt` to the `exec`.
+    let system: Vec<_> = findings.iter().filter(|f| f.0 == "AIG202").collect();
+    assert_eq!(system.len(), 1, "{findings:?}");
+    assert!(["app/local.py", "app/oai.py"].contains(&system[0].1.as_str()));
+    assert!(
+        findings.contains(&("AIG301".to_string(), "app/base.py".to_string(), 12)),
+        "{findings:?}"
+    );
+    let messages = report["findings"].to_string();
+    assert!(messages.contains("app/server.py:6"), "{messages}");
+}
+
+const WRAPPER: &str = r#"from openai import OpenAI
+class LLMBundle:
+    def __init__(self):
+        self.client = OpenAI()
+    def chat(self, system, history):
+        messages = [{"role": "system", "content": system}] + history
+        r = self.client.chat.completions.create(model="m", messages=messages)
+        return r.choices[0].message.content
+"#;
+
+#[test]
+fn an_untyped_field_reaches_the_wrapper_of_that_name() {
+    let service = r#"import subprocess
+from flask import Flask, request
+app = Flask(__name__)
+class Service:
+    def __init__(self, llm):
+        self.llm = llm
+    def handle(self, q):
+        out = self.llm.chat("Context: " + q, [])
+        subprocess.run(out, shell=True)
+@app.post("/x")
+def x():
+    Service(None).handle(request.json["q"])
+"#;
+    let dir = project(&[("app/llm.py", WRAPPER), ("app/service.py", service)]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(
+        findings.contains(&("AIG202".to_string(), "app/llm.py".to_string(), 7)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&("AIG302".to_string(), "app/service.py".to_string(), 9)),
+        "{findings:?}"
+    );
+}
+
+const ROUTE_TO_RUNNER: &str = r#"from flask import Flask, request
+app = Flask(__name__)
+class H:
+    def __init__(self, runner):
+        self.runner = runner
+    def go(self, text):
+        self.runner.run_text(text)
+@app.post("/x")
+def x():
+    H(None).go(request.json["q"])
+"#;
+
+#[test]
+fn methods_of_one_name_that_sink_different_kinds_stand_in_for_nothing() {
+    let shell = "import subprocess\nclass Shell:\n    def run_text(self, cmd):\n        subprocess.run(cmd, shell=True)\n";
+    let sql = "import sqlite3\nclass Db:\n    def run_text(self, query):\n        sqlite3.connect('x').execute(query)\n";
+    let dir = project(&[
+        ("app/shell.py", shell),
+        ("app/db.py", sql),
+        ("app/route.py", ROUTE_TO_RUNNER),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(findings.is_empty(), "{findings:?}");
+    // One of them alone stands in.
+    let dir = project(&[("app/shell.py", shell), ("app/route.py", ROUTE_TO_RUNNER)]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [("AIG309".to_string(), "app/shell.py".to_string(), 4)]
+    );
+}

@@ -5,6 +5,7 @@
 //! the request body to `validate_code()`, and `utils/validate.py` `exec`s it: one finding, at the
 //! `exec`.
 
+use crate::ir::Module;
 use std::collections::HashMap;
 
 /// Which parameter an argument binds.
@@ -14,12 +15,24 @@ pub enum ArgRef {
     Keyword(String),
 }
 
-/// A call with tainted arguments to a function the file imports.
+/// A function of another file, as a call names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callee {
+    /// The qualified name (`langflow.utils.validate.validate_code`, `.utils.run`, `Service.llm.chat`).
+    pub name: String,
+    /// Whether only the method's name says what runs: the receiver is of no class the file
+    /// knows (`self.llm.chat(...)`), so the scan's methods of that name stand in.
+    pub by_name: bool,
+}
+
+/// A call with tainted arguments to a function the file imports, or to a method by its name.
 #[derive(Debug, Clone)]
 pub struct ExternalCall {
     /// The callee's qualified name as the caller imports it (`langflow.utils.validate.validate_code`,
     /// `.utils.run`, `./helpers.run`).
     pub target: String,
+    /// See [`Callee::by_name`].
+    pub by_name: bool,
     pub arg: ArgRef,
     pub kind: u8,
     /// Sink kinds a sanitizer already made the data safe for.
@@ -50,6 +63,14 @@ pub enum Seed {
         kind: u8,
         origin: String,
     },
+    /// Calling `call` returns what argument `param` was, placed as `flags` say: every method of
+    /// that name in the scan does (`self.system_message(text)`, abstract here, returns
+    /// `{"role": "system", "content": text}` in each class that defines it).
+    Passes {
+        call: String,
+        param: usize,
+        flags: u8,
+    },
 }
 
 /// A function or method of this file whose return value carries data of `kind`.
@@ -59,6 +80,155 @@ pub struct Returned {
     pub function: String,
     pub kind: u8,
     pub origin: String,
+}
+
+/// What one function of a file does with what callers pass it: the scan's summary of it, read
+/// where a call cannot name its callee's class (`self.llm.chat(...)`, `llm` of no known class)
+/// and the methods of that name stand in. Serialisable, so a cache can keep it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FnSummary {
+    pub class: Option<String>,
+    pub function: String,
+    /// The parameters a caller passes (a method's receiver left out), by name.
+    pub params: Vec<String>,
+    /// For each of `params`, the sink kinds it reaches (a bit set); `None` when the file was not
+    /// analysed (it had no source), so nothing is known.
+    pub sinks: Option<Vec<u32>>,
+    /// The parameters passed on to a function of another file, which may sink them.
+    pub onward: Vec<usize>,
+    /// The parameters that reach the return value, with how they were placed on the way
+    /// (`trace::PRIVILEGED`: `return {"role": "system", "content": text}`).
+    pub passes: Vec<(usize, u8)>,
+    /// The body only declares it (an abstract method): the classes defining it say what it does.
+    pub declaration: bool,
+}
+
+impl FnSummary {
+    /// A function's summary before (or without) analysis: its class, name and parameters.
+    pub fn declared(module: &Module, fi: usize) -> Option<FnSummary> {
+        let f = module.functions.get(fi)?;
+        if f.name.is_empty() {
+            return None;
+        }
+        let class = f.class.and_then(|ci| module.classes.get(ci));
+        let offset = usize::from(
+            class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
+        );
+        Some(FnSummary {
+            class: class.map(|c| c.name.to_string()),
+            function: f.name.to_string(),
+            params: f
+                .params
+                .iter()
+                .skip(offset)
+                .map(|p| p.name.to_string())
+                .collect(),
+            sinks: None,
+            onward: Vec::new(),
+            passes: Vec::new(),
+            declaration: f.is_declaration(),
+        })
+    }
+
+    /// The parameter an argument binds.
+    pub fn param(&self, arg: &ArgRef) -> Option<usize> {
+        match arg {
+            ArgRef::Position(p) => (*p < self.params.len()).then_some(*p),
+            ArgRef::Keyword(k) => self.params.iter().position(|p| p == k),
+        }
+    }
+}
+
+/// Most methods of one name that may stand in for a call naming only the method: with more, the
+/// name says too little of what runs.
+const MAX_STAND_INS: usize = 24;
+
+/// The scan's methods by name, for calls whose receiver is of no known class.
+#[derive(Debug, Default)]
+pub struct Methods {
+    by_name: HashMap<String, Vec<(usize, FnSummary)>>,
+}
+
+impl Methods {
+    /// The methods (functions of a class) among a file's summaries.
+    pub fn add(&mut self, file: usize, summaries: &[FnSummary]) {
+        for s in summaries.iter().filter(|s| s.class.is_some()) {
+            let entry = self.by_name.entry(s.function.clone()).or_default();
+            entry.push((file, s.clone()));
+        }
+    }
+
+    /// Every method called `name` with a body, unless there are too many to say anything.
+    pub fn named(&self, name: &str) -> Vec<(usize, &FnSummary)> {
+        match self.by_name.get(name) {
+            Some(all) if all.len() <= MAX_STAND_INS => all
+                .iter()
+                .filter(|(_, s)| !s.declaration)
+                .map(|(f, s)| (*f, s))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What the methods called `name` return of their arguments: (parameter, flags any adds).
+    /// Only those that return an argument vote (an unknown call's result carries its arguments
+    /// anyway: what this adds is how they were placed, `{"role": "system", ...}`, which one
+    /// provider passing the text on unwrapped does not undo).
+    pub fn passes(&self, name: &str) -> Vec<(usize, u8)> {
+        let mut named = self.named(name);
+        named.retain(|(_, s)| !s.passes.is_empty());
+        let Some(((_, first), rest)) = named.split_first() else {
+            return Vec::new();
+        };
+        first
+            .passes
+            .iter()
+            .filter_map(|&(p, flags)| {
+                rest.iter()
+                    .try_fold(flags, |acc, (_, s)| {
+                        let (_, f) = s.passes.iter().find(|(q, _)| *q == p)?;
+                        Some(acc | f)
+                    })
+                    .map(|f| (p, f))
+            })
+            .collect()
+    }
+
+    /// The methods that stand in for a call of `name` passing data as `arg`: those that take
+    /// that argument, when the ones known to pass it to a sink share a sink kind (every
+    /// provider's `submit_prompt` sends it to a model; some also log it). None when they share
+    /// none (a `run` that shells out and a `run` that queries a database say nothing of which
+    /// one a call runs), or when none is known, or may be, to sink it.
+    pub fn stand_ins(&self, name: &str, arg: &ArgRef) -> Vec<(usize, &FnSummary)> {
+        let mut takes = self.named(name);
+        takes.retain(|(_, s)| s.param(arg).is_some());
+        let mut agreed: Option<u32> = None;
+        let mut unknown = false;
+        for (_, s) in &takes {
+            let Some(kinds) = &s.sinks else {
+                unknown = true;
+                continue;
+            };
+            let p = s.param(arg);
+            let k = p.and_then(|p| kinds.get(p)).copied().unwrap_or(0);
+            if k != 0 {
+                agreed = Some(agreed.map_or(k, |a| a & k));
+            } else if p.is_some_and(|p| s.onward.contains(&p)) {
+                unknown = true;
+            }
+        }
+        match agreed {
+            Some(0) => return Vec::new(),
+            None if !unknown => return Vec::new(),
+            _ => {}
+        }
+        takes
+    }
+}
+
+/// A method's receiver, when it is its first parameter (`self`, `cls`, `this`).
+pub(crate) fn is_receiver_name(n: &str) -> bool {
+    matches!(n, "self" | "cls" | "this")
 }
 
 /// A file's module path: its path without extension (and without a trailing `__init__`/`index`),

@@ -22,7 +22,7 @@ use crate::ir::{Module, Span};
 use crate::source::Source;
 use crate::spec::registry::Registry;
 use engine::Engine;
-use link::{ExternalCall, Returned, Seed};
+use link::{ExternalCall, FnSummary, Returned, Seed};
 use std::collections::BTreeSet;
 use trace::Note;
 
@@ -39,6 +39,8 @@ pub struct FlowOutcome {
     pub has_sinks: bool,
     /// Functions whose return value carries data, for callers in other files.
     pub returns: Vec<Returned>,
+    /// Every named function, with the sinks its parameters reach when the file was analysed.
+    pub summaries: Vec<FnSummary>,
 }
 
 /// Run the enabled flow rules over one file, with `seeds` from callers in other files.
@@ -75,9 +77,14 @@ pub fn run(
     let mut engine = Engine::new(module, &source.text, &flows.spec, ix, consts, rules);
     let seeded = engine.seed_param_sources() | engine.seed_external(seeds);
     let (has_sources, has_sinks) = engine.prescan();
-    if !seeded && !has_sources {
+    // A file with sinks and no source is still summarised: what its parameters reach decides
+    // which methods may stand in for a call that names only the method (`link::Methods`).
+    if !seeded && !has_sources && !has_sinks {
         return FlowOutcome {
             has_sinks,
+            summaries: (0..module.functions.len())
+                .filter_map(|fi| FnSummary::declared(module, fi))
+                .collect(),
             ..FlowOutcome::default()
         };
     }
@@ -164,7 +171,8 @@ pub fn run(
         }
         let path = engine.trace.path(label.trace);
         let call = ExternalCall {
-            target: target.clone(),
+            target: target.name.clone(),
+            by_name: target.by_name,
             arg: arg.clone(),
             kind: label.kind as u8,
             cleared: label.cleared,
@@ -173,6 +181,7 @@ pub fn run(
         };
         let known = external.iter().any(|e| {
             e.target == call.target
+                && e.by_name == call.by_name
                 && e.arg == call.arg
                 && e.kind == call.kind
                 && e.cleared == call.cleared
@@ -208,6 +217,7 @@ pub fn run(
         external,
         has_sinks,
         returns,
+        summaries: engine.fn_summaries(),
     }
 }
 

@@ -122,6 +122,20 @@ pub struct Function {
     pub span: Span,
 }
 
+impl Function {
+    /// Whether the body only declares the function (`pass`, a docstring, `...`, `raise
+    /// NotImplementedError`, no body at all): an abstract method, an interface's, a stub, which
+    /// the classes that implement it define.
+    pub fn is_declaration(&self) -> bool {
+        self.body.iter().all(|s| match &s.kind {
+            StmtKind::Raise(_) | StmtKind::Return(None) => true,
+            StmtKind::Expr(e) => !matches!(e.kind, ExprKind::Call(_) | ExprKind::Await(_)),
+            StmtKind::Other { exprs, body } => exprs.is_empty() && body.is_empty(),
+            _ => false,
+        })
+    }
+}
+
 #[derive(Debug)]
 pub struct Param {
     pub name: Box<str>,

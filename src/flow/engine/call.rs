@@ -43,6 +43,16 @@ impl<'a, 'm> Engine<'a, 'm> {
         let source = self.call_source(call, q, &recv_t, span, cx.class);
         if let Some(t) = source.as_ref() {
             if t.iter().any(|l| self.spec.data_kinds & (1 << l.kind) != 0) {
+                // Another file's function (or the classes defining an abstract method) returns
+                // the model's reply; what it is passed may still reach a sink there (a wrapper's
+                // prompt).
+                let declared = self
+                    .local_callee(call, q, cx)
+                    .is_some_and(|(fi, _)| self.module.functions[fi].is_declaration());
+                let returned = q.is_some_and(|q| self.external_returns.contains_key(q));
+                if !sunk && (returned || declared) {
+                    self.record_external(call, q, &arg_ts, cx.function);
+                }
                 return source.unwrap_or_default();
             }
         }
@@ -98,7 +108,16 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         // The file's own functions before method-name propagators: `self.get(x)` is the class's.
         if let Some((fi, offset)) = self.local_callee(call, q, cx) {
+            // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
+            // define it run instead.
+            let declared = self.module.functions[fi].is_declaration();
+            if declared {
+                self.record_external(call, q, &arg_ts, cx.function);
+            }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            if declared {
+                join(&mut t, &self.passed_through(q, call, &arg_ts, span));
+            }
             join(&mut t, &from_callbacks);
             return t;
         }
@@ -127,6 +146,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         // A sink of the tables reported the data here already.
         if !sunk {
             self.record_external(call, q, &arg_ts, cx.function);
+        }
+        if q.is_some_and(|q| self.external_passes.contains_key(q)) {
+            let mut t = self.passed_through(q, call, &arg_ts, span);
+            join(&mut t, &from_callbacks);
+            return t;
         }
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
@@ -167,9 +191,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         let imported_method = q.matches("()").count() == 1
             && q.split_once("().")
                 .is_some_and(|(class, _)| self.imported.contains(class));
-        if !imported_function && !imported_method {
+        // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
+        // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
+        let unknown_method =
+            matches!(call.callee.kind, ExprKind::Attribute { .. }) && !self.from_import(q);
+        if !imported_function && !imported_method && !unknown_method {
             return;
         }
+        let callee = Callee {
+            name: q.to_string(),
+            by_name: !imported_function && !imported_method,
+        };
         let mut position = 0;
         for (a, t) in call.args.iter().zip(arg_ts) {
             let arg = match (&a.name, a.splat) {
@@ -184,16 +216,53 @@ impl<'a, 'm> Engine<'a, 'm> {
                 match (l.param(), function) {
                     // A parameter passed on: a fact of the summary, real once a caller passes data.
                     (Some(p), Some(fi)) => {
-                        self.add_external_fact(fi, (p, q.to_string(), arg.clone(), *l))
+                        self.add_external_fact(fi, (p, callee.clone(), arg.clone(), *l))
                     }
                     (Some(_), None) => {}
-                    (None, _) => self.push_external(q.to_string(), arg.clone(), *l),
+                    (None, _) => self.push_external(callee.clone(), arg.clone(), *l),
                 }
             }
         }
     }
 
-    fn push_external(&mut self, target: String, arg: ArgRef, l: Label) {
+    /// What a method of the scan's other classes returns of its arguments (`Seed::Passes`).
+    fn passed_through(
+        &mut self,
+        q: Option<&str>,
+        call: &Call,
+        arg_ts: &[Taint],
+        span: Span,
+    ) -> Taint {
+        let mut out = Taint::new();
+        let Some(passes) = q.and_then(|q| self.external_passes.get(q)).cloned() else {
+            return out;
+        };
+        let positional = call
+            .args
+            .iter()
+            .zip(arg_ts)
+            .filter(|(a, _)| a.name.is_none());
+        for (i, (_, t)) in positional.enumerate() {
+            for &(_, flags) in passes.iter().filter(|(p, _)| *p == i) {
+                let mut t = t.clone();
+                if flags & PRIVILEGED != 0 && !t.is_empty() {
+                    let placed = Note::Placed("a system message".into());
+                    t = self.trace.extend(&t, span, &placed);
+                }
+                join(&mut out, &with_flags(t, flags));
+            }
+        }
+        out
+    }
+
+    /// Whether a qualified name starts from something the file imports (`sqlite3.connect()...`).
+    fn from_import(&self, q: &str) -> bool {
+        let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
+        ends.chain([q.len()])
+            .any(|i| self.imported.contains(&q[..i]))
+    }
+
+    fn push_external(&mut self, target: Callee, arg: ArgRef, l: Label) {
         const MAX_EXTERNAL: usize = 256;
         let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
         if data && self.external.len() < MAX_EXTERNAL {
@@ -201,7 +270,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    fn add_external_fact(&mut self, fi: usize, fact: (usize, String, ArgRef, Label)) {
+    fn add_external_fact(&mut self, fi: usize, fact: (usize, Callee, ArgRef, Label)) {
         let facts = &mut self.summaries[fi].externals;
         let known = facts.iter().any(|f| {
             f.0 == fact.0

@@ -10,7 +10,7 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{ArgRef, Seed};
+use super::link::{is_receiver_name, ArgRef, Callee, Seed};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PARAMETER,
     PRIVILEGED, SPLICED, UNNAMED,
@@ -94,7 +94,7 @@ struct Summary {
     sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
     /// with the path from the parameter).
-    externals: Vec<(usize, String, ArgRef, Label)>,
+    externals: Vec<(usize, Callee, ArgRef, Label)>,
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
@@ -159,8 +159,11 @@ pub struct Engine<'a, 'm> {
     bounded_fields: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data.
     external_returns: HashMap<String, Vec<(u8, String)>>,
+    /// Calls (as this file names them) of methods that every class defining them makes return
+    /// an argument: (parameter, flags).
+    external_passes: HashMap<String, Vec<(usize, u8)>>,
     /// Calls to imported functions with tainted arguments: (target, argument, label).
-    pub external: Vec<(String, ArgRef, Label)>,
+    pub external: Vec<(Callee, ArgRef, Label)>,
     changed: bool,
     depth: usize,
     /// Statements and expressions interpreted this round, and how many may be before loops stop
@@ -179,10 +182,6 @@ impl Engine<'_, '_> {
             trace: self.trace.push(span, note, NO_STEP),
         }
     }
-}
-
-fn is_receiver_name(n: &str) -> bool {
-    matches!(n, "self" | "cls" | "this")
 }
 
 impl<'a, 'm> Engine<'a, 'm> {
@@ -237,6 +236,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             names: HashMap::new(),
             bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),
+            external_passes: HashMap::new(),
             external: Vec::new(),
             changed: false,
             depth: 0,

@@ -2,6 +2,7 @@
 //! and the prescan that skips files with no source.
 
 use super::*;
+use crate::flow::link::FnSummary;
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Seed the parameters of functions that some source makes tainted (tools, handlers).
@@ -160,6 +161,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     flags,
                     origin,
                 } => (class, function, arg, *kind, *cleared, *flags, origin),
+                Seed::Passes { call, param, flags } => {
+                    let passes = self.external_passes.entry(call.clone()).or_default();
+                    passes.push((*param, *flags));
+                    continue;
+                }
                 Seed::Return { call, kind, origin } => {
                     self.external_returns
                         .entry(call.clone())
@@ -205,6 +211,47 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         any
+    }
+
+    /// Every named function of the file, with the sink kinds each parameter reaches.
+    pub fn fn_summaries(&self) -> Vec<FnSummary> {
+        let module = self.module;
+        let mut out = Vec::new();
+        for (fi, f) in module.functions.iter().enumerate() {
+            let Some(mut summary) = FnSummary::declared(module, fi) else {
+                continue;
+            };
+            let offset = f.params.len() - summary.params.len();
+            let mut kinds = vec![0u32; summary.params.len()];
+            for fact in &self.summaries[fi].sinks {
+                if let Some(k) = fact
+                    .param
+                    .checked_sub(offset)
+                    .and_then(|p| kinds.get_mut(p))
+                {
+                    *k |= 1 << fact.sink_kind;
+                }
+            }
+            for (param, ..) in &self.summaries[fi].externals {
+                if let Some(p) = param.checked_sub(offset) {
+                    if !summary.onward.contains(&p) {
+                        summary.onward.push(p);
+                    }
+                }
+            }
+            summary.sinks = Some(kinds);
+            for l in &self.summaries[fi].ret {
+                let Some(p) = l.param().and_then(|p| p.checked_sub(offset)) else {
+                    continue;
+                };
+                match summary.passes.iter_mut().find(|(q, _)| *q == p) {
+                    Some((_, flags)) => *flags &= l.flags,
+                    None => summary.passes.push((p, l.flags)),
+                }
+            }
+            out.push(summary);
+        }
+        out
     }
 
     /// Functions and methods of this file whose return carries data of a kind some rule reports,
