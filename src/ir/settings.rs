@@ -288,7 +288,8 @@ fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
         ExprKind::Call(c) if consts.builder_setters => built_with(c, key, consts, true),
         // `json.dumps(body).encode("utf-8")`: a method of the serialised text, not a settings
         // object of its own.
-        ExprKind::Call(c) if c.args.iter().all(|a| a.name.is_none()) => match serialising_method(c) {
+        ExprKind::Call(c) if c.args.iter().all(|a| a.name.is_none()) => match serialising_method(c)
+        {
             Some(receiver) => member(receiver, key, consts),
             None => found(
                 keyword(c, key, consts),

@@ -155,11 +155,7 @@ fn reference<'v>(kind: &Named, v: &'v Value) -> Result<Option<&'v str>, String> 
         return Ok(None);
     };
     if t.len() != 1 {
-        let others: Vec<&str> = t
-            .keys()
-            .map(String::as_str)
-            .filter(|k| *k != key)
-            .collect();
+        let others: Vec<&str> = t.keys().map(String::as_str).filter(|k| *k != key).collect();
         return Err(format!(
             "{{ {key} = {name:?} }} takes no other keys (found {})",
             others.join(", ")
@@ -248,7 +244,9 @@ fn nested_references(kind: &Named, v: &Value, out: &mut Vec<String>) {
                 }
             }
         }
-        Value::Table(t) => t.values().for_each(|inner| nested_references(kind, inner, out)),
+        Value::Table(t) => t
+            .values()
+            .for_each(|inner| nested_references(kind, inner, out)),
         _ => {}
     }
 }

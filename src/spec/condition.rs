@@ -8,7 +8,7 @@
 //! `name_matches` (a regex on the dotted spelling of a non-literal value), `set`, `unbounded`,
 //! `contains` (a list literal with an element that is one of these strings, or whose spelling
 //! matches one of them as a glob; a lone `*` matches only `"*"`), `text_matches` (a regex on the
-//! text of a string, interpolated parts aiguard cannot read standing as `{}`), `has_keys` (a
+//! text of a string, interpolated parts aiguard cannot read standing as `{their spelling}`), `has_keys` (a
 //! dict literal with these keys, also when serialised by a call: `json.dumps(body)`).
 //!
 //! `any` holds when one of its conditions holds: the way to say "this URL or that body".
@@ -85,8 +85,9 @@ pub struct RawCondition {
     #[serde(default)]
     pub(crate) chain: Option<String>,
     /// A regex on the argument's text: a string literal, or a string built by interpolation
-    /// (f-string, template literal, `+`, `format!`) with each part aiguard cannot read as `{}`;
-    /// names bound once in the function or the file are followed.
+    /// (f-string, template literal, `+`, `format!`) with each part aiguard cannot read as its
+    /// spelling in braces (`{OLLAMA_HOST}`); names bound once in the function or the file are
+    /// followed.
     #[serde(default)]
     pub(crate) text_matches: Option<String>,
     /// The argument is a dict or object literal with every one of these keys (none: any literal
@@ -267,9 +268,7 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
         ));
     }
     if let Some(r) = &c.text_matches {
-        tests.push(Test::TextMatches(
-            Regex::new(r).map_err(|e| e.to_string())?,
-        ));
+        tests.push(Test::TextMatches(Regex::new(r).map_err(|e| e.to_string())?));
     }
     if let Some(keys) = c.has_keys {
         tests.push(Test::HasKeys(keys));
@@ -410,8 +409,8 @@ impl Condition {
 const MAX_HOPS: usize = 8;
 
 /// The text of a string value: a literal, or a string built by interpolation with each part it
-/// cannot read as `{}`; names bound once (in the function around them, else the file) are
-/// followed. `None` for a value that is not a string aiguard can see.
+/// cannot read as its spelling in braces (`{OLLAMA_HOST}`, `{self.host}`; `{}` when it has none);
+/// names bound once (in the function around them, else the file) are followed. `None` for a value that is not a string aiguard can see.
 fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
     if hops == 0 {
         return None;
@@ -426,7 +425,8 @@ fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
                 .iter()
                 .map(|p| match p {
                     StrPart::Lit(s) => s.to_string(),
-                    StrPart::Expr(x) => text_of(x, consts, hops - 1).unwrap_or_else(|| "{}".into()),
+                    StrPart::Expr(x) => text_of(x, consts, hops - 1)
+                        .unwrap_or_else(|| format!("{{{}}}", spelling(x).unwrap_or_default())),
                 })
                 .collect(),
         ),
