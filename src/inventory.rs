@@ -194,6 +194,9 @@ pub fn of_source(
             model_kinds.contains(&s.kind)
                 && crate::spec::family::applies(&s.languages, family)
                 && matches!(&s.matcher, SourceMatch::Calls(globs) if globs.iter().any(|g| g.matches(q)))
+                // A call made a model call by its arguments (an HTTP POST to a model API).
+                && s.when.iter().all(|c| c.holds(call, &consts))
+                && !s.unless.iter().any(|c| c.holds(call, &consts))
         });
         if let Some(s) = source_table {
             let state = |rule: &str| match (covers(rule, q), reported(rule, *span)) {

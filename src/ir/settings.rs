@@ -286,6 +286,16 @@ fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
             )
         }
         ExprKind::Call(c) if consts.builder_setters => built_with(c, key, consts, true),
+        // `json.dumps(body).encode("utf-8")`: a method of the serialised text, not a settings
+        // object of its own.
+        ExprKind::Call(c) if c.args.iter().all(|a| a.name.is_none()) => match serialising_method(c)
+        {
+            Some(receiver) => member(receiver, key, consts),
+            None => found(
+                keyword(c, key, consts),
+                hidden_keywords(c, consts) || !library_call(c),
+            ),
+        },
         ExprKind::Call(c) => found(
             keyword(c, key, consts),
             hidden_keywords(c, consts) || !library_call(c),
@@ -293,6 +303,36 @@ fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
         ExprKind::Null => Found::Missing,
         _ => Found::Unknown,
     }
+}
+
+/// The call whose result a method is called on (`json.dumps(body)` of `.encode()`).
+fn serialising_method(c: &Call) -> Option<&Expr> {
+    match &c.callee.kind {
+        ExprKind::Attribute { value, .. } if matches!(value.kind, ExprKind::Call(_)) => Some(value),
+        _ => None,
+    }
+}
+
+/// What a value serialises: through the first positional argument of a call
+/// (`json.dumps(body)`, `JSON.stringify(body)`) and the receiver of a method called on a call's
+/// result (`json.dumps(body).encode("utf-8")`), following names bound once. It stops at a name
+/// changed in place (`body["stream"] = True`), whose literal is not all it holds.
+pub fn serialised<'m>(e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
+    let mut e = e;
+    for _ in 0..MAX_HOPS {
+        if matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n)) {
+            return e;
+        }
+        e = follow(e, consts);
+        let ExprKind::Call(c) = &e.kind else {
+            return e;
+        };
+        e = match serialising_method(c).or_else(|| c.positional(0)) {
+            Some(next) => next,
+            None => return e,
+        };
+    }
+    e
 }
 
 /// `Default::default()`, `T::default()`.

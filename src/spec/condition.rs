@@ -7,7 +7,11 @@
 //! regex on the literal string value, after following names bound once to a literal),
 //! `name_matches` (a regex on the dotted spelling of a non-literal value), `set`, `unbounded`,
 //! `contains` (a list literal with an element that is one of these strings, or whose spelling
-//! matches one of them as a glob; a lone `*` matches only `"*"`).
+//! matches one of them as a glob; a lone `*` matches only `"*"`), `text_matches` (a regex on the
+//! text of a string, interpolated parts aiguard cannot read standing as `{their spelling}`), `has_keys` (a
+//! dict literal with these keys, also when serialised by a call: `json.dumps(body)`).
+//!
+//! `any` holds when one of its conditions holds: the way to say "this URL or that body".
 //!
 //! With `chain` (a qualified-name glob), the condition tests an argument of a call the receiver
 //! was made by instead of the call itself (`Command::new("sh").arg("-c").arg(x)`: `chain =
@@ -19,7 +23,7 @@
 use super::glob::Glob;
 use crate::ir::constants::Constants;
 use crate::ir::settings;
-use crate::ir::{Call, Expr, ExprKind};
+use crate::ir::{Call, Expr, ExprKind, StrPart};
 use crate::project::{LazyProject, Version};
 use regex::Regex;
 use serde::Deserialize;
@@ -80,6 +84,20 @@ pub struct RawCondition {
     /// bound to), not of the call itself.
     #[serde(default)]
     pub(crate) chain: Option<String>,
+    /// A regex on the argument's text: a string literal, or a string built by interpolation
+    /// (f-string, template literal, `+`, `format!`) with each part aiguard cannot read as its
+    /// spelling in braces (`{OLLAMA_HOST}`); names bound once in the function or the file are
+    /// followed.
+    #[serde(default)]
+    pub(crate) text_matches: Option<String>,
+    /// The argument is a dict or object literal with every one of these keys (none: any literal
+    /// dict), directly, through names bound once and never changed in place, or as what a call
+    /// serialises (`json.dumps(body)`, `JSON.stringify(body)`, `json.dumps(body).encode()`).
+    #[serde(default)]
+    pub(crate) has_keys: Option<Vec<String>>,
+    /// Holds when one of these conditions holds; takes no `arg` of its own.
+    #[serde(default)]
+    pub(crate) any: Option<Vec<RawCondition>>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +129,12 @@ pub(crate) enum Test {
     /// A list literal with one of these strings among its elements, or an element whose
     /// spelling matches one of them as a glob.
     Contains(Vec<Glob>),
+    /// The text of a string, its unreadable interpolated parts as `{}`, matches.
+    TextMatches(Regex),
+    /// A dict literal (or what a call serialises) with all these keys.
+    HasKeys(Vec<String>),
+    /// One of these holds.
+    Any(Vec<Condition>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +154,38 @@ pub(crate) fn literal_from_toml(v: &toml::Value) -> Result<Literal, String> {
 }
 
 pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
+    if let Some(any) = c.any {
+        let alone = c.arg.is_empty()
+            && c.position.is_none()
+            && c.chain.is_none()
+            && c.package.is_none()
+            && c.present.is_none()
+            && c.equals.is_none()
+            && c.literal.is_none()
+            && c.matches.is_none()
+            && c.name_matches.is_none()
+            && c.set.is_none()
+            && c.unbounded.is_none()
+            && c.contains.is_none()
+            && c.text_matches.is_none()
+            && c.has_keys.is_none();
+        if !alone || any.is_empty() {
+            return Err("`any` takes a non-empty list of conditions and no other key".into());
+        }
+        let any = any
+            .into_iter()
+            .map(compile_condition)
+            .collect::<Result<Vec<_>, _>>()?;
+        if any.iter().any(|c| matches!(c.test, Test::Version { .. })) {
+            return Err("`any` cannot hold a `package` condition".into());
+        }
+        return Ok(Condition {
+            arg: String::new(),
+            position: None,
+            test: Test::Any(any),
+            chain: None,
+        });
+    }
     if let Some(package) = c.package {
         let bound = match (&c.at_least, &c.below) {
             (Some(b), None) => (b, true),
@@ -153,6 +209,8 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             || c.literal.is_some()
             || c.matches.is_some()
             || c.name_matches.is_some()
+            || c.text_matches.is_some()
+            || c.has_keys.is_some()
             || c.chain.is_some();
         if other {
             return Err(format!(
@@ -209,6 +267,12 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             v.as_slice().iter().map(|g| Glob::new(g)).collect(),
         ));
     }
+    if let Some(r) = &c.text_matches {
+        tests.push(Test::TextMatches(Regex::new(r).map_err(|e| e.to_string())?));
+    }
+    if let Some(keys) = c.has_keys {
+        tests.push(Test::HasKeys(keys));
+    }
     if tests.len() != 1 {
         return Err(format!("condition on {:?} needs exactly one test", c.arg));
     }
@@ -260,6 +324,9 @@ impl Condition {
     }
 
     pub fn holds<'m>(&self, call: &'m Call, consts: &Constants<'m>) -> bool {
+        if let Test::Any(any) = &self.test {
+            return any.iter().any(|c| c.holds(call, consts));
+        }
         if let Some(glob) = &self.chain {
             // An argument of a call the receiver was made by, as written there.
             return settings::client_calls(call, consts)
@@ -302,7 +369,20 @@ impl Condition {
             Test::Set(b) => value.is_some_and(|v| !is_null(v)) == *b,
             Test::Unbounded(b) => value.is_some_and(|v| unbounded(v, consts) == *b),
             // Needs the project: see `on_project`. Where no project is given it never holds.
-            Test::Version { .. } => false,
+            // `any` is tested on the call (`holds`), not on one value.
+            Test::Version { .. } | Test::Any(_) => false,
+            Test::TextMatches(re) => value
+                .and_then(|v| text_of(v, consts, MAX_HOPS))
+                .is_some_and(|t| re.is_match(&t)),
+            Test::HasKeys(keys) => value
+                .and_then(|v| dict_of(v, consts))
+                .is_some_and(|entries| {
+                    keys.iter().all(|k| {
+                        entries
+                            .iter()
+                            .any(|(key, _)| key.as_ref().and_then(|k| k.as_str()) == Some(k))
+                    })
+                }),
             Test::Contains(globs) => {
                 let list = value.map(|v| match &v.kind {
                     ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
@@ -322,6 +402,43 @@ impl Condition {
                 })
             }
         }
+    }
+}
+
+/// How many names and string parts the text test follows.
+const MAX_HOPS: usize = 8;
+
+/// The text of a string value: a literal, or a string built by interpolation with each part it
+/// cannot read as its spelling in braces (`{OLLAMA_HOST}`, `{self.host}`; `{}` when it has none);
+/// names bound once (in the function around them, else the file) are followed. `None` for a value that is not a string aiguard can see.
+fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
+    if hops == 0 {
+        return None;
+    }
+    match &e.kind {
+        ExprKind::Str(s) => Some(s.to_string()),
+        ExprKind::Name(n) => consts
+            .binding_at(n, e.span)
+            .and_then(|v| text_of(v, consts, hops - 1)),
+        ExprKind::StringBuild(parts) => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    StrPart::Lit(s) => s.to_string(),
+                    StrPart::Expr(x) => text_of(x, consts, hops - 1)
+                        .unwrap_or_else(|| format!("{{{}}}", spelling(x).unwrap_or_default())),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The entries of the dict literal `e` is, or serialises (`json.dumps(body)`).
+fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m [(Option<Expr>, Expr)]> {
+    match &settings::serialised(e, consts).kind {
+        ExprKind::Dict(entries) => Some(entries),
+        _ => None,
     }
 }
 

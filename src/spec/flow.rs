@@ -648,6 +648,7 @@ impl FlowSpec {
                 .map(|a| match (a.as_str(), a.parse::<usize>()) {
                     (_, Ok(p)) => SinkArg::Position(p),
                     ("receiver", _) => SinkArg::Receiver,
+                    (path, _) if path.contains('.') => SinkArg::Setting(path.to_string()),
                     (name, _) => SinkArg::Keyword(name.to_string()),
                 })
                 .collect()

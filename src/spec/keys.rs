@@ -45,6 +45,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
     use super::*;
     vec![
         ("[[call_set]]", callsets::KEYS),
+        ("[[condition_set]]", callsets::CONDITION_SET_KEYS),
         ("[[rule]]", fields_of::<rule::RawRule>()),
         ("[[pattern]]", fields_of::<pattern::RawPattern>()),
         ("conditions", fields_of::<condition::RawCondition>()),

@@ -32,6 +32,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
     ("llm-sdks.toml", include_str!("../../rules/llm-sdks.toml")),
     (
+        "http-models.toml",
+        include_str!("../../rules/http-models.toml"),
+    ),
+    (
         "user-input.toml",
         include_str!("../../rules/user-input.toml"),
     ),

@@ -263,6 +263,9 @@ pub enum SinkArg {
     Position(usize),
     Keyword(String),
     Receiver,
+    /// A value inside an argument, found like a setting (`json.messages`: the `messages` key of
+    /// the dict given as `json=`); a leading number is a position (`1.messages`).
+    Setting(String),
 }
 
 #[derive(Debug, Clone)]

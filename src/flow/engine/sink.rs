@@ -203,6 +203,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 SinkArg::Position(p) => positional_index(call, *p),
+                SinkArg::Setting(path) => {
+                    if let Some(v) = self.setting(call, path) {
+                        let vt = self.expr(v, cx);
+                        join(&mut t, &vt);
+                    }
+                    continue;
+                }
                 SinkArg::Keyword(k) => {
                     let named = call.args.iter().position(|x| x.name.as_deref() == Some(k));
                     if named.is_none() {
@@ -234,6 +241,18 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         t
+    }
+
+    /// The value at `path` inside an argument of `call` (`json.messages`, `1.messages`), also
+    /// when the argument serialises a dict (`data=json.dumps(body)`), where aiguard can read it.
+    fn setting(&self, call: &'m Call, path: &str) -> Option<&'m Expr> {
+        use crate::ir::settings;
+        let (head, rest) = path.split_once('.')?;
+        let value = match head.parse::<usize>() {
+            Ok(p) => call.positional(p)?,
+            Err(_) => settings::lookup(call, head, self.consts).value()?,
+        };
+        settings::lookup_in(settings::serialised(value, self.consts), rest, self.consts).value()
     }
 
     /// Data `t` reaches sink `id` at `span`: report real sources, and record parameters in the

@@ -149,3 +149,44 @@ fn bad_declarations_are_errors() {
     let twice = run(&[("a.toml", SETS), ("b.toml", SETS)]).unwrap_err();
     assert!(twice.contains("also declared"), "{twice}");
 }
+
+#[test]
+fn condition_sets_expand_in_place_also_inside_any() {
+    let text = r#"
+[[condition_set]]
+name = "urls"
+conditions = [{ arg = "url", text_matches = "a" }, { arg = "url", text_matches = "b" }]
+[[condition_set]]
+name = "call"
+conditions = [{ arg = "json", present = true }, { any = [{ conditions = "urls" }] }]
+[[source]]
+kind = "x"
+calls = ["post"]
+when = [{ conditions = "call" }]
+"#;
+    let out = run(&[("p.toml", text)]).unwrap();
+    assert!(!out[0].1.contains_key("condition_set"));
+    let when = out[0].1["source"][0]["when"].as_array().unwrap();
+    assert_eq!(when.len(), 2);
+    assert_eq!(when[0]["arg"].as_str(), Some("json"));
+    let any = when[1]["any"].as_array().unwrap();
+    assert_eq!(any.len(), 2);
+    assert_eq!(any[1]["text_matches"].as_str(), Some("b"));
+}
+
+#[test]
+fn condition_set_errors_name_the_pack() {
+    let unknown = "[[source]]\nwhen = [{ conditions = \"nope\" }]\n";
+    let err = run(&[("p.toml", unknown)]).unwrap_err();
+    assert!(err.contains("p.toml") && err.contains("nope"), "{err}");
+    let unused =
+        "[[condition_set]]\nname = \"lonely\"\nconditions = [{ arg = \"a\", present = true }]\n";
+    let err = run(&[("q.toml", unused)]).unwrap_err();
+    assert!(
+        err.contains("q.toml") && err.contains("never referenced"),
+        "{err}"
+    );
+    let not_condition = "[[condition_set]]\nname = \"s\"\nconditions = [\"glob\"]\n[[source]]\nwhen = [{ conditions = \"s\" }]\n";
+    let err = run(&[("r.toml", not_condition)]).unwrap_err();
+    assert!(err.contains("neither a condition"), "{err}");
+}

@@ -83,3 +83,116 @@ fn chain_conditions_test_the_calls_a_receiver_was_made_by() {
     assert!(holds_at(Python, py, "x.Client().run", mode));
     assert!(cond("chain = \"x\"\npresent = true").is_err());
 }
+
+#[test]
+fn text_matches_reads_built_strings_with_unreadable_parts_spelled() {
+    use crate::source::Language::{Python, TypeScript};
+    let path = "arg = \"url\"\nposition = 0\ntext_matches = '^\\{OLLAMA_HOST\\}/api/chat$'";
+    let py = |url: &str| {
+        format!("import os, requests\nOLLAMA_HOST = os.environ['H']\ndef f(b):\n    {url}\n    requests.post(u, json=b)\n")
+    };
+    assert!(holds_at(
+        Python,
+        &py("u = f\"{OLLAMA_HOST}/api/chat\""),
+        "requests.post",
+        path
+    ));
+    assert!(holds_at(
+        Python,
+        &py("u = OLLAMA_HOST + \"/api/chat\""),
+        "requests.post",
+        path
+    ));
+    assert!(!holds_at(
+        Python,
+        &py("u = f\"{BACKEND}/api/chat\""),
+        "requests.post",
+        path
+    ));
+    // A constant of the file is read as its text.
+    let host = "arg = \"url\"\nposition = 0\ntext_matches = '^https://api\\.openai\\.com/'";
+    let ts =
+        "const BASE = \"https://api.openai.com\";\nfetch(`${BASE}/v1/chat/completions`, {});\n";
+    assert!(holds_at(TypeScript, ts, "fetch", host));
+    // Not a string at all.
+    assert!(!holds_at(Python, &py("u = pick()"), "requests.post", host));
+}
+
+#[test]
+fn has_keys_looks_through_serialising_calls_and_not_into_changed_dicts() {
+    use crate::source::Language::{Python, TypeScript};
+    let chat = "arg = \"data\"\nposition = 1\nhas_keys = [\"model\", \"messages\"]";
+    let py = |body: &str, data: &str| {
+        format!(
+            "import json, requests\ndef f(m):\n    body = {body}\n    requests.post(U, {data})\n"
+        )
+    };
+    let dict = "{\"model\": \"x\", \"messages\": m}";
+    assert!(holds_at(
+        Python,
+        &py(dict, "data=json.dumps(body).encode('utf-8')"),
+        "requests.post",
+        chat
+    ));
+    assert!(holds_at(
+        Python,
+        &py(dict, "json.dumps(body)"),
+        "requests.post",
+        chat
+    ));
+    assert!(!holds_at(
+        Python,
+        &py("{\"model\": \"x\"}", "data=body"),
+        "requests.post",
+        chat
+    ));
+    // Changed in place: the literal is not all it holds.
+    let changed = format!("{}\n    body['stream'] = True", dict);
+    assert!(!holds_at(
+        Python,
+        &py(&changed, "data=body"),
+        "requests.post",
+        chat
+    ));
+    let any_dict = "arg = \"body\"\nhas_keys = []";
+    let ts = "fetch(u, { method: \"POST\", body: JSON.stringify({ a: 1 }) });\n";
+    assert!(holds_at(TypeScript, ts, "fetch", any_dict));
+    assert!(!holds_at(
+        TypeScript,
+        "fetch(u, { body: s });\n",
+        "fetch",
+        any_dict
+    ));
+}
+
+#[test]
+fn any_holds_when_one_of_its_conditions_does() {
+    use crate::source::Language::Python;
+    let any = "any = [{ arg = \"url\", position = 0, text_matches = 'chat/completions$' }, { arg = \"json\", has_keys = [\"prompt\"] }]";
+    let code = |args: &str| format!("import requests\nrequests.post({args})\n");
+    assert!(holds_at(
+        Python,
+        &code("'https://h/v1/chat/completions', json=b"),
+        "requests.post",
+        any
+    ));
+    assert!(holds_at(
+        Python,
+        &code("'https://h/x', json={'prompt': p}"),
+        "requests.post",
+        any
+    ));
+    assert!(!holds_at(
+        Python,
+        &code("'https://h/x', json={'text': p}"),
+        "requests.post",
+        any
+    ));
+    for bad in [
+        "any = []",
+        "arg = \"x\"\nany = [{ arg = \"y\", present = true }]",
+        "any = [{ package = \"torch\", at_least = \"2\" }]",
+    ] {
+        assert!(cond(bad).is_err(), "{bad}");
+    }
+}
