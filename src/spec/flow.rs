@@ -405,7 +405,8 @@ pub const TOOL: u8 = 64;
 /// confidence.
 pub const GUESSED: u8 = 128;
 
-pub(crate) const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked, tool, guessed";
+pub(crate) const FLAG_NAMES: &str =
+    "spliced, privileged, derived, parameter, linked, tool, guessed";
 
 pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
@@ -782,6 +783,7 @@ impl FlowSpec {
                     decorators: globs(&t.decorators),
                     handlers: t.handlers,
                     unless_names: t.unless_names.iter().map(|w| name_words(w)).collect(),
+                    unless_keys: t.unless_keys,
                 }
             }
             RawSink::Splats(t) => {

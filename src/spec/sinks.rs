@@ -119,6 +119,10 @@ sink_table! {
         /// function with no name is not this sink either.
         #[serde(default)]
         unless_names: Vec<String>,
+        /// The keyword arguments and dict/object entries so named of a returned call or literal
+        /// are not the sink (a prompt's `description` is not its text).
+        #[serde(default)]
+        unless_keys: Vec<String>,
     }
 }
 
@@ -304,6 +308,7 @@ pub enum SinkMatch {
         decorators: Vec<Glob>,
         handlers: Vec<String>,
         unless_names: Vec<Vec<String>>,
+        unless_keys: Vec<String>,
     },
     /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
     Splats {

@@ -232,4 +232,40 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
     }
+
+    /// What of a returned value (`t`, from `e`) reaches return sink `id`: all of it, or for a
+    /// sink with `unless_keys` a returned call's other arguments or a literal's other entries.
+    pub(super) fn returned_part(
+        &mut self,
+        id: usize,
+        e: &'m Expr,
+        t: &[Label],
+        cx: &mut Ctx<'m>,
+    ) -> Taint {
+        let spec: &'a FlowSpec = self.spec;
+        let keys = match &spec.sinks[id].matcher {
+            SinkMatch::Returns { unless_keys, .. } if !unless_keys.is_empty() => unless_keys,
+            _ => return t.to_vec(),
+        };
+        let kept = |name: Option<&str>| !name.is_some_and(|n| keys.iter().any(|k| k == n));
+        let mut out = Taint::new();
+        match &e.kind {
+            ExprKind::Call(c) => {
+                for a in c.args.iter().filter(|a| kept(a.name.as_deref())) {
+                    let part = self.expr(&a.value, cx);
+                    join(&mut out, &part);
+                }
+            }
+            ExprKind::Dict(entries) => {
+                for (k, v) in entries {
+                    if kept(k.as_ref().and_then(|k| k.as_str())) {
+                        let part = self.expr(v, cx);
+                        join(&mut out, &part);
+                    }
+                }
+            }
+            _ => return t.to_vec(),
+        }
+        out
+    }
 }
