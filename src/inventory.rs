@@ -253,6 +253,15 @@ fn tools(
         .sources
         .iter()
         .filter(|s| s.tool && crate::spec::family::applies(&s.languages, family))
+        // A table for files importing a module (`*.tool` where `pydantic_ai` is imported).
+        .filter(|s| {
+            s.imports.is_empty()
+                || module.imports.iter().any(|i| {
+                    s.imports
+                        .iter()
+                        .any(|m| i.qualified.starts_with(m.as_str()))
+                })
+        })
         .collect();
     if tool_sources.is_empty() {
         return;
@@ -272,6 +281,7 @@ fn tools(
                 .unwrap_or(name);
             if let Some(s) = tool_sources.iter().find(|s| {
                 matches!(&s.matcher, SourceMatch::Decorators(g) if g.iter().any(|g| g.matches(&qualified)))
+                    && !s.unless_decorators.iter().any(|g| g.matches(&qualified))
             }) {
                 inv.tools.push(Tool {
                     path: path(),

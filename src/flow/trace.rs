@@ -17,7 +17,9 @@ const MAX_LABELS: usize = 12;
 
 /// Label flags: how the data was placed on its way (`spliced`, `privileged`, ...), named by the
 /// packs' `flags` and so defined with the format.
-pub use crate::spec::flow::{DERIVED, LINKED, PARAMETER, PRIVILEGED, SPLICED, TOOL, UNNAMED};
+pub use crate::spec::flow::{
+    DERIVED, GUESSED, LINKED, PARAMETER, PRIVILEGED, SPLICED, TOOL, UNNAMED,
+};
 pub const NO_STEP: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -50,6 +50,20 @@ pub struct RawSource {
     pub(crate) attributes: Vec<String>,
     #[serde(default)]
     pub(crate) decorators: Vec<String>,
+    /// With `decorators`: decorators that are not this source (`pytest.mark.tool`).
+    #[serde(default)]
+    pub(crate) unless_decorators: Vec<String>,
+    /// Parameters of functions under an entry or keyword argument with one of these keys
+    /// (`{"tools/call": handle_call}`, `Agent(tools=[search])`).
+    #[serde(default)]
+    pub(crate) entries: Vec<String>,
+    /// Words: functions held by a dict or list literal bound to a name with one of these words
+    /// (`TOOLS = {"run": run_cmd}`, `available_functions`).
+    #[serde(default)]
+    pub(crate) registries: Vec<String>,
+    /// Parameters with one of these names, compared as words (`llm_output` is `llmOutput`).
+    #[serde(default)]
+    pub(crate) param_names: Vec<String>,
     #[serde(default)]
     pub(crate) callbacks: Vec<String>,
     #[serde(default)]
@@ -78,6 +92,17 @@ pub struct RawSource {
     /// The parameters are a tool's arguments, chosen by a model (flag `tool`).
     #[serde(default)]
     pub(crate) tool: bool,
+    /// `low`: findings of data from this source are at most of low confidence (flag `guessed`).
+    #[serde(default)]
+    pub(crate) confidence: Option<String>,
+    /// What the functions it seeds are, for `[[sink.returns]]` `handlers` (`mcp-prompt`);
+    /// `tool` when `tool = true`.
+    #[serde(default)]
+    pub(crate) handler: Option<String>,
+    /// Parameter sources: parameters declared with a matching type are not seeded (`ctx:
+    /// RunContext[Deps]`).
+    #[serde(default)]
+    pub(crate) unless_annotations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,11 +230,18 @@ pub enum SourceMatch {
     Attributes(Vec<String>),
     /// Parameters of functions with a matching decorator.
     Decorators(Vec<Glob>),
-    /// Parameters of functions passed to a matching call (under `key`, when given).
+    /// Parameters of functions passed to a matching call (under `key`, when given). A list
+    /// literal passed gives its elements (`tools=[search, run]`).
     Callbacks {
         calls: Vec<Glob>,
         key: Option<String>,
     },
+    /// Parameters of functions under an entry or keyword argument with one of these keys.
+    Entries(Vec<String>),
+    /// Functions held by a dict or list literal bound to a name with one of these words.
+    Registries(Vec<Vec<String>>),
+    /// Parameters with one of these names (as words).
+    ParamNames(Vec<Vec<String>>),
     /// Parameters of `methods` in classes with a matching base.
     Bases {
         bases: Vec<Glob>,
@@ -239,6 +271,17 @@ pub struct Source {
     pub when: Vec<Condition>,
     /// Its parameters are a tool's arguments: labels carry the `tool` flag.
     pub tool: bool,
+    /// For decorator sources: decorators that are not this source.
+    pub unless_decorators: Vec<Glob>,
+    /// For `callbacks` and `registries`: the methods of a class of the file constructed there
+    /// (`tools=[SearchTool()]`), or the functions under these keys of an object literal.
+    pub methods: Vec<Glob>,
+    /// Its data's findings are of low confidence: labels carry the `guessed` flag.
+    pub guessed: bool,
+    /// What the functions it seeds are, for `[[sink.returns]]` `handlers`.
+    pub handler: Option<String>,
+    /// Parameters declared with a matching type are not seeded.
+    pub unless_annotations: Vec<Glob>,
 }
 
 #[derive(Debug)]
@@ -358,8 +401,12 @@ pub const LINKED: u8 = 32;
 /// A tool's argument: a parameter of a function handed to a model as a tool (sources with
 /// `tool = true`).
 pub const TOOL: u8 = 64;
+/// From a source known only by a guess (a parameter named `llm_output`): findings are of low
+/// confidence.
+pub const GUESSED: u8 = 128;
 
-pub(crate) const FLAG_NAMES: &str = "spliced, privileged, derived, parameter, linked, tool";
+pub(crate) const FLAG_NAMES: &str =
+    "spliced, privileged, derived, parameter, linked, tool, guessed";
 
 pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
     let mut bits = 0;
@@ -371,6 +418,7 @@ pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "parameter" => PARAMETER,
             "linked" => LINKED,
             "tool" => TOOL,
+            "guessed" => GUESSED,
             other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
@@ -583,6 +631,36 @@ impl FlowSpec {
                 key: s.callback_key.clone(),
             });
         }
+        if !s.entries.is_empty() {
+            matchers.push(SourceMatch::Entries(s.entries.clone()));
+        }
+        if !s.registries.is_empty() {
+            let words = s.registries.iter().map(|w| name_words(w)).collect();
+            matchers.push(SourceMatch::Registries(words));
+        }
+        if !s.param_names.is_empty() {
+            let words = s.param_names.iter().map(|w| name_words(w)).collect();
+            matchers.push(SourceMatch::ParamNames(words));
+        }
+        if !s.unless_decorators.is_empty() && s.decorators.is_empty() {
+            return Err(ctx("`unless_decorators` needs `decorators`"));
+        }
+        if !s.methods.is_empty()
+            && s.receivers.is_empty()
+            && s.bases.is_empty()
+            && s.callbacks.is_empty()
+            && s.registries.is_empty()
+            && s.entries.is_empty()
+        {
+            return Err(ctx(
+                "`methods` needs `receivers`, `bases`, `callbacks`, `entries` or `registries`",
+            ));
+        }
+        let guessed = match confidence_of(s.confidence.as_deref()).map_err(|e| ctx(&e))? {
+            None => false,
+            Some(crate::finding::Confidence::Low) => true,
+            Some(_) => return Err(ctx("`confidence` of a source can only be \"low\"")),
+        };
         if !s.bases.is_empty() {
             if s.methods.is_empty() {
                 return Err(ctx("`bases` needs `methods`"));
@@ -600,7 +678,7 @@ impl FlowSpec {
         }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations, caught",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, param_names, bases+methods, annotations, caught",
             ));
         }
         let unless = s
@@ -626,6 +704,11 @@ impl FlowSpec {
             unless,
             when,
             tool: s.tool,
+            unless_decorators: globs(&s.unless_decorators),
+            methods: globs(&s.methods),
+            guessed,
+            handler: s.handler.or_else(|| s.tool.then(|| "tool".to_string())),
+            unless_annotations: globs(&s.unless_annotations),
         });
         Ok(())
     }
@@ -690,9 +773,19 @@ impl FlowSpec {
                 }
             }
             RawSink::Returns(t) => {
-                nonempty(&t.decorators, "decorators")?;
+                if t.decorators.is_empty() == t.handlers.is_empty() {
+                    return Err(ctx("give one of `decorators` and `handlers`".into()));
+                }
+                if !t.unless_names.is_empty() && t.handlers.is_empty() {
+                    return Err(ctx("`unless_names` needs `handlers`".into()));
+                }
                 self.return_sink_kinds |= 1 << kind;
-                SinkMatch::Returns(globs(&t.decorators))
+                SinkMatch::Returns {
+                    decorators: globs(&t.decorators),
+                    handlers: t.handlers,
+                    unless_names: t.unless_names.iter().map(|w| name_words(w)).collect(),
+                    unless_keys: t.unless_keys,
+                }
             }
             RawSink::Splats(t) => {
                 nonempty(&t.splats, "splats")?;

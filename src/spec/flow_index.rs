@@ -76,6 +76,9 @@ impl FamilyIndex {
                 }
                 SourceMatch::Decorators(_)
                 | SourceMatch::Callbacks { .. }
+                | SourceMatch::Entries(_)
+                | SourceMatch::Registries(_)
+                | SourceMatch::ParamNames(_)
                 | SourceMatch::Bases { .. }
                 | SourceMatch::Annotations(_) => ix.param_sources.push(id as u32),
                 SourceMatch::Caught(_) => ix.caught_sources.push(id as u32),
@@ -106,7 +109,7 @@ impl FamilyIndex {
                         push(&mut ix.method_sinks, m, id);
                     }
                 }
-                SinkMatch::Returns(_) => ix.return_sinks.push(id as u32),
+                SinkMatch::Returns { .. } => ix.return_sinks.push(id as u32),
                 SinkMatch::Splats { .. } => ix.splat_sinks.push(id as u32),
                 SinkMatch::Branches { .. } => ix.branch_sinks.push(id as u32),
             }

@@ -105,9 +105,24 @@ sink_table! {
 }
 
 sink_table! {
-    /// `[[sink.returns]]`: what functions with a matching decorator return.
+    /// `[[sink.returns]]`: what functions with a matching decorator return, or what handlers
+    /// (tools, prompt handlers) return.
     RawReturnSink {
+        #[serde(default)]
         decorators: Vec<String>,
+        /// Functions that sources with one of these `handler` names seed (`tool`: every tool):
+        /// what they return goes back to the model.
+        #[serde(default)]
+        handlers: Vec<String>,
+        /// With `handlers`: not functions whose name (or the name they were registered under)
+        /// has one of these words (their purpose is to return such data: `fetch_page`); a
+        /// function with no name is not this sink either.
+        #[serde(default)]
+        unless_names: Vec<String>,
+        /// The keyword arguments and dict/object entries so named of a returned call or literal
+        /// are not the sink (a prompt's `description` is not its text).
+        #[serde(default)]
+        unless_keys: Vec<String>,
     }
 }
 
@@ -290,8 +305,14 @@ pub enum SinkMatch {
         methods: Vec<String>,
         args: Vec<SinkArg>,
     },
-    /// What a function with a matching decorator returns.
-    Returns(Vec<Glob>),
+    /// What a function with a matching decorator returns, or a function seeded by a source with
+    /// one of `handlers` whose name has none of `unless_names` (each split into words).
+    Returns {
+        decorators: Vec<Glob>,
+        handlers: Vec<String>,
+        unless_names: Vec<Vec<String>>,
+        unless_keys: Vec<String>,
+    },
     /// A value splatted into any call, as keywords (`**`) and/or positions (`*`).
     Splats {
         keyword: bool,

@@ -12,8 +12,8 @@
 
 use super::link::{is_receiver_name, ArgRef, Callee, Seed};
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, DERIVED, MAX_PARAMS, NO_STEP, PARAM, PARAMETER,
-    PRIVILEGED, SPLICED, UNNAMED,
+    join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
+    PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
@@ -32,6 +32,7 @@ mod names;
 mod seeds;
 mod sink;
 mod stmt;
+mod tools;
 
 /// Rounds over the file before giving up on a fixed point (each round only adds labels).
 const MAX_ROUNDS: usize = 6;
@@ -124,8 +125,11 @@ pub struct Engine<'a, 'm> {
     /// For each function, the qualified names of its decorators (`@app.post(...)` is
     /// `flask.Flask().post`).
     decorator_names: Vec<Vec<String>>,
-    /// For each function, the `[[sink.returns]]` sinks its decorators match.
+    /// For each function, the `[[sink.returns]]` sinks its decorators (or its being a tool) match.
     return_sinks: Vec<Vec<u32>>,
+    /// Functions some source with a `handler` seeded (tools, prompt handlers): the name it was
+    /// registered under or its own (empty when unknown), and the handler names.
+    handlers: HashMap<usize, (String, Vec<&'a str>)>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
     /// The qualified names the file imports.
@@ -208,6 +212,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             names_on: spec.name_kinds & wanted_kinds != 0,
             decorator_names: Vec::new(),
             return_sinks: vec![Vec::new(); n],
+            handlers: HashMap::new(),
             trace: Trace::default(),
             imports: module
                 .imports
@@ -301,9 +306,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             for &id in &self.ix.return_sinks {
                 let sink = &self.spec.sinks[id as usize];
-                let SinkMatch::Returns(globs) = &sink.matcher else {
+                let SinkMatch::Returns {
+                    decorators: globs, ..
+                } = &sink.matcher
+                else {
                     continue;
                 };
+                if globs.is_empty() {
+                    continue;
+                }
                 if self.wanted_sinks & (1 << sink.kind) != 0
                     && self.imports_ok(&sink.imports)
                     && names.iter().any(|n| globs.iter().any(|g| g.matches(n)))

@@ -41,7 +41,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Decorators(globs) => {
                     for fi in 0..module.functions.len() {
                         let names = &self.decorator_names[fi];
-                        if names.iter().any(|n| globs.iter().any(|g| g.matches(n))) {
+                        let hit = |n: &String| {
+                            globs.iter().any(|g| g.matches(n))
+                                && !source.unless_decorators.iter().any(|g| g.matches(n))
+                        };
+                        if names.iter().any(hit) {
                             any |= self.seed_params(fi, sid as usize);
                         }
                     }
@@ -74,20 +78,31 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Callbacks { calls, key } => {
                     let mut targets = Vec::new();
                     for &(q, call) in &named_calls {
-                        if !calls.iter().any(|g| g.matches(q)) {
+                        if !calls.iter().any(|g| g.matches(q))
+                            || source.unless.iter().any(|c| c.holds(call, self.consts))
+                            || !source.when.iter().all(|c| c.holds(call, self.consts))
+                        {
                             continue;
                         }
+                        // `server.tool("fetch_page", schema, handler)`, `tool({ name: "x" })`:
+                        // the tool's name.
+                        let name = call.args.iter().find_map(|a| match &a.value.kind {
+                            ExprKind::Dict(entries) => entries.iter().find_map(|(k, v)| {
+                                (k.as_ref()?.as_str()? == "name").then(|| v.as_str())?
+                            }),
+                            _ => a.value.as_str(),
+                        });
                         for a in &call.args {
                             match key {
-                                None => targets.push(&a.value),
+                                None => targets.push((&a.value, name)),
                                 Some(k) => {
                                     if a.name.as_deref() == Some(k.as_str()) {
-                                        targets.push(&a.value);
+                                        targets.push((&a.value, name));
                                     }
                                     if let ExprKind::Dict(entries) = &a.value.kind {
                                         for (ek, ev) in entries {
                                             if ek.as_ref().and_then(|k| k.as_str()) == Some(k) {
-                                                targets.push(ev);
+                                                targets.push((ev, name));
                                             }
                                         }
                                     }
@@ -95,18 +110,33 @@ impl<'a, 'm> Engine<'a, 'm> {
                             }
                         }
                     }
-                    for t in targets {
-                        // `withTelemetry(async (req) => ...)`: a wrapper's function argument is
-                        // the handler.
-                        let wrapped = match &t.kind {
-                            ExprKind::Call(inner) => inner.args.iter().map(|a| &a.value).collect(),
-                            _ => vec![t],
-                        };
-                        for w in wrapped {
-                            if let Some(fi) = self.function_value(w, None) {
-                                any |= self.seed_params(fi, sid as usize);
+                    for (t, name) in targets {
+                        for fi in self.tool_functions_in(t, &source.methods) {
+                            any |= self.seed_tool(fi, sid as usize, name);
+                        }
+                    }
+                }
+                SourceMatch::Entries(keys) => {
+                    for (fi, key) in self.entry_functions(keys, &source.methods) {
+                        any |= self.seed_tool(fi, sid as usize, key);
+                    }
+                }
+                SourceMatch::Registries(words) => {
+                    for fi in self.registry_functions(words, &source.methods) {
+                        any |= self.seed_tool(fi, sid as usize, None);
+                    }
+                }
+                SourceMatch::ParamNames(names) => {
+                    let mut params = Vec::new();
+                    for (fi, f) in module.functions.iter().enumerate() {
+                        for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
+                            if names.contains(&name_words(&p.name)) {
+                                params.push((fi, i));
                             }
                         }
+                    }
+                    for (fi, i) in params {
+                        any |= self.seed_param(fi, i, sid as usize);
                     }
                 }
                 SourceMatch::Annotations(globs) => {
@@ -142,6 +172,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 | SourceMatch::Caught(_) => {}
             }
         }
+        self.index_handler_return_sinks();
         any
     }
 
@@ -366,10 +397,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         let Some(f) = self.module.functions.get(fi) else {
             return false;
         };
+        self.mark_handler(fi, sid, None);
         let mut any = false;
         for (i, p) in f.params.iter().enumerate().take(MAX_PARAMS) {
             if is_receiver_name(&p.name)
                 || (!source.params.is_empty() && !source.params.contains(&i))
+                || self.declared_as(p.annotation.as_deref(), &source.unless_annotations)
             {
                 continue;
             }
@@ -391,6 +424,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         } else {
             &f.name
         };
+        self.mark_handler(fi, sid, None);
         let mut l = self.source_label(sid, p.span, &p.name, owner);
         l.cleared |= self.declared_bound(p);
         if let Some(slot) = self.seeds[fi].get_mut(i) {
@@ -443,11 +477,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             Some(l) => format!("{l}: `{name}` of `{owner}`"),
             None => format!("`{name}` of `{owner}`"),
         };
-        let tool = source.tool;
+        let (tool, guessed) = (source.tool, source.guessed);
         let mut l = self.start(source.kind, span, Note::Source(label));
         l.flags |= PARAMETER;
         if tool {
             l.flags |= crate::flow::trace::TOOL;
+        }
+        if guessed {
+            l.flags |= crate::flow::trace::GUESSED;
         }
         l
     }

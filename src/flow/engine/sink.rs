@@ -316,7 +316,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     rule: r,
                     sink_span: span,
                     sink_label: label.to_string(),
-                    confidence: rule.confidence.or(confidence),
+                    confidence: match l.flags & GUESSED {
+                        0 => rule.confidence.or(confidence),
+                        _ => Some(crate::finding::Confidence::Low),
+                    },
                     trace: l.trace,
                 });
             }

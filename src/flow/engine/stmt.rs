@@ -50,7 +50,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if let Some(fi) = cx.function {
                         for i in 0..self.return_sinks[fi].len() {
                             let id = self.return_sinks[fi][i] as usize;
-                            self.sink_reached(id, e.span, &t, cx, "the response");
+                            let part = self.returned_part(id, e, &t, cx);
+                            self.sink_reached(id, e.span, &part, cx, "the response");
                         }
                     }
                     // `return api_key, project`: a tuple's parts are merged, so what one part's

@@ -57,3 +57,32 @@ fn a_sink_shape_rejects_the_keys_of_other_shapes() {
     let e = err("[[sink.methods]]\nkind = \"a\"\nmethods = [\"invoke\"]\n");
     assert!(e.contains("missing field `receivers`"), "{e}");
 }
+
+#[test]
+fn a_return_sink_names_decorators_or_handlers() {
+    use super::{RawSinks, SinkOrder};
+    use crate::spec::flow::{FlowSpec, RawFlowTables};
+    #[derive(serde::Deserialize)]
+    struct Pack {
+        sink: RawSinks,
+    }
+    let compile = |text: &str| {
+        let pack: Pack = toml::from_str(text).unwrap();
+        let sinks = pack.sink.in_order(&SinkOrder::of(text).unwrap());
+        let raw = RawFlowTables {
+            sinks,
+            ..Default::default()
+        };
+        FlowSpec::compile(raw, &[]).map(|_| ())
+    };
+    let head = "[[sink.returns]]\nkind = \"r\"\n";
+    let e = compile(head).unwrap_err();
+    assert!(e.contains("give one of `decorators` and `handlers`"), "{e}");
+    let both = format!("{head}decorators = [\"*.route\"]\nhandlers = [\"tool\"]\n");
+    assert!(compile(&both).is_err());
+    let names = format!("{head}decorators = [\"*.route\"]\nunless_names = [\"fetch\"]\n");
+    let e = compile(&names).unwrap_err();
+    assert!(e.contains("`unless_names` needs `handlers`"), "{e}");
+    let tools = format!("{head}handlers = [\"tool\"]\nunless_names = [\"fetch page\"]\n");
+    assert_eq!(compile(&tools), Ok(()));
+}
