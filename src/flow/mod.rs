@@ -95,12 +95,43 @@ pub fn run(
     let spans: BTreeSet<(&str, u32, u32)> = engine
         .hits
         .iter()
+        .filter(|h| !engine.fallback_spans.contains_key(&h.sink_span))
         .map(|h| (rule_id(h), h.sink_span.start, h.sink_span.end))
         .collect();
+    // Where the data of each hit that is not a fallback's came from, and the sinks of its rule.
+    let origins: Vec<(Span, u32)> = match engine.fallback_spans.is_empty() {
+        true => Vec::new(),
+        false => engine
+            .hits
+            .iter()
+            .filter(|h| !engine.fallback_spans.contains_key(&h.sink_span))
+            .filter_map(|h| {
+                let first = engine.trace.path(h.trace).first().map(|st| st.span)?;
+                Some((first, flows.spec.rules[h.rule].sinks))
+            })
+            .collect(),
+    };
+    // A fallback's hit whose data also reached a model call of the tables from the same source
+    // (on another path the engine kept for it) gives way to that call's.
+    let told_elsewhere = |hit: &engine::FlowHit| {
+        let Some(&kind) = engine.fallback_spans.get(&hit.sink_span) else {
+            return false;
+        };
+        let related = engine.related_sinks(kind);
+        let first = engine.trace.path(hit.trace).first().map(|st| st.span);
+        origins
+            .iter()
+            .any(|(o, sinks)| Some(*o) == first && sinks & related != 0)
+    };
     for hit in &engine.hits {
         let id = rule_id(hit);
         let (s, e) = (hit.sink_span.start, hit.sink_span.end);
-        if !seen.insert((id, s, e)) {
+        // A fallback sink (a prompt known by its name or shape) gives way to any other sink the
+        // same data went on to: one finding per flow, told by the sink that knows more.
+        if !seen.insert((id, s, e))
+            || engine.superseded.contains(&hit.sink_span)
+            || told_elsewhere(hit)
+        {
             continue;
         }
         // `exec(compile(x))`: one finding, at the inner sink where the data enters.
@@ -115,9 +146,13 @@ pub fn run(
         let path = engine.trace.path(hit.trace);
         // A system message reported where it was made is not reported again at the model call
         // it reaches: the path passes through a sink of the same rule.
+        // A fallback also gives way to a fallback its data went through first (`prompt = f"..."`
+        // then `{"prompt": prompt}`).
+        let is_fallback = engine.fallback_spans.contains_key(&hit.sink_span);
         let reported_before = path.iter().any(|st| {
             (st.span.start, st.span.end) != (s, e)
-                && spans.contains(&(id, st.span.start, st.span.end))
+                && (spans.contains(&(id, st.span.start, st.span.end))
+                    || is_fallback && engine.fallback_spans.contains_key(&st.span))
         });
         if reported_before {
             continue;

@@ -224,7 +224,9 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
 
 /// A keyword of the call itself, or a key of a dict it is given whole (`**params`, an options
 /// object, `{ ...params }`).
-fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+/// The keyword or options-object key `name` of `call`, also from a literal dict splatted into it
+/// or an options object passed by a name bound once (`opts = {...}; create(opts)`).
+pub fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
     if let Some(v) = call.keyword(name) {
         return Some(v);
     }

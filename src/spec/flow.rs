@@ -736,6 +736,7 @@ impl FlowSpec {
                 })
                 .collect()
         };
+        let mut fallback = false;
         let matcher = match s {
             RawSink::Calls(t) => {
                 nonempty(&t.calls, "calls")?;
@@ -757,7 +758,19 @@ impl FlowSpec {
             }
             RawSink::Keys(t) => {
                 nonempty(&t.keys, "keys")?;
-                SinkMatch::Keys(t.keys)
+                fallback = t.fallback;
+                SinkMatch::Keys {
+                    keys: t.keys,
+                    with_keys: t.with_keys,
+                }
+            }
+            RawSink::Names(t) => {
+                nonempty(&t.heads, "heads")?;
+                fallback = t.fallback;
+                SinkMatch::Names {
+                    heads: t.heads.iter().map(|h| name_words(h)).collect(),
+                    not_after: t.not_after.iter().map(|w| w.to_lowercase()).collect(),
+                }
             }
             RawSink::Methods(t) => {
                 nonempty(&t.receivers, "receivers")?;
@@ -816,6 +829,7 @@ impl FlowSpec {
             imports: common.imports,
             matcher,
             confidence,
+            fallback,
         });
         Ok(())
     }

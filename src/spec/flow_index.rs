@@ -20,6 +20,8 @@ pub struct FamilyIndex {
     pub call_sinks: NameIndex,
     pub property_sinks: HashMap<String, Vec<u32>>,
     pub key_sinks: HashMap<String, Vec<u32>>,
+    /// `[[sink.names]]` sinks, matched on every name assigned to.
+    pub name_sinks: Vec<u32>,
     /// Method name -> `receivers`+`methods` sinks.
     pub method_sinks: HashMap<String, Vec<u32>>,
     /// Sinks on what decorated functions return.
@@ -99,11 +101,12 @@ impl FamilyIndex {
                         push(&mut ix.property_sinks, n, id);
                     }
                 }
-                SinkMatch::Keys(names) => {
-                    for n in names {
+                SinkMatch::Keys { keys, .. } => {
+                    for n in keys {
                         push(&mut ix.key_sinks, n, id);
                     }
                 }
+                SinkMatch::Names { .. } => ix.name_sinks.push(id as u32),
                 SinkMatch::Methods { methods, .. } => {
                     for m in methods {
                         push(&mut ix.method_sinks, m, id);

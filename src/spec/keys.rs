@@ -62,6 +62,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[sink.calls]]", fields_of::<sinks::RawCallSink>()),
         ("[[sink.properties]]", fields_of::<sinks::RawPropertySink>()),
         ("[[sink.keys]]", fields_of::<sinks::RawKeySink>()),
+        ("[[sink.names]]", fields_of::<sinks::RawNameSink>()),
         ("[[sink.methods]]", fields_of::<sinks::RawMethodSink>()),
         ("[[sink.returns]]", fields_of::<sinks::RawReturnSink>()),
         ("[[sink.splats]]", fields_of::<sinks::RawSplatSink>()),

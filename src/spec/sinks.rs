@@ -90,6 +90,26 @@ sink_table! {
     /// `[[sink.keys]]`: a dict/object entry, keyword argument or JSX attribute so named.
     RawKeySink {
         keys: Vec<String>,
+        /// Only in a dict/object that also has one of these keys (`content` of a message with a
+        /// `role`).
+        #[serde(default)]
+        with_keys: Vec<String>,
+        /// Reported only where the data reaches no other sink afterwards (see [`Sink::fallback`]).
+        #[serde(default)]
+        fallback: bool,
+    }
+}
+
+sink_table! {
+    /// `[[sink.names]]`: a value assigned to a variable, attribute or key whose name says what
+    /// it is (`system_prompt = ...`, `{"systemPrompt": ...}`), matched on the name's words as
+    /// `[[names]]` are.
+    RawNameSink {
+        heads: Vec<String>,
+        #[serde(default)]
+        not_after: Vec<String>,
+        #[serde(default)]
+        fallback: bool,
     }
 }
 
@@ -170,6 +190,8 @@ pub struct RawSinks {
     #[serde(default)]
     pub(crate) keys: Vec<RawKeySink>,
     #[serde(default)]
+    pub(crate) names: Vec<RawNameSink>,
+    #[serde(default)]
     pub(crate) methods: Vec<RawMethodSink>,
     #[serde(default)]
     pub(crate) returns: Vec<RawReturnSink>,
@@ -195,6 +217,8 @@ struct SinkPlaces {
     #[serde(default)]
     keys: Vec<Spanned<de::IgnoredAny>>,
     #[serde(default)]
+    names: Vec<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
     methods: Vec<Spanned<de::IgnoredAny>>,
     #[serde(default)]
     returns: Vec<Spanned<de::IgnoredAny>>,
@@ -218,6 +242,7 @@ pub enum RawSink {
     Calls(RawCallSink),
     Properties(RawPropertySink),
     Keys(RawKeySink),
+    Names(RawNameSink),
     Methods(RawMethodSink),
     Returns(RawReturnSink),
     Splats(RawSplatSink),
@@ -230,6 +255,7 @@ impl RawSink {
             RawSink::Calls(t) => t.common(),
             RawSink::Properties(t) => t.common(),
             RawSink::Keys(t) => t.common(),
+            RawSink::Names(t) => t.common(),
             RawSink::Methods(t) => t.common(),
             RawSink::Returns(t) => t.common(),
             RawSink::Splats(t) => t.common(),
@@ -262,6 +288,7 @@ impl RawSinks {
             RawSink::Properties,
         );
         place(&mut all, self.keys, &p.keys, RawSink::Keys);
+        place(&mut all, self.names, &p.names, RawSink::Names);
         place(&mut all, self.methods, &p.methods, RawSink::Methods);
         place(&mut all, self.returns, &p.returns, RawSink::Returns);
         place(&mut all, self.splats, &p.splats, RawSink::Splats);
@@ -297,8 +324,18 @@ pub enum SinkMatch {
     },
     /// Assignment to a property of one of these names.
     Properties(Vec<String>),
-    /// A dict/object entry, keyword argument or JSX attribute with one of these names.
-    Keys(Vec<String>),
+    /// A dict/object entry, keyword argument or JSX attribute with one of these names, in a
+    /// dict/object that has one of `with_keys` too (any, when empty).
+    Keys {
+        keys: Vec<String>,
+        with_keys: Vec<String>,
+    },
+    /// A value assigned to a name (variable, attribute, key) whose words end in one of `heads`
+    /// (each split into words), the word before not one of `not_after`.
+    Names {
+        heads: Vec<Vec<String>>,
+        not_after: Vec<String>,
+    },
     /// Arguments of `methods` called on a value carrying one of `receivers` (handle kinds).
     Methods {
         receivers: KindSet,
@@ -338,6 +375,28 @@ pub struct Sink {
     pub imports: Vec<String>,
     pub matcher: SinkMatch,
     pub confidence: Option<crate::finding::Confidence>,
+    /// A place that is a prompt by its shape or name only (a message dict, a `system_prompt`
+    /// variable): its finding is dropped when the same data goes on to a sink that is not a
+    /// fallback, whose finding tells the flow better.
+    pub fallback: bool,
+}
+
+impl SinkMatch {
+    /// For [`SinkMatch::Names`]: whether an identifier's words (lowercase) name this sink.
+    pub fn names(&self, words: &[String]) -> bool {
+        let SinkMatch::Names { heads, not_after } = self else {
+            return false;
+        };
+        heads.iter().any(|head| {
+            let n = head.len();
+            words.len() >= n
+                && words[words.len() - n..] == head[..]
+                && !words
+                    .len()
+                    .checked_sub(n + 1)
+                    .is_some_and(|i| not_after.contains(&words[i]))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -56,9 +56,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                 return source.unwrap_or_default();
             }
         }
+        // `msgs.find(m => m.role === "system")`: only the messages of that role.
+        let role_filter = callbacks
+            .iter()
+            .find_map(|&fi| self.role_filter_of_callback(fi));
         let mut t = self.call_result(
             call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
+        if role_filter.is_some() {
+            t = self.keep_role(t, role_filter);
+        }
         if let Some(s) = source {
             join(&mut t, &s);
         }

@@ -104,6 +104,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 Taint::new()
             }
             ExprKind::Dict(entries) => {
+                let privileged = self.privileged_message(entries, cx);
+                let mut placed = None;
                 let mut t = Taint::new();
                 for (k, v) in entries {
                     if let Some(k) = k {
@@ -121,19 +123,27 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.name_labels(key, v.span, &mut vt);
                     }
                     if let Some(key) = k.as_ref().and_then(|k| k.as_str()) {
-                        if let Some(ids) = self.ix.key_sinks.get(key) {
-                            let span = Span::new(
-                                k.as_ref().map_or(v.span.start, |k| k.span.start) as usize,
-                                v.span.end as usize,
-                            );
-                            for &id in ids {
-                                self.sink_reached(id as usize, span, &vt, cx, key);
-                            }
-                        }
+                        let span = Span::new(
+                            k.as_ref().map_or(v.span.start, |k| k.span.start) as usize,
+                            v.span.end as usize,
+                        );
+                        vt = self.entry_sinks(
+                            key,
+                            entries,
+                            span,
+                            e.span,
+                            vt,
+                            privileged,
+                            &mut placed,
+                            cx,
+                        );
                     }
                     join(&mut t, &vt);
                 }
-                if self.privileged_message(entries, cx) {
+                if let (Some(note), false) = (placed, t.is_empty()) {
+                    t = self.trace.extend(&t, e.span, &note);
+                }
+                if privileged {
                     t = with_flags(t, PRIVILEGED);
                 }
                 t
@@ -146,6 +156,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Other(items) if items.len() == 1 && self.unary_test(e) != Test::Other => {
                 self.expr(&items[0], cx);
                 Taint::new()
+            }
+            // `[m for m in msgs if m["role"] == "system"]`: only the messages of that role.
+            ExprKind::Other(items) if self.role_filter_of_comprehension(items).is_some() => {
+                let keep_privileged = self.role_filter_of_comprehension(items);
+                let mut t = Taint::new();
+                for i in items {
+                    let it = self.expr(i, cx);
+                    join(&mut t, &it);
+                }
+                self.keep_role(t, keep_privileged)
             }
             ExprKind::Other(items) if items.len() > 1 => {
                 // `SYSTEM_PROMPT + question`: text joined to another text is spliced.
@@ -160,6 +180,23 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let mut it = self.expr(item, cx);
                     if texts > usize::from(texty(item)) {
                         it = with_flags(it, SPLICED);
+                    }
+                    join(&mut t, &it);
+                }
+                t
+            }
+            // `role if role in ALLOWED else "user"`: each branch sees what the test checked.
+            ExprKind::Choice(items) if conditional_test(items).is_some() => {
+                let test = conditional_test(items).unwrap_or(e);
+                self.expr(test, cx);
+                let (when_true, when_false) = self.checks(test);
+                let mut t = Taint::new();
+                for (item, checked) in items.iter().zip([when_true, when_false]) {
+                    let mut it = self.expr(item, cx);
+                    if let ExprKind::Name(n) = &item.kind {
+                        for (_, mask) in checked.into_iter().filter(|(c, _)| *c == &**n) {
+                            clear_kinds(&mut it, mask);
+                        }
                     }
                     join(&mut t, &it);
                 }
@@ -257,5 +294,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         out
+    }
+}
+
+/// The test of a conditional expression (`a if test else b`, lowered as `[a, b, if test]`).
+fn conditional_test(items: &[Expr]) -> Option<&Expr> {
+    match items {
+        [_, _, Expr {
+            kind: ExprKind::Compare { op, left, .. },
+            ..
+        }] if &**op == "if" => Some(left),
+        _ => None,
     }
 }

@@ -157,6 +157,14 @@ pub struct Engine<'a, 'm> {
     /// (rule, sink span) of each hit: only the first hit of each is reported, so later ones are
     /// neither kept nor given a path.
     reported: HashSet<(usize, Span)>,
+    /// Spans of fallback sinks reached (`[[sink.names]]`, message dicts): their hits give way to
+    /// a hit whose path goes through them.
+    pub fallback_spans: HashMap<Span, u8>,
+    /// Fallback sinks some data went through on its way to another sink: their hits are not
+    /// reported.
+    pub superseded: HashSet<Span>,
+    /// Paths already looked through for fallback sinks (their last steps), per sink kind.
+    walked: HashSet<(u32, u8)>,
     names: HashMap<&'m str, std::rc::Rc<NameMatch>>,
     /// Class fields declared with a bound (`Field(max_length=...)`) and the sink kinds that
     /// bound makes them clean for.
@@ -238,6 +246,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             reported: HashSet::new(),
+            fallback_spans: HashMap::new(),
+            superseded: HashSet::new(),
+            walked: HashSet::new(),
             names: HashMap::new(),
             bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),

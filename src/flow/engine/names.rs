@@ -1,6 +1,7 @@
 //! Data known by its name and by its place in a prompt: identifiers named like a secret or a
-//! personal detail (`[[names]]`), lookups by such a name (`os.getenv("OPENAI_API_KEY")`), and
-//! chat messages whose role makes their text privileged (`[[roles]]`).
+//! personal detail (`[[names]]`), lookups by such a name (`os.getenv("OPENAI_API_KEY")`), chat
+//! messages whose role makes their text privileged (`[[roles]]`), and places that are prompts by
+//! their name or shape (`[[sink.names]]`, `[[sink.keys]]` with `with_keys`).
 
 use super::*;
 use std::cell::RefCell;
@@ -160,10 +161,202 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .is_some_and(|r| self.is_privileged_role(r))
     }
 
+    /// A role literal, or a list of them (also through a name bound once), naming a privileged
+    /// role: an allowlist with it lets the value be `system`.
+    pub(super) fn admits_privileged_role(&self, e: &Expr) -> bool {
+        let e = match &e.kind {
+            ExprKind::Name(n) => self.consts.binding(n).unwrap_or(e),
+            _ => e,
+        };
+        match &e.kind {
+            ExprKind::Str(s) => self.is_privileged_role(s),
+            ExprKind::List(items) => items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|r| self.is_privileged_role(r))),
+            _ => false,
+        }
+    }
+
     fn is_privileged_role(&self, role: &str) -> bool {
         self.spec
             .privileged_roles
             .iter()
             .any(|p| p.eq_ignore_ascii_case(role))
+    }
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// `name = t` (a variable, attribute or key): the `[[sink.names]]` sinks the name's words
+    /// match. Returns whether a fallback sink saw the data.
+    pub(super) fn name_sinks(&mut self, name: &str, span: Span, t: &[Label], cx: &Ctx<'m>) -> bool {
+        if self.ix.name_sinks.is_empty() || t.is_empty() {
+            return false;
+        }
+        let words = name_words(name);
+        let mut fallback = false;
+        for i in 0..self.ix.name_sinks.len() {
+            let id = self.ix.name_sinks[i] as usize;
+            let sink = &self.spec.sinks[id];
+            if !sink.matcher.names(&words) || !self.imports_ok(&sink.imports) {
+                continue;
+            }
+            fallback |= sink.fallback;
+            self.sink_reached(id, span, t, cx, name);
+        }
+        fallback
+    }
+
+    /// The sinks of the dict entry `key: vt` at `span` in the dict at `dict_span`:
+    /// `[[sink.keys]]` of that key (a message's `content` where the dict has a `role`, privileged
+    /// when the message is; reported at the dict) and `[[sink.names]]` naming it (reported at the
+    /// entry). Returns what the entry carries on, with a step at the entry when a fallback name
+    /// sink saw it; `placed` is set when a fallback key sink saw it, for a step at the dict. A
+    /// sink further on whose finding replaces a fallback's then has it on its path.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn entry_sinks(
+        &mut self,
+        key: &str,
+        entries: &'m [(Option<Expr>, Expr)],
+        span: Span,
+        dict_span: Span,
+        vt: Taint,
+        privileged: bool,
+        placed: &mut Option<Note>,
+        cx: &mut Ctx<'m>,
+    ) -> Taint {
+        let ids = self.ix.key_sinks.get(key).cloned().unwrap_or_default();
+        // A sink of the tables at this entry (`system_instruction` of a Gemini config) says more
+        // than its name does.
+        let mut tabled = false;
+        for id in ids {
+            let sink = &self.spec.sinks[id as usize];
+            let SinkMatch::Keys { with_keys, .. } = &sink.matcher else {
+                continue;
+            };
+            let has_key = |w: &String| {
+                entries
+                    .iter()
+                    .any(|(k, _)| k.as_ref().and_then(|k| k.as_str()) == Some(w.as_str()))
+            };
+            if !with_keys.is_empty() && !with_keys.iter().any(has_key)
+                || !self.imports_ok(&sink.imports)
+            {
+                continue;
+            }
+            let at = match sink.fallback {
+                true => {
+                    let label = sink.label.clone().unwrap_or_else(|| format!("`{key}`"));
+                    *placed = Some(Note::Placed(label.into()));
+                    dict_span
+                }
+                false => {
+                    tabled = true;
+                    span
+                }
+            };
+            let st = match privileged {
+                true => with_flags(vt.clone(), PRIVILEGED),
+                false => vt.clone(),
+            };
+            self.sink_reached(id as usize, at, &st, cx, key);
+        }
+        match !tabled && self.name_sinks(key, span, &vt, cx) && !vt.is_empty() {
+            true => self.trace.extend(&vt, span, &Note::Assign(key.into())),
+            false => vt,
+        }
+    }
+}
+
+/// Messages picked out by their role keep it: the text of the other messages is not in them.
+impl<'a, 'm> Engine<'a, 'm> {
+    /// `[m for m in msgs if m["role"] == "system"]`: `Some(true)` when the comprehension keeps
+    /// only privileged messages, `Some(false)` when it keeps only others.
+    pub(super) fn role_filter_of_comprehension(&self, items: &[Expr]) -> Option<bool> {
+        let var = items.iter().find_map(|i| match &i.kind {
+            ExprKind::Compare { op, left, .. } if &**op == "for" => match &left.kind {
+                ExprKind::Name(n) => Some(&**n),
+                _ => None,
+            },
+            _ => None,
+        })?;
+        items.iter().find_map(|i| self.role_test(i, var))
+    }
+
+    /// `m => m.role === "system"`, `lambda m: m["role"] != "system"`.
+    pub(super) fn role_filter_of_callback(&self, fi: usize) -> Option<bool> {
+        let f = self.module.functions.get(fi)?;
+        let [param] = &f.params[..] else {
+            return None;
+        };
+        match &f.body[..] {
+            [Stmt {
+                kind: StmtKind::Return(Some(e)),
+                ..
+            }] => self.role_test(e, &param.name),
+            _ => None,
+        }
+    }
+
+    /// `message.role == "system"` as an `if` test: the message's name, and whether it is
+    /// privileged where the test holds.
+    pub(super) fn role_pick(&self, test: &'m Expr) -> Option<(&'m str, bool)> {
+        let ExprKind::Compare { left, right, .. } = &test.kind else {
+            return None;
+        };
+        let var = [left, right]
+            .into_iter()
+            .find_map(|side| match &side.kind {
+                ExprKind::Attribute { value, .. } | ExprKind::Index { value, .. } => {
+                    match &value.kind {
+                        ExprKind::Name(n) => Some(&**n),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })?;
+        Some((var, self.role_test(test, var)?))
+    }
+
+    /// Whether `test` compares the role of `var` with a literal: `Some(true)` when it holds only
+    /// for privileged roles, `Some(false)` when only for others.
+    fn role_test(&self, test: &Expr, var: &str) -> Option<bool> {
+        let ExprKind::Compare { op, left, right } = &test.kind else {
+            return None;
+        };
+        let equal = match &**op {
+            "==" | "===" => true,
+            "!=" | "!==" => false,
+            _ => return None,
+        };
+        let (read, role) = match (left.as_str(), right.as_str()) {
+            (None, Some(r)) => (&**left, r),
+            (Some(r), None) => (&**right, r),
+            _ => return None,
+        };
+        let key = match &read.kind {
+            ExprKind::Attribute { value, attr } => Some((value, &**attr)),
+            ExprKind::Index { value, index } => index.as_str().map(|k| (value, k)),
+            _ => None,
+        };
+        let (value, key) = key?;
+        let on_var = matches!(&value.kind, ExprKind::Name(n) if &**n == var);
+        if !on_var || !self.spec.role_keys.iter().any(|k| k == key) {
+            return None;
+        }
+        match (self.is_privileged_role(role), equal) {
+            (true, eq) => Some(eq),
+            (false, true) => Some(false),
+            // `role != "user"`: system and assistant messages alike.
+            (false, false) => None,
+        }
+    }
+
+    /// `t` with only the messages a role filter keeps: privileged text, or the rest.
+    pub(super) fn keep_role(&self, mut t: Taint, keep_privileged: Option<bool>) -> Taint {
+        if let Some(p) = keep_privileged {
+            // A parameter's role is its caller's to say.
+            t.retain(|l| l.param().is_some() || (l.flags & PRIVILEGED != 0) == p);
+        }
+        t
     }
 }

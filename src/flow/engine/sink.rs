@@ -36,7 +36,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if !when.iter().all(holds) || unless.iter().any(holds) {
                     continue;
                 }
-                let t = self.sink_args(call, args, *element, recv_t, arg_ts, cx);
+                let t = self.sink_args(call, args, *element, recv_t, arg_ts, sink.kind, cx);
                 reached |= !t.is_empty();
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
@@ -64,7 +64,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             {
                 continue;
             }
-            let t = self.sink_args(call, args, None, &[], arg_ts, cx);
+            let t = self.sink_args(call, args, None, &[], arg_ts, sink.kind, cx);
             reached |= !t.is_empty();
             self.sink_reached(id as usize, span, &t, cx, &format!("{method}()"));
         }
@@ -179,7 +179,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// What reaches a sink through `args` of `call` (all of them when empty).
+    /// What reaches a sink of `sink_kind` through `args` of `call` (all of them when empty).
+    #[allow(clippy::too_many_arguments)]
     fn sink_args(
         &mut self,
         call: &'m Call,
@@ -187,6 +188,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         element: Option<usize>,
         recv_t: &[Label],
         arg_ts: &[Taint],
+        sink_kind: u8,
         cx: &mut Ctx<'m>,
     ) -> Taint {
         let mut t = Taint::new();
@@ -213,9 +215,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SinkArg::Keyword(k) => {
                     let named = call.args.iter().position(|x| x.name.as_deref() == Some(k));
                     if named.is_none() {
-                        // `create({ system: x })`: the key of an options object.
-                        if let Some(v) = call.keyword(k) {
-                            let vt = self.expr(v, cx);
+                        // `create({ system: x })`, `opts = { system: x }; create(opts)`,
+                        // `create(**params)`: the key of an options object or a dict.
+                        if let Some(v) = crate::ir::settings::keyword(call, k, self.consts) {
+                            let vt = self.option_value(v, sink_kind, cx);
                             join(&mut t, &vt);
                         }
                     }
@@ -224,6 +227,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             };
             let Some(i) = arg_index else { continue };
             let value = &call.args[i].value;
+            // `instructions=dynamic_instructions`: the SDK calls the function for the text.
+            if call.args[i].name.is_some() {
+                if let Some(fi) = self.function_value(value, cx.class) {
+                    join(&mut t, &self.returned_by(fi));
+                }
+            }
             match (element, &value.kind) {
                 // `subprocess.run([prog, arg])`: only the program counts.
                 (Some(el), ExprKind::List(items)) => {
@@ -273,6 +282,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             return;
         }
         let label = sink.label.clone().unwrap_or_else(|| format!("`{name}`"));
+        if sink.fallback {
+            self.fallback_spans.insert(span, sink.kind);
+        }
         for l in t {
             if l.cleared & (1 << sink.kind) != 0 {
                 continue;
@@ -308,6 +320,13 @@ impl<'a, 'm> Engine<'a, 'm> {
         label: &str,
         confidence: Option<crate::finding::Confidence>,
     ) {
+        if !self.fallback_spans.is_empty()
+            && !self.fallback_spans.contains_key(&span)
+            && self.walked.insert((l.trace, sink_kind))
+        {
+            let spans: Vec<Span> = self.trace.path(l.trace).iter().map(|st| st.span).collect();
+            self.supersede(spans, sink_kind);
+        }
         for i in 0..self.rules.len() {
             let r = self.rules[i];
             let rule = &self.spec.rules[r];
@@ -367,5 +386,76 @@ impl<'a, 'm> Engine<'a, 'm> {
         summary.sink_keys.insert(key);
         summary.sinks.push(fact);
         self.changed = true;
+    }
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// What an option's value gives a sink: the value, or what it returns when it is a function
+    /// (`{ instructions: () => ... }`). Fallback sinks around the value (`instructions` named
+    /// in an options object built before the call) give way to the call's sink.
+    fn option_value(&mut self, v: &'m Expr, sink_kind: u8, cx: &mut Ctx<'m>) -> Taint {
+        let t = match self.function_value(v, cx.class) {
+            Some(fi) => {
+                self.expr(v, cx);
+                self.returned_by(fi)
+            }
+            None => self.expr(v, cx),
+        };
+        if !t.is_empty() {
+            let around: Vec<Span> = self
+                .fallback_spans
+                .keys()
+                .filter(|f| f.start <= v.span.start && v.span.end <= f.end)
+                .copied()
+                .collect();
+            self.supersede(around, sink_kind);
+        }
+        t
+    }
+
+    /// The sink kinds of the enabled rules (by id, over all their `[[flow]]` tables) that report
+    /// sinks of `kind`, and of the rules that report those: a named prompt (AIG201) gives way to
+    /// a model call's system prompt (AIG202, which also reports prompts).
+    pub fn related_sinks(&self, kind: u8) -> KindSet {
+        let rules = &self.spec.rules;
+        let mut kinds: KindSet = 1 << kind;
+        for _ in 0..2 {
+            let ids: Vec<&str> = self
+                .rules
+                .iter()
+                .filter(|&&r| rules[r].sinks & kinds != 0)
+                .map(|&r| rules[r].rule_id)
+                .collect();
+            kinds = self
+                .rules
+                .iter()
+                .filter(|&&r| ids.contains(&rules[r].rule_id))
+                .fold(kinds, |m, &r| m | rules[r].sinks);
+        }
+        kinds
+    }
+
+    /// The fallback sinks among `spans` that a sink of `sink_kind` replaces: one that a rule
+    /// reporting the fallback's kind reports too (a model call's prompt replaces a
+    /// `system_prompt` variable; a route's response does not).
+    fn supersede(&mut self, spans: Vec<Span>, sink_kind: u8) {
+        for span in spans {
+            let Some(&kind) = self.fallback_spans.get(&span) else {
+                continue;
+            };
+            if self.related_sinks(kind) & (1 << sink_kind) != 0 {
+                self.superseded.insert(span);
+            }
+        }
+    }
+
+    /// The data (not the parameters) a function of the file returns.
+    fn returned_by(&self, fi: usize) -> Taint {
+        self.summaries[fi]
+            .ret
+            .iter()
+            .filter(|l| l.param().is_none())
+            .copied()
+            .collect()
     }
 }

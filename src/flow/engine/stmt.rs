@@ -76,6 +76,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 for (name, mask) in when_true {
                     self.passed_check(&mut cx.env, name, mask);
                 }
+                // `if message.role == "system":` the message is one of that role.
+                if let Some((name, keep_privileged)) = self.role_pick(test) {
+                    let t = self.lookup(name, cx).unwrap_or_default();
+                    let t = self.keep_role(t, Some(keep_privileged));
+                    cx.env.set_var(name, t);
+                }
                 self.block(body, cx);
                 let then = cx.env.delta(&m);
                 cx.env.undo(&m);
@@ -277,6 +283,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if !augmented {
                     cx.env.forget_shape(n);
                 }
+                self.name_sinks(n, target.span, t, cx);
                 let mut new = self.trace.extend(t, target.span, &Note::Assign(n.clone()));
                 if augmented {
                     if let Some(old) = self.lookup(n, cx) {
@@ -286,14 +293,24 @@ impl<'a, 'm> Engine<'a, 'm> {
                 cx.env.set_var(n, new);
             }
             ExprKind::Attribute { value, attr } => {
-                if let Some(ids) = self.ix.property_sinks.get(&**attr) {
-                    for &id in ids {
-                        self.sink_reached(id as usize, target.span, t, cx, attr);
+                match self.ix.property_sinks.get(&**attr) {
+                    Some(ids) => {
+                        for &id in ids {
+                            self.sink_reached(id as usize, target.span, t, cx, attr);
+                        }
+                    }
+                    None => {
+                        self.name_sinks(attr, target.span, t, cx);
                     }
                 }
                 self.weak_update(target, value, attr, t, cx);
             }
-            ExprKind::Index { value, .. } => self.weak_update(target, value, "", t, cx),
+            ExprKind::Index { value, index } => {
+                if let Some(key) = index.as_str() {
+                    self.name_sinks(key, target.span, t, cx);
+                }
+                self.weak_update(target, value, "", t, cx)
+            }
             // Destructuring: each target gets all of the value (parts are not tracked), but not
             // what one part's name said (`region, secret_key = tuple(...)`).
             ExprKind::List(items) => {
@@ -436,6 +453,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     ExprKind::Name(n) => Some(&**n),
                     _ => None,
                 };
+                // An allowlist that admits `system` leaves the client choosing it.
+                if self.admits_privileged_role(right) || self.admits_privileged_role(left) {
+                    return None;
+                }
                 match &**op {
                     "in" => Some((name(left)?, true, all)),
                     "not in" => Some((name(left)?, false, all)),
@@ -468,6 +489,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                     _ => None,
                 };
                 // A validating call of the tables: `re.fullmatch(p, x)` checks its last argument.
+                // `ROLES.includes(role)` with `system` among the roles.
+                if let ExprKind::Attribute { value, .. } = &call.callee.kind {
+                    if self.admits_privileged_role(value) {
+                        return None;
+                    }
+                }
                 if let Some(q) = call.qualified.as_deref() {
                     let m = self.name_match(q);
                     if m.guard != 0 {

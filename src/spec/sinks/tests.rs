@@ -86,3 +86,21 @@ fn a_return_sink_names_decorators_or_handlers() {
     let tools = format!("{head}handlers = [\"tool\"]\nunless_names = [\"fetch page\"]\n");
     assert_eq!(compile(&tools), Ok(()));
 }
+
+#[test]
+fn a_name_sink_matches_the_last_words_of_a_name() {
+    use super::SinkMatch;
+    use crate::spec::names::name_words;
+    let sink = SinkMatch::Names {
+        heads: vec![name_words("system prompt"), name_words("instructions")],
+        not_after: vec!["setup".to_string()],
+    };
+    let named = |n: &str| sink.names(&name_words(n));
+    assert!(named("system_prompt"));
+    assert!(named("SYSTEM_PROMPT"));
+    assert!(named("agentSystemPrompt"));
+    assert!(named("instructions"));
+    assert!(!named("setup_instructions"));
+    assert!(!named("system_prompt_tokens"));
+    assert!(!named("prompt"));
+}
