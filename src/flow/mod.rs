@@ -123,7 +123,11 @@ pub fn run(
             .iter()
             .any(|(o, sinks)| Some(*o) == first && sinks & related != 0)
     };
-    for hit in &engine.hits {
+    // A flow within the file is reported before one from a caller in another file that reaches
+    // the same sink: the local one is whole, and the other may be one of many stand-ins.
+    let mut hits: Vec<&engine::FlowHit> = engine.hits.iter().collect();
+    hits.sort_by_key(|h| h.linked);
+    for hit in hits {
         let id = rule_id(hit);
         let (s, e) = (hit.sink_span.start, hit.sink_span.end);
         // A fallback sink (a prompt known by its name or shape) gives way to any other sink the

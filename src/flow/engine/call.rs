@@ -118,7 +118,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
             // define it run instead.
             let declared = self.module.functions[fi].is_declaration();
-            if declared {
+            // ... unless they only build a value of it (`system_message(text)` returns a
+            // message): the data goes on with the result, and is reported where that ends.
+            let passes = q.is_some_and(|q| self.external_passes.contains_key(q));
+            if declared && !passes {
                 self.record_external(call, q, &arg_ts, cx.function);
             }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
@@ -150,14 +153,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             None => {}
         }
-        // A sink of the tables reported the data here already.
-        if !sunk {
-            self.record_external(call, q, &arg_ts, cx.function);
-        }
         if q.is_some_and(|q| self.external_passes.contains_key(q)) {
             let mut t = self.passed_through(q, call, &arg_ts, span);
             join(&mut t, &from_callbacks);
             return t;
+        }
+        // A sink of the tables reported the data here already.
+        if !sunk {
+            self.record_external(call, q, &arg_ts, cx.function);
         }
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.

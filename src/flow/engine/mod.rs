@@ -61,6 +61,8 @@ struct NameMatch {
 #[derive(Debug)]
 pub struct FlowHit {
     pub rule: usize,
+    /// The data came from a caller in another file (a seeded parameter).
+    pub linked: bool,
     pub sink_span: Span,
     pub sink_label: String,
     pub confidence: Option<crate::finding::Confidence>,
@@ -154,9 +156,10 @@ pub struct Engine<'a, 'm> {
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
-    /// (rule, sink span) of each hit: only the first hit of each is reported, so later ones are
+    /// (rule, sink span, whether from another file) of each hit: only the first hit of each is
+    /// reported (a flow within the file before one from another file's caller), so later ones are
     /// neither kept nor given a path.
-    reported: HashSet<(usize, Span)>,
+    reported: HashSet<(usize, Span, bool)>,
     /// Spans of fallback sinks reached (`[[sink.names]]`, message dicts): their hits give way to
     /// a hit whose path goes through them.
     pub fallback_spans: HashMap<Span, u8>,

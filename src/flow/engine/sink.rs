@@ -2,6 +2,7 @@
 //! parameters.
 
 use super::*;
+use crate::flow::trace::LINKED;
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Returns whether data reached a sink of the call.
@@ -330,9 +331,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         for i in 0..self.rules.len() {
             let r = self.rules[i];
             let rule = &self.spec.rules[r];
-            if self.reports(r, l, sink_kind) && self.reported.insert((r, span)) {
+            let linked = l.flags & LINKED != 0;
+            if self.reports(r, l, sink_kind) && self.reported.insert((r, span, linked)) {
                 self.hits.push(FlowHit {
                     rule: r,
+                    linked,
                     sink_span: span,
                     sink_label: label.to_string(),
                     confidence: match l.flags & GUESSED {
@@ -356,9 +359,10 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// Whether reporting `l` at `span` would add a hit (one not reported there yet).
     pub(super) fn would_report(&self, l: &Label, sink_kind: u8, span: Span) -> bool {
-        self.rules
-            .iter()
-            .any(|&r| self.reports(r, l, sink_kind) && !self.reported.contains(&(r, span)))
+        self.rules.iter().any(|&r| {
+            let linked = l.flags & LINKED != 0;
+            self.reports(r, l, sink_kind) && !self.reported.contains(&(r, span, linked))
+        })
     }
 
     fn sink_key(fact: &SinkFact) -> SinkKey {
