@@ -78,6 +78,9 @@ pub struct RawSource {
     /// The parameters are a tool's arguments, chosen by a model (flag `tool`).
     #[serde(default)]
     pub(crate) tool: bool,
+    /// String literals holding a key the `[[secret]]` detectors report.
+    #[serde(default)]
+    pub(crate) hardcoded_secrets: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +223,9 @@ pub enum SourceMatch {
     Annotations(Vec<Glob>),
     /// The exception bound by a handler whose type matches (`""`: no type).
     Caught(Vec<Glob>),
+    /// String literals holding a key the secret detectors report (AIG101/AIG102); the label is
+    /// followed by the detector's name of the key.
+    HardcodedSecrets,
 }
 
 #[derive(Debug)]
@@ -273,6 +279,15 @@ pub enum PropagateTo {
     /// The result carries the arguments' data, including kinds that do not pass through calls
     /// (`str(password)`).
     Result,
+    /// As `Result`, and the call writes out a whole value: a value passed whole that is named
+    /// like a record (`[[names]]` with `record = true`: `json.dumps(customer)`, `user.to_dict()`)
+    /// is that record's data.
+    Serialize,
+    /// The call writes its data to a file: the arguments after the first go to the file its
+    /// first argument names (`fs.writeFileSync(p, code)`), or for a method, all the arguments
+    /// go to the file its receiver was opened with (`open(p, "w").write(code)`). Sinks with
+    /// `file_contents` read what was written.
+    File,
 }
 
 #[derive(Debug)]
@@ -400,6 +415,7 @@ impl FlowSpec {
                 after: lower(n.after),
                 not_after: lower(n.not_after),
                 modifier: n.modifier,
+                record: n.record,
             });
         }
         for s in &spec.sources {
@@ -514,9 +530,11 @@ impl FlowSpec {
                 "result-from-receiver" => PropagateTo::FromReceiver,
                 "splice" => PropagateTo::Splice,
                 "result" => PropagateTo::Result,
+                "serialize" => PropagateTo::Serialize,
+                "file" => PropagateTo::File,
                 other => {
                     return Err(format!(
-                        "propagator `to = {other:?}`: use receiver, none, result-from-receiver, splice or result"
+                        "propagator `to = {other:?}`: use receiver, none, result-from-receiver, splice, result, serialize or file"
                     ))
                 }
             };
@@ -598,9 +616,12 @@ impl FlowSpec {
         if !s.caught.is_empty() {
             matchers.push(SourceMatch::Caught(globs(&s.caught)));
         }
+        if s.hardcoded_secrets {
+            matchers.push(SourceMatch::HardcodedSecrets);
+        }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations, caught",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, bases+methods, annotations, caught, hardcoded_secrets",
             ));
         }
         let unless = s
@@ -663,6 +684,7 @@ impl FlowSpec {
                     unless_calls: globs(&t.unless_calls),
                     args: args(&t.args),
                     element: t.element,
+                    file_contents: t.file_contents,
                     when: compile(t.when).map_err(ctx)?,
                     unless: compile(t.unless).map_err(ctx)?,
                 }

@@ -22,6 +22,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let SinkMatch::Calls {
                     args,
                     element,
+                    file_contents,
                     when,
                     unless,
                     ..
@@ -36,7 +37,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if !when.iter().all(holds) || unless.iter().any(holds) {
                     continue;
                 }
-                let t = self.sink_args(call, args, *element, recv_t, arg_ts, cx);
+                let t = if *file_contents {
+                    self.sink_files(call, args, cx.function)
+                } else {
+                    self.sink_args(call, args, *element, recv_t, arg_ts, cx)
+                };
                 reached |= !t.is_empty();
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
@@ -177,6 +182,23 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// What the files named by `args` of `call` (all of them when empty) hold.
+    fn sink_files(&self, call: &'m Call, args: &[SinkArg], function: Option<usize>) -> Taint {
+        let mut t = Taint::new();
+        for (i, a) in call.args.iter().enumerate() {
+            let named = args.is_empty()
+                || args.iter().any(|s| match s {
+                    SinkArg::Position(p) => positional_index(call, *p) == Some(i),
+                    SinkArg::Keyword(k) => a.name.as_deref() == Some(k),
+                    SinkArg::Receiver => false,
+                });
+            if named {
+                join(&mut t, &self.file_contents(&a.value, function));
+            }
+        }
+        t
     }
 
     /// What reaches a sink through `args` of `call` (all of them when empty).
