@@ -122,7 +122,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 return t;
             }
             Some(PropagateTo::File) => {
-                self.write_file(call, receiver, &arg_ts, span, cx.function);
+                // `fs.writeFileSync(p, x)` is a function of a module, named in `calls`; a method
+                // (`f.write(x)`) writes to the file its receiver is.
+                let function = q.and_then(|q| self.name_match(q).propagate).is_some();
+                let file = if function { None } else { receiver };
+                self.write_file(call, file, &arg_ts, span, cx.function);
                 return Taint::new();
             }
             Some(PropagateTo::Receiver) => {

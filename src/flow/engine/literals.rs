@@ -91,11 +91,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             ),
             Some(r) => (self.opened_path(r), arg_ts.iter().collect()),
         };
-        let Some(path) = path else { return };
-        let mut keys = vec![self.spelling(path)];
-        // `tempfile.NamedTemporaryFile(...)` as `f`: the file is `f.name`.
+        let mut keys: Vec<String> = path.map(|p| self.spelling(p)).into_iter().collect();
+        // A path object written through its own name (`script.write_text(code)`), and a
+        // `tempfile.NamedTemporaryFile(...)` as `f`, whose file is `f.name`.
         if let Some(r) = receiver.and_then(|r| r.dotted()) {
             keys.push(format!("{r}.name"));
+            keys.push(r);
         }
         let placed = Note::Placed("a file".into());
         for t in data {
@@ -113,19 +114,37 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// The path a file object was opened with: the first argument of the call that made it, in
-    /// the receiver itself (`open(p, "w").write(...)`, `Path(p).write_text(...)`) or through a
-    /// name bound once in the function (`with open(p, "w") as f`).
+    /// `with open(p, "w") as f`: remember what `f` was opened by, for its writes.
+    pub(super) fn opened_as(&mut self, target: &'m Expr, made: &'m Expr) {
+        if let (ExprKind::Name(n), ExprKind::Call(_) | ExprKind::Await(_)) = (&target.kind, &made.kind)
+        {
+            let at = self.opened.entry(n).or_default();
+            if !at.iter().any(|(s, _)| *s == made.span) {
+                at.push((made.span, made));
+            }
+        }
+    }
+
+    /// The path a file object was opened with: the first positional argument of the call that
+    /// made it, in the receiver itself (`open(p, "w").write(...)`, `Path(p).write_text(...)`),
+    /// through the last `with ... as f` before the write, or through a name bound once in the
+    /// function (`f = open(p, "w")`).
     fn opened_path(&self, r: &'m Expr) -> Option<&'m Expr> {
         let mut made = r;
         if let ExprKind::Name(n) = &r.kind {
-            made = self.consts.binding_at(n, r.span)?;
+            let with = self.opened.get(&**n).and_then(|at| {
+                at.iter()
+                    .filter(|(s, _)| s.end <= r.span.start)
+                    .max_by_key(|(s, _)| s.start)
+                    .map(|(_, e)| *e)
+            });
+            made = with.or_else(|| self.consts.binding_at(n, r.span))?;
         }
         while let ExprKind::Await(inner) = &made.kind {
             made = inner;
         }
         match &made.kind {
-            ExprKind::Call(c) => c.args.first().map(|a| &a.value),
+            ExprKind::Call(c) => c.positional(0),
             _ => None,
         }
     }
@@ -138,28 +157,34 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// What the files named by `e` hold, read in `function`: `e` itself, the items of a list
-    /// (`[sys.executable, p]`) and the interpolations of a string (`` `node ${p}` ``).
-    pub(super) fn file_contents(&self, e: &Expr, function: Option<usize>) -> Taint {
+    /// What the file named by `e` holds, read in `function`: `e` itself, or in a list, the first
+    /// item from `first` on that is not a flag (`[sys.executable, "-u", p, "--out", x]` runs
+    /// `p`; the rest are its arguments).
+    pub(super) fn file_contents(&self, e: &Expr, first: usize, function: Option<usize>) -> Taint {
         let mut t = Taint::new();
         if self.files.is_empty() {
             return t;
         }
         let mut named = |e: &Expr| {
-            let key = self.spelling(e);
-            for scope in [Some(WHOLE_FILE), function] {
-                if let Some(held) = scope.and_then(|s| self.files.get(&(s, key.clone()))) {
-                    join(&mut t, held);
+            // `str(path)`, `os.fspath(path)`: the path itself.
+            let inner = match &e.kind {
+                ExprKind::Call(c) if c.args.len() == 1 => c.positional(0),
+                _ => None,
+            };
+            for e in std::iter::once(e).chain(inner) {
+                let key = self.spelling(e);
+                for scope in [Some(WHOLE_FILE), function] {
+                    if let Some(held) = scope.and_then(|s| self.files.get(&(s, key.clone()))) {
+                        join(&mut t, held);
+                    }
                 }
             }
         };
         match &e.kind {
-            ExprKind::List(items) => items.iter().for_each(&mut named),
-            ExprKind::StringBuild(parts) => {
-                for p in parts {
-                    if let StrPart::Expr(x) = p {
-                        named(x);
-                    }
+            ExprKind::List(items) => {
+                let flag = |x: &&Expr| x.as_str().is_some_and(|s| s.starts_with('-'));
+                if let Some(script) = items.iter().skip(first).find(|x| !flag(x)) {
+                    named(script);
                 }
             }
             _ => named(e),

@@ -175,6 +175,8 @@ pub struct Engine<'a, 'm> {
     /// What was written to files, by (the function for a parameter's data, or every function)
     /// and the path as spelled.
     files: HashMap<(usize, String), Taint>,
+    /// Names bound by `with open(p, "w") as f`, by the statement's span: the file `f` is.
+    opened: HashMap<&'m str, Vec<(Span, &'m Expr)>>,
     /// The arguments being read are written out whole (a `serialize` propagator): names of
     /// records count.
     serializing: bool,
@@ -258,6 +260,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             secret_keys,
             literal_labels: HashMap::new(),
             files: HashMap::new(),
+            opened: HashMap::new(),
             serializing: false,
         };
         e.index_functions();

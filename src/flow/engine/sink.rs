@@ -38,7 +38,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 let t = if *file_contents {
-                    self.sink_files(call, args, cx.function)
+                    self.sink_files(call, args, element.unwrap_or(0), cx.function)
                 } else {
                     self.sink_args(call, args, *element, recv_t, arg_ts, cx)
                 };
@@ -184,8 +184,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// What the files named by `args` of `call` (all of them when empty) hold.
-    fn sink_files(&self, call: &'m Call, args: &[SinkArg], function: Option<usize>) -> Taint {
+    /// What the files named by `args` of `call` (all of them when empty) hold; in a list, the
+    /// file is the first item from `first` on that is not a flag.
+    fn sink_files(
+        &self,
+        call: &'m Call,
+        args: &[SinkArg],
+        first: usize,
+        function: Option<usize>,
+    ) -> Taint {
         let mut t = Taint::new();
         for (i, a) in call.args.iter().enumerate() {
             let named = args.is_empty()
@@ -195,7 +202,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     SinkArg::Receiver => false,
                 });
             if named {
-                join(&mut t, &self.file_contents(&a.value, function));
+                join(&mut t, &self.file_contents(&a.value, first, function));
             }
         }
         t
