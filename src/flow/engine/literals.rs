@@ -4,7 +4,7 @@
 
 use super::*;
 
-/// The scope of what a file holds when the data is not a parameter's: every function's.
+/// The scope of what a file named by a literal or a field holds: every function's.
 const WHOLE_FILE: usize = usize::MAX;
 
 impl<'a, 'm> Engine<'a, 'm> {
@@ -48,7 +48,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             match &source.matcher {
                 SourceMatch::HardcodedSecrets => {
                     let inside = |k: &Span| span.start <= k.start && k.end <= span.end;
-                    let in_hole = |k: &Span| holes.iter().any(|h| h.start <= k.start && k.end <= h.end);
+                    let in_hole =
+                        |k: &Span| holes.iter().any(|h| h.start <= k.start && k.end <= h.end);
                     for (key, provider) in self.secret_keys {
                         if inside(key) && !in_hole(key) {
                             let label = source.label.as_deref().unwrap_or("hardcoded");
@@ -91,22 +92,30 @@ impl<'a, 'm> Engine<'a, 'm> {
             ),
             Some(r) => (self.opened_path(r), arg_ts.iter().collect()),
         };
-        let mut keys: Vec<String> = path.map(|p| self.spelling(p)).into_iter().collect();
+        // A literal path and a field (`self.script`) name one file everywhere; a variable, in
+        // its function.
+        let mut keys: Vec<(String, bool)> = path
+            .map(|p| (self.spelling(p), p.as_str().is_some() || is_field(p)))
+            .into_iter()
+            .collect();
         // A path object written through its own name (`script.write_text(code)`), and a
         // `tempfile.NamedTemporaryFile(...)` as `f`, whose file is `f.name`.
-        if let Some(r) = receiver.and_then(|r| r.dotted()) {
-            keys.push(format!("{r}.name"));
-            keys.push(r);
+        if let Some(r) = receiver {
+            if let Some(name) = r.dotted() {
+                keys.push((format!("{name}.name"), is_field(r)));
+                keys.push((name, is_field(r)));
+            }
         }
         let placed = Note::Placed("a file".into());
         for t in data {
             for l in self.trace.extend(t, span, &placed) {
-                let scope = match (l.param(), function) {
-                    (None, _) => WHOLE_FILE,
-                    (Some(_), Some(fi)) => fi,
-                    (Some(_), None) => continue,
-                };
-                for key in keys.iter().filter(|k| !k.is_empty()) {
+                for (key, everywhere) in keys.iter().filter(|(k, _)| !k.is_empty()) {
+                    let scope = match (l.param(), function) {
+                        (None, _) if *everywhere => WHOLE_FILE,
+                        (_, Some(fi)) => fi,
+                        (None, None) => WHOLE_FILE,
+                        (Some(_), None) => continue,
+                    };
                     let held = self.files.entry((scope, key.clone())).or_default();
                     self.changed |= join(held, &[l]);
                 }
@@ -116,7 +125,8 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `with open(p, "w") as f`: remember what `f` was opened by, for its writes.
     pub(super) fn opened_as(&mut self, target: &'m Expr, made: &'m Expr) {
-        if let (ExprKind::Name(n), ExprKind::Call(_) | ExprKind::Await(_)) = (&target.kind, &made.kind)
+        if let (ExprKind::Name(n), ExprKind::Call(_) | ExprKind::Await(_)) =
+            (&target.kind, &made.kind)
         {
             let at = self.opened.entry(n).or_default();
             if !at.iter().any(|(s, _)| *s == made.span) {
@@ -153,7 +163,12 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn spelling(&self, e: &Expr) -> String {
         match e.as_str() {
             Some(s) => s.to_string(),
-            None => self.text.get(e.span.range()).unwrap_or("").trim().to_string(),
+            None => self
+                .text
+                .get(e.span.range())
+                .unwrap_or("")
+                .trim()
+                .to_string(),
         }
     }
 
@@ -191,4 +206,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         t
     }
+}
+
+/// `self.script`, `this.path`: a field of the object, the same in each of its methods.
+fn is_field(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Attribute { value, .. } if matches!(&value.kind, ExprKind::Name(n) if is_receiver_name(n)))
 }
