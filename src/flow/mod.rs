@@ -43,6 +43,7 @@ pub struct FlowOutcome {
 
 /// Run the enabled flow rules over one file, with `seeds` from callers in other files and the
 /// keys the secret detectors found in it (`secret_keys`: span and the detector's name of it).
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     source: &Source,
     module: &Module,

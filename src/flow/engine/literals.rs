@@ -45,19 +45,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             if !self.imports_ok(&source.imports) {
                 continue;
             }
-            match &source.matcher {
-                SourceMatch::HardcodedSecrets => {
-                    let inside = |k: &Span| span.start <= k.start && k.end <= span.end;
-                    let in_hole =
-                        |k: &Span| holes.iter().any(|h| h.start <= k.start && k.end <= h.end);
-                    for (key, provider) in self.secret_keys {
-                        if inside(key) && !in_hole(key) {
-                            let label = source.label.as_deref().unwrap_or("hardcoded");
-                            out.push((source.kind, format!("{label} {provider}")));
-                        }
-                    }
+            if !matches!(source.matcher, SourceMatch::HardcodedSecrets) {
+                continue;
+            }
+            let inside = |k: &Span| span.start <= k.start && k.end <= span.end;
+            let in_hole = |k: &Span| holes.iter().any(|h| h.start <= k.start && k.end <= h.end);
+            for (key, provider) in self.secret_keys {
+                if inside(key) && !in_hole(key) {
+                    let label = source.label.as_deref().unwrap_or("hardcoded");
+                    out.push((source.kind, format!("{label} {provider}")));
                 }
-                _ => {}
             }
         }
         out
