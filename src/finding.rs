@@ -272,6 +272,10 @@ pub struct Redactions {
     pub text: Vec<crate::ir::Span>,
     /// Spans in `Source::raw` (a notebook's JSON).
     pub raw: Vec<crate::ir::Span>,
+    /// The keys the provider and credential detectors (AIG101, AIG102) report in
+    /// `Source::text`, whole, with the detector's name of each (`database URL password`): a
+    /// string holding one is a hardcoded secret wherever it flows.
+    pub keys: Vec<(crate::ir::Span, String)>,
 }
 
 impl Redactions {

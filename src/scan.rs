@@ -144,6 +144,8 @@ pub fn analyze_file_at(
     // The project around the file, read only if a rule asks (a cached lookup after the first
     // file of a directory).
     let project = crate::project::LazyProject::new(&source.display_path, family);
+    // Secrets first: a string holding a key is a source of the flows.
+    let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     if source.language.is_code() {
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
@@ -166,12 +168,18 @@ pub fn analyze_file_at(
             }
         }
         outcome = crate::flow::run(
-            source, &module, registry, &consts, enabled, seeds, &mut hits,
+            source,
+            &module,
+            registry,
+            &consts,
+            enabled,
+            seeds,
+            &redactions.keys,
+            &mut hits,
         );
     } else {
         crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
     }
-    let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
     // Rules about running services say nothing of test code.
     let test_file = is_test_path(fingerprint_path);

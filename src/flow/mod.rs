@@ -43,7 +43,9 @@ pub struct FlowOutcome {
     pub summaries: Vec<FnSummary>,
 }
 
-/// Run the enabled flow rules over one file, with `seeds` from callers in other files.
+/// Run the enabled flow rules over one file, with `seeds` from callers in other files and the
+/// keys the secret detectors found in it (`secret_keys`: span and the detector's name of it).
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     source: &Source,
     module: &Module,
@@ -51,6 +53,7 @@ pub fn run(
     consts: &Constants,
     enabled: &BTreeSet<&'static str>,
     seeds: &[Seed],
+    secret_keys: &[(Span, String)],
     out: &mut Vec<Hit>,
 ) -> FlowOutcome {
     let family = source.language.family();
@@ -74,7 +77,15 @@ pub fn run(
     if rules.is_empty() {
         return FlowOutcome::default();
     }
-    let mut engine = Engine::new(module, &source.text, &flows.spec, ix, consts, rules);
+    let mut engine = Engine::new(
+        module,
+        &source.text,
+        &flows.spec,
+        ix,
+        consts,
+        rules,
+        secret_keys,
+    );
     let seeded = engine.seed_param_sources() | engine.seed_external(seeds);
     let (has_sources, has_sinks) = engine.prescan();
     // A file with sinks and no source is still summarised: what its parameters reach decides

@@ -359,3 +359,107 @@ fn functions_kept_in_fields_are_followed() {
     );
     assert_eq!(py(&code), at("AIG301", &[5]));
 }
+
+/// Write, then run, and records written out whole: tables of their own.
+const FILES_PACK: &str = r###"
+[[rule]]
+id = "AIG301"
+name = "model-output-code-execution"
+category = "injection"
+severity = "critical"
+confidence = "high"
+cwe = ["CWE-95"]
+owasp = ["LLM05:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[rule]]
+id = "AIG405"
+name = "pii-in-prompt"
+category = "sensitive-data"
+severity = "low"
+confidence = "low"
+cwe = ["CWE-359"]
+owasp = ["LLM02:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[flow]]
+rule = "AIG301"
+sources = ["model-output"]
+sinks = ["code-exec"]
+message = "{source} reaches {sink}"
+
+[[flow]]
+rule = "AIG405"
+sources = ["pii"]
+sinks = ["prompt"]
+message = "{source} reaches {sink}"
+
+[[source]]
+kind = "model-output"
+calls = ["gen"]
+
+[[sink.calls]]
+kind = "code-exec"
+calls = ["subprocess.run"]
+args = ["0"]
+element = 1
+file_contents = true
+
+[[sink.calls]]
+kind = "prompt"
+calls = ["ask"]
+
+[[names]]
+kind = "pii"
+heads = ["customer"]
+record = true
+
+[[propagator]]
+methods = ["write", "write_text"]
+to = "file"
+
+[[propagator]]
+calls = ["fs.writeFileSync"]
+to = "file"
+
+[[propagator]]
+calls = ["json.dumps"]
+to = "serialize"
+"###;
+
+fn files_flows(lang: Language, code: &str) -> Vec<(String, u32)> {
+    static R: OnceLock<Registry> = OnceLock::new();
+    let registry = R.get_or_init(|| pack::load(&[("t.toml", FILES_PACK)]).expect("pack loads"));
+    let source = Source::new("t".into(), lang, code.into());
+    let enabled: BTreeSet<&'static str> = registry.rules.iter().map(|r| r.id).collect();
+    let (findings, _, _, _) = crate::scan::analyze(&source, registry, &enabled, &[]);
+    findings
+        .into_iter()
+        .map(|f| (f.rule_id.to_string(), f.location.line))
+        .collect()
+}
+
+#[test]
+fn a_file_holds_what_was_written_to_its_path() {
+    let code = "import subprocess, sys\n\
+                def a(p):\n    with open(p, 'w') as f:\n        f.write(gen())\n    subprocess.run([sys.executable, p])\n\
+                def b():\n    open('x.py', 'w').write(gen())\n    subprocess.run(['python', '-u', 'x.py'])\n\
+                def c(p):\n    open(p, 'w').write(gen())\n    subprocess.run([sys.executable, 'lint.py', p])\n\
+                def d(p):\n    open(p, 'w').write('print(1)')\n    subprocess.run([sys.executable, p])\n\
+                def e(q):\n    open(q, 'w').write(gen())\n    subprocess.run([sys.executable, 'other.py'])\n";
+    assert_eq!(files_flows(Language::Python, code), at("AIG301", &[5, 8]));
+    let code = "import fs from 'fs';\nimport subprocess from 'subprocess';\n\
+                export function f(p: string) {\n  fs.writeFileSync(p, gen());\n  subprocess.run(['node', p]);\n}\n";
+    assert_eq!(files_flows(Language::TypeScript, code), at("AIG301", &[5]));
+}
+
+#[test]
+fn a_record_name_counts_only_where_the_record_is_written_out() {
+    let code = "import json\n\
+                def f(customer):\n    ask(json.dumps(customer))\n    ask(f'{customer}')\n    ask(json.dumps(customer.plan))\n    ask(json.dumps(product))\n";
+    assert_eq!(files_flows(Language::Python, code), at("AIG405", &[3]));
+}

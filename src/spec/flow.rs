@@ -103,6 +103,9 @@ pub struct RawSource {
     /// RunContext[Deps]`).
     #[serde(default)]
     pub(crate) unless_annotations: Vec<String>,
+    /// String literals holding a key the `[[secret]]` detectors report.
+    #[serde(default)]
+    pub(crate) hardcoded_secrets: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -252,6 +255,9 @@ pub enum SourceMatch {
     Annotations(Vec<Glob>),
     /// The exception bound by a handler whose type matches (`""`: no type).
     Caught(Vec<Glob>),
+    /// String literals holding a key the secret detectors report (AIG101/AIG102); the label is
+    /// followed by the detector's name of the key.
+    HardcodedSecrets,
 }
 
 #[derive(Debug)]
@@ -316,6 +322,15 @@ pub enum PropagateTo {
     /// The result carries the arguments' data, including kinds that do not pass through calls
     /// (`str(password)`).
     Result,
+    /// As `Result`, and the call writes out a whole value: a value passed whole that is named
+    /// like a record (`[[names]]` with `record = true`: `json.dumps(customer)`, `user.to_dict()`)
+    /// is that record's data.
+    Serialize,
+    /// The call writes its data to a file: the arguments after the first go to the file its
+    /// first argument names (`fs.writeFileSync(p, code)`), or for a method, all the arguments
+    /// go to the file its receiver was opened with (`open(p, "w").write(code)`). Sinks with
+    /// `file_contents` read what was written.
+    File,
 }
 
 #[derive(Debug)]
@@ -448,6 +463,7 @@ impl FlowSpec {
                 after: lower(n.after),
                 not_after: lower(n.not_after),
                 modifier: n.modifier,
+                record: n.record,
             });
         }
         for s in &spec.sources {
@@ -562,9 +578,11 @@ impl FlowSpec {
                 "result-from-receiver" => PropagateTo::FromReceiver,
                 "splice" => PropagateTo::Splice,
                 "result" => PropagateTo::Result,
+                "serialize" => PropagateTo::Serialize,
+                "file" => PropagateTo::File,
                 other => {
                     return Err(format!(
-                        "propagator `to = {other:?}`: use receiver, none, result-from-receiver, splice or result"
+                        "propagator `to = {other:?}`: use receiver, none, result-from-receiver, splice, result, serialize or file"
                     ))
                 }
             };
@@ -676,9 +694,12 @@ impl FlowSpec {
         if !s.caught.is_empty() {
             matchers.push(SourceMatch::Caught(globs(&s.caught)));
         }
+        if s.hardcoded_secrets {
+            matchers.push(SourceMatch::HardcodedSecrets);
+        }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, param_names, bases+methods, annotations, caught",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, param_names, bases+methods, annotations, caught, hardcoded_secrets",
             ));
         }
         let unless = s
@@ -748,6 +769,7 @@ impl FlowSpec {
                     unless_calls: globs(&t.unless_calls),
                     args: args(&t.args),
                     element: t.element,
+                    file_contents: t.file_contents,
                     when: compile(t.when).map_err(ctx)?,
                     unless: compile(t.unless).map_err(ctx)?,
                 }

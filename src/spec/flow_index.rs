@@ -34,6 +34,8 @@ pub struct FamilyIndex {
     pub class_sanitizers: Vec<u32>,
     /// Sources on exceptions bound by handlers.
     pub caught_sources: Vec<u32>,
+    /// Sources on string literals holding a key the secret detectors report.
+    pub literal_sources: Vec<u32>,
     pub sanitizer_calls: NameIndex,
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
@@ -84,6 +86,7 @@ impl FamilyIndex {
                 | SourceMatch::Bases { .. }
                 | SourceMatch::Annotations(_) => ix.param_sources.push(id as u32),
                 SourceMatch::Caught(_) => ix.caught_sources.push(id as u32),
+                SourceMatch::HardcodedSecrets => ix.literal_sources.push(id as u32),
             }
         }
         for (id, s) in spec.sinks.iter().enumerate() {

@@ -21,6 +21,10 @@ pub struct RawNames {
     /// The head alone is not enough (`token`: `access_token` is a secret, `token` is ambiguous).
     #[serde(default)]
     pub(crate) modifier: bool,
+    /// The name is a record of such data (`customer`, `users`): it counts only where the value
+    /// is written out whole (a `serialize` propagator: `json.dumps(customer)`).
+    #[serde(default)]
+    pub(crate) record: bool,
 }
 
 /// `[[name_lookups]]`: calls whose string argument names what they return (`os.getenv("API_KEY")`,
@@ -42,6 +46,7 @@ pub struct NameKind {
     pub after: Vec<String>,
     pub not_after: Vec<String>,
     pub modifier: bool,
+    pub record: bool,
 }
 
 impl NameKind {

@@ -76,6 +76,10 @@ sink_table! {
         /// `execute`).
         #[serde(default)]
         unless_calls: Vec<String>,
+        /// The arguments name files: what reaches the sink is what the file holds (data written
+        /// to a path spelled the same way), not the name.
+        #[serde(default)]
+        file_contents: bool,
     }
 }
 
@@ -319,6 +323,8 @@ pub enum SinkMatch {
         unless_calls: Vec<Glob>,
         args: Vec<SinkArg>,
         element: Option<usize>,
+        /// The arguments name files whose contents reach the sink.
+        file_contents: bool,
         when: Vec<Condition>,
         unless: Vec<Condition>,
     },

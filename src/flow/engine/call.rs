@@ -20,6 +20,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Attribute { value, attr } => (Some(value), Some(attr)),
             _ => (None, None),
         };
+        let q = call.qualified.as_deref();
+        // `json.dumps(customer)`, `user.to_dict()`: what is written out whole is read with the
+        // names of records; a call inside the arguments decides for its own.
+        let serialize = self.propagator(q, method) == Some(PropagateTo::Serialize);
+        let serializing = std::mem::replace(&mut self.serializing, serialize);
         let recv_t = match receiver {
             Some(r) => self.expr(r, cx),
             None => self.expr(&call.callee, cx),
@@ -35,7 +40,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 arg_ts.push(self.expr(&a.value, cx));
             }
         }
-        let q = call.qualified.as_deref();
+        self.serializing = serializing;
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds
@@ -140,10 +145,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut t, &with_flags(all_args, SPLICED));
                 return t;
             }
-            Some(PropagateTo::Result) => {
+            Some(PropagateTo::Result | PropagateTo::Serialize) => {
                 let mut t = recv_t;
                 join(&mut t, &all_args);
                 return t;
+            }
+            Some(PropagateTo::File) => {
+                // `fs.writeFileSync(p, x)` is a function of a module, named in `calls`; a method
+                // (`f.write(x)`) writes to the file its receiver is.
+                let function = q.and_then(|q| self.name_match(q).propagate).is_some();
+                let file = if function { None } else { receiver };
+                self.write_file(call, file, &arg_ts, span, cx.function);
+                return Taint::new();
             }
             Some(PropagateTo::Receiver) => {
                 if let (Some(r), false) = (receiver, all_args.is_empty()) {

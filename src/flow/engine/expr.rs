@@ -98,11 +98,15 @@ impl<'a, 'm> Engine<'a, 'm> {
                         }
                     }
                 }
+                self.literal_source(e, &mut t);
                 t
             }
-            ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {
-                Taint::new()
+            ExprKind::Str(_) => {
+                let mut t = Taint::new();
+                self.literal_source(e, &mut t);
+                t
             }
+            ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => Taint::new(),
             ExprKind::Dict(entries) => {
                 let privileged = self.privileged_message(entries, cx);
                 let mut placed = None;

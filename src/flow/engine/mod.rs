@@ -28,6 +28,7 @@ mod branch;
 mod call;
 mod env;
 mod expr;
+mod literals;
 mod names;
 mod seeds;
 mod sink;
@@ -185,6 +186,18 @@ pub struct Engine<'a, 'm> {
     /// taking a second pass: loops nested in loops would repeat exponentially.
     work: usize,
     work_budget: usize,
+    /// The keys the secret detectors report in the file, with their names.
+    secret_keys: &'a [(Span, String)],
+    /// The literal sources each string of the file matches (kind, label), by its span.
+    literal_labels: HashMap<Span, Vec<(u8, String)>>,
+    /// What was written to files, by (the function for a parameter's data, or every function)
+    /// and the path as spelled.
+    files: HashMap<(usize, String), Taint>,
+    /// Names bound by `with open(p, "w") as f`, by the statement's span: the file `f` is.
+    opened: HashMap<&'m str, Vec<(Span, &'m Expr)>>,
+    /// The arguments being read are written out whole (a `serialize` propagator): names of
+    /// records count.
+    serializing: bool,
 }
 
 impl Engine<'_, '_> {
@@ -207,6 +220,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         ix: &'a FamilyIndex,
         consts: &'a Constants<'m>,
         rules: Vec<usize>,
+        secret_keys: &'a [(Span, String)],
     ) -> Self {
         let wanted_sinks = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sinks);
         let wanted_kinds = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sources);
@@ -262,6 +276,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             work: 0,
             // Far above what any real file needs (a few visits per node of its syntax).
             work_budget: 8 * text.len() + 100_000,
+            secret_keys,
+            literal_labels: HashMap::new(),
+            files: HashMap::new(),
+            opened: HashMap::new(),
+            serializing: false,
         };
         e.index_functions();
         e.decorator_names = module
@@ -274,6 +293,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             .collect();
         e.index_return_sinks();
         e.index_bounded_fields();
+        e.index_literal_sources();
         e
     }
 

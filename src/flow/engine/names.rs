@@ -60,6 +60,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             return;
         }
         for (i, n) in self.spec.names.iter().enumerate() {
+            // A record's name (`customer`) says what the value holds only where it is written
+            // out whole: its fields are read one by one otherwise (`customer.id`).
+            if n.record && !self.serializing {
+                continue;
+            }
             if bits & (1 << i) != 0 && self.wanted_kinds & (1 << n.kind) != 0 {
                 let note = Note::Source(format!("{} `{}`", n.label, name));
                 let l = self.start(n.kind, span, note);

@@ -169,7 +169,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
                 | SourceMatch::Attributes(_)
-                | SourceMatch::Caught(_) => {}
+                | SourceMatch::Caught(_)
+                | SourceMatch::HardcodedSecrets => {}
             }
         }
         self.index_handler_return_sinks();
@@ -389,7 +390,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             let rule = &spec.rules[r];
             rule.sources & local != 0 && rule.sinks & sink_kinds != 0
         });
-        (sources || paired, sink_kinds & self.wanted_sinks != 0)
+        let literals = !self.literal_labels.is_empty();
+        (
+            sources || paired || literals,
+            sink_kinds & self.wanted_sinks != 0,
+        )
     }
 
     pub(super) fn seed_params(&mut self, fi: usize, sid: usize) -> bool {

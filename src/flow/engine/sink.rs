@@ -23,6 +23,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let SinkMatch::Calls {
                     args,
                     element,
+                    file_contents,
                     when,
                     unless,
                     ..
@@ -37,7 +38,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if !when.iter().all(holds) || unless.iter().any(holds) {
                     continue;
                 }
-                let t = self.sink_args(call, args, *element, recv_t, arg_ts, sink.kind, cx);
+                let t = if *file_contents {
+                    self.sink_files(call, args, element.unwrap_or(0), cx.function)
+                } else {
+                    self.sink_args(call, args, *element, recv_t, arg_ts, sink.kind, cx)
+                };
                 reached |= !t.is_empty();
                 self.sink_reached(id as usize, span, &t, cx, &format!("{q}()"));
             }
@@ -178,6 +183,30 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// What the files named by `args` of `call` (all of them when empty) hold; in a list, the
+    /// file is the first item from `first` on that is not a flag.
+    fn sink_files(
+        &self,
+        call: &'m Call,
+        args: &[SinkArg],
+        first: usize,
+        function: Option<usize>,
+    ) -> Taint {
+        let mut t = Taint::new();
+        for (i, a) in call.args.iter().enumerate() {
+            let named = args.is_empty()
+                || args.iter().any(|s| match s {
+                    SinkArg::Position(p) => positional_index(call, *p) == Some(i),
+                    SinkArg::Keyword(k) => a.name.as_deref() == Some(k),
+                    SinkArg::Receiver | SinkArg::Setting(_) => false,
+                });
+            if named {
+                join(&mut t, &self.file_contents(&a.value, first, function));
+            }
+        }
+        t
     }
 
     /// What reaches a sink of `sink_kind` through `args` of `call` (all of them when empty).

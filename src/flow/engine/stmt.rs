@@ -132,6 +132,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let t = self.expr(ctx_expr, cx);
                     if let Some(target) = target {
                         self.assign(target, &t, false, cx);
+                        self.opened_as(target, ctx_expr);
                     }
                 }
                 self.block(body, cx);

@@ -177,6 +177,7 @@ impl Detectors {
             report,
             secret: span,
             message: redacted_message(&det.provider, value, det.show),
+            provider: det.provider.clone(),
         })
     }
 }
@@ -190,6 +191,8 @@ struct Found {
     /// The secret itself (redacted in every snippet of the file).
     secret: Span,
     message: String,
+    /// The detector's name of the key (`OpenAI project key`).
+    provider: String,
 }
 
 /// `OpenAI project key `sk-proj-…` (164 chars)`: the public prefix at most, never the secret.
@@ -392,6 +395,7 @@ pub fn run(
                     report: c.value,
                     secret: c.value,
                     message: assign::message(c.name, value),
+                    provider: String::new(),
                 });
             }
         }
@@ -442,6 +446,10 @@ pub fn run(
     Redactions {
         text: per_line(&source.text, &text_secrets),
         raw: per_line(raw.unwrap_or_default(), &raw_secrets),
+        keys: in_text
+            .iter()
+            .map(|f| (f.secret, f.provider.clone()))
+            .collect(),
     }
 }
 

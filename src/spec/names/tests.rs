@@ -20,6 +20,7 @@ fn a_name_is_its_head_noun() {
         after: after.iter().map(|s| s.to_string()).collect(),
         not_after: not_after.iter().map(|s| s.to_string()).collect(),
         modifier,
+        record: false,
     };
     let m = |k: &NameKind, n: &str| k.matches(&name_words(n));
     let password = kind(&["password"], &[], &["hashed"], false);
