@@ -217,7 +217,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
         // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
         let unknown_method =
-            matches!(call.callee.kind, ExprKind::Attribute { .. }) && !self.from_import(q);
+            matches!(call.callee.kind, ExprKind::Attribute { .. }) && !self.starts_from_import(q);
         if !imported_function && !imported_method && !unknown_method {
             return;
         }
@@ -279,7 +279,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// Whether a qualified name starts from something the file imports (`sqlite3.connect()...`).
-    fn from_import(&self, q: &str) -> bool {
+    fn starts_from_import(&self, q: &str) -> bool {
         let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
         ends.chain([q.len()])
             .any(|i| self.imported.contains(&q[..i]))
@@ -835,6 +835,11 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `request.args` -> `flask.request.args` through the file's imports.
     pub(super) fn qualify_chain(&self, e: &Expr) -> Option<String> {
+        // A generic base names its class: `Tool[RunSqlArgs]` is `Tool`.
+        let e = match &e.kind {
+            ExprKind::Index { value, .. } => value,
+            _ => e,
+        };
         let dotted = e.dotted()?;
         let (head, rest) = match dotted.split_once('.') {
             Some((h, r)) => (h, Some(r)),
