@@ -5,6 +5,7 @@
 //! the request body to `validate_code()`, and `utils/validate.py` `exec`s it: one finding, at the
 //! `exec`.
 
+use super::trace::PRIVILEGED;
 use crate::ir::Module;
 use std::collections::HashMap;
 
@@ -170,7 +171,7 @@ impl Methods {
         }
     }
 
-    /// What the methods called `name` return of their arguments: (parameter, flags any adds).
+    /// The arguments the methods called `name` return placed in a privileged message.
     /// Only those that return an argument vote (an unknown call's result carries its arguments
     /// anyway: what this adds is how they were placed, `{"role": "system", ...}`, which one
     /// provider passing the text on unwrapped does not undo).
@@ -191,6 +192,10 @@ impl Methods {
                     })
                     .map(|f| (p, f))
             })
+            // Only the role is worth a seed: an unknown call's result carries its arguments
+            // already (and a seed analyses the caller's file again).
+            .filter(|&(_, f)| f & PRIVILEGED != 0)
+            .map(|(p, _)| (p, PRIVILEGED))
             .collect()
     }
 
