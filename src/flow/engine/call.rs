@@ -166,13 +166,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             None => {}
         }
-        if q.is_some_and(|q| self.external_passes.contains_key(q)) {
-            let mut t = self.passed_through(q, call, &arg_ts, span);
-            join(&mut t, &from_callbacks);
-            return t;
-        }
+        // Every definition of the method builds a message of its argument: the data goes on
+        // with the result (placed as they place it), not into them.
+        let passes = q.is_some_and(|q| self.external_passes.contains_key(q));
         // A sink of the tables reported the data here already.
-        if !sunk {
+        if !sunk && !passes {
             self.record_external(call, q, &arg_ts, cx.function);
         }
         // A call the tables do not describe makes something new of its arguments: a client made
@@ -187,6 +185,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         join(&mut t, &with_flags(all_args, DERIVED));
         join(&mut t, &from_callbacks);
+        if passes {
+            join(&mut t, &self.passed_through(q, call, &arg_ts, span));
+        }
         t
     }
 
