@@ -517,22 +517,19 @@ fn run_file_seeded(
             })
         },
     });
+    let (imported_calls, method_calls) = if outcome.has_sinks {
+        linked_calls(&module)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     FileResult {
         findings: kept,
         suppressed: applied.suppressed,
         note,
         external: outcome.external,
         link_target: outcome.has_sinks,
-        imported_calls: if outcome.has_sinks {
-            imported_calls(&module)
-        } else {
-            Vec::new()
-        },
-        method_calls: if outcome.has_sinks {
-            unknown_method_calls(&module)
-        } else {
-            Vec::new()
-        },
+        imported_calls,
+        method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
         facts,
@@ -847,59 +844,43 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
     out
 }
 
-/// Distinct qualified names of the calls that start from an import.
-fn imported_calls(module: &Module) -> Vec<String> {
-    let mut out: BTreeSet<&str> = BTreeSet::new();
-    // Each prefix of a call's name looked up, not each import compared with it.
+/// The file's calls where another file's data may arrive, as distinct qualified names: (1) those
+/// that start from an import (`pkg.gen.CodeGenerator().generate_code`), (2) method calls whose
+/// receiver is of no class the file knows: not imported (`sqlite3.connect().cursor().execute`
+/// is a library's), not a method the file's own classes define (`Bot().run`), though one they
+/// only declare counts (an abstract `self.submit_prompt`).
+fn linked_calls(module: &Module) -> (Vec<String>, Vec<String>) {
     let imported: HashSet<&str> = module.imports.iter().map(|i| &*i.qualified).collect();
-    module.walk_exprs(&mut |e| {
-        if let crate::ir::ExprKind::Call(call) = &e.kind {
-            if let Some(q) = call.qualified.as_deref() {
-                let prefixes = (0..=q.len()).filter(|&n| q.is_char_boundary(n));
-                if prefixes.map(|n| &q[..n]).any(|p| imported.contains(p)) {
-                    out.insert(q);
-                }
-            }
-        }
-    });
-    out.into_iter().map(str::to_string).collect()
-}
-
-/// Distinct qualified names of method calls whose receiver is of no class the file knows: not
-/// imported (`sqlite3.connect().cursor().execute` is a library's), not a method of the file's own
-/// classes (`Bot().run`) unless it only declares it (an abstract `self.submit_prompt`).
-fn unknown_method_calls(module: &Module) -> Vec<String> {
-    let mut out: BTreeSet<&str> = BTreeSet::new();
-    let imported: HashSet<&str> = module.imports.iter().map(|i| &*i.qualified).collect();
+    let own_methods: HashSet<(&str, &str)> = module
+        .functions
+        .iter()
+        .filter(|f| !f.is_declaration())
+        .filter_map(|f| Some((&*module.classes.get(f.class?)?.name, &*f.name)))
+        .collect();
     let own_method = |q: &str| {
-        let Some((class, method)) = q.rsplit_once('.') else {
-            return false;
-        };
-        let class = class.strip_suffix("()").unwrap_or(class);
-        module.classes.iter().any(|c| {
-            *c.name == *class
-                && c.methods
-                    .iter()
-                    .filter_map(|&mi| module.functions.get(mi))
-                    .any(|f| *f.name == *method && !f.is_declaration())
+        q.rsplit_once('.').is_some_and(|(class, method)| {
+            let class = class.strip_suffix("()").unwrap_or(class);
+            own_methods.contains(&(class, method))
         })
     };
+    let (mut from_imports, mut unknown) = (BTreeSet::new(), BTreeSet::new());
     module.walk_exprs(&mut |e| {
         let crate::ir::ExprKind::Call(call) = &e.kind else {
             return;
         };
-        let (Some(q), crate::ir::ExprKind::Attribute { .. }) =
-            (call.qualified.as_deref(), &call.callee.kind)
-        else {
+        let Some(q) = call.qualified.as_deref() else {
             return;
         };
-        let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
-        let from_import = ends.chain([q.len()]).any(|i| imported.contains(&q[..i]));
-        if !from_import && !own_method(q) {
-            out.insert(q);
+        if crate::ir::starts_from_import(q, &imported) {
+            from_imports.insert(q);
+        } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
+            && !own_method(q)
+        {
+            unknown.insert(q);
         }
     });
-    out.into_iter().map(str::to_string).collect()
+    let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
+    (owned(from_imports), owned(unknown))
 }
 
 /// The calls of `importer` that return another file's data: for each call the importer makes of

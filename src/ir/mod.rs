@@ -122,6 +122,14 @@ pub struct Function {
     pub span: Span,
 }
 
+/// Whether a qualified call name starts from one of `imported` (the qualified names a file
+/// imports) at a segment's end: `sqlite3.connect().cursor().execute` from `sqlite3`, not
+/// `sqlite3x.run` from `sqlite3`.
+pub fn starts_from_import(q: &str, imported: &std::collections::HashSet<&str>) -> bool {
+    let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
+    ends.chain([q.len()]).any(|i| imported.contains(&q[..i]))
+}
+
 impl Function {
     /// Whether the body only declares the function (`pass`, a docstring, `...`, `raise
     /// NotImplementedError`, no body at all): an abstract method, an interface's, a stub, which

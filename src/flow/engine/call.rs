@@ -217,8 +217,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .is_some_and(|(class, _)| self.imported.contains(class));
         // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
         // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
-        let unknown_method =
-            matches!(call.callee.kind, ExprKind::Attribute { .. }) && !self.starts_from_import(q);
+        let unknown_method = matches!(call.callee.kind, ExprKind::Attribute { .. })
+            && !crate::ir::starts_from_import(q, &self.imported);
         if !imported_function && !imported_method && !unknown_method {
             return;
         }
@@ -277,13 +277,6 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         out
-    }
-
-    /// Whether a qualified name starts from something the file imports (`sqlite3.connect()...`).
-    fn starts_from_import(&self, q: &str) -> bool {
-        let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
-        ends.chain([q.len()])
-            .any(|i| self.imported.contains(&q[..i]))
     }
 
     fn push_external(&mut self, target: Callee, arg: ArgRef, l: Label) {
