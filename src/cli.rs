@@ -180,6 +180,11 @@ pub struct ScanArgs {
     #[arg(long, requires = "fix")]
     pub diff: bool,
 
+    /// Also report findings in tests, examples, benchmarks, docs and developer scripts (by
+    /// default only keys in a provider's own format are reported there).
+    #[arg(long)]
+    pub include_tests: bool,
+
     /// Report unused and reason-less suppression comments.
     #[arg(long)]
     pub strict: bool,

@@ -30,6 +30,9 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     /// `baseline = "path"`: the baseline file, resolved against the config file's directory.
     pub baseline: Option<PathBuf>,
+    /// `include-tests = true`: report the findings in tests, examples, benchmarks, docs and
+    /// scripts too.
+    pub include_tests: bool,
 }
 
 /// A config problem: names the file and the key.
@@ -64,7 +67,7 @@ pub struct KeySpec {
 
 /// Every key a config table may hold: the parser, the `aiguard init` template and the reference
 /// in docs/configuration.md (generated from this, see `docs::config_keys`) follow it.
-pub const SCHEMA: [KeySpec; 10] = [
+pub const SCHEMA: [KeySpec; 11] = [
     KeySpec {
         key: "select",
         kind: "list of selectors",
@@ -118,6 +121,12 @@ pub const SCHEMA: [KeySpec; 10] = [
         kind: "string (path)",
         default: "none",
         meaning: "A baseline written by `aiguard scan --write-baseline FILE`, relative to the config file's directory: the findings it records are not reported. `--baseline FILE` overrides it; see [baselines.md](baselines.md).",
+    },
+    KeySpec {
+        key: "include-tests",
+        kind: "bool",
+        default: "`false`",
+        meaning: "Also report findings in tests, examples, benchmarks, docs and developer scripts (`--include-tests`). By default they are left out and counted in the summary, except keys in a provider's own format; see [file roles](configuration.md#file-roles).",
     },
     KeySpec {
         key: "severity",
@@ -281,6 +290,11 @@ impl Ctx<'_> {
                     }
                 }
                 "max-filesize" => cfg.max_filesize = Some(self.size(key, value)?),
+                "include-tests" => {
+                    cfg.include_tests = value.as_bool().ok_or_else(|| {
+                        self.err(key, format!("expected true or false, found {}", type_name(value)))
+                    })?;
+                }
                 "severity" => cfg.severity = self.severities(key, value)?,
                 "baseline" => {
                     let s = self.string(key, value)?;
@@ -642,6 +656,10 @@ pub fn init_template() -> &'static str {
 
 # Files larger than this are skipped: bytes, or a size with a unit (KB, MB, GB; all binary).
 # max-filesize = "1MiB"
+
+# Also report findings in tests, examples, benchmarks, docs and developer scripts. By default
+# only keys in a provider's own format are reported there; the rest are counted in the summary.
+# include-tests = false
 
 # Rules ignored in the files matching a glob (relative to this file's directory; a glob without
 # "/" matches the file name anywhere).

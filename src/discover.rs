@@ -39,6 +39,9 @@ pub struct Candidate {
     pub display: String,
     /// Named on the command line.
     pub explicit: bool,
+    /// The path below the directory named on the command line it was found in (what its role
+    /// is read from); `None` for a file named itself.
+    pub below_root: Option<String>,
 }
 
 /// Directories never walked into (by name, at any depth).
@@ -309,6 +312,7 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
                 path: path.clone(),
                 display,
                 explicit: true,
+                below_root: None,
             });
         } else {
             // FIFOs, sockets, devices: opening a FIFO would block.
@@ -367,10 +371,12 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
                     };
                 }
                 if !is_dir {
+                    let below_root = below_root(entry.path(), entry.depth());
                     let c = Candidate {
                         path: entry.into_path(),
                         display,
                         explicit: false,
+                        below_root: Some(below_root),
                     };
                     found.lock().unwrap_or_else(|e| e.into_inner()).push(c);
                 }
@@ -387,6 +393,17 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
     skipped.sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
     skipped.dedup_by(|a, b| a.path == b.path && a.reason == b.reason);
     (candidates, skipped)
+}
+
+/// The last `depth` components of a walked path: where it is below the walk's root.
+fn below_root(path: &Path, depth: usize) -> String {
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    let below = &parts[parts.len().saturating_sub(depth)..];
+    below
+        .iter()
+        .map(|p| p.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// What reading a candidate gave: a source to analyse and/or a note on why it was skipped or

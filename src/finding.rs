@@ -72,6 +72,47 @@ impl Confidence {
     }
 }
 
+/// What a file (or a span of it) is for. Findings outside production code are not reported by
+/// default (`--include-tests` shows them); which files have which role is data
+/// (`rules/file-roles.toml`, classified by `src/roles.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileRole {
+    #[default]
+    Production,
+    Test,
+    Example,
+    Benchmark,
+    Docs,
+    Script,
+}
+
+impl FileRole {
+    pub const ALL: [FileRole; 6] = [
+        FileRole::Production,
+        FileRole::Test,
+        FileRole::Example,
+        FileRole::Benchmark,
+        FileRole::Docs,
+        FileRole::Script,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileRole::Production => "production",
+            FileRole::Test => "test",
+            FileRole::Example => "example",
+            FileRole::Benchmark => "benchmark",
+            FileRole::Docs => "docs",
+            FileRole::Script => "script",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FileRole> {
+        FileRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// A place in a file. Lines are 1-based; columns are 1-based Unicode code points; `end_col` is
 /// exclusive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -111,6 +152,9 @@ pub struct Finding {
     pub confidence: Confidence,
     pub message: String,
     pub location: Location,
+    /// What the code the finding is in is for: its file's role, or `test` inside a test-only
+    /// span of a production file (a Rust `#[cfg(test)]` module).
+    pub role: FileRole,
     /// Source -> ... -> sink, when the rule followed a flow.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flow: Vec<FlowStep>,
@@ -212,6 +256,9 @@ pub struct ScanResult {
     pub baselined: usize,
     /// Findings dropped by `--since` (not on a line added or changed).
     pub unchanged: usize,
+    /// Findings not reported because their code is not production code (tests, examples,
+    /// benchmarks, docs, scripts), per role; `--include-tests` reports them.
+    pub left_out: BTreeMap<FileRole, usize>,
     /// Files scanned, per language name.
     pub files_by_language: BTreeMap<String, usize>,
     /// Files skipped or only partly analysed, sorted by path.
@@ -276,6 +323,9 @@ pub struct Redactions {
     /// `Source::text`, whole, with the detector's name of each (`database URL password`): a
     /// string holding one is a hardcoded secret wherever it flows.
     pub keys: Vec<(crate::ir::Span, String)>,
+    /// Where the findings on keys in a provider's own format point (in `Source::text`, or
+    /// `Source::raw` for a notebook's outputs): reported whatever the file's role.
+    pub everywhere: Vec<crate::ir::Span>,
 }
 
 impl Redactions {

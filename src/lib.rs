@@ -24,6 +24,7 @@ pub mod nesting;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod roles;
 pub mod rules;
 pub mod scan;
 pub mod since;

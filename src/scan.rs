@@ -2,7 +2,8 @@
 //! scan (walk in parallel, one file per rayon task, results sorted at the end).
 
 use crate::discover::{self, WalkOptions};
-use crate::finding::{Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped};
+use crate::finding::{FileRole, Finding, FlowStep, Location, ScanResult, Severity};
+use crate::finding::{SkipReason, Skipped};
 use crate::finding::{Hit, Redactions};
 use crate::flow::link::{self, ExternalCall, FnSummary, Methods, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
@@ -31,6 +32,9 @@ pub struct ScanOptions {
     /// Maps display paths to repository-relative ones for fingerprints, so a fingerprint does not
     /// depend on the directory aiguard runs from. `None`: fingerprints use display paths.
     pub repo_paths: Option<crate::finding::RepoPaths>,
+    /// Report the findings in tests, examples, benchmarks, docs and scripts too
+    /// (`--include-tests`); by default only their provider-format keys are.
+    pub include_tests: bool,
 }
 
 /// Rules ignored for paths matching a glob.
@@ -83,6 +87,8 @@ pub struct FileResult {
     pub facts: FactSet,
     /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
     pub secrets: Vec<String>,
+    /// Findings left out because their code is not production code, per role.
+    pub left_out: BTreeMap<FileRole, usize>,
 }
 
 impl FileResult {
@@ -181,17 +187,6 @@ pub fn analyze_file_at(
         crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
     }
     crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
-    // Rules about running services say nothing of test code.
-    let test_file = is_test_path(fingerprint_path);
-    hits.retain(|h| {
-        let skips = registry.get(h.rule_id).is_some_and(|m| m.skip_in_tests);
-        !skips
-            || !(test_file
-                || module
-                    .test_spans
-                    .iter()
-                    .any(|t| t.start <= h.span.start && h.span.end <= t.end))
-    });
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
     let findings = build_findings(
@@ -209,23 +204,6 @@ pub fn analyze_file_at(
         outcome,
         facts,
     }
-}
-
-/// A test file, by the conventions of the languages aiguard reads: under a `tests`, `test` or
-/// `__tests__` directory, or named `test_*.py`, `*_test.py`, `conftest.py`, `*.test.ts`,
-/// `*.spec.js` and the like.
-pub fn is_test_path(path: &str) -> bool {
-    let mut parts: Vec<&str> = path.split(['/', '\\']).collect();
-    let file = parts.pop().unwrap_or_default();
-    let in_test_dir = parts
-        .iter()
-        .any(|d| matches!(*d, "tests" | "test" | "__tests__"));
-    let stem = file.split('.').next().unwrap_or_default();
-    in_test_dir
-        || file == "conftest.py"
-        || (file.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
-        || file.contains(".test.")
-        || file.contains(".spec.")
 }
 
 fn build_findings(
@@ -298,6 +276,7 @@ fn build_findings(
             fixable: edit.is_some(),
             snippet,
             snippet_line,
+            role: FileRole::Production,
             suppressed: None,
             edit,
         });
@@ -427,18 +406,21 @@ fn snippet(
 /// Analyse a source end to end: rules, severity overrides, per-file ignores, suppressions. The
 /// file is the whole project: rules with fact conditions see the file's own facts.
 pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> FileResult {
-    let mut fr = run_file_seeded(source, registry, opts, &[]);
+    let mut fr = run_file_seeded(source, registry, opts, &[], None);
     let facts = fr.facts.clone();
     fr.apply_facts(registry, &facts);
     fr
 }
 
-/// [`run_file`] with data from callers in other files seeded into its functions.
+/// [`run_file`] with data from callers in other files seeded into its functions. `below_root`:
+/// the file's path below the directory the scan was started on, for its role (else its path in
+/// the repository).
 fn run_file_seeded(
     source: &Source,
     registry: &Registry,
     opts: &ScanOptions,
     seeds: &[Seed],
+    below_root: Option<&str>,
 ) -> FileResult {
     let mut enabled = opts.enabled.clone();
     for pfi in &opts.per_file_ignores {
@@ -498,6 +480,34 @@ fn run_file_seeded(
         );
         kept.append(&mut f);
     }
+    let file_role = crate::roles::classify(
+        below_root.unwrap_or(&fingerprint_path),
+        source,
+        &module,
+        &registry.roles,
+    );
+    let mut suppressed = applied.suppressed;
+    let mut left_out = BTreeMap::new();
+    for f in kept.iter_mut().chain(suppressed.iter_mut()) {
+        let span = Span::new(f.location.start_byte, f.location.end_byte);
+        f.role = crate::roles::role_at(file_role, &module, span);
+    }
+    if !opts.include_tests {
+        // A key in a provider's own format leaks wherever it is committed.
+        let shown = |f: &Finding| {
+            let span = Span::new(f.location.start_byte, f.location.end_byte);
+            f.role == FileRole::Production
+                || (f.flow.is_empty() && redactions.everywhere.contains(&span))
+        };
+        kept.retain(|f| {
+            let keep = shown(f);
+            if !keep {
+                *left_out.entry(f.role).or_insert(0) += 1;
+            }
+            keep
+        });
+        suppressed.retain(shown);
+    }
     let note = module.has_errors.then(|| Skipped {
         path: source.display_path.clone(),
         reason: if module.unparsed {
@@ -524,7 +534,8 @@ fn run_file_seeded(
     };
     FileResult {
         findings: kept,
-        suppressed: applied.suppressed,
+        suppressed,
+        left_out,
         note,
         external: outcome.external,
         link_target: outcome.has_sinks,
@@ -554,7 +565,7 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
             name => Language::from_path(std::path::Path::new(name)),
         };
         let source = stdin_source(display, text, language);
-        let fr = run_file_seeded(&source, registry, opts, &[]);
+        let fr = run_file_seeded(&source, registry, opts, &[], None);
         *result
             .files_by_language
             .entry(source.language.name().into())
@@ -615,7 +626,8 @@ fn scan_candidate(
     let loaded = discover::load(c, max);
     match loaded.source {
         Some(source) => {
-            let mut fr = run_file_seeded(&source, registry, opts, seeds);
+            let below_root = c.below_root.as_deref();
+            let mut fr = run_file_seeded(&source, registry, opts, seeds, below_root);
             if fr.note.is_none() {
                 fr.note = loaded.note;
             }
@@ -948,6 +960,9 @@ fn absorb(result: &mut ScanResult, fr: FileResult) {
     result.suppressed.extend(fr.suppressed);
     result.skipped.extend(fr.note);
     result.secrets.extend(fr.secrets);
+    for (role, n) in fr.left_out {
+        *result.left_out.entry(role).or_insert(0) += n;
+    }
 }
 
 fn stdin_source(display: &str, text: &str, language: Language) -> Source {
@@ -962,6 +977,3 @@ fn stdin_source(display: &str, text: &str, language: Language) -> Source {
     }
     Source::new(display.to_string(), language, text.to_string())
 }
-
-#[cfg(test)]
-mod tests;

@@ -54,6 +54,7 @@ pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         strict: args.strict,
         threads,
         repo_paths: Some(repo_paths.clone()),
+        include_tests: args.include_tests || config.include_tests,
     };
     let mut result = scan::scan(&opts, registry);
 

@@ -52,7 +52,7 @@ pub struct Module {
     /// What the rules need to know about the file's language, recorded by its front end.
     pub dialect: Dialect,
     /// Code that only runs under a test harness (Rust `#[cfg(test)]` modules and `#[test]`
-    /// functions): rules about running services (`skip_in_tests`) are not reported there.
+    /// functions): test code in a production file (`src/roles.rs`).
     pub test_spans: Vec<Span>,
 }
 

@@ -33,6 +33,8 @@ struct JsonFinding<'a> {
     flow: Vec<JsonStep<'a>>,
     fingerprint: &'a str,
     fixable: bool,
+    /// `production`, `test`, `example`, `benchmark`, `docs` or `script`.
+    role: crate::finding::FileRole,
 }
 
 #[derive(Serialize)]
@@ -62,6 +64,8 @@ struct Summary<'a> {
     findings_by_severity: BySeverity,
     suppressed: usize,
     baselined: usize,
+    /// Findings not reported because their code is not production code, per role.
+    left_out: &'a BTreeMap<crate::finding::FileRole, usize>,
     skipped: Vec<JsonSkipped<'a>>,
 }
 
@@ -113,6 +117,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             .collect(),
         fingerprint: &f.fingerprint,
         fixable: f.fixable,
+        role: f.role,
     }
 }
 
@@ -141,6 +146,7 @@ pub(super) fn render(result: &ScanResult) -> String {
             findings_by_severity: by_severity,
             suppressed: result.suppressed.len(),
             baselined: result.baselined,
+            left_out: &result.left_out,
             skipped: result
                 .skipped
                 .iter()

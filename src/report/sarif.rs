@@ -356,12 +356,22 @@ fn sarif_result(f: &Finding, rule_index: Option<usize>, uris: &UriMaker) -> Sari
         properties.insert("notebookCellLine".to_string(), json!(cell_line));
     }
     properties.insert("confidence".to_string(), json!(f.confidence.as_str()));
+    properties.insert("fileRole".to_string(), json!(f.role.as_str()));
+    let mut primary = location(&f.location, None, uris);
+    if let Some(artifact) = primary
+        .physical_location
+        .as_mut()
+        .and_then(|p| p.artifact_location.as_mut())
+    {
+        let role = BTreeMap::from([("fileRole".to_string(), json!(f.role.as_str()))]);
+        artifact.properties = Some(PropertyBag::builder().additional_properties(role).build());
+    }
 
     let mut result = SarifResult::builder()
         .rule_id(f.rule_id)
         .level(level)
         .message(Message::builder().text(f.message.as_str()).build())
-        .locations(vec![location(&f.location, None, uris)])
+        .locations(vec![primary])
         .fingerprints(fingerprints)
         .properties(
             PropertyBag::builder()

@@ -44,6 +44,19 @@ pub fn summary_line(result: &ScanResult) -> String {
     if result.unchanged > 0 {
         line.push_str(&format!("; {} on unchanged lines", result.unchanged));
     }
+    let left_out: usize = result.left_out.values().sum();
+    if left_out > 0 {
+        let roles: Vec<String> = result
+            .left_out
+            .iter()
+            .map(|(role, n)| format!("{n} {}", role.as_str()))
+            .collect();
+        line.push_str(&format!(
+            "; {left_out} in tests, examples, benchmarks, docs and scripts not shown ({}; \
+             --include-tests shows them)",
+            roles.join(", ")
+        ));
+    }
     let (partial, skipped): (Vec<_>, Vec<_>) =
         result.skipped.iter().partition(|s| s.reason.is_partial());
     for (list, what) in [(skipped, "skipped"), (partial, "partly analysed")] {

@@ -19,6 +19,7 @@ pub mod loops;
 pub mod names;
 pub mod pattern;
 pub mod registry;
+pub mod roles;
 pub mod rule;
 pub mod secrets;
 pub mod sinks;

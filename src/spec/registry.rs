@@ -12,6 +12,7 @@ use super::inventory::InventorySpec;
 use super::loops::{LoopRule, RawLoop};
 use super::names::{RawNameLookup, RawNames as RawFlowNames};
 use super::pattern::{PatternRule, RawPattern};
+use super::roles::{FileRoles, MainGuard, RawFileRole};
 use super::rule::{meta_from_raw, RawRule, RuleMeta};
 use super::secrets::{Detectors, Filters, RawNames, RawSecret};
 use super::sinks::{RawSinks, SinkOrder};
@@ -61,6 +62,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
+    ("file-roles.toml", include_str!("../../rules/file-roles.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +118,12 @@ pub struct RawPack {
     pub(crate) name_lookups: Vec<RawNameLookup>,
     #[serde(default, rename = "sink_kind")]
     pub(crate) sink_kinds: Vec<RawSinkKind>,
+    /// How files show they are tests, examples, ... (`[[file_role]]`, src/roles.rs).
+    #[serde(default)]
+    pub(crate) file_role: Vec<RawFileRole>,
+    /// How a module runs only as a program (`[main_guard]`).
+    #[serde(default)]
+    pub(crate) main_guard: Option<MainGuard>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -131,6 +139,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
     let mut raw_facts = Vec::new();
+    let (mut raw_roles, mut main_guards) = (Vec::new(), Vec::new());
     let mut tables = Vec::new();
     let mut sink_orders = Vec::new();
     for (file, text) in packs {
@@ -155,6 +164,8 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         }
         raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
         raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
+        raw_roles.extend(pack.file_role);
+        main_guards.extend(pack.main_guard);
         raw_secrets.extend(pack.secret.into_iter().map(|s| (*file, s)));
         secret_names.extend(pack.secret_names);
         secret_filters.extend(pack.secret_filters);
@@ -223,7 +234,9 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     }
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
+    let roles = FileRoles::compile(raw_roles, main_guards)?;
     Ok(Registry {
+        roles,
         rules,
         patterns,
         inventory,
@@ -286,6 +299,8 @@ pub struct Registry {
     pub flows: Flows,
     /// Project facts (`[[fact]]`) and what establishes them.
     pub facts: Facts,
+    /// What makes a file a test, an example, ... (`[[file_role]]`).
+    pub roles: FileRoles,
 }
 
 impl Registry {

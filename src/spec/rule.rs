@@ -32,8 +32,6 @@ pub struct RuleMeta {
     pub requires_facts: Vec<&'static str>,
     /// Facts that drop the rule's findings when the project has any (`rate-limiter`).
     pub unless_facts: Vec<&'static str>,
-    /// Not reported in test code: test files and directories, and the test spans of a module.
-    pub skip_in_tests: bool,
 }
 
 impl RuleMeta {
@@ -99,8 +97,6 @@ pub struct RawRule {
     pub(crate) requires_facts: Vec<String>,
     #[serde(default)]
     pub(crate) unless_facts: Vec<String>,
-    #[serde(default)]
-    pub(crate) skip_in_tests: bool,
 }
 
 pub(crate) fn yes() -> bool {
@@ -170,7 +166,6 @@ pub(crate) fn meta_from_raw(r: RawRule) -> Result<RuleMeta, String> {
         fixable: r.fixable,
         requires_facts: r.requires_facts.into_iter().map(leak).collect(),
         unless_facts: r.unless_facts.into_iter().map(leak).collect(),
-        skip_in_tests: r.skip_in_tests,
     })
 }
 

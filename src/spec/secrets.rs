@@ -30,6 +30,9 @@ pub struct RawSecret {
     pub(crate) allow_uuid: bool,
     #[serde(default)]
     pub(crate) show: usize,
+    /// Reported in every file role; defaults to whether the shape alone names the key.
+    #[serde(default)]
+    pub(crate) everywhere: Option<bool>,
 }
 
 /// The `[secret_names]` table of a pack (AIG103).
@@ -63,6 +66,9 @@ pub(crate) struct Detector {
     pub(crate) check: Check,
     pub(crate) allow_uuid: bool,
     pub(crate) show: usize,
+    /// The key's own format names its provider: a committed one is a leak wherever it sits, so
+    /// it is reported in tests, examples, docs and scripts too.
+    pub(crate) everywhere: bool,
 }
 
 /// Every secret detector of the loaded packs, compiled once with the registry.
@@ -134,7 +140,9 @@ impl Detectors {
                     }
                 }
             }
+            let everywhere = r.everywhere.unwrap_or(context.is_empty());
             detectors.push(Detector {
+                everywhere,
                 rule_id: meta.id,
                 provider: r.provider,
                 regex,

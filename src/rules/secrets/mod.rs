@@ -178,6 +178,7 @@ impl Detectors {
             secret: span,
             message: redacted_message(&det.provider, value, det.show),
             provider: det.provider.clone(),
+            everywhere: det.everywhere,
         })
     }
 }
@@ -193,6 +194,8 @@ struct Found {
     message: String,
     /// The detector's name of the key (`OpenAI project key`).
     provider: String,
+    /// Reported whatever the file's role (see `Detector::everywhere`).
+    everywhere: bool,
 }
 
 /// `OpenAI project key `sk-proj-…` (164 chars)`: the public prefix at most, never the secret.
@@ -396,6 +399,7 @@ pub fn run(
                     secret: c.value,
                     message: assign::message(c.name, value),
                     provider: String::new(),
+                    everywhere: false,
                 });
             }
         }
@@ -423,7 +427,11 @@ pub fn run(
         }
         None => Vec::new(),
     };
-    let emit = |f: &Found, raw_hit: bool, out: &mut Vec<Hit>| {
+    let mut everywhere = Vec::new();
+    let mut emit = |f: &Found, raw_hit: bool, out: &mut Vec<Hit>| {
+        if f.everywhere {
+            everywhere.push(f.report);
+        }
         out.push(Hit {
             rule_id: f.rule_id,
             span: f.report,
@@ -450,6 +458,7 @@ pub fn run(
             .iter()
             .map(|f| (f.secret, f.provider.clone()))
             .collect(),
+        everywhere,
     }
 }
 
