@@ -39,9 +39,10 @@ pub struct Candidate {
     pub display: String,
     /// Named on the command line.
     pub explicit: bool,
-    /// The path below the directory named on the command line it was found in (what its role
-    /// is read from); `None` for a file named itself.
-    pub below_root: Option<String>,
+    /// Its path in its repository (the nearest directory above with `.git`), else below the
+    /// directory named on the command line, else (a file named itself) its name: what its role is
+    /// read from, so where a checkout sits never makes it a test.
+    pub role_path: Option<String>,
 }
 
 /// Directories never walked into (by name, at any depth).
@@ -308,11 +309,13 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
         } else if meta.is_dir() {
             roots.push(path.clone());
         } else if meta.is_file() {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
             candidates.push(Candidate {
                 path: path.clone(),
                 display,
                 explicit: true,
-                below_root: None,
+                role_path: Some(join_below(&in_repository(dir), &name)),
             });
         } else {
             // FIFOs, sockets, devices: opening a FIFO would block.
@@ -320,6 +323,8 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
         }
     }
 
+    let root_prefixes: Vec<(PathBuf, String)> =
+        roots.iter().map(|r| (r.clone(), in_repository(r))).collect();
     if let Some((first, rest)) = roots.split_first() {
         let mut builder = WalkBuilder::new(first);
         for r in rest {
@@ -371,12 +376,12 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
                     };
                 }
                 if !is_dir {
-                    let below_root = below_root(entry.path(), entry.depth());
+                    let role_path = role_path(entry.path(), entry.depth(), &root_prefixes);
                     let c = Candidate {
                         path: entry.into_path(),
                         display,
                         explicit: false,
-                        below_root: Some(below_root),
+                        role_path: Some(role_path),
                     };
                     found.lock().unwrap_or_else(|e| e.into_inner()).push(c);
                 }
@@ -395,15 +400,43 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
     (candidates, skipped)
 }
 
-/// The last `depth` components of a walked path: where it is below the walk's root.
-fn below_root(path: &Path, depth: usize) -> String {
+/// A walked path's [`Candidate::role_path`]: its last `depth` components, after its root's path
+/// in the repository.
+fn role_path(path: &Path, depth: usize, roots: &[(PathBuf, String)]) -> String {
     let parts: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
-    let below = &parts[parts.len().saturating_sub(depth)..];
-    below
+    let below = parts[parts.len().saturating_sub(depth)..]
         .iter()
         .map(|p| p.to_string_lossy())
         .collect::<Vec<_>>()
+        .join("/");
+    let root = path.ancestors().nth(depth).unwrap_or(path);
+    let prefix = roots
+        .iter()
+        .find(|(r, _)| r == root)
+        .map_or("", |(_, p)| p.as_str());
+    join_below(prefix, &below)
+}
+
+/// A directory's path in its repository (`""` for the root or outside any repository).
+fn in_repository(dir: &Path) -> String {
+    let Ok(abs) = std::fs::canonicalize(dir) else {
+        return String::new();
+    };
+    let Some(repo) = abs.ancestors().find(|d| d.join(".git").exists()) else {
+        return String::new();
+    };
+    let rel = abs.strip_prefix(repo).unwrap_or(Path::new(""));
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
         .join("/")
+}
+
+fn join_below(prefix: &str, rest: &str) -> String {
+    match prefix {
+        "" => rest.to_string(),
+        _ => format!("{prefix}/{rest}"),
+    }
 }
 
 /// What reading a candidate gave: a source to analyse and/or a note on why it was skipped or

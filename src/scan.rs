@@ -412,15 +412,15 @@ pub fn run_file(source: &Source, registry: &Registry, opts: &ScanOptions) -> Fil
     fr
 }
 
-/// [`run_file`] with data from callers in other files seeded into its functions. `below_root`:
-/// the file's path below the directory the scan was started on, for its role (else its path in
-/// the repository).
+/// [`run_file`] with data from callers in other files seeded into its functions. `role_path`:
+/// the path its role is read from ([`discover::Candidate::role_path`]; else its path in the
+/// repository).
 fn run_file_seeded(
     source: &Source,
     registry: &Registry,
     opts: &ScanOptions,
     seeds: &[Seed],
-    below_root: Option<&str>,
+    role_path: Option<&str>,
 ) -> FileResult {
     let mut enabled = opts.enabled.clone();
     for pfi in &opts.per_file_ignores {
@@ -481,7 +481,7 @@ fn run_file_seeded(
         kept.append(&mut f);
     }
     let file_role = crate::roles::classify(
-        below_root.unwrap_or(&fingerprint_path),
+        role_path.unwrap_or(&fingerprint_path),
         source,
         &module,
         &registry.roles,
@@ -626,8 +626,8 @@ fn scan_candidate(
     let loaded = discover::load(c, max);
     match loaded.source {
         Some(source) => {
-            let below_root = c.below_root.as_deref();
-            let mut fr = run_file_seeded(&source, registry, opts, seeds, below_root);
+            let role_path = c.role_path.as_deref();
+            let mut fr = run_file_seeded(&source, registry, opts, seeds, role_path);
             if fr.note.is_none() {
                 fr.note = loaded.note;
             }

@@ -595,3 +595,57 @@ fn unreadable_paths_are_errors_not_empty_scans() {
         );
     }
 }
+
+/// Findings in test code are left out and counted in the summary; `--include-tests` and the
+/// config's `include-tests = true` report them, marked with their role. Where the scanned
+/// directory sits is no role: a checkout under a `test/` directory is still an application.
+#[test]
+fn test_files_are_left_out_unless_included() {
+    let dir = project(&[
+        ("app/main.py", BAD_PY),
+        ("app/tests/test_main.py", BAD_PY),
+        ("test/checkout/app.py", BAD_PY),
+        ("test/checkout/.git/HEAD", "ref: refs/heads/main\n"),
+    ]);
+    let (code, out, err) = run(dir.path(), &["scan", "app", "--format", "concise"]);
+    assert_eq!(code, 1, "stderr: {err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("app/main.py:2:9: AIG601"), "{out}");
+    assert!(
+        err.contains(
+            "1 in tests, examples, benchmarks, docs and scripts not shown \
+             (1 test; --include-tests shows them)"
+        ),
+        "{err}"
+    );
+    for checkout in ["test/checkout", "test/checkout/app.py"] {
+        let (_, out, _) = run(dir.path(), &["scan", checkout, "--format", "concise"]);
+        assert!(out.starts_with("test/checkout/app.py:2:9: AIG601"), "{out}");
+    }
+
+    let (_, out, _) = run(
+        dir.path(),
+        &["scan", "app", "--include-tests", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let roles: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let path = f["location"]["path"].as_str().unwrap_or_default();
+            (path, f["role"].as_str().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [("app/main.py", "production"), ("app/tests/test_main.py", "test")]
+    );
+    let (_, out, _) = run(dir.path(), &["scan", "app", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["summary"]["left_out"]["test"], 1);
+
+    std::fs::write(dir.path().join("aiguard.toml"), "include-tests = true\n").expect("config");
+    let (_, out, _) = run(dir.path(), &["scan", "app", "--format", "concise"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+}

@@ -7,6 +7,11 @@
 //! false positive: tolerated). Annotations apply to the next line that is not blank or a comment. TS/JS use `//`. Files without comments use a sidecar
 //! `<file>.expect` with lines `12: AIG101`. Any finding no annotation names fails the test, as does
 //! any `ruleid` that is not reported.
+//!
+//! Fixtures are scanned as a user's scan would be: findings in tests, examples and other
+//! non-production code (`rules/file-roles.toml`) are left out, as `fixtures/file-roles/`
+//! specifies; `file_role_fixtures_hide_real_findings` checks `--include-tests` reports its `ok`
+//! lines.
 
 use aiguard::finding::Finding;
 use aiguard::scan::{self, ScanOptions};
@@ -23,6 +28,8 @@ struct Expectations {
     todook: BTreeSet<(u32, String)>,
     /// (line, rule) known to be missed.
     todoruleid: BTreeSet<(u32, String)>,
+    /// (line, rule) that must not be reported.
+    ok: BTreeSet<(u32, String)>,
     /// Rules this file does not specify (`# fixture-ignores: AIG501, AIG502`): their findings
     /// here are not checked. For the hygiene rules that fire on almost every model call
     /// (a missing token cap or timeout), in fixtures written for other rules; each has its
@@ -114,6 +121,7 @@ fn expectations(source: &Source, path: &Path) -> Expectations {
                         "ruleid:" => &mut exp.ruleid,
                         "todook:" => &mut exp.todook,
                         "todoruleid:" => &mut exp.todoruleid,
+                        "ok:" => &mut exp.ok,
                         _ => continue,
                     };
                     set.insert((lineno, id));
@@ -215,6 +223,40 @@ fn fixtures_match_their_annotations() {
         "{} fixture failures:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The file-role fixtures' `ok` lines are left out for their role alone: with `--include-tests`
+/// every one of them is reported, so each fixture says something a broken role would change.
+#[test]
+fn file_role_fixtures_hide_real_findings() {
+    let registry = Registry::builtin();
+    let opts = ScanOptions {
+        include_tests: true,
+        ..all_rules_options(registry)
+    };
+    let mut silent = Vec::new();
+    for path in fixture_files() {
+        let source = load_source(&path);
+        if !source.display_path.starts_with("fixtures/file-roles/") {
+            continue;
+        }
+        let result = scan::run_file(&source, registry, &opts);
+        let found: BTreeSet<(u32, String)> = result
+            .findings
+            .iter()
+            .map(|f| (analysed_line(&source, f), f.rule_id.to_string()))
+            .collect();
+        for key in expectations(&source, &path).ok {
+            if !found.contains(&key) {
+                silent.push(format!("{}:{}: {}", source.display_path, key.0, key.1));
+            }
+        }
+    }
+    assert!(
+        silent.is_empty(),
+        "`ok` lines that --include-tests does not report either:\n{}",
+        silent.join("\n")
     );
 }
 

@@ -1,7 +1,7 @@
 //! Output formats, on synthetic scan results (no parsing involved).
 
 use aiguard::finding::{
-    Confidence, Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped,
+    Confidence, FileRole, Finding, FlowStep, Location, ScanResult, Severity, SkipReason, Skipped,
 };
 use aiguard::report::{self, Format, ReportOptions};
 use aiguard::spec::registry::Registry;
@@ -37,6 +37,7 @@ fn finding(rule: &str, location: Location, message: &str) -> Finding {
         fixable: false,
         snippet: String::new(),
         snippet_line: 1,
+        role: FileRole::Production,
         suppressed: None,
         edit: None,
     }

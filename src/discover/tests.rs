@@ -142,7 +142,7 @@ fn load_bytes(name: &str, bytes: &[u8], max: u64) -> Loaded {
         path,
         display: name.into(),
         explicit: false,
-        below_root: Some(name.into()),
+        role_path: Some(name.into()),
     };
     load(&c, max)
 }

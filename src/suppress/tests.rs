@@ -1,5 +1,5 @@
 use super::*;
-use crate::finding::{Confidence, Location, Severity};
+use crate::finding::{Confidence, FileRole, Location, Severity};
 use crate::source::Language;
 use crate::source::{CellLine, Notebook};
 
@@ -34,6 +34,7 @@ fn finding(src: &Source, rule: &'static str, needle: &str) -> Finding {
         fixable: false,
         snippet: String::new(),
         snippet_line: line,
+        role: FileRole::Production,
         suppressed: None,
         edit: None,
     }
