@@ -105,8 +105,11 @@ fn sample() -> ScanResult {
     );
     fixable.fixable = true;
     fixable.severity = Severity::Medium; // an override
+    // With --include-tests: a tutorial notebook's finding, marked as docs code.
+    let mut tutorial = notebook_finding();
+    tutorial.role = FileRole::Docs;
     let mut result = ScanResult {
-        findings: vec![torch_finding(), notebook_finding(), flow_finding(), fixable],
+        findings: vec![torch_finding(), tutorial, flow_finding(), fixable],
         suppressed: vec![finding("AIG601", loc("a.py", 1, 1, 1, 2), "silenced")],
         skipped: vec![
             Skipped {
@@ -332,6 +335,7 @@ fn json_has_the_documented_schema() {
             "flow",
             "fingerprint",
             "fixable",
+            "role",
         ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
@@ -348,12 +352,14 @@ fn json_has_the_documented_schema() {
         .expect("notebook finding");
     assert_eq!(nb["location"]["cell"], 3);
     assert_eq!(nb["location"]["cell_line"], 2);
+    assert_eq!(nb["role"], "docs");
     let flow = findings
         .iter()
         .find(|f| f["location"]["path"] == "app/serve.py")
         .expect("flow finding");
     assert_eq!(flow["flow"][1]["label"], "user input");
     assert_eq!(flow["flow"][1]["location"]["column"], 12);
+    assert_eq!(flow["role"], "production");
     let s = &v["summary"];
     assert_eq!(s["files_scanned"], 12);
     assert_eq!(s["bytes_scanned"], 3456);
@@ -516,6 +522,11 @@ fn sarif_invariants() {
     let nb = by_uri("sub/notebooks/train%20model.ipynb");
     assert_eq!(nb["properties"]["notebookCell"], 3);
     assert_eq!(nb["properties"]["notebookCellLine"], 2);
+    // The role of the result's code, on the result and on its file.
+    assert_eq!(nb["properties"]["fileRole"], "docs");
+    let artifact = &nb["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["properties"]["fileRole"], "docs");
+    assert_eq!(by_uri("sub/app/serve.py")["properties"]["fileRole"], "production");
 
     let flow = by_uri("sub/app/serve.py");
     let steps = flow["codeFlows"][0]["threadFlows"][0]["locations"]
@@ -618,6 +629,17 @@ fn summary_line_counts() {
         ..Default::default()
     };
     assert_eq!(report::summary_line(&clean), "No findings in 1 file");
+    let mut left_out = ScanResult {
+        files_scanned: 3,
+        ..Default::default()
+    };
+    left_out.left_out.insert(FileRole::Test, 11);
+    left_out.left_out.insert(FileRole::Example, 3);
+    assert_eq!(
+        report::summary_line(&left_out),
+        "No findings in 3 files; 14 in tests, examples, benchmarks, docs and scripts not shown \
+         (11 test, 3 example; --include-tests shows them)"
+    );
 }
 
 #[test]

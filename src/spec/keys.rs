@@ -73,6 +73,8 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[names]]", fields_of::<names::RawNames>()),
         ("[[name_lookups]]", fields_of::<names::RawNameLookup>()),
         ("[[sink_kind]]", fields_of::<flow::RawSinkKind>()),
+        ("[[file_role]]", fields_of::<roles::RawFileRole>()),
+        ("[main_guard]", fields_of::<roles::MainGuard>()),
     ]
 }
 
