@@ -292,7 +292,10 @@ impl Ctx<'_> {
                 "max-filesize" => cfg.max_filesize = Some(self.size(key, value)?),
                 "include-tests" => {
                     cfg.include_tests = value.as_bool().ok_or_else(|| {
-                        self.err(key, format!("expected true or false, found {}", type_name(value)))
+                        self.err(
+                            key,
+                            format!("expected true or false, found {}", type_name(value)),
+                        )
                     })?;
                 }
                 "severity" => cfg.severity = self.severities(key, value)?,

@@ -323,8 +323,10 @@ pub fn walk(opts: &WalkOptions) -> (Vec<Candidate>, Vec<Skipped>) {
         }
     }
 
-    let root_prefixes: Vec<(PathBuf, String)> =
-        roots.iter().map(|r| (r.clone(), in_repository(r))).collect();
+    let root_prefixes: Vec<(PathBuf, String)> = roots
+        .iter()
+        .map(|r| (r.clone(), in_repository(r)))
+        .collect();
     if let Some((first, rest)) = roots.split_first() {
         let mut builder = WalkBuilder::new(first);
         for r in rest {

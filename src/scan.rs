@@ -3,8 +3,8 @@
 
 use crate::discover::{self, WalkOptions};
 use crate::finding::{FileRole, Finding, FlowStep, Location, ScanResult, Severity};
-use crate::finding::{SkipReason, Skipped};
 use crate::finding::{Hit, Redactions};
+use crate::finding::{SkipReason, Skipped};
 use crate::flow::link::{self, ExternalCall, FnSummary, Methods, ModuleIndex, Returned, Seed};
 use crate::flow::FlowOutcome;
 use crate::ir::{Module, Span};

@@ -639,7 +639,10 @@ fn test_files_are_left_out_unless_included() {
         .collect();
     assert_eq!(
         roles,
-        [("app/main.py", "production"), ("app/tests/test_main.py", "test")]
+        [
+            ("app/main.py", "production"),
+            ("app/tests/test_main.py", "test")
+        ]
     );
     let (_, out, _) = run(dir.path(), &["scan", "app", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");

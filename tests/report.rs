@@ -105,7 +105,7 @@ fn sample() -> ScanResult {
     );
     fixable.fixable = true;
     fixable.severity = Severity::Medium; // an override
-    // With --include-tests: a tutorial notebook's finding, marked as docs code.
+                                         // With --include-tests: a tutorial notebook's finding, marked as docs code.
     let mut tutorial = notebook_finding();
     tutorial.role = FileRole::Docs;
     let mut result = ScanResult {
@@ -526,7 +526,10 @@ fn sarif_invariants() {
     assert_eq!(nb["properties"]["fileRole"], "docs");
     let artifact = &nb["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(artifact["properties"]["fileRole"], "docs");
-    assert_eq!(by_uri("sub/app/serve.py")["properties"]["fileRole"], "production");
+    assert_eq!(
+        by_uri("sub/app/serve.py")["properties"]["fileRole"],
+        "production"
+    );
 
     let flow = by_uri("sub/app/serve.py");
     let steps = flow["codeFlows"][0]["threadFlows"][0]["locations"]

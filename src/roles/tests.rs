@@ -13,8 +13,10 @@ fn role(path: &str, code: &str) -> FileRole {
 }
 
 const PYTEST: &str = "import pytest\n\ndef test_chat():\n    assert True\n";
-const JEST: &str = "import { chat } from './chat';\ndescribe('chat', () => { it('answers', () => {}); });\n";
-const MAIN: &str = "import sys\n\ndef main():\n    pass\n\nif __name__ == \"__main__\":\n    main()\n";
+const JEST: &str =
+    "import { chat } from './chat';\ndescribe('chat', () => { it('answers', () => {}); });\n";
+const MAIN: &str =
+    "import sys\n\ndef main():\n    pass\n\nif __name__ == \"__main__\":\n    main()\n";
 const PLAIN: &str = "def answer(q):\n    return q\n";
 
 #[test]
@@ -49,7 +51,11 @@ fn paths_and_code_give_roles() {
         ("cookbook/rag/app.py", PLAIN, Docs),
         ("notebooks/intro.ipynb", "", Docs),
         ("scripts/release.py", MAIN, Script),
-        ("scripts/build.sh.py", "#!/usr/bin/env python3\nprint(1)\n", Script),
+        (
+            "scripts/build.sh.py",
+            "#!/usr/bin/env python3\nprint(1)\n",
+            Script,
+        ),
         // Production look-alikes.
         ("src/main.rs", "fn main() {}", Production),
         ("src/testing_utils.py", PLAIN, Production),
@@ -59,9 +65,17 @@ fn paths_and_code_give_roles() {
         // A tool that writes tests, named like one.
         ("superagi/tools/code/write_test.py", PLAIN, Production),
         // `unittest.mock` in application code, no tests.
-        ("app/fakes.py", "from unittest.mock import MagicMock\n", Production),
+        (
+            "app/fakes.py",
+            "from unittest.mock import MagicMock\n",
+            Production,
+        ),
         // `regex.test(s)` is no test suite.
-        ("src/valid.ts", "const ok = /a/.test(s);\nif (/b/.test(s)) {}\n", Production),
+        (
+            "src/valid.ts",
+            "const ok = /a/.test(s);\nif (/b/.test(s)) {}\n",
+            Production,
+        ),
         // A package's own docs module, an agent's tools, a package's command.
         ("interpreter/core/computer/docs/docs.py", PLAIN, Production),
         ("superagi/tools/search.py", MAIN, Production),

@@ -62,7 +62,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
-    ("file-roles.toml", include_str!("../../rules/file-roles.toml")),
+    (
+        "file-roles.toml",
+        include_str!("../../rules/file-roles.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -103,7 +103,11 @@ impl RoleRule {
             dirs: globs(&r.dirs)?,
             root_dirs: globs(&r.root_dirs)?,
             files: globs(&r.files)?,
-            families: r.languages.iter().filter_map(|l| Family::parse(l)).collect(),
+            families: r
+                .languages
+                .iter()
+                .filter_map(|l| Family::parse(l))
+                .collect(),
             imports: r.imports,
             functions: globs(&r.functions)?,
             calls: r.calls,
