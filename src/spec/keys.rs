@@ -73,6 +73,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[names]]", fields_of::<names::RawNames>()),
         ("[[name_lookups]]", fields_of::<names::RawNameLookup>()),
         ("[[sink_kind]]", fields_of::<flow::RawSinkKind>()),
+        ("[[exits]]", fields_of::<flow::RawExits>()),
     ]
 }
 

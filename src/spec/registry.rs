@@ -116,6 +116,9 @@ pub struct RawPack {
     pub(crate) name_lookups: Vec<RawNameLookup>,
     #[serde(default, rename = "sink_kind")]
     pub(crate) sink_kinds: Vec<RawSinkKind>,
+    /// Calls that never return (`[[exits]]`).
+    #[serde(default)]
+    pub(crate) exits: Vec<super::flow::RawExits>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -167,6 +170,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.names.extend(pack.names);
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
+        flow_tables.exits.extend(pack.exits);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
