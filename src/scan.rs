@@ -721,7 +721,16 @@ fn link_files(
                 .cloned()
                 .collect();
             let by_name = method_return_seeds(&calls, &methods, per_file);
-            for seed in imported.into_iter().chain(by_name) {
+            let checks = check_seeds(
+                importer,
+                &file.1.imported_calls,
+                &calls,
+                per_file,
+                &dirs,
+                &index,
+                &methods,
+            );
+            for seed in imported.into_iter().chain(by_name).chain(checks) {
                 if seeds[importer].insert(seed) {
                     grew.insert(importer);
                 }
@@ -849,6 +858,64 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
                     call: q.clone(),
                     kind,
                     origin,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The validators of other files a file calls: an imported function's checks, or the checks
+/// every method of that name in the scan makes (`self.guard.check(cmd)`).
+fn check_seeds(
+    importer: usize,
+    imported: &[String],
+    by_name: &[String],
+    per_file: &[Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+    methods: &Methods,
+) -> Vec<Seed> {
+    let mut out = Vec::new();
+    for q in imported {
+        let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
+            continue;
+        };
+        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+            continue;
+        };
+        let summaries = &per_file[file].1.summaries;
+        if let Some(s) = summaries
+            .iter()
+            .find(|s| s.class == class && s.function == function)
+        {
+            out.extend(s.checks.iter().map(|&check| Seed::Checks {
+                call: q.clone(),
+                check,
+            }));
+        }
+    }
+    for q in by_name {
+        let Some((_, name)) = q.rsplit_once('.') else {
+            continue;
+        };
+        let named = methods.named(name);
+        let Some(((_, first), rest)) = named.split_first() else {
+            continue;
+        };
+        for c in &first.checks {
+            let kinds = rest.iter().fold(c.kinds, |acc, (_, s)| {
+                let same = s
+                    .checks
+                    .iter()
+                    .filter(|d| d.param == c.param && d.when_true == c.when_true);
+                acc & same.fold(0, |k, d| k | d.kinds)
+            });
+            if kinds != 0 {
+                let check = link::ParamCheck { kinds, ..*c };
+                out.push(Seed::Checks {
+                    call: q.clone(),
+                    check,
                 });
             }
         }

@@ -435,3 +435,43 @@ fn methods_of_one_name_that_sink_different_kinds_stand_in_for_nothing() {
         [("AIG309".to_string(), "app/shell.py".to_string(), 4)]
     );
 }
+
+const SECURITY: &str = "ALLOWED = {'ls', 'pwd'}\n\
+def check_cmd(cmd):\n    if cmd not in ALLOWED:\n        raise ValueError('no')\n\
+def is_allowed(cmd):\n    return cmd in ALLOWED\n\
+class Guard:\n    def ensure(self, cmd):\n        if cmd not in ALLOWED:\n            raise PermissionError(cmd)\n";
+
+const ROUTES: &str = "import subprocess\n\
+from flask import Flask, request, abort\n\
+from pkg.security import check_cmd, is_allowed\n\
+app = Flask(__name__)\n\
+class Svc:\n    def __init__(self, guard):\n        self.guard = guard\n    def go(self, cmd):\n        self.guard.ensure(cmd)\n        return subprocess.run(cmd, shell=True)\n\
+@app.post('/a')\ndef a():\n    cmd = request.json['cmd']\n    check_cmd(cmd)\n    return subprocess.run(cmd, shell=True)\n\
+@app.post('/b')\ndef b():\n    cmd = request.json['cmd']\n    if not is_allowed(cmd):\n        abort(403)\n    return subprocess.run(cmd, shell=True)\n\
+@app.post('/c')\ndef c():\n    cmd = request.json['cmd']\n    return subprocess.run(cmd, shell=True)\n\
+@app.post('/d')\ndef d():\n    return Svc(None).go(request.json['cmd'])\n";
+
+#[test]
+fn a_validator_in_another_file_guards_what_it_checks() {
+    let dir = project(&[("pkg/security.py", SECURITY), ("pkg/routes.py", ROUTES)]);
+    let (findings, _) = scan(&dir, "json");
+    // Only `/c` runs the command unchecked.
+    assert_eq!(
+        findings,
+        [("AIG309".to_string(), "pkg/routes.py".to_string(), 25)]
+    );
+}
+
+#[test]
+fn methods_of_one_name_guard_only_when_every_one_checks() {
+    let lax = "class LaxGuard:\n    def ensure(self, cmd):\n        print(cmd)\n";
+    let dir = project(&[
+        ("pkg/security.py", SECURITY),
+        ("pkg/lax.py", lax),
+        ("pkg/routes.py", ROUTES),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let lines: Vec<u64> = findings.iter().map(|f| f.2).collect();
+    // `self.guard.ensure(cmd)` may be the lax one: the flow through `Svc.go` stays.
+    assert_eq!(lines, [10, 25], "{findings:?}");
+}

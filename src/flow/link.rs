@@ -64,6 +64,8 @@ pub enum Seed {
         kind: u8,
         origin: String,
     },
+    /// Calling `call` checks an argument (another file's validator, `link::ParamCheck`).
+    Checks { call: String, check: ParamCheck },
     /// Calling `call` returns what argument `param` was, placed as `flags` say: every method of
     /// that name in the scan does (`self.system_message(text)`, abstract here, returns
     /// `{"role": "system", "content": text}` in each class that defines it).
@@ -102,6 +104,20 @@ pub struct FnSummary {
     pub passes: Vec<(usize, u8)>,
     /// The body only declares it (an abstract method): the classes defining it say what it does.
     pub declaration: bool,
+    /// The parameters it checks: it raises unless they pass, or returns true only if they do.
+    pub checks: Vec<ParamCheck>,
+}
+
+/// A parameter a function checks, and the sink kinds (bits) a call proves it safe for: whenever
+/// the call returns (`check_cmd(cmd)` raises otherwise) or only when its result is true
+/// (`is_allowed(cmd)`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct ParamCheck {
+    pub param: usize,
+    pub kinds: u32,
+    pub when_true: bool,
 }
 
 impl FnSummary {
@@ -128,6 +144,7 @@ impl FnSummary {
             onward: Vec::new(),
             passes: Vec::new(),
             declaration: f.is_declaration(),
+            checks: Vec::new(),
         })
     }
 

@@ -90,7 +90,8 @@ pub fn run(
     let (has_sources, has_sinks) = engine.prescan();
     // A file with sinks and no source is still summarised: what its parameters reach decides
     // which methods may stand in for a call that names only the method (`link::Methods`).
-    if !seeded && !has_sources && !has_sinks {
+    // ... and so is one whose functions may check their parameters (a validator's summary).
+    if !seeded && !has_sources && !has_sinks && !engine.might_check() {
         return FlowOutcome {
             has_sinks,
             summaries: (0..module.functions.len())

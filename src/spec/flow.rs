@@ -144,12 +144,32 @@ pub struct RawSanitizer {
     /// `Args(**data)`) validates the arguments.
     #[serde(default)]
     pub(crate) bases: Vec<String>,
+    /// Attributes naming a part of a value: comparing the part with a constant or testing
+    /// membership checks the value (`urlparse(u).netloc in ALLOWED`, `ROOT in p.parents`).
+    #[serde(default)]
+    pub(crate) parts: Vec<String>,
+    /// Calls giving a path relative to a root (`path.relative(root, p)`): the result starting
+    /// with `..` (one of `escape_tests`, called with `".."`) says the path escapes the root, so
+    /// it is checked where the test fails.
+    #[serde(default)]
+    pub(crate) escapes: Vec<String>,
+    /// The prefix tests for `escapes` (`startsWith`, `startswith`).
+    #[serde(default)]
+    pub(crate) escape_tests: Vec<String>,
     /// With `guard_calls`/`guard_first_calls`: the call raises when the check fails, so as a
     /// statement (`jsonschema.validate(args, schema)`) it clears the checked name after it.
     #[serde(default)]
     pub(crate) raises: bool,
     #[serde(default)]
     pub(crate) sinks: Vec<String>,
+}
+
+/// `[[exits]]`: calls that never return (they raise or end the process: `abort(403)`,
+/// `sys.exit(1)`), so a branch that makes one leaves like a `raise`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExits {
+    pub(crate) calls: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,6 +196,7 @@ pub struct RawFlowTables {
     pub names: Vec<RawNames>,
     pub name_lookups: Vec<RawNameLookup>,
     pub sink_kinds: Vec<RawSinkKind>,
+    pub exits: Vec<RawExits>,
 }
 
 /// `[[sink_kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
@@ -304,6 +325,9 @@ pub struct Sanitizer {
     pub bounded_fields: Vec<String>,
     pub bases: Vec<Glob>,
     pub raises: bool,
+    pub parts: Vec<String>,
+    pub escapes: Vec<Glob>,
+    pub escape_tests: Vec<String>,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -375,6 +399,8 @@ pub struct FlowSpec {
     /// a handler says about a value holds where it is read, and a parameter seeded from another
     /// file would carry it to every use of the parameter.
     pub local_kinds: KindSet,
+    /// Calls that never return (`[[exits]]`).
+    pub exits: Vec<Glob>,
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -475,6 +501,9 @@ impl FlowSpec {
         for l in raw.name_lookups {
             spec.name_lookups.extend(l.methods);
         }
+        for x in raw.exits {
+            spec.exits.extend(globs(&x.calls));
+        }
         for r in raw.roles {
             spec.role_keys.extend(r.keys);
             spec.privileged_roles.extend(r.privileged);
@@ -541,15 +570,20 @@ impl FlowSpec {
                 && !s.slices
                 && s.measures.is_empty()
                 && s.bounded_fields.is_empty()
+                && s.parts.is_empty()
+                && s.escapes.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures` or `bounded_fields`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts` or `escapes`"
                         .into(),
                 );
             }
             let mask = if sinks == 0 { KindSet::MAX } else { sinks };
             if s.slices {
                 spec.slice_clears |= mask;
+            }
+            if s.escapes.is_empty() != s.escape_tests.is_empty() {
+                return Err("`escapes` and `escape_tests` go together".into());
             }
             if s.raises && s.guard_calls.is_empty() && s.guard_first_calls.is_empty() {
                 return Err("`raises` needs `guard_calls` or `guard_first_calls`".into());
@@ -567,6 +601,9 @@ impl FlowSpec {
                 bounded_fields: s.bounded_fields,
                 bases: globs(&s.bases),
                 raises: s.raises,
+                parts: s.parts,
+                escapes: globs(&s.escapes),
+                escape_tests: s.escape_tests,
                 sinks: mask,
             });
         }

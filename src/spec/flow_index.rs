@@ -40,6 +40,10 @@ pub struct FamilyIndex {
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
     pub guard_methods: HashMap<String, Vec<u32>>,
+    /// Attributes naming a part of a value (`netloc`, `parents`) -> sanitizers.
+    pub parts: HashMap<String, Vec<u32>>,
+    /// Prefix tests (`startsWith`) -> sanitizers whose `escapes` calls they test.
+    pub escape_tests: HashMap<String, Vec<u32>>,
     /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
     pub measures: HashMap<String, Vec<u32>>,
     /// Keywords bounding a declared class field (`max_length`) -> sanitizers.
@@ -133,6 +137,12 @@ impl FamilyIndex {
                 }
                 for g in &s.guards {
                     push(&mut ix.guard_methods, g, id);
+                }
+                for a in &s.parts {
+                    push(&mut ix.parts, a, id);
+                }
+                for t in &s.escape_tests {
+                    push(&mut ix.escape_tests, t, id);
                 }
                 for m in &s.measures {
                     push(&mut ix.measures, m, id);

@@ -75,6 +75,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[sink_kind]]", fields_of::<flow::RawSinkKind>()),
         ("[[file_role]]", fields_of::<roles::RawFileRole>()),
         ("[main_guard]", fields_of::<roles::MainGuard>()),
+        ("[[exits]]", fields_of::<flow::RawExits>()),
     ]
 }
 

@@ -127,6 +127,9 @@ pub struct RawPack {
     /// How a module runs only as a program (`[main_guard]`).
     #[serde(default)]
     pub(crate) main_guard: Option<MainGuard>,
+    /// Calls that never return (`[[exits]]`).
+    #[serde(default)]
+    pub(crate) exits: Vec<super::flow::RawExits>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -181,6 +184,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.names.extend(pack.names);
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
+        flow_tables.exits.extend(pack.exits);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {

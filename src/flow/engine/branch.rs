@@ -213,6 +213,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             },
             _ => return,
         };
+        // A validator of the scan that raises unless its argument passes.
+        for (n, mask) in self.checked_by_call(call, cx, false) {
+            self.passed_check(&mut cx.env, n, mask);
+        }
         let Some(q) = call.qualified.as_deref() else {
             return;
         };

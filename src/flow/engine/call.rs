@@ -380,6 +380,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 m.asserts |= s.sinks;
             }
         }
+        m.exits = self.spec.exits.iter().any(|g| g.matches(q));
         m.privileged = self
             .ix
             .role_calls

@@ -193,7 +193,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Choice(items) if conditional_test(items).is_some() => {
                 let test = conditional_test(items).unwrap_or(e);
                 self.expr(test, cx);
-                let (when_true, when_false) = self.checks(test);
+                let (when_true, when_false) = self.checks(test, cx);
                 let mut t = Taint::new();
                 for (item, checked) in items.iter().zip([when_true, when_false]) {
                     let mut it = self.expr(item, cx);

@@ -10,7 +10,7 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{is_receiver_name, ArgRef, Callee, Seed};
+use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
     PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
@@ -26,6 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 mod branch;
 mod call;
+mod checks;
 mod env;
 mod expr;
 mod literals;
@@ -55,6 +56,8 @@ struct NameMatch {
     asserts: KindSet,
     /// The result is a privileged message (`SystemMessage(...)`).
     privileged: bool,
+    /// The call never returns (`[[exits]]`: `abort(403)`).
+    exits: bool,
     propagate: Option<PropagateTo>,
 }
 
@@ -99,6 +102,11 @@ struct Summary {
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
     /// with the path from the parameter).
     externals: Vec<(usize, Callee, ArgRef, Label)>,
+    /// For each parameter, the sink kinds every normal return proves it checked for (the
+    /// function raises otherwise: `check_cmd(cmd)`).
+    checked: Vec<KindSet>,
+    /// ... and every return whose value may be true (`is_allowed(cmd)`).
+    checked_if_true: Vec<KindSet>,
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
@@ -109,6 +117,9 @@ struct Ctx<'m> {
     /// `self` / `this` / the Python method's first parameter.
     receiver: Option<&'m str>,
     ret: Taint,
+    /// What the returns so far prove of the parameters (see `checks`).
+    exit_checked: Option<Vec<KindSet>>,
+    true_checked: Option<Vec<KindSet>>,
 }
 
 pub struct Engine<'a, 'm> {
@@ -178,6 +189,11 @@ pub struct Engine<'a, 'm> {
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
     external_passes: HashMap<String, Vec<(usize, u8)>>,
+    /// Calls (as this file names them) of other files' validators: what a call proves checked.
+    external_checks: HashMap<String, Vec<ParamCheck>>,
+    /// For each function, the parameters it assigns (a bit each): checks of those say nothing
+    /// of the caller's values.
+    assigned_params: Vec<u64>,
     /// Calls to imported functions with tainted arguments: (target, argument, label).
     pub external: Vec<(Callee, ArgRef, Label)>,
     changed: bool,
@@ -270,6 +286,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             bounded_fields: HashMap::new(),
             external_returns: HashMap::new(),
             external_passes: HashMap::new(),
+            external_checks: HashMap::new(),
+            assigned_params: module
+                .functions
+                .iter()
+                .map(checks::assigned_params)
+                .collect(),
             external: Vec::new(),
             changed: false,
             depth: 0,
@@ -412,6 +434,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 class: None,
                 receiver: None,
                 ret: Taint::new(),
+                exit_checked: None,
+                true_checked: None,
             };
             self.block(&module.body, &mut cx);
             self.globals = cx.env;
@@ -435,6 +459,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: Some(ci),
             receiver: None,
             ret: Taint::new(),
+            exit_checked: None,
+            true_checked: None,
         };
         self.block(&module.classes[ci].body, &mut cx);
         for (name, t) in cx.env.into_vars() {
@@ -476,8 +502,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: f.class,
             receiver,
             ret: Taint::new(),
+            exit_checked: None,
+            true_checked: None,
         };
         self.block(&f.body, &mut cx);
+        self.finish_checks(fi, &f.body, &mut cx);
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
     }
 }
@@ -567,7 +596,7 @@ fn clear_kinds(t: &mut Taint, mask: KindSet) {
     }
 }
 
-/// Whether a block always leaves (its last statement returns or raises).
+/// Whether a block always leaves by its own statements (its last one returns or raises).
 fn exits(body: &[Stmt]) -> bool {
     matches!(
         body.last().map(|s| &s.kind),

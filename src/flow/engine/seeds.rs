@@ -193,6 +193,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     flags,
                     origin,
                 } => (class, function, arg, *kind, *cleared, *flags, origin),
+                Seed::Checks { call, check } => {
+                    let checks = self.external_checks.entry(call.clone()).or_default();
+                    checks.push(*check);
+                    continue;
+                }
                 Seed::Passes { call, param, flags } => {
                     let passes = self.external_passes.entry(call.clone()).or_default();
                     passes.push((*param, *flags));
@@ -272,6 +277,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
             summary.sinks = Some(kinds);
+            let s = &self.summaries[fi];
+            for (when_true, checked) in [(false, &s.checked), (true, &s.checked_if_true)] {
+                for (i, &kinds) in checked.iter().enumerate() {
+                    if let (Some(param), true) = (i.checked_sub(offset), kinds != 0) {
+                        summary.checks.push(ParamCheck {
+                            param,
+                            kinds,
+                            when_true,
+                        });
+                    }
+                }
+            }
             for l in &self.summaries[fi].ret {
                 let Some(p) = l.param().and_then(|p| p.checked_sub(offset)) else {
                     continue;

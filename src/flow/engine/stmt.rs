@@ -45,6 +45,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.and_guard(e, cx);
             }
             StmtKind::Return(e) => {
+                self.note_exit(e.as_ref(), cx);
                 if let Some(e) = e {
                     let mut t = self.expr(e, cx);
                     if let Some(fi) = cx.function {
@@ -71,7 +72,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             StmtKind::If { test, body, orelse } => {
                 self.expr(test, cx);
                 self.branch_sinks(test, [body, orelse], cx);
-                let (when_true, when_false) = self.checks(test);
+                let (when_true, when_false) = self.checks(test, cx);
                 let m = cx.env.mark();
                 for (name, mask) in when_true {
                     self.passed_check(&mut cx.env, name, mask);
@@ -89,7 +90,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.passed_check(&mut cx.env, name, mask);
                 }
                 self.block(orelse, cx);
-                if !exits(body) {
+                if !self.leaves(body) {
                     let mut joined = cx.env.delta(&m);
                     merge(&mut joined, &then);
                     cx.env.apply(joined);
@@ -162,7 +163,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                     self.block(&h.body, cx);
                     // A handler that returns or raises does not continue after the `try`.
-                    if !exits(&h.body) {
+                    if !self.leaves(&h.body) {
                         merge(&mut after, &cx.env.delta(&m));
                     }
                 }
@@ -244,6 +245,28 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.changed |= self.field_functions.insert((ci, attr), fi).is_none();
                 }
             }
+        }
+    }
+
+    /// Whether a block always leaves: its last statement returns or raises, or makes a call that
+    /// never returns (`abort(403)`, `sys.exit(1)`).
+    pub(super) fn leaves(&mut self, body: &'m [Stmt]) -> bool {
+        if exits(body) {
+            return true;
+        }
+        let Some(StmtKind::Expr(e)) = body.last().map(|s| &s.kind) else {
+            return false;
+        };
+        let e = match &e.kind {
+            ExprKind::Await(inner) => inner,
+            _ => e,
+        };
+        match &e.kind {
+            ExprKind::Call(call) => call
+                .qualified
+                .as_deref()
+                .is_some_and(|q| self.name_match(q).exits),
+            _ => false,
         }
     }
 
@@ -413,6 +436,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn checks(
         &mut self,
         test: &'m Expr,
+        cx: &Ctx<'m>,
     ) -> (Vec<(&'m str, KindSet)>, Vec<(&'m str, KindSet)>) {
         let (mut when_true, mut when_false) = (Vec::new(), Vec::new());
         if let ExprKind::Choice(items) = &test.kind {
@@ -426,7 +450,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             let is_or = between.contains("or") || between.contains("||");
             let is_and = between.contains("and") || between.contains("&&");
             for item in items {
-                if let Some((name, positive, mask)) = self.guard(item) {
+                if let Some((name, positive, mask)) = self.guard(item, cx) {
                     match (positive, is_or, is_and) {
                         (false, true, false) => when_false.push((name, mask)),
                         (true, false, true) => when_true.push((name, mask)),
@@ -434,7 +458,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                 }
             }
-        } else if let Some((name, positive, mask)) = self.guard(test) {
+        } else if let Some((name, positive, mask)) = self.guard(test, cx) {
             if positive {
                 when_true.push((name, mask));
             } else {
@@ -446,7 +470,11 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// `if x in ALLOWED`, `x == "a"`, `ALLOWED.includes(x)`: the name checked, and whether the
     /// test holding means it passed (`not in`, `!=` and `!` invert).
-    pub(super) fn guard(&mut self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
+    pub(super) fn guard(
+        &mut self,
+        test: &'m Expr,
+        cx: &Ctx<'m>,
+    ) -> Option<(&'m str, bool, KindSet)> {
         let all = KindSet::MAX;
         match &test.kind {
             ExprKind::Compare { op, left, right } => {
@@ -457,6 +485,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                 // An allowlist that admits `system` leaves the client choosing it.
                 if self.admits_privileged_role(right) || self.admits_privileged_role(left) {
                     return None;
+                }
+                // `urlparse(url).netloc in ALLOWED`, `ROOT in p.parents`: a part of the value.
+                if matches!(&**op, "in" | "not in" | "==" | "===" | "!=" | "!==") {
+                    let positive = matches!(&**op, "in" | "==" | "===");
+                    if let Some((n, mask)) = self.part_checked(left).or(self.part_checked(right)) {
+                        return Some((n, positive, mask));
+                    }
                 }
                 match &**op {
                     "in" => Some((name(left)?, true, all)),
@@ -496,6 +531,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                         return None;
                     }
                 }
+                // A predicate of the scan: `is_allowed(cmd)` is true only when `cmd` passed.
+                if let Some((n, mask)) = self.checked_by_call(call, cx, true).into_iter().next() {
+                    return Some((n, true, mask));
+                }
                 if let Some(q) = call.qualified.as_deref() {
                     let m = self.name_match(q);
                     if m.guard != 0 {
@@ -510,6 +549,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let ExprKind::Attribute { value, attr } = &call.callee.kind else {
                     return None;
                 };
+                // `path.relative(root, p).startsWith("..")`: true when `p` escapes the root.
+                if let Some((n, mask)) = self.escape_checked(value, attr, call, cx) {
+                    return Some((n, false, mask));
+                }
                 // `x.isdigit()`, `p.is_relative_to(root)`: a check of the receiver.
                 let mask = self.ix.guard_methods.get(&**attr).map_or(0, |ids| {
                     ids.iter()
@@ -520,7 +563,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Other(items)
                 if items.len() == 1 && self.unary_test(test) == Test::Negation =>
             {
-                let (n, p, m) = self.guard(&items[0])?;
+                let (n, p, m) = self.guard(&items[0], cx)?;
                 Some((n, !p, m))
             }
             _ => None,
