@@ -40,7 +40,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
             StmtKind::Expr(e) => {
-                self.expr(e, cx);
+                let t = self.expr(e, cx);
+                // A generator's `yield x` is what its callers iterate over.
+                if cx.function.is_some() && self.is_yield(e) {
+                    let t = self.trace.extend(&t, s.span, &Note::Return);
+                    join(&mut cx.ret, &t);
+                }
                 self.asserted(e, cx);
                 self.and_guard(e, cx);
             }
@@ -246,6 +251,15 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// `yield x`, `yield from xs`: the IR reads them as `await`, which passes its operand on.
+    fn is_yield(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Await(_))
+            && self
+                .text
+                .get(e.span.range())
+                .is_some_and(|t| t.starts_with("yield"))
     }
 
     /// Whether a block always leaves: its last statement returns or raises, or makes a call that
