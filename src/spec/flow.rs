@@ -704,7 +704,9 @@ impl FlowSpec {
             ));
         }
         if !s.requires_kinds.is_empty() && s.hardcoded_secrets {
-            return Err(ctx("`requires_kinds` does not apply to `hardcoded_secrets`"));
+            return Err(ctx(
+                "`requires_kinds` does not apply to `hardcoded_secrets`",
+            ));
         }
         let mut requires_kinds = 0;
         for k in &s.requires_kinds {
