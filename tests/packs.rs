@@ -110,3 +110,22 @@ fn every_table_rejects_an_unknown_language() {
         );
     }
 }
+
+#[test]
+fn requires_kinds_must_name_a_kind_some_unconditional_source_gives() {
+    for (table, wanted) in [
+        (
+            "[[source]]\nkind = \"console\"\nrequires_kinds = [\"requests\"]\ncalls = [\"input\"]\n",
+            "no source without `requires_kinds` produces",
+        ),
+        (
+            "[[source]]\nkind = \"console\"\nrequires_kinds = [\"user-input\"]\nhardcoded_secrets = true\n",
+            "does not apply to `hardcoded_secrets`",
+        ),
+    ] {
+        let mut packs: Vec<(&str, &str)> = BUILTIN_PACKS.to_vec();
+        packs.push(("test.toml", table));
+        let err = pack::load(&packs).expect_err(table);
+        assert!(err.contains(wanted), "{table}: {err}");
+    }
+}

@@ -88,6 +88,8 @@ pub fn run(
     );
     let seeded = engine.seed_param_sources() | engine.seed_external(seeds);
     let (has_sources, has_sinks) = engine.prescan();
+    // Local input (a command line's options) once the file's other sources are known.
+    let seeded = engine.seed_local_param_sources() | seeded;
     // A file with sinks and no source is still summarised: what its parameters reach decides
     // which methods may stand in for a call that names only the method (`link::Methods`).
     // ... and so is one whose functions may check their parameters (a validator's summary).

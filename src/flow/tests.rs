@@ -463,3 +463,72 @@ fn a_record_name_counts_only_where_the_record_is_written_out() {
                 def f(customer):\n    ask(json.dumps(customer))\n    ask(f'{customer}')\n    ask(json.dumps(customer.plan))\n    ask(json.dumps(product))\n";
     assert_eq!(files_flows(Language::Python, code), at("AIG405", &[3]));
 }
+
+const LOCAL_PACK: &str = r###"
+[[rule]]
+id = "AIG309"
+name = "user-input-code-execution"
+category = "injection"
+severity = "critical"
+confidence = "high"
+cwe = ["CWE-78"]
+owasp = ["LLM01:2025"]
+languages = ["python"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[flow]]
+rule = "AIG309"
+sources = ["user-input", "local-input"]
+sinks = ["shell"]
+message = "{source} reaches {sink}"
+
+[[source]]
+kind = "local-input"
+requires_kinds = ["user-input"]
+attributes = ["sys.argv"]
+
+[[source]]
+kind = "local-input"
+requires_kinds = ["user-input"]
+decorators = ["click.command"]
+
+[[source]]
+kind = "user-input"
+attributes = ["flask.request.args"]
+
+[[source]]
+kind = "user-input"
+decorators = ["*.route"]
+
+[[sink.calls]]
+kind = "shell"
+calls = ["os.system"]
+args = ["0"]
+"###;
+
+fn local_flows(code: &str) -> Vec<(String, u32)> {
+    static R: OnceLock<Registry> = OnceLock::new();
+    let registry = R.get_or_init(|| pack::load(&[("t.toml", LOCAL_PACK)]).expect("pack loads"));
+    let source = Source::new("t".into(), Language::Python, code.into());
+    let enabled: BTreeSet<&'static str> = registry.rules.iter().map(|r| r.id).collect();
+    let (findings, _, _, _) = crate::scan::analyze(&source, registry, &enabled, &[]);
+    findings
+        .into_iter()
+        .map(|f| (f.rule_id.to_string(), f.location.line))
+        .collect()
+}
+
+#[test]
+fn local_input_is_a_source_only_in_a_file_that_serves_requests() {
+    let cli = "import os, sys, click\nos.system(sys.argv[1])\n\
+               @click.command()\ndef main(cmd):\n    os.system(cmd)\n";
+    assert_eq!(local_flows(cli), vec![]);
+    // A request read anywhere in the file, before or after the command line.
+    let reads_request =
+        format!("{cli}def view():\n    return request.args\nfrom flask import request\n");
+    assert_eq!(local_flows(&reads_request), at("AIG309", &[2, 5]));
+    // A route with no parameters still serves.
+    let routes = format!("{cli}@app.route('/')\ndef index():\n    return 'ok'\n");
+    assert_eq!(local_flows(&routes), at("AIG309", &[2, 5]));
+}

@@ -106,6 +106,10 @@ pub struct RawSource {
     /// String literals holding a key the `[[secret]]` detectors report.
     #[serde(default)]
     pub(crate) hardcoded_secrets: bool,
+    /// Only in a file where a source of one of these kinds (without `requires_kinds`) also
+    /// applies: a command line is attacker input only in a file that serves requests.
+    #[serde(default)]
+    pub(crate) requires_kinds: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -309,6 +313,9 @@ pub struct Source {
     pub handler: Option<String>,
     /// Parameters declared with a matching type are not seeded.
     pub unless_annotations: Vec<Glob>,
+    /// A source only in files where a source of one of these kinds, with no `requires_kinds`
+    /// of its own, applies too (local input counts where the file serves requests); 0: anywhere.
+    pub requires_kinds: KindSet,
 }
 
 #[derive(Debug)]
@@ -492,6 +499,7 @@ impl FlowSpec {
                 record: n.record,
             });
         }
+        spec.check_required_kinds()?;
         for s in &spec.sources {
             if matches!(s.matcher, SourceMatch::Caught(_)) {
                 spec.local_kinds |= 1 << s.kind;
@@ -636,6 +644,27 @@ impl FlowSpec {
         Ok(spec)
     }
 
+    /// A kind named by `requires_kinds` must be one some source without `requires_kinds` produces:
+    /// else the sources requiring it never apply.
+    fn check_required_kinds(&self) -> Result<(), String> {
+        let unconditional = self
+            .sources
+            .iter()
+            .filter(|s| s.requires_kinds == 0)
+            .fold(0 as KindSet, |acc, s| acc | 1 << s.kind);
+        for s in &self.sources {
+            let missing = s.requires_kinds & !unconditional;
+            if missing != 0 {
+                let name = &self.kinds[missing.trailing_zeros() as usize];
+                return Err(format!(
+                    "source of kind {}: `requires_kinds` names {name:?}, which no source without `requires_kinds` produces",
+                    self.kinds[s.kind as usize]
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A data kind named by a flow must be one some source produces.
     fn kind(&self, name: &str, what: &str, rule: &str) -> Result<u8, String> {
         self.kinds
@@ -711,6 +740,15 @@ impl FlowSpec {
                 "`methods` needs `receivers`, `bases`, `callbacks`, `entries` or `registries`",
             ));
         }
+        if !s.requires_kinds.is_empty() && s.hardcoded_secrets {
+            return Err(ctx(
+                "`requires_kinds` does not apply to `hardcoded_secrets`",
+            ));
+        }
+        let mut requires_kinds = 0;
+        for k in &s.requires_kinds {
+            requires_kinds |= 1 << intern(&mut self.kinds, k, "source")?;
+        }
         let guessed = match confidence_of(s.confidence.as_deref()).map_err(|e| ctx(&e))? {
             None => false,
             Some(crate::finding::Confidence::Low) => true,
@@ -767,6 +805,7 @@ impl FlowSpec {
             guessed,
             handler: s.handler.or_else(|| s.tool.then(|| "tool".to_string())),
             unless_annotations: globs(&s.unless_annotations),
+            requires_kinds,
         });
         Ok(())
     }

@@ -426,7 +426,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             let matched = self.name_match(q);
             for &id in &matched.sources {
                 let source = &self.spec.sources[id as usize];
-                if self.imports_ok(&source.imports)
+                if self.source_applies(source)
                     && self.in_classes_ok(&source.in_classes, class)
                     && !source.unless.iter().any(|c| c.holds(call, self.consts))
                     && source.when.iter().all(|c| c.holds(call, self.consts))
@@ -453,7 +453,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let SourceMatch::Methods { receivers, .. } = &source.matcher else {
                         continue;
                     };
-                    if carries(recv_t, *receivers) && self.imports_ok(&source.imports) {
+                    if carries(recv_t, *receivers) && self.source_applies(source) {
                         let spelled = call.callee.dotted().unwrap_or_else(|| name.to_string());
                         let label = match &source.label {
                             Some(l) => format!("{l} (`{spelled}`)"),

@@ -267,14 +267,18 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.
     pub(super) fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint) {
-        for (kind, label) in self.attribute_sources_of(e) {
-            let l = self.start(kind, e.span, Note::Source(label));
-            join(t, &[l]);
+        for (sid, label) in self.attribute_sources_of(e) {
+            let source = &self.spec.sources[sid as usize];
+            if self.serves_as_required(source) {
+                let l = self.start(source.kind, e.span, Note::Source(label));
+                join(t, &[l]);
+            }
         }
     }
 
-    /// The attribute sources `e` reads: (kind, label) each.
-    pub(super) fn attribute_sources_of(&self, e: &Expr) -> Vec<(u8, String)> {
+    /// The attribute sources `e` reads, in files with the imports they need: (source, label)
+    /// each.
+    pub(super) fn attribute_sources_of(&self, e: &Expr) -> Vec<(u32, String)> {
         let last = match &e.kind {
             ExprKind::Name(n) => &**n,
             ExprKind::Attribute { attr, .. } => &**attr,
@@ -294,7 +298,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             };
             if chains.contains(&q) && self.imports_ok(&source.imports) {
                 let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
-                out.push((source.kind, label));
+                out.push((id, label));
             }
         }
         out

@@ -32,6 +32,7 @@ mod expr;
 mod literals;
 mod names;
 mod seeds;
+mod serving;
 mod sink;
 mod stmt;
 mod tools;
@@ -214,6 +215,9 @@ pub struct Engine<'a, 'm> {
     /// The arguments being read are written out whole (a `serialize` propagator): names of
     /// records count.
     serializing: bool,
+    /// Kinds of the sources without `requires_kinds` that apply in the file (request data: the
+    /// file serves requests), for the sources that require them (see `serving`).
+    served: KindSet,
 }
 
 impl Engine<'_, '_> {
@@ -303,6 +307,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             files: HashMap::new(),
             opened: HashMap::new(),
             serializing: false,
+            served: 0,
         };
         e.index_functions();
         e.decorator_names = module

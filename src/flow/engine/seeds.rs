@@ -5,12 +5,25 @@ use super::*;
 use crate::flow::link::FnSummary;
 
 impl<'a, 'm> Engine<'a, 'm> {
-    /// Seed the parameters of functions that some source makes tainted (tools, handlers).
-    /// Returns whether any parameter source applies.
+    /// Seed the parameters of functions that some source makes tainted (tools, handlers), but
+    /// for sources that require other kinds (`seed_local_param_sources`, once the file's other
+    /// sources are known). Returns whether any parameter source applies.
     pub fn seed_param_sources(&mut self) -> bool {
+        let sids: Vec<u32> = self
+            .ix
+            .param_sources
+            .iter()
+            .copied()
+            .filter(|&sid| self.spec.sources[sid as usize].requires_kinds == 0)
+            .collect();
+        self.seed_param_sources_of(&sids)
+    }
+
+    /// [`Self::seed_param_sources`] for the sources `sids`.
+    pub(super) fn seed_param_sources_of(&mut self, sids: &[u32]) -> bool {
         let module = self.module;
         let mut any = false;
-        if self.ix.param_sources.is_empty() {
+        if sids.is_empty() {
             return false;
         }
         // Computed once for all the tables: class bases, named calls.
@@ -32,9 +45,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         });
-        for &sid in &self.ix.param_sources {
+        for &sid in sids {
             let source = &self.spec.sources[sid as usize];
-            if !self.imports_ok(&source.imports) {
+            if !self.source_applies(source) {
                 continue;
             }
             match &source.matcher {
@@ -161,6 +174,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                     &c.name,
                                 );
                                 join(self.fields.entry((ci, &*field.name)).or_default(), &[l]);
+                                self.note_served(sid as usize);
                                 any = true;
                             }
                         }
@@ -343,7 +357,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         let this = &*self;
         // One walk: named calls are matched afterwards, through the name cache.
         let mut calls: Vec<&'m str> = Vec::new();
-        let (mut sources, mut local, mut sink_kinds) = (false, 0 as KindSet, 0 as KindSet);
+        let mut attribute_sources: Vec<u32> = Vec::new();
+        let (mut local, mut sink_kinds) = (0 as KindSet, 0 as KindSet);
         let mut add_sinks = |ids: &[u32]| {
             for &id in ids {
                 sink_kinds |= 1 << spec.sinks[id as usize].kind;
@@ -358,7 +373,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
             ExprKind::Name(name) | ExprKind::Attribute { attr: name, .. } => {
-                sources = sources || !this.attribute_sources_of(e).is_empty();
+                let found = this.attribute_sources_of(e).into_iter().map(|(sid, _)| sid);
+                attribute_sources.extend(found);
                 local |= this.name_kinds(name);
                 if let ExprKind::Attribute { attr, .. } = &e.kind {
                     if let Some(ids) = this.ix.property_sinks.get(&**attr) {
@@ -393,16 +409,22 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+        let mut found = attribute_sources;
         for q in calls {
             let m = self.name_match(q);
-            sources = sources
-                || m.sources
-                    .iter()
-                    .any(|&id| self.imports_ok(&spec.sources[id as usize].imports));
+            let imported = |id: &&u32| self.imports_ok(&spec.sources[**id as usize].imports);
+            found.extend(m.sources.iter().filter(imported));
             for &id in &m.sinks {
                 sink_kinds |= 1 << spec.sinks[id as usize].kind;
             }
         }
+        // Sources that require other kinds apply once every source the file reads is known.
+        for &id in &found {
+            self.note_served(id as usize);
+        }
+        let sources = found
+            .iter()
+            .any(|&id| self.source_applies(&spec.sources[id as usize]));
         let paired = self.rules.iter().any(|&r| {
             let rule = &spec.rules[r];
             rule.sources & local != 0 && rule.sinks & sink_kinds != 0

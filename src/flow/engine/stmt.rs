@@ -622,7 +622,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             let SourceMatch::Caught(globs) = &source.matcher else {
                 continue;
             };
-            if self.wanted_kinds & (1 << source.kind) == 0 || !self.imports_ok(&source.imports) {
+            if self.wanted_kinds & (1 << source.kind) == 0 || !self.source_applies(source) {
                 continue;
             }
             if types.iter().any(|ty| globs.iter().any(|g| g.matches(ty))) {

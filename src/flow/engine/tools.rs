@@ -35,6 +35,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Record that source `sid` makes `fi` a handler of its kind (a tool), registered as `name`
     /// (else known by its own name).
     pub(super) fn mark_handler(&mut self, fi: usize, sid: usize, name: Option<&str>) {
+        self.note_served(sid);
         let spec: &'a FlowSpec = self.spec;
         let Some(handler) = spec.sources[sid].handler.as_deref() else {
             return;
