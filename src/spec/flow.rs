@@ -837,6 +837,7 @@ impl FlowSpec {
         let matcher = match s {
             RawSink::Calls(t) => {
                 nonempty(&t.calls, "calls")?;
+                fallback = t.fallback;
                 let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
                     conds.into_iter().map(compile_condition).collect()
                 };

@@ -80,6 +80,10 @@ sink_table! {
         /// to a path spelled the same way), not the name.
         #[serde(default)]
         file_contents: bool,
+        /// A prompt by its name only: reported where the data reaches no other sink afterwards
+        /// (see [`Sink::fallback`]).
+        #[serde(default)]
+        fallback: bool,
     }
 }
 
