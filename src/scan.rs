@@ -79,6 +79,8 @@ pub struct FileResult {
     pub method_calls: Vec<String>,
     /// Every named function of the file and what its parameters reach (see [`link_files`]).
     pub summaries: Vec<FnSummary>,
+    /// The file's classes and the bases they name (see [`link_files`]).
+    pub classes: Vec<link::ClassBases>,
     /// The project facts the file establishes (`llm-app`, ...).
     pub facts: FactSet,
     /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
@@ -532,6 +534,7 @@ fn run_file_seeded(
         method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
+        classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),
     }
@@ -673,7 +676,7 @@ fn link_files(
     }
     let mut methods = Methods::default();
     for (i, file) in per_file.iter().enumerate() {
-        methods.add(i, &file.1.summaries);
+        methods.add(i, &file.1.summaries, &file.1.classes);
     }
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
@@ -771,6 +774,19 @@ fn callees(
     index: &ModuleIndex,
     methods: &Methods,
 ) -> Vec<(usize, Option<String>, String)> {
+    // `self.run(x)` in a base class: the overrides of its subclasses in other files (the
+    // caller's own ran there already).
+    if call.overrides {
+        let Some((class, name)) = call.target.rsplit_once('.') else {
+            return Vec::new();
+        };
+        return methods
+            .overrides(class, name, &call.arg)
+            .into_iter()
+            .filter(|(file, _)| *file != caller)
+            .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
+            .collect();
+    }
     let target = link::target_of(&dirs[caller], &call.target);
     let mut imported_from_scan = false;
     if let Some((module, class, function)) = target {

@@ -24,6 +24,9 @@ pub struct Callee {
     /// Whether only the method's name says what runs: the receiver is of no class the file
     /// knows (`self.llm.chat(...)`), so the scan's methods of that name stand in.
     pub by_name: bool,
+    /// The call names a method of a class of this file (`Runner.run`) whose overrides in other
+    /// files' subclasses may run instead (`self.run(x)` in a base).
+    pub overrides: bool,
 }
 
 /// A call with tainted arguments to a function the file imports, or to a method by its name.
@@ -34,6 +37,8 @@ pub struct ExternalCall {
     pub target: String,
     /// See [`Callee::by_name`].
     pub by_name: bool,
+    /// See [`Callee::overrides`].
+    pub overrides: bool,
     pub arg: ArgRef,
     pub kind: u8,
     /// Sink kinds a sanitizer already made the data safe for.
@@ -144,19 +149,61 @@ impl FnSummary {
 /// name says too little of what runs.
 const MAX_STAND_INS: usize = 24;
 
-/// The scan's methods by name, for calls whose receiver is of no known class.
+/// The scan's methods by name, for calls whose receiver is of no known class, and its classes
+/// by the bases they name, for calls that may run a subclass's override.
 #[derive(Debug, Default)]
 pub struct Methods {
     by_name: HashMap<String, Vec<(usize, FnSummary)>>,
+    /// Base class name -> the classes naming it as a base.
+    subclasses: HashMap<String, Vec<String>>,
 }
 
 impl Methods {
-    /// The methods (functions of a class) among a file's summaries.
-    pub fn add(&mut self, file: usize, summaries: &[FnSummary]) {
+    /// The methods (functions of a class) among a file's summaries, and its classes' bases.
+    pub fn add(&mut self, file: usize, summaries: &[FnSummary], classes: &[ClassBases]) {
         for s in summaries.iter().filter(|s| s.class.is_some()) {
             let entry = self.by_name.entry(s.function.clone()).or_default();
             entry.push((file, s.clone()));
         }
+        for (class, bases) in classes {
+            for base in bases {
+                let subs = self.subclasses.entry(base.clone()).or_default();
+                if !subs.contains(class) {
+                    subs.push(class.clone());
+                }
+            }
+        }
+    }
+
+    /// The methods called `name` of the classes derived from `class` (by the names their bases
+    /// spell, transitively) that take argument `arg`: what a call of `class`'s method may run
+    /// for an object of a subclass. None when there are more than a name can say.
+    pub fn overrides(&self, class: &str, name: &str, arg: &ArgRef) -> Vec<(usize, &FnSummary)> {
+        let Some(all) = self.by_name.get(name) else {
+            return Vec::new();
+        };
+        let mut derived: Vec<&str> = Vec::new();
+        let mut queue = vec![class];
+        while let Some(c) = queue.pop() {
+            for sub in self.subclasses.get(c).into_iter().flatten() {
+                if sub != class && !derived.contains(&sub.as_str()) {
+                    derived.push(sub);
+                    queue.push(sub);
+                }
+            }
+            if derived.len() > MAX_STAND_INS {
+                return Vec::new();
+            }
+        }
+        all.iter()
+            .filter(|(_, s)| {
+                !s.declaration
+                    && s.class.as_deref().is_some_and(|c| derived.contains(&c))
+                    && s.param(arg).is_some()
+            })
+            .map(|(f, s)| (*f, s))
+            .take(MAX_STAND_INS)
+            .collect()
     }
 
     /// Every method called `name` with a body, unless there are too many to say anything.
@@ -228,6 +275,38 @@ impl Methods {
             _ => {}
         }
         takes
+    }
+}
+
+/// A class and the names of its bases as the class spells them, last segment only
+/// (`class Shell(base.Runner)` -> `Runner`).
+pub type ClassBases = (String, Vec<String>);
+
+/// The classes of a file with their bases.
+pub fn class_bases(module: &Module) -> Vec<ClassBases> {
+    module
+        .classes
+        .iter()
+        .filter(|c| !c.bases.is_empty())
+        .map(|c| {
+            let bases = c.bases.iter().filter_map(base_name).map(str::to_string);
+            (c.name.to_string(), bases.collect())
+        })
+        .collect()
+}
+
+/// The class a base expression names, last segment only: `Runner`, `base.Runner`,
+/// `Tool[Args]` -> `Runner`, `Runner`, `Tool`.
+pub fn base_name(e: &crate::ir::Expr) -> Option<&str> {
+    use crate::ir::ExprKind;
+    let mut cur = e;
+    loop {
+        match &cur.kind {
+            ExprKind::Index { value, .. } => cur = value,
+            ExprKind::Name(n) => return Some(n),
+            ExprKind::Attribute { attr, .. } => return Some(attr),
+            _ => return None,
+        }
     }
 }
 

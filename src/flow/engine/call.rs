@@ -130,6 +130,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.record_external(call, q, &arg_ts, cx.function);
             }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            // `self.run(x)` in a base runs the override of the object's class: each one the
+            // file defines, and (through `link`) those of other files.
+            if self.dispatches(receiver, cx) {
+                for o in self.overrides(fi) {
+                    let offset = self.receiver_offset(o);
+                    let more = self.apply_summary(o, offset, call, &arg_ts, span, cx);
+                    join(&mut t, &more);
+                }
+                if !declared {
+                    self.record_overrides(call, fi, &arg_ts, cx.function);
+                }
+            }
             if declared {
                 join(&mut t, &self.passed_through(q, call, &arg_ts, span));
             }
@@ -225,7 +237,41 @@ impl<'a, 'm> Engine<'a, 'm> {
         let callee = Callee {
             name: q.to_string(),
             by_name: !imported_function && !imported_method,
+            overrides: false,
         };
+        self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// `self.run(x)` of a method of the file's class `Runner`: the overrides of `run` in
+    /// `Runner`'s subclasses in other files may run instead (`link`).
+    pub(super) fn record_overrides(
+        &mut self,
+        call: &'m Call,
+        fi: usize,
+        arg_ts: &[Taint],
+        function: Option<usize>,
+    ) {
+        let module = self.module;
+        let f = &module.functions[fi];
+        let Some(class) = f.class.and_then(|ci| module.classes.get(ci)) else {
+            return;
+        };
+        let callee = Callee {
+            name: format!("{}.{}", class.name, f.name),
+            by_name: false,
+            overrides: true,
+        };
+        self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// Record each tainted argument of `call` as passed to `callee` in another file.
+    fn record_args(
+        &mut self,
+        callee: Callee,
+        call: &'m Call,
+        arg_ts: &[Taint],
+        function: Option<usize>,
+    ) {
         let mut position = 0;
         for (a, t) in call.args.iter().zip(arg_ts) {
             let arg = match (&a.name, a.splat) {
@@ -532,22 +578,25 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Function(fi) => Some(*fi),
             ExprKind::Attribute { value, attr } => match (&value.kind, cx.class) {
                 (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => self
-                    .methods
-                    .get(&(ci, &**attr))
-                    .or_else(|| self.field_functions.get(&(ci, &**attr)))
-                    .copied(),
+                    .inherited(ci, attr)
+                    .or_else(|| self.field_functions.get(&(ci, &**attr)).copied()),
                 _ => q.and_then(|q| self.method_by_qualified(q)),
             },
             ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
             _ => None,
         }?;
-        let f = self.module.functions.get(fi)?;
-        let offset = usize::from(
+        self.module.functions.get(fi)?;
+        Some((fi, self.receiver_offset(fi)))
+    }
+
+    /// How many leading parameters of `fi` a call does not pass (a Python method's `self`).
+    pub(super) fn receiver_offset(&self, fi: usize) -> usize {
+        let f = &self.module.functions[fi];
+        usize::from(
             f.class.is_some()
                 && self.module.dialect.first_param_receiver
                 && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
-        );
-        Some((fi, offset))
+        )
     }
 
     /// `Bot.run` / `Bot().run` -> the method `run` of the file's class `Bot`.
@@ -555,7 +604,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let (class, method) = q.rsplit_once('.')?;
         let class = class.strip_suffix("()").unwrap_or(class);
         let ci = *self.classes_by_name.get(class)?;
-        self.methods.get(&(ci, method)).copied()
+        self.inherited(ci, method)
     }
 
     pub(super) fn apply_summary(

@@ -28,6 +28,7 @@ mod branch;
 mod call;
 mod env;
 mod expr;
+mod hierarchy;
 mod literals;
 mod names;
 mod seeds;
@@ -154,6 +155,8 @@ pub struct Engine<'a, 'm> {
     functions_by_name: HashMap<&'m str, usize>,
     methods: HashMap<(usize, &'m str), usize>,
     classes_by_name: HashMap<&'m str, usize>,
+    /// For each class, the classes of the file derived from it.
+    subclasses: Vec<Vec<usize>>,
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
@@ -260,6 +263,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             functions_by_name: HashMap::new(),
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),
+            subclasses: Vec::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             reported: HashSet::new(),
@@ -283,6 +287,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             serializing: false,
         };
         e.index_functions();
+        e.index_subclasses();
         e.decorator_names = module
             .functions
             .iter()
