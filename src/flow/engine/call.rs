@@ -118,6 +118,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
             return t;
         }
+        // `llm.chat(x)` with `llm` one of several classes: each class's method.
+        if let Some(mut t) = self.dispatch_alternatives(call, &arg_ts, span, cx) {
+            join(&mut t, &from_callbacks);
+            return t;
+        }
         // The file's own functions before method-name propagators: `self.get(x)` is the class's.
         if let Some((fi, offset)) = self.local_callee(call, q, cx) {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that

@@ -1,5 +1,6 @@
-//! Class hierarchies within a file: a method a class inherits, and the overrides a call on a
-//! base may run (`self.run(x)` in `Runner` runs `ShellRunner.run` for a `ShellRunner`).
+//! Class hierarchies within a file: a method a class inherits, the overrides a call on a base
+//! may run (`self.run(x)` in `Runner` runs `ShellRunner.run` for a `ShellRunner`), and calls on
+//! a value that is one of several classes (a factory of providers).
 
 use super::*;
 
@@ -83,5 +84,60 @@ impl<'a, 'm> Engine<'a, 'm> {
             .and_then(|fi| self.module.functions.get(fi))
             .map_or(&[][..], |f| &f.params[..]);
         params.iter().any(|p| p.name == *n)
+    }
+
+    /// A call whose receiver may be one of several classes (`resolve` found them: `PROVIDERS[k]()`,
+    /// an `if` chain, a factory of several): the method of each of the file's classes runs on
+    /// the arguments, and each other file's through `link`. What it returns carries a kind only
+    /// when every class's method returns it, or when an argument brought it. `None` when no
+    /// class is the file's (the call is then an ordinary one, through its first name).
+    pub(super) fn dispatch_alternatives(
+        &mut self,
+        call: &'m Call,
+        arg_ts: &[Taint],
+        span: Span,
+        cx: &Ctx<'m>,
+    ) -> Option<Taint> {
+        let module = self.module;
+        let alternatives = module.alternatives.get(&span)?;
+        let local: Vec<Option<usize>> = alternatives
+            .iter()
+            .map(|q| self.method_by_qualified(q))
+            .collect();
+        if local.iter().all(Option::is_none) {
+            // The first name is the call's own and is recorded with it.
+            for q in &alternatives[1..] {
+                self.record_external(call, Some(q), arg_ts, cx.function);
+            }
+            return None;
+        }
+        let mut from_args = Taint::new();
+        for t in arg_ts {
+            join(&mut from_args, t);
+        }
+        let mut results: Vec<Taint> = Vec::with_capacity(alternatives.len());
+        for (q, fi) in alternatives.iter().zip(local) {
+            match fi {
+                Some(fi) => {
+                    let offset = self.receiver_offset(fi);
+                    results.push(self.apply_summary(fi, offset, call, arg_ts, span, cx));
+                }
+                None => {
+                    self.record_external(call, Some(q), arg_ts, cx.function);
+                    results.push(with_flags(from_args.clone(), DERIVED));
+                }
+            }
+        }
+        let arg_kinds: Vec<u16> = from_args.iter().map(|l| l.kind).collect();
+        let mut out = Taint::new();
+        for t in &results {
+            for l in t {
+                let everywhere = results.iter().all(|r| r.iter().any(|m| m.kind == l.kind));
+                if everywhere || arg_kinds.contains(&l.kind) {
+                    join(&mut out, &[*l]);
+                }
+            }
+        }
+        Some(out)
     }
 }
