@@ -59,9 +59,9 @@ enum Binding {
     /// The name stands for one of these qualified values (`llm = A()` in one branch, `llm = B()`
     /// in the other; a factory of several classes).
     Union(Vec<String>),
-    /// The name is a dict or list of classes (`PROVIDERS = {"a": A, "b": B}`): an entry
-    /// constructs one of them.
-    Classes(Vec<String>),
+    /// The name is a dict or list of classes (`PROVIDERS = {"a": A, "b": B}`), with their keys:
+    /// an entry constructs one of them.
+    Classes(Vec<(Option<String>, String)>),
 }
 
 /// Most classes a value may be one of: with more, calls on it keep one name.
@@ -184,7 +184,7 @@ impl<'m> Resolver<'m> {
             return Vec::new();
         };
         if let Some(classes) = self.entry_classes(&call.callee, env) {
-            return classes.iter().map(|c| format!("{c}()")).collect();
+            return classes;
         }
         self.class_ref(&call.callee, env)
             .map(|c| format!("{c}()"))
@@ -211,12 +211,21 @@ impl<'m> Resolver<'m> {
         self.module.classes.iter().any(|c| &*c.name == name)
     }
 
-    /// `PROVIDERS[name]`, `PROVIDERS.get(name)`: an entry of a dict (or list) of classes.
-    fn entry_classes<'e>(&self, e: &Expr, env: &'e Env<'_, 'm>) -> Option<&'e [String]> {
-        let holder = match &e.kind {
-            ExprKind::Index { value, .. } => value,
-            ExprKind::Call(c) => match &c.callee.kind {
-                ExprKind::Attribute { value, attr } if &**attr == "get" => value,
+    /// `runner: Runner` with `Runner` a class of the file: an instance of it (`Runner()`).
+    fn local_instance(&self, annotation: &str, env: &Env<'_, 'm>) -> Option<String> {
+        let class = annotation_class(annotation)?;
+        (env.get(class).is_none() && self.local_class(class)).then(|| format!("{class}()"))
+    }
+
+    /// `PROVIDERS[name]()`, `PROVIDERS.get(name)()`: the instances an entry of a dict (or list)
+    /// of classes makes; under a constant key, that entry's only.
+    fn entry_classes(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<String>> {
+        let (holder, key): (&Expr, &Expr) = match &e.kind {
+            ExprKind::Index { value, index } => (value, index),
+            ExprKind::Call(c) => match (&c.callee.kind, c.args.first()) {
+                (ExprKind::Attribute { value, attr }, Some(key)) if &**attr == "get" => {
+                    (value, &key.value)
+                }
                 _ => return None,
             },
             _ => return None,
@@ -224,30 +233,35 @@ impl<'m> Resolver<'m> {
         let ExprKind::Name(n) = &holder.kind else {
             return None;
         };
-        match env.get(n) {
-            Some(Binding::Classes(cs)) => Some(cs),
-            _ => None,
-        }
+        let Some(Binding::Classes(entries)) = env.get(n.as_ref()) else {
+            return None;
+        };
+        let key = key.as_str();
+        let picked = entries
+            .iter()
+            .filter(|(k, _)| key.is_none() || k.as_deref() == key)
+            .map(|(_, c)| format!("{c}()"));
+        let made: Vec<String> = picked.collect();
+        (!made.is_empty()).then_some(made)
     }
 
-    /// `{"a": A, "b": B}`, `[A, B]`: a dict or list whose every entry is a class.
-    fn classes_in(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<String>> {
-        let items: Vec<&Expr> = match &e.kind {
-            ExprKind::Dict(entries) => entries.iter().map(|(_, v)| v).collect(),
-            ExprKind::List(items) => items.iter().collect(),
+    /// `{"a": A, "b": B}`, `[A, B]`: a dict or list whose every entry is a class, with the keys.
+    fn classes_in(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<(Option<String>, String)>> {
+        let items: Vec<(Option<&str>, &Expr)> = match &e.kind {
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.as_ref().and_then(|k| k.as_str()), v))
+                .collect(),
+            ExprKind::List(items) => items.iter().map(|i| (None, i)).collect(),
             _ => return None,
         };
         if items.len() < 2 || items.len() > MAX_ALTERNATIVES {
             return None;
         }
-        let mut out: Vec<String> = Vec::new();
-        for item in items {
-            let c = self.class_ref(item, env)?;
-            if !out.contains(&c) {
-                out.push(c);
-            }
-        }
-        Some(out)
+        items
+            .into_iter()
+            .map(|(k, v)| Some((k.map(str::to_string), self.class_ref(v, env)?)))
+            .collect()
     }
 
     /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods, from its
@@ -324,11 +338,9 @@ impl<'m> Resolver<'m> {
             let binding = if receiver {
                 Binding::Receiver(class.unwrap_or_default())
             } else {
-                match p
-                    .annotation
-                    .as_deref()
-                    .and_then(|a| annotation_type(a, env, rust))
-                {
+                match p.annotation.as_deref().and_then(|a| {
+                    annotation_type(a, env, rust).or_else(|| self.local_instance(a, env))
+                }) {
                     Some(q) => Binding::Value(q),
                     None => Binding::Opaque,
                 }
@@ -439,8 +451,8 @@ impl<'m> Resolver<'m> {
                             break made.clone();
                         }
                     }
-                    if let Some(classes) = self.entry_classes(&call.callee, env) {
-                        break classes.iter().map(|c| format!("{c}()")).collect();
+                    if let Some(made) = self.entry_classes(&call.callee, env) {
+                        break made;
                     }
                     suffix.push("()");
                     cur = &call.callee;

@@ -41,6 +41,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.serializing = serializing;
+        // `actions.get(name)` picks an entry as `actions[name]` does.
+        if let (Some(r), Some("get"), Some(key)) = (receiver, method, arg_ts.first()) {
+            self.indexed_tools(r, key, span);
+        }
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds

@@ -134,6 +134,8 @@ pub struct Engine<'a, 'm> {
     /// Functions some source with a `handler` seeded (tools, prompt handlers): the name it was
     /// registered under or its own (empty when unknown), and the handler names.
     handlers: HashMap<usize, (String, Vec<&'a str>)>,
+    /// (function, source) pairs an `indexed_by` source seeded (see `tools::indexed_tools`).
+    indexed: HashSet<(usize, u32)>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
     /// The qualified names the file imports.
@@ -241,6 +243,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             decorator_names: Vec::new(),
             return_sinks: vec![Vec::new(); n],
             handlers: HashMap::new(),
+            indexed: HashSet::new(),
             trace: Trace::default(),
             imports: module
                 .imports

@@ -169,6 +169,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
                 | SourceMatch::Attributes(_)
+                | SourceMatch::Indexed(_)
                 | SourceMatch::Caught(_)
                 | SourceMatch::HardcodedSecrets => {}
             }
