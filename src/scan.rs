@@ -887,12 +887,16 @@ fn linked_calls(module: &Module) -> (Vec<String>, Vec<String>) {
         let Some(q) = call.qualified.as_deref() else {
             return;
         };
-        if crate::ir::starts_from_import(q, &imported) {
-            from_imports.insert(q);
-        } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
-            && !own_method(q)
-        {
-            unknown.insert(q);
+        // A receiver of one of several classes: each class's method may return data.
+        let alternatives = module.alternatives.get(&e.span).into_iter().flatten();
+        for q in std::iter::once(q).chain(alternatives.map(|a| &**a)) {
+            if crate::ir::starts_from_import(q, &imported) {
+                from_imports.insert(q);
+            } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
+                && !own_method(q)
+            {
+                unknown.insert(q);
+            }
         }
     });
     let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();

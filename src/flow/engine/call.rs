@@ -491,9 +491,26 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
-        // A function of another file that returns data.
+        // A function of another file that returns data; for a receiver that may be one of
+        // several classes, data every class's method returns.
         if let Some(returns) = q.and_then(|q| self.external_returns.get(q)) {
-            for (kind, origin) in returns.clone() {
+            let alternatives = self
+                .module
+                .alternatives
+                .get(&span)
+                .map_or(&[][..], |a| &a[..]);
+            let everywhere = |kind: u8| {
+                alternatives.iter().all(|a| {
+                    let returned = self.external_returns.get(&**a);
+                    returned.is_some_and(|r| r.iter().any(|(k, _)| *k == kind))
+                })
+            };
+            let returned: Vec<(u8, String)> = returns
+                .iter()
+                .filter(|(kind, _)| everywhere(*kind))
+                .cloned()
+                .collect();
+            for (kind, origin) in returned {
                 let l = self.start(kind, span, Note::Caller(origin));
                 join(&mut out, &[l]);
             }
