@@ -676,7 +676,18 @@ fn link_files(
     }
     let mut methods = Methods::default();
     for (i, file) in per_file.iter().enumerate() {
-        methods.add(i, &file.1.summaries, &file.1.classes);
+        methods.add(i, &file.1.summaries);
+        for (class, bases) in &file.1.classes {
+            for (base, imported) in bases {
+                // A base of the file itself, or the file its import names (if the scan has it).
+                let base_file = match imported {
+                    None => Some(i),
+                    Some(q) => link::target_of(&dirs[i], q)
+                        .and_then(|(module, _, _)| index.lookup(&module)),
+                };
+                methods.add_base(i, class, base, base_file);
+            }
+        }
     }
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
@@ -781,7 +792,7 @@ fn callees(
             return Vec::new();
         };
         return methods
-            .overrides(class, name, &call.arg)
+            .overrides(class, caller, name, &call.arg)
             .into_iter()
             .filter(|(file, _)| *file != caller)
             .map(|(file, s)| (file, s.class.clone(), s.function.clone()))

@@ -154,41 +154,52 @@ const MAX_STAND_INS: usize = 24;
 #[derive(Debug, Default)]
 pub struct Methods {
     by_name: HashMap<String, Vec<(usize, FnSummary)>>,
-    /// Base class name -> the classes naming it as a base.
-    subclasses: HashMap<String, Vec<String>>,
+    /// Base class name -> the classes naming it as a base: (class, its file, the file the base
+    /// is imported from when the scan has it).
+    subclasses: HashMap<String, Vec<(String, usize, Option<usize>)>>,
 }
 
 impl Methods {
-    /// The methods (functions of a class) among a file's summaries, and its classes' bases.
-    pub fn add(&mut self, file: usize, summaries: &[FnSummary], classes: &[ClassBases]) {
+    /// The methods (functions of a class) among a file's summaries.
+    pub fn add(&mut self, file: usize, summaries: &[FnSummary]) {
         for s in summaries.iter().filter(|s| s.class.is_some()) {
             let entry = self.by_name.entry(s.function.clone()).or_default();
             entry.push((file, s.clone()));
         }
-        for (class, bases) in classes {
-            for base in bases {
-                let subs = self.subclasses.entry(base.clone()).or_default();
-                if !subs.contains(class) {
-                    subs.push(class.clone());
-                }
-            }
+    }
+
+    /// Class `class` of `file` derives from the class `base` of `base_file` (`None`: of a file
+    /// the import does not name, or the scan does not have).
+    pub fn add_base(&mut self, file: usize, class: &str, base: &str, base_file: Option<usize>) {
+        let subs = self.subclasses.entry(base.to_string()).or_default();
+        let edge = (class.to_string(), file, base_file);
+        if !subs.contains(&edge) {
+            subs.push(edge);
         }
     }
 
-    /// The methods called `name` of the classes derived from `class` (by the names their bases
-    /// spell, transitively) that take argument `arg`: what a call of `class`'s method may run
-    /// for an object of a subclass. None when there are more than a name can say.
-    pub fn overrides(&self, class: &str, name: &str, arg: &ArgRef) -> Vec<(usize, &FnSummary)> {
+    /// The methods called `name` of the classes derived from `class` of `file` (transitively, by
+    /// the bases they name and import) that take argument `arg`: what a call of `class`'s method
+    /// may run for an object of a subclass. None when there are more than a name can say.
+    pub fn overrides(
+        &self,
+        class: &str,
+        file: usize,
+        name: &str,
+        arg: &ArgRef,
+    ) -> Vec<(usize, &FnSummary)> {
         let Some(all) = self.by_name.get(name) else {
             return Vec::new();
         };
-        let mut derived: Vec<&str> = Vec::new();
-        let mut queue = vec![class];
-        while let Some(c) = queue.pop() {
-            for sub in self.subclasses.get(c).into_iter().flatten() {
-                if sub != class && !derived.contains(&sub.as_str()) {
-                    derived.push(sub);
-                    queue.push(sub);
+        let mut derived: Vec<(&str, usize)> = Vec::new();
+        let mut queue = vec![(class, file)];
+        while let Some((c, f)) = queue.pop() {
+            for (sub, sub_file, base_file) in self.subclasses.get(c).into_iter().flatten() {
+                let this_base = base_file.is_none_or(|b| b == f);
+                let known = derived.contains(&(sub.as_str(), *sub_file));
+                if this_base && !known && (sub.as_str(), *sub_file) != (class, file) {
+                    derived.push((sub, *sub_file));
+                    queue.push((sub, *sub_file));
                 }
             }
             if derived.len() > MAX_STAND_INS {
@@ -196,13 +207,14 @@ impl Methods {
             }
         }
         all.iter()
-            .filter(|(_, s)| {
+            .filter(|(f, s)| {
                 !s.declaration
-                    && s.class.as_deref().is_some_and(|c| derived.contains(&c))
+                    && s.class
+                        .as_deref()
+                        .is_some_and(|c| derived.contains(&(c, *f)))
                     && s.param(arg).is_some()
             })
             .map(|(f, s)| (*f, s))
-            .take(MAX_STAND_INS)
             .collect()
     }
 
@@ -278,18 +290,41 @@ impl Methods {
     }
 }
 
-/// A class and the names of its bases as the class spells them, last segment only
-/// (`class Shell(base.Runner)` -> `Runner`).
-pub type ClassBases = (String, Vec<String>);
+/// A class and its bases: each base's name (last segment: `class Shell(base.Runner)` ->
+/// `Runner`) and, when it is imported, its qualified name (`app.base.Runner`, `.base.Runner`).
+pub type ClassBases = (String, Vec<(String, Option<String>)>);
 
 /// The classes of a file with their bases.
 pub fn class_bases(module: &Module) -> Vec<ClassBases> {
+    let imports: HashMap<&str, &str> = module
+        .imports
+        .iter()
+        .map(|i| (&*i.local, &*i.qualified))
+        .collect();
+    let imported = |e: &crate::ir::Expr| {
+        let dotted = match &e.kind {
+            crate::ir::ExprKind::Index { value, .. } => value.dotted(),
+            _ => e.dotted(),
+        }?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let q = imports.get(head)?;
+        Some(match rest {
+            Some(r) => format!("{q}.{r}"),
+            None => q.to_string(),
+        })
+    };
     module
         .classes
         .iter()
         .filter(|c| !c.bases.is_empty())
         .map(|c| {
-            let bases = c.bases.iter().filter_map(base_name).map(str::to_string);
+            let bases = c
+                .bases
+                .iter()
+                .filter_map(|b| Some((base_name(b)?.to_string(), imported(b))));
             (c.name.to_string(), bases.collect())
         })
         .collect()

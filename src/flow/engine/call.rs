@@ -132,24 +132,30 @@ impl<'a, 'm> Engine<'a, 'm> {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
             // define it run instead.
             let declared = self.module.functions[fi].is_declaration();
+            // `self.run(x)` in a base runs the override of the object's class (an abstract
+            // method always does): each one the file defines, and (through `link`) those of
+            // other files' subclasses.
+            let overrides = match declared || self.dispatches(receiver, cx) {
+                true => self.overrides(fi),
+                false => Vec::new(),
+            };
+            // An abstract method the file's classes override is known by its hierarchy; one
+            // they do not is known by its name only ...
+            let by_hierarchy = !declared || !overrides.is_empty();
             // ... unless they only build a value of it (`system_message(text)` returns a
             // message): the data goes on with the result, and is reported where that ends.
             let passes = q.is_some_and(|q| self.external_passes.contains_key(q));
-            if declared && !passes {
+            if !by_hierarchy && !passes {
                 self.record_external(call, q, &arg_ts, cx.function);
             }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
-            // `self.run(x)` in a base runs the override of the object's class: each one the
-            // file defines, and (through `link`) those of other files.
-            if self.dispatches(receiver, cx) {
-                for o in self.overrides(fi) {
-                    let offset = self.receiver_offset(o);
-                    let more = self.apply_summary(o, offset, call, &arg_ts, span, cx);
-                    join(&mut t, &more);
-                }
-                if !declared {
-                    self.record_overrides(call, fi, &arg_ts, cx.function);
-                }
+            for &o in &overrides {
+                let offset = self.receiver_offset(o);
+                let more = self.apply_summary(o, offset, call, &arg_ts, span, cx);
+                join(&mut t, &more);
+            }
+            if by_hierarchy && (declared || self.dispatches(receiver, cx)) {
+                self.record_overrides(call, fi, &arg_ts, cx.function);
             }
             if declared {
                 join(&mut t, &self.passed_through(q, call, &arg_ts, span));
