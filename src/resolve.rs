@@ -545,14 +545,42 @@ impl<'m> Resolver<'m> {
         module_env: &Env<'_, 'm>,
         class: Option<usize>,
     ) {
-        let before = env.vars.clone();
+        // Only the names the branches assign are saved and merged: copying the whole scope at
+        // each `if` would be quadratic.
+        let mut names: Vec<&'m str> = Vec::new();
+        for branch in [body, orelse] {
+            crate::ir::walk_stmts(branch, &mut |s| {
+                if let StmtKind::Assign { targets, .. } = &s.kind {
+                    for t in targets {
+                        if let ExprKind::Name(n) = &t.kind {
+                            names.push(n);
+                        }
+                    }
+                }
+            });
+        }
+        names.sort_unstable();
+        names.dedup();
+        let current = |env: &Env<'_, 'm>| -> Vec<Option<Binding>> {
+            names.iter().map(|n| env.vars.get(n).cloned()).collect()
+        };
+        let before = current(env);
         self.walk_body(body, env, module_env, class);
-        let after_body = std::mem::replace(&mut env.vars, before);
+        let after_body = current(env);
+        for (name, b) in names.iter().zip(before) {
+            match b {
+                Some(b) => env.insert(name, b),
+                None => {
+                    env.vars.remove(name);
+                }
+            }
+        }
         self.walk_body(orelse, env, module_env, class);
-        for (name, b) in after_body {
-            let merged = match env.vars.get(name) {
-                Some(other) => either(&b, other),
-                None => b,
+        for (name, b) in names.iter().zip(after_body) {
+            let merged = match (b, env.vars.get(name)) {
+                (Some(b), Some(other)) => either(&b, other),
+                (Some(b), None) => b,
+                (None, _) => continue,
             };
             env.insert(name, merged);
         }
