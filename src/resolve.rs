@@ -56,15 +56,25 @@ enum Binding {
     Receiver(usize),
     /// The name is bound to something unknown: it shadows outer bindings and keeps its spelling.
     Opaque,
+    /// The name stands for one of these qualified values (`llm = A()` in one branch, `llm = B()`
+    /// in the other; a factory of several classes).
+    Union(Vec<String>),
+    /// The name is a dict or list of classes (`PROVIDERS = {"a": A, "b": B}`), with their keys:
+    /// an entry constructs one of them.
+    Classes(Vec<(Option<String>, String)>),
 }
+
+/// Most classes a value may be one of: with more, calls on it keep one name.
+const MAX_ALTERNATIVES: usize = 8;
 
 /// Fill `Call::qualified` for every call in the module.
 pub fn resolve(module: &mut Module) {
-    let names = {
+    let (names, alternatives) = {
         let mut r = Resolver::new(module);
         r.run();
-        r.out
+        (r.out, r.alternatives)
     };
+    module.alternatives = alternatives;
     if names.is_empty() {
         return;
     }
@@ -84,15 +94,17 @@ struct Resolver<'m> {
     fields: Vec<HashMap<&'m str, String>>,
     /// Call expression span -> qualified callee.
     out: HashMap<(u32, u32), String>,
+    /// Call expression span -> the qualified callee through each class its receiver may be.
+    alternatives: HashMap<crate::ir::Span, Vec<Box<str>>>,
     /// Functions already walked (a function reached from no body is walked at the end).
     visited: Vec<bool>,
     depth: usize,
     /// How many functions deep the walk is: 0 at module (and module-level class) level.
     fn_depth: usize,
-    /// Module-level functions that always return an instance of one class (`def get_llm(): return
-    /// LLMBundle()`), and that instance (`LLMBundle()`): a factory's result is typed like a
-    /// constructor's.
-    factories: HashMap<&'m str, String>,
+    /// Module-level functions that always return an instance of a class (`def get_llm(): return
+    /// LLMBundle()`), and the instances they may return (`LLMBundle()`; several for a factory of
+    /// providers): a factory's result is typed like a constructor's.
+    factories: HashMap<&'m str, Vec<String>>,
 }
 
 impl<'m> Resolver<'m> {
@@ -101,6 +113,7 @@ impl<'m> Resolver<'m> {
             module,
             fields: vec![HashMap::new(); module.classes.len()],
             out: HashMap::new(),
+            alternatives: HashMap::new(),
             visited: vec![false; module.functions.len()],
             depth: 0,
             fn_depth: 0,
@@ -131,58 +144,124 @@ impl<'m> Resolver<'m> {
         }
     }
 
-    /// Module-level functions whose every `return` constructs the same class: a class of the file
-    /// or an imported one. A function returning two classes (a dict or `if` chain of providers)
-    /// types nothing here; the scan's method summaries resolve its result's calls by name.
+    /// Module-level functions whose every `return` constructs a class: a class of the file or an
+    /// imported one, or an entry of a dict of classes (`return PROVIDERS[name]()`). One that
+    /// returns several (an `if` chain of providers) is typed as any of them.
     fn collect_factories(&mut self, module_env: &Env<'_, 'm>) {
         let module = self.module;
-        let classes: std::collections::HashSet<&str> =
-            module.classes.iter().map(|c| &*c.name).collect();
         for f in &module.functions {
             if f.class.is_some() || f.name.is_empty() || f.is_lambda {
                 continue;
             }
-            let mut made: Option<String> = None;
-            let mut agree = true;
+            let mut made: Vec<String> = Vec::new();
+            let mut all = true;
             crate::ir::walk_stmts(&f.body, &mut |s| {
                 let StmtKind::Return(value) = &s.kind else {
                     return;
                 };
-                let class = value
-                    .as_ref()
-                    .and_then(|v| self.constructed(v, module_env, &classes));
-                match (&made, class) {
-                    (_, None) => agree = false,
-                    (None, Some(c)) => made = Some(c),
-                    (Some(m), Some(c)) => agree &= *m == c,
+                let classes = value.as_ref().map(|v| self.constructed(v, module_env));
+                match classes {
+                    Some(cs) if !cs.is_empty() => {
+                        for c in cs {
+                            if !made.contains(&c) {
+                                made.push(c);
+                            }
+                        }
+                    }
+                    _ => all = false,
                 }
             });
-            if let (true, Some(c)) = (agree, made) {
-                self.factories.insert(&f.name, c);
+            if all && !made.is_empty() && made.len() <= MAX_ALTERNATIVES {
+                self.factories.insert(&f.name, made);
             }
         }
     }
 
-    /// `LLMBundle(...)` (a class of the file) or `OpenAI(...)` (imported) -> `LLMBundle()`.
-    fn constructed(
-        &self,
-        e: &Expr,
-        module_env: &Env<'_, 'm>,
-        classes: &std::collections::HashSet<&str>,
-    ) -> Option<String> {
+    /// The instances an expression constructs: `LLMBundle(...)` (a class of the file) or
+    /// `OpenAI(...)` (imported) -> `LLMBundle()`; `PROVIDERS[name](...)` -> each class's.
+    fn constructed(&self, e: &Expr, env: &Env<'_, 'm>) -> Vec<String> {
         let ExprKind::Call(call) = &e.kind else {
-            return None;
+            return Vec::new();
         };
-        match &call.callee.kind {
-            ExprKind::Name(n) if classes.contains(&**n) => Some(format!("{n}()")),
+        if let Some(classes) = self.entry_classes(&call.callee, env) {
+            return classes;
+        }
+        self.class_ref(&call.callee, env)
+            .map(|c| format!("{c}()"))
+            .into_iter()
+            .collect()
+    }
+
+    /// The class a name refers to: a class of the file (`LLMBundle`) or an imported CapWords
+    /// name (`openai.OpenAI`).
+    fn class_ref(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<String> {
+        match &e.kind {
+            ExprKind::Name(n) if env.get(n).is_none() && self.local_class(n) => Some(n.to_string()),
             ExprKind::Name(n) | ExprKind::Attribute { attr: n, .. } => {
-                let q = self.qualify(&call.callee, module_env)?;
-                let imported = q != call.callee.dotted()?;
+                let q = self.qualify(e, env)?;
+                let imported = q != e.dotted()?;
                 let capitalised = n.starts_with(|c: char| c.is_ascii_uppercase());
-                (imported && capitalised).then(|| format!("{q}()"))
+                (imported && capitalised).then_some(q)
             }
             _ => None,
         }
+    }
+
+    fn local_class(&self, name: &str) -> bool {
+        self.module.classes.iter().any(|c| &*c.name == name)
+    }
+
+    /// `runner: Runner` with `Runner` a class of the file: an instance of it (`Runner()`).
+    fn local_instance(&self, annotation: &str, env: &Env<'_, 'm>) -> Option<String> {
+        let class = annotation_class(annotation)?;
+        (env.get(class).is_none() && self.local_class(class)).then(|| format!("{class}()"))
+    }
+
+    /// `PROVIDERS[name]()`, `PROVIDERS.get(name)()`: the instances an entry of a dict (or list)
+    /// of classes makes; under a constant key, that entry's only.
+    fn entry_classes(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<String>> {
+        let (holder, key): (&Expr, &Expr) = match &e.kind {
+            ExprKind::Index { value, index } => (value, index),
+            ExprKind::Call(c) => match (&c.callee.kind, c.args.first()) {
+                (ExprKind::Attribute { value, attr }, Some(key)) if &**attr == "get" => {
+                    (value, &key.value)
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let ExprKind::Name(n) = &holder.kind else {
+            return None;
+        };
+        let Some(Binding::Classes(entries)) = env.get(n.as_ref()) else {
+            return None;
+        };
+        let key = key.as_str();
+        let picked = entries
+            .iter()
+            .filter(|(k, _)| key.is_none() || k.as_deref() == key)
+            .map(|(_, c)| format!("{c}()"));
+        let made: Vec<String> = picked.collect();
+        (!made.is_empty()).then_some(made)
+    }
+
+    /// `{"a": A, "b": B}`, `[A, B]`: a dict or list whose every entry is a class, with the keys.
+    fn classes_in(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<(Option<String>, String)>> {
+        let items: Vec<(Option<&str>, &Expr)> = match &e.kind {
+            ExprKind::Dict(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.as_ref().and_then(|k| k.as_str()), v))
+                .collect(),
+            ExprKind::List(items) => items.iter().map(|i| (None, i)).collect(),
+            _ => return None,
+        };
+        if items.len() < 2 || items.len() > MAX_ALTERNATIVES {
+            return None;
+        }
+        items
+            .into_iter()
+            .map(|(k, v)| Some((k.map(str::to_string), self.class_ref(v, env)?)))
+            .collect()
     }
 
     /// Field types of every class, from `self.x = ...` / `this.x = ...` in its methods, from its
@@ -259,11 +338,9 @@ impl<'m> Resolver<'m> {
             let binding = if receiver {
                 Binding::Receiver(class.unwrap_or_default())
             } else {
-                match p
-                    .annotation
-                    .as_deref()
-                    .and_then(|a| annotation_type(a, env, rust))
-                {
+                match p.annotation.as_deref().and_then(|a| {
+                    annotation_type(a, env, rust).or_else(|| self.local_instance(a, env))
+                }) {
                     Some(q) => Binding::Value(q),
                     None => Binding::Opaque,
                 }
@@ -286,11 +363,26 @@ impl<'m> Resolver<'m> {
                 value,
                 augmented,
             } => {
-                let q = if *augmented {
-                    None
-                } else {
-                    self.qualify(value, env)
+                if *augmented {
+                    for t in targets {
+                        bind_target(t, None, env);
+                    }
+                    return;
+                }
+                let several = match self.classes_in(value, env) {
+                    Some(classes) => Some(Binding::Classes(classes)),
+                    None => match self.qualify_all(value, env) {
+                        qs if qs.len() > 1 => Some(Binding::Union(qs)),
+                        _ => None,
+                    },
                 };
+                if let (Some(b), [t]) = (several, &targets[..]) {
+                    if let ExprKind::Name(n) = &t.kind {
+                        env.insert(n, b);
+                        return;
+                    }
+                }
+                let q = self.qualify(value, env);
                 for t in targets {
                     bind_target(t, q.as_deref(), env);
                 }
@@ -310,28 +402,36 @@ impl<'m> Resolver<'m> {
         }
     }
 
-    /// The qualified name of an expression, if it has one.
+    /// The qualified name of an expression, if it has one (the first, when it may be one of
+    /// several).
     fn qualify(&self, e: &Expr, env: &Env) -> Option<String> {
+        self.qualify_all(e, env).into_iter().next()
+    }
+
+    /// The qualified names an expression may have: one, or one per class it may be an instance
+    /// of (`llm.chat` with `llm` from a factory of providers); none when it has no name.
+    fn qualify_all(&self, e: &Expr, env: &Env) -> Vec<String> {
         // Walk down the receiver chain iteratively, remembering the suffixes to append.
         let mut suffix: Vec<&str> = Vec::new();
         let mut cur = e;
-        let base = loop {
+        let bases: Vec<String> = loop {
             if suffix.len() > crate::ir::MAX_DEPTH {
-                return None;
+                return Vec::new();
             }
             match &cur.kind {
                 ExprKind::Name(n) => {
                     break match env.get(n) {
-                        Some(Binding::Value(q)) => q.clone(),
-                        Some(Binding::Receiver(ci)) => self.class_name(*ci).to_string(),
-                        Some(Binding::Opaque) | None => n.to_string(),
+                        Some(Binding::Value(q)) => vec![q.clone()],
+                        Some(Binding::Union(qs)) => qs.clone(),
+                        Some(Binding::Receiver(ci)) => vec![self.class_name(*ci).to_string()],
+                        Some(Binding::Opaque | Binding::Classes(_)) | None => vec![n.to_string()],
                     };
                 }
                 ExprKind::Attribute { value, attr } => {
                     if let Some(ci) = receiver_class(value, env) {
                         break match self.fields.get(ci).and_then(|f| f.get(&**attr)) {
-                            Some(field) => field.clone(),
-                            None => format!("{}.{attr}", self.class_name(ci)),
+                            Some(field) => vec![field.clone()],
+                            None => vec![format!("{}.{attr}", self.class_name(ci))],
                         };
                     }
                     suffix.push(attr);
@@ -340,18 +440,19 @@ impl<'m> Resolver<'m> {
                 }
                 // CommonJS `require("m")` is the module `m` itself.
                 ExprKind::Call(call) if is_require(call, env) => {
-                    break call
-                        .args
-                        .first()
-                        .and_then(|a| a.value.as_str())?
-                        .trim_start_matches("node:")
-                        .to_string();
+                    let Some(m) = call.args.first().and_then(|a| a.value.as_str()) else {
+                        return Vec::new();
+                    };
+                    break vec![m.trim_start_matches("node:").to_string()];
                 }
                 ExprKind::Call(call) => {
                     if let ExprKind::Name(n) = &call.callee.kind {
                         if let (None, Some(made)) = (env.get(n), self.factories.get(&**n)) {
                             break made.clone();
                         }
+                    }
+                    if let Some(made) = self.entry_classes(&call.callee, env) {
+                        break made;
                     }
                     suffix.push("()");
                     cur = &call.callee;
@@ -368,19 +469,24 @@ impl<'m> Resolver<'m> {
                         let q = self.qualify(i, env)?;
                         (Some(&q) != i.dotted().as_ref()).then_some(q)
                     });
-                    break match resolved.into_iter().next() {
-                        Some(q) => q,
-                        None => self.qualify(items.first()?, env)?,
+                    let first = match resolved.into_iter().next() {
+                        Some(q) => Some(q),
+                        None => items.first().and_then(|i| self.qualify(i, env)),
                     };
+                    break first.into_iter().collect();
                 }
-                _ => return None,
+                _ => return Vec::new(),
             }
         };
-        let mut s = base;
-        for part in suffix.iter().rev() {
-            s.push_str(part);
-        }
-        Some(s)
+        bases
+            .into_iter()
+            .map(|mut s| {
+                for part in suffix.iter().rev() {
+                    s.push_str(part);
+                }
+                s
+            })
+            .collect()
     }
 
     fn class_name(&self, ci: usize) -> &'m str {
@@ -415,6 +521,10 @@ impl<'m> Resolver<'m> {
                 StmtKind::ClassDef(ci) => self.walk_class(*ci, env, module_env),
                 _ => {}
             }
+            if let StmtKind::If { body, orelse, .. } = &s.kind {
+                self.walk_branches(body, orelse, env, module_env, class);
+                continue;
+            }
             let mut children: Vec<&'m Stmt> = Vec::new();
             s.for_each_child_stmt(&mut |c| children.push(c));
             for c in children {
@@ -422,6 +532,58 @@ impl<'m> Resolver<'m> {
             }
         }
         self.depth -= 1;
+    }
+
+    /// An `if` and its `else`: each branch starts from the bindings before it, and a name the
+    /// branches bind to different values is either afterwards (`if kind == "a": llm = A()
+    /// else: llm = B()`).
+    fn walk_branches(
+        &mut self,
+        body: &'m [Stmt],
+        orelse: &'m [Stmt],
+        env: &mut Env<'_, 'm>,
+        module_env: &Env<'_, 'm>,
+        class: Option<usize>,
+    ) {
+        // Only the names the branches assign are saved and merged: copying the whole scope at
+        // each `if` would be quadratic.
+        let mut names: Vec<&'m str> = Vec::new();
+        for branch in [body, orelse] {
+            crate::ir::walk_stmts(branch, &mut |s| {
+                if let StmtKind::Assign { targets, .. } = &s.kind {
+                    for t in targets {
+                        if let ExprKind::Name(n) = &t.kind {
+                            names.push(n);
+                        }
+                    }
+                }
+            });
+        }
+        names.sort_unstable();
+        names.dedup();
+        let current = |env: &Env<'_, 'm>| -> Vec<Option<Binding>> {
+            names.iter().map(|n| env.vars.get(n).cloned()).collect()
+        };
+        let before = current(env);
+        self.walk_body(body, env, module_env, class);
+        let after_body = current(env);
+        for (name, b) in names.iter().zip(before) {
+            match b {
+                Some(b) => env.insert(name, b),
+                None => {
+                    env.vars.remove(name);
+                }
+            }
+        }
+        self.walk_body(orelse, env, module_env, class);
+        for (name, b) in names.iter().zip(after_body) {
+            let merged = match (b, env.vars.get(name)) {
+                (Some(b), Some(other)) => either(&b, other),
+                (Some(b), None) => b,
+                (None, _) => continue,
+            };
+            env.insert(name, merged);
+        }
     }
 
     fn walk_class(&mut self, ci: usize, env: &Env<'_, 'm>, module_env: &Env<'_, 'm>) {
@@ -483,8 +645,14 @@ impl<'m> Resolver<'m> {
         let mut inline_functions = Vec::new();
         e.walk(&mut |x| match &x.kind {
             ExprKind::Call(call) => {
-                if let Some(q) = self.qualify(&call.callee, env) {
-                    self.out.insert((x.span.start, x.span.end), q);
+                let mut all = self.qualify_all(&call.callee, env);
+                if all.len() > 1 {
+                    let alternatives = all.iter().map(|q| q.as_str().into()).collect();
+                    self.alternatives.insert(x.span, alternatives);
+                }
+                if !all.is_empty() {
+                    self.out
+                        .insert((x.span.start, x.span.end), all.swap_remove(0));
                 }
             }
             ExprKind::Function(fi) => inline_functions.push(*fi),
@@ -494,6 +662,28 @@ impl<'m> Resolver<'m> {
             // An inline function sees the bindings around it, and the enclosing class's `this`.
             self.walk_function(fi, env, module_env, class);
         }
+    }
+}
+
+/// What a name is after two branches bound it to `a` and `b`: the same value, one of the values
+/// either named, or unknown.
+fn either(a: &Binding, b: &Binding) -> Binding {
+    let values = |x: &Binding| match x {
+        Binding::Value(q) => vec![q.clone()],
+        Binding::Union(qs) => qs.clone(),
+        _ => Vec::new(),
+    };
+    let mut all = values(a);
+    for q in values(b) {
+        if !all.contains(&q) {
+            all.push(q);
+        }
+    }
+    match all.len() {
+        0 => a.clone(),
+        1 => Binding::Value(all.remove(0)),
+        n if n <= MAX_ALTERNATIVES => Binding::Union(all),
+        _ => Binding::Opaque,
     }
 }
 

@@ -83,6 +83,8 @@ pub struct FileResult {
     pub method_calls: Vec<String>,
     /// Every named function of the file and what its parameters reach (see [`link_files`]).
     pub summaries: Vec<FnSummary>,
+    /// The file's classes and the bases they name (see [`link_files`]).
+    pub classes: Vec<link::ClassBases>,
     /// The project facts the file establishes (`llm-app`, ...).
     pub facts: FactSet,
     /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
@@ -543,6 +545,7 @@ fn run_file_seeded(
         method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
+        classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),
     }
@@ -686,6 +689,17 @@ fn link_files(
     let mut methods = Methods::default();
     for (i, file) in per_file.iter().enumerate() {
         methods.add(i, &file.1.summaries);
+        for (class, bases) in &file.1.classes {
+            for (base, imported) in bases {
+                // A base of the file itself, or the file its import names (if the scan has it).
+                let base_file = match imported {
+                    None => Some(i),
+                    Some(q) => link::target_of(&dirs[i], q)
+                        .and_then(|(module, _, _)| index.lookup(&module)),
+                };
+                methods.add_base(i, class, base, base_file);
+            }
+        }
     }
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
@@ -792,6 +806,19 @@ fn callees(
     index: &ModuleIndex,
     methods: &Methods,
 ) -> Vec<(usize, Option<String>, String)> {
+    // `self.run(x)` in a base class: the overrides of its subclasses in other files (the
+    // caller's own ran there already).
+    if call.overrides {
+        let Some((class, name)) = call.target.rsplit_once('.') else {
+            return Vec::new();
+        };
+        return methods
+            .overrides(class, caller, name, &call.arg)
+            .into_iter()
+            .filter(|(file, _)| *file != caller)
+            .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
+            .collect();
+    }
     let target = link::target_of(&dirs[caller], &call.target);
     let mut imported_from_scan = false;
     if let Some((module, class, function)) = target {
@@ -950,12 +977,16 @@ fn linked_calls(module: &Module) -> (Vec<String>, Vec<String>) {
         let Some(q) = call.qualified.as_deref() else {
             return;
         };
-        if crate::ir::starts_from_import(q, &imported) {
-            from_imports.insert(q);
-        } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
-            && !own_method(q)
-        {
-            unknown.insert(q);
+        // A receiver of one of several classes: each class's method may return data.
+        let alternatives = module.alternatives.get(&e.span).into_iter().flatten();
+        for q in std::iter::once(q).chain(alternatives.map(|a| &**a)) {
+            if crate::ir::starts_from_import(q, &imported) {
+                from_imports.insert(q);
+            } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
+                && !own_method(q)
+            {
+                unknown.insert(q);
+            }
         }
     });
     let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();

@@ -475,3 +475,88 @@ fn methods_of_one_name_guard_only_when_every_one_checks() {
     // `self.guard.ensure(cmd)` may be the lax one: the flow through `Svc.go` stays.
     assert_eq!(lines, [10, 25], "{findings:?}");
 }
+
+const RUNNER_BASE: &str = r#"class Runner:
+    def run(self, cmd):
+        return cmd
+    def go(self, cmd):
+        return self.run(cmd)
+"#;
+
+const RUNNER_MAIN: &str = r#"from openai import OpenAI
+from .base import Runner
+client = OpenAI()
+def main(q):
+    out = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}]).choices[0].message.content
+    Runner().go(out)
+"#;
+
+#[test]
+fn a_base_method_runs_the_overrides_of_its_subclasses_in_other_files() {
+    let shell = "import subprocess\nfrom .base import Runner\nclass ShellRunner(Runner):\n    def run(self, cmd):\n        return subprocess.run(cmd, shell=True)\n";
+    let shell2 = "import os\nfrom app import base\nclass PopenRunner(base.Runner):\n    def run(self, cmd):\n        return os.popen(cmd).read()\n";
+    let sql = "import sqlite3\nfrom app.base import Runner\ndb = sqlite3.connect('x')\nclass SqlRunner(Runner):\n    def run(self, cmd):\n        return db.execute(cmd)\n";
+    // Not derived from `Runner`: its `run` is not one a runner may run.
+    let other = "import subprocess\nclass Other:\n    def run(self, cmd):\n        return subprocess.run(cmd, shell=True)\n";
+    let dir = project(&[
+        ("app/base.py", RUNNER_BASE),
+        ("app/shell.py", shell),
+        ("app/shell2.py", shell2),
+        ("app/db.py", sql),
+        ("app/other.py", other),
+        ("app/main.py", RUNNER_MAIN),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    // Two overrides shell out: one flow, one finding.
+    let shells: Vec<_> = findings.iter().filter(|f| f.0 == "AIG302").collect();
+    assert_eq!(shells.len(), 1, "{findings:?}");
+    assert!(["app/shell.py", "app/shell2.py"].contains(&shells[0].1.as_str()));
+    assert!(
+        findings.contains(&("AIG303".to_string(), "app/db.py".to_string(), 6)),
+        "{findings:?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.1 == "app/other.py"),
+        "{findings:?}"
+    );
+    assert!(report["findings"].to_string().contains("app/main.py:5"));
+}
+
+const PROVIDER_ROUTE: &str = r#"import subprocess
+from openai import OpenAI
+from .local import LocalChat
+from .remote import RemoteChat
+client = OpenAI()
+PROVIDERS = {"local": LocalChat, "remote": RemoteChat}
+def main(q, kind):
+    out = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}]).choices[0].message.content
+    llm = PROVIDERS[kind]()
+    answer = llm.chat(out)
+    subprocess.run(llm.status(), shell=True)
+    return answer
+"#;
+
+#[test]
+fn a_dict_of_imported_classes_runs_each_class_method() {
+    let local = "import subprocess\nclass LocalChat:\n    def chat(self, text):\n        return subprocess.run(text, shell=True)\n    def status(self):\n        return 'ok'\n";
+    let remote = "import sqlite3\nfrom openai import OpenAI\ndb = sqlite3.connect('x')\nclass RemoteChat:\n    def chat(self, text):\n        return db.execute(text)\n    def status(self):\n        return OpenAI().chat.completions.create(model='m', messages=[]).choices[0].message.content\n";
+    let dir = project(&[
+        ("app/local.py", local),
+        ("app/remote.py", remote),
+        ("app/route.py", PROVIDER_ROUTE),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(
+        findings.contains(&("AIG302".to_string(), "app/local.py".to_string(), 4)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&("AIG303".to_string(), "app/remote.py".to_string(), 6)),
+        "{findings:?}"
+    );
+    // Only one of the classes returns the model's reply from `status()`: not a source.
+    assert!(
+        !findings.iter().any(|f| f.1 == "app/route.py"),
+        "{findings:?}"
+    );
+}

@@ -24,6 +24,9 @@ pub struct Callee {
     /// Whether only the method's name says what runs: the receiver is of no class the file
     /// knows (`self.llm.chat(...)`), so the scan's methods of that name stand in.
     pub by_name: bool,
+    /// The call names a method of a class of this file (`Runner.run`) whose overrides in other
+    /// files' subclasses may run instead (`self.run(x)` in a base).
+    pub overrides: bool,
 }
 
 /// A call with tainted arguments to a function the file imports, or to a method by its name.
@@ -34,6 +37,8 @@ pub struct ExternalCall {
     pub target: String,
     /// See [`Callee::by_name`].
     pub by_name: bool,
+    /// See [`Callee::overrides`].
+    pub overrides: bool,
     pub arg: ArgRef,
     pub kind: u8,
     /// Sink kinds a sanitizer already made the data safe for.
@@ -161,10 +166,14 @@ impl FnSummary {
 /// name says too little of what runs.
 const MAX_STAND_INS: usize = 24;
 
-/// The scan's methods by name, for calls whose receiver is of no known class.
+/// The scan's methods by name, for calls whose receiver is of no known class, and its classes
+/// by the bases they name, for calls that may run a subclass's override.
 #[derive(Debug, Default)]
 pub struct Methods {
     by_name: HashMap<String, Vec<(usize, FnSummary)>>,
+    /// Base class name -> the classes naming it as a base: (class, its file, the file the base
+    /// is imported from when the scan has it).
+    subclasses: HashMap<String, Vec<(String, usize, Option<usize>)>>,
 }
 
 impl Methods {
@@ -174,6 +183,56 @@ impl Methods {
             let entry = self.by_name.entry(s.function.clone()).or_default();
             entry.push((file, s.clone()));
         }
+    }
+
+    /// Class `class` of `file` derives from the class `base` of `base_file` (`None`: of a file
+    /// the import does not name, or the scan does not have).
+    pub fn add_base(&mut self, file: usize, class: &str, base: &str, base_file: Option<usize>) {
+        let subs = self.subclasses.entry(base.to_string()).or_default();
+        let edge = (class.to_string(), file, base_file);
+        if !subs.contains(&edge) {
+            subs.push(edge);
+        }
+    }
+
+    /// The methods called `name` of the classes derived from `class` of `file` (transitively, by
+    /// the bases they name and import) that take argument `arg`: what a call of `class`'s method
+    /// may run for an object of a subclass. None when there are more than a name can say.
+    pub fn overrides(
+        &self,
+        class: &str,
+        file: usize,
+        name: &str,
+        arg: &ArgRef,
+    ) -> Vec<(usize, &FnSummary)> {
+        let Some(all) = self.by_name.get(name) else {
+            return Vec::new();
+        };
+        let mut derived: Vec<(&str, usize)> = Vec::new();
+        let mut queue = vec![(class, file)];
+        while let Some((c, f)) = queue.pop() {
+            for (sub, sub_file, base_file) in self.subclasses.get(c).into_iter().flatten() {
+                let this_base = base_file.is_none_or(|b| b == f);
+                let known = derived.contains(&(sub.as_str(), *sub_file));
+                if this_base && !known && (sub.as_str(), *sub_file) != (class, file) {
+                    derived.push((sub, *sub_file));
+                    queue.push((sub, *sub_file));
+                }
+            }
+            if derived.len() > MAX_STAND_INS {
+                return Vec::new();
+            }
+        }
+        all.iter()
+            .filter(|(f, s)| {
+                !s.declaration
+                    && s.class
+                        .as_deref()
+                        .is_some_and(|c| derived.contains(&(c, *f)))
+                    && s.param(arg).is_some()
+            })
+            .map(|(f, s)| (*f, s))
+            .collect()
     }
 
     /// Every method called `name` with a body, unless there are too many to say anything.
@@ -245,6 +304,61 @@ impl Methods {
             _ => {}
         }
         takes
+    }
+}
+
+/// A class and its bases: each base's name (last segment: `class Shell(base.Runner)` ->
+/// `Runner`) and, when it is imported, its qualified name (`app.base.Runner`, `.base.Runner`).
+pub type ClassBases = (String, Vec<(String, Option<String>)>);
+
+/// The classes of a file with their bases.
+pub fn class_bases(module: &Module) -> Vec<ClassBases> {
+    let imports: HashMap<&str, &str> = module
+        .imports
+        .iter()
+        .map(|i| (&*i.local, &*i.qualified))
+        .collect();
+    let imported = |e: &crate::ir::Expr| {
+        let dotted = match &e.kind {
+            crate::ir::ExprKind::Index { value, .. } => value.dotted(),
+            _ => e.dotted(),
+        }?;
+        let (head, rest) = match dotted.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (dotted.as_str(), None),
+        };
+        let q = imports.get(head)?;
+        Some(match rest {
+            Some(r) => format!("{q}.{r}"),
+            None => q.to_string(),
+        })
+    };
+    module
+        .classes
+        .iter()
+        .filter(|c| !c.bases.is_empty())
+        .map(|c| {
+            let bases = c
+                .bases
+                .iter()
+                .filter_map(|b| Some((base_name(b)?.to_string(), imported(b))));
+            (c.name.to_string(), bases.collect())
+        })
+        .collect()
+}
+
+/// The class a base expression names, last segment only: `Runner`, `base.Runner`,
+/// `Tool[Args]` -> `Runner`, `Runner`, `Tool`.
+pub fn base_name(e: &crate::ir::Expr) -> Option<&str> {
+    use crate::ir::ExprKind;
+    let mut cur = e;
+    loop {
+        match &cur.kind {
+            ExprKind::Index { value, .. } => cur = value,
+            ExprKind::Name(n) => return Some(n),
+            ExprKind::Attribute { attr, .. } => return Some(attr),
+            _ => return None,
+        }
     }
 }
 

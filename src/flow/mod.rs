@@ -226,6 +226,7 @@ pub fn run(
         let call = ExternalCall {
             target: target.name.clone(),
             by_name: target.by_name,
+            overrides: target.overrides,
             arg: arg.clone(),
             kind: label.kind as u8,
             cleared: label.cleared,
@@ -235,6 +236,7 @@ pub fn run(
         let known = external.iter().any(|e| {
             e.target == call.target
                 && e.by_name == call.by_name
+                && e.overrides == call.overrides
                 && e.arg == call.arg
                 && e.kind == call.kind
                 && e.cleared == call.cleared

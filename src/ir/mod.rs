@@ -54,6 +54,10 @@ pub struct Module {
     /// Code that only runs under a test harness (Rust `#[cfg(test)]` modules and `#[test]`
     /// functions): test code in a production file (`src/roles.rs`).
     pub test_spans: Vec<Span>,
+    /// Filled by `resolve`: calls whose receiver may be an instance of one of several classes
+    /// (made by a factory of providers, a dict of classes, an `if` chain), by the call's span,
+    /// with the qualified callee through each class (`Call::qualified` is the first).
+    pub alternatives: std::collections::HashMap<Span, Vec<Box<str>>>,
 }
 
 /// How the file's language spells what the analyses read, recorded by the front end so that no

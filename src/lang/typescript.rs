@@ -405,6 +405,7 @@ pub fn lower(text: &str, language: Language) -> Module {
             error_line: super::first_error_line(root),
             unparsed: false,
             test_spans: Vec::new(),
+            alternatives: Default::default(),
         }
     })
 }

@@ -116,3 +116,58 @@ fn typescript_imports_require_and_this_fields() {
         ]
     );
 }
+
+/// The alternatives of every call that has several, in source order.
+fn alternatives(lang: Language, code: &str) -> Vec<Vec<String>> {
+    let source = Source::new("t".into(), lang, code.into());
+    let mut module = crate::lang::parse(&source);
+    super::resolve(&mut module);
+    let mut all: Vec<_> = module
+        .alternatives
+        .iter()
+        .map(|(span, qs)| (span.start, qs.iter().map(|q| q.to_string()).collect()))
+        .collect();
+    all.sort();
+    all.into_iter().map(|(_, qs)| qs).collect()
+}
+
+#[test]
+fn a_dict_of_classes_an_if_chain_and_a_factory_of_several_are_each_class() {
+    let code = "from x import Remote\nclass A:\n    pass\nclass B:\n    pass\n\
+                P = {'a': A, 'r': Remote}\n\
+                def make(k):\n    if k:\n        return A()\n    return B()\n\
+                def f(k):\n    P[k]().chat(1)\n    P['r']().chat(2)\n    make(k).run(3)\n\
+                \x20   if k == 1:\n        c = A()\n    elif k == 2:\n        c = B()\n    c.go(4)\n\
+                \x20   d = B()\n    d.go(5)\n";
+    assert_eq!(
+        alternatives(Language::Python, code),
+        [
+            vec!["A().chat", "x.Remote().chat"],
+            vec!["A().run", "B().run"],
+            vec!["A().go", "B().go"],
+        ]
+    );
+    // A constant key picks its entry; `Call::qualified` is the first alternative.
+    let q = qualified(Language::Python, code);
+    assert!(q.contains(&"x.Remote().chat".to_string()), "{q:?}");
+    assert!(q.contains(&"B().go".to_string()), "{q:?}");
+}
+
+#[test]
+fn typescript_objects_of_classes_and_branches() {
+    let code = "class A { go(x) {} }\nclass B { go(x) {} }\nconst P = { a: A, b: B };\n\
+                function f(k) {\n  new P[k]().go(1);\n  let c;\n  if (k) { c = new A(); } else { c = new B(); }\n  c.go(2);\n}\n";
+    assert_eq!(
+        alternatives(Language::TypeScript, code),
+        [vec!["A().go", "B().go"], vec!["A().go", "B().go"]]
+    );
+}
+
+#[test]
+fn a_parameter_typed_by_a_class_of_the_file_is_an_instance_of_it() {
+    let q = qualified(
+        Language::Python,
+        "class Runner:\n    def run(self, c):\n        pass\ndef f(r: Runner):\n    r.run(1)\n",
+    );
+    assert_eq!(q, ["Runner().run"]);
+}

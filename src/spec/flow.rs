@@ -61,6 +61,10 @@ pub struct RawSource {
     /// (`TOOLS = {"run": run_cmd}`, `available_functions`).
     #[serde(default)]
     pub(crate) registries: Vec<String>,
+    /// Data kinds: functions held by a dict or list literal that is indexed by data of one of
+    /// these kinds (`HANDLERS[call.function.name]`, `actions.get(name)`), whatever its name.
+    #[serde(default)]
+    pub(crate) indexed_by: Vec<String>,
     /// Parameters with one of these names, compared as words (`llm_output` is `llmOutput`).
     #[serde(default)]
     pub(crate) param_names: Vec<String>,
@@ -268,6 +272,8 @@ pub enum SourceMatch {
     Entries(Vec<String>),
     /// Functions held by a dict or list literal bound to a name with one of these words.
     Registries(Vec<Vec<String>>),
+    /// Functions held by a dict or list literal indexed by data of one of these kinds.
+    Indexed(KindSet),
     /// Parameters with one of these names (as words).
     ParamNames(Vec<Vec<String>>),
     /// Parameters of `methods` in classes with a matching base.
@@ -722,6 +728,13 @@ impl FlowSpec {
             let words = s.registries.iter().map(|w| name_words(w)).collect();
             matchers.push(SourceMatch::Registries(words));
         }
+        if !s.indexed_by.is_empty() {
+            let mut kinds: KindSet = 0;
+            for k in &s.indexed_by {
+                kinds |= 1 << intern(&mut self.kinds, k, "source")?;
+            }
+            matchers.push(SourceMatch::Indexed(kinds));
+        }
         if !s.param_names.is_empty() {
             let words = s.param_names.iter().map(|w| name_words(w)).collect();
             matchers.push(SourceMatch::ParamNames(words));
@@ -734,10 +747,11 @@ impl FlowSpec {
             && s.bases.is_empty()
             && s.callbacks.is_empty()
             && s.registries.is_empty()
+            && s.indexed_by.is_empty()
             && s.entries.is_empty()
         {
             return Err(ctx(
-                "`methods` needs `receivers`, `bases`, `callbacks`, `entries` or `registries`",
+                "`methods` needs `receivers`, `bases`, `callbacks`, `entries`, `registries` or `indexed_by`",
             ));
         }
         if !s.requires_kinds.is_empty() && s.hardcoded_secrets {
@@ -774,7 +788,7 @@ impl FlowSpec {
         }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, param_names, bases+methods, annotations, caught, hardcoded_secrets",
+                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, indexed_by, param_names, bases+methods, annotations, caught, hardcoded_secrets",
             ));
         }
         let unless = s

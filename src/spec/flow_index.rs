@@ -34,6 +34,8 @@ pub struct FamilyIndex {
     pub class_sanitizers: Vec<u32>,
     /// Sources on exceptions bound by handlers.
     pub caught_sources: Vec<u32>,
+    /// Sources on the functions of a dict or list indexed by data of some kinds.
+    pub indexed_sources: Vec<u32>,
     /// Sources on string literals holding a key the secret detectors report.
     pub literal_sources: Vec<u32>,
     pub sanitizer_calls: NameIndex,
@@ -89,6 +91,7 @@ impl FamilyIndex {
                 | SourceMatch::ParamNames(_)
                 | SourceMatch::Bases { .. }
                 | SourceMatch::Annotations(_) => ix.param_sources.push(id as u32),
+                SourceMatch::Indexed(_) => ix.indexed_sources.push(id as u32),
                 SourceMatch::Caught(_) => ix.caught_sources.push(id as u32),
                 SourceMatch::HardcodedSecrets => ix.literal_sources.push(id as u32),
             }

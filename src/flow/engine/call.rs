@@ -41,6 +41,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.serializing = serializing;
+        // `actions.get(name)` picks an entry as `actions[name]` does.
+        if let (Some(r), Some("get"), Some(key)) = (receiver, method, arg_ts.first()) {
+            self.indexed_tools(r, key, span);
+        }
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
 
         // Sources: a model call's result is the model's output, not its input. Handle kinds
@@ -118,18 +122,41 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
             return t;
         }
+        // `llm.chat(x)` with `llm` one of several classes: each class's method.
+        if let Some(mut t) = self.dispatch_alternatives(call, &arg_ts, span, cx) {
+            join(&mut t, &from_callbacks);
+            return t;
+        }
         // The file's own functions before method-name propagators: `self.get(x)` is the class's.
         if let Some((fi, offset)) = self.local_callee(call, q, cx) {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
             // define it run instead.
             let declared = self.module.functions[fi].is_declaration();
+            // `self.run(x)` in a base runs the override of the object's class (an abstract
+            // method always does): each one the file defines, and (through `link`) those of
+            // other files' subclasses.
+            let overrides = match declared || self.dispatches(receiver, cx) {
+                true => self.overrides(fi),
+                false => Vec::new(),
+            };
+            // An abstract method the file's classes override is known by its hierarchy; one
+            // they do not is known by its name only ...
+            let by_hierarchy = !declared || !overrides.is_empty();
             // ... unless they only build a value of it (`system_message(text)` returns a
             // message): the data goes on with the result, and is reported where that ends.
             let passes = q.is_some_and(|q| self.external_passes.contains_key(q));
-            if declared && !passes {
+            if !by_hierarchy && !passes {
                 self.record_external(call, q, &arg_ts, cx.function);
             }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            for &o in &overrides {
+                let offset = self.receiver_offset(o);
+                let more = self.apply_summary(o, offset, call, &arg_ts, span, cx);
+                join(&mut t, &more);
+            }
+            if by_hierarchy && (declared || self.dispatches(receiver, cx)) {
+                self.record_overrides(call, fi, &arg_ts, cx.function);
+            }
             if declared {
                 join(&mut t, &self.passed_through(q, call, &arg_ts, span));
             }
@@ -225,7 +252,41 @@ impl<'a, 'm> Engine<'a, 'm> {
         let callee = Callee {
             name: q.to_string(),
             by_name: !imported_function && !imported_method,
+            overrides: false,
         };
+        self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// `self.run(x)` of a method of the file's class `Runner`: the overrides of `run` in
+    /// `Runner`'s subclasses in other files may run instead (`link`).
+    pub(super) fn record_overrides(
+        &mut self,
+        call: &'m Call,
+        fi: usize,
+        arg_ts: &[Taint],
+        function: Option<usize>,
+    ) {
+        let module = self.module;
+        let f = &module.functions[fi];
+        let Some(class) = f.class.and_then(|ci| module.classes.get(ci)) else {
+            return;
+        };
+        let callee = Callee {
+            name: format!("{}.{}", class.name, f.name),
+            by_name: false,
+            overrides: true,
+        };
+        self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// Record each tainted argument of `call` as passed to `callee` in another file.
+    fn record_args(
+        &mut self,
+        callee: Callee,
+        call: &'m Call,
+        arg_ts: &[Taint],
+        function: Option<usize>,
+    ) {
         let mut position = 0;
         for (a, t) in call.args.iter().zip(arg_ts) {
             let arg = match (&a.name, a.splat) {
@@ -437,9 +498,26 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
-        // A function of another file that returns data.
+        // A function of another file that returns data; for a receiver that may be one of
+        // several classes, data every class's method returns.
         if let Some(returns) = q.and_then(|q| self.external_returns.get(q)) {
-            for (kind, origin) in returns.clone() {
+            let alternatives = self
+                .module
+                .alternatives
+                .get(&span)
+                .map_or(&[][..], |a| &a[..]);
+            let everywhere = |kind: u8| {
+                alternatives.iter().all(|a| {
+                    let returned = self.external_returns.get(&**a);
+                    returned.is_some_and(|r| r.iter().any(|(k, _)| *k == kind))
+                })
+            };
+            let returned: Vec<(u8, String)> = returns
+                .iter()
+                .filter(|(kind, _)| everywhere(*kind))
+                .cloned()
+                .collect();
+            for (kind, origin) in returned {
                 let l = self.start(kind, span, Note::Caller(origin));
                 join(&mut out, &[l]);
             }
@@ -533,22 +611,25 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Function(fi) => Some(*fi),
             ExprKind::Attribute { value, attr } => match (&value.kind, cx.class) {
                 (ExprKind::Name(n), Some(ci)) if cx.receiver == Some(&**n) => self
-                    .methods
-                    .get(&(ci, &**attr))
-                    .or_else(|| self.field_functions.get(&(ci, &**attr)))
-                    .copied(),
+                    .inherited(ci, attr)
+                    .or_else(|| self.field_functions.get(&(ci, &**attr)).copied()),
                 _ => q.and_then(|q| self.method_by_qualified(q)),
             },
             ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
             _ => None,
         }?;
-        let f = self.module.functions.get(fi)?;
-        let offset = usize::from(
+        self.module.functions.get(fi)?;
+        Some((fi, self.receiver_offset(fi)))
+    }
+
+    /// How many leading parameters of `fi` a call does not pass (a Python method's `self`).
+    pub(super) fn receiver_offset(&self, fi: usize) -> usize {
+        let f = &self.module.functions[fi];
+        usize::from(
             f.class.is_some()
                 && self.module.dialect.first_param_receiver
                 && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
-        );
-        Some((fi, offset))
+        )
     }
 
     /// `Bot.run` / `Bot().run` -> the method `run` of the file's class `Bot`.
@@ -556,7 +637,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let (class, method) = q.rsplit_once('.')?;
         let class = class.strip_suffix("()").unwrap_or(class);
         let ci = *self.classes_by_name.get(class)?;
-        self.methods.get(&(ci, method)).copied()
+        self.inherited(ci, method)
     }
 
     pub(super) fn apply_summary(

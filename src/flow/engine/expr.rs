@@ -52,7 +52,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             ExprKind::Index { value, index } => {
                 // The key picks among the container's values: it does not make them tainted.
-                self.expr(index, cx);
+                let key = self.expr(index, cx);
+                self.indexed_tools(value, &key, e.span);
                 let mut t = self.base(value, cx);
                 match &index.kind {
                     // `environ["OPENAI_API_KEY"]`, `form["password"]`

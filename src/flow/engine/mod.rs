@@ -29,6 +29,7 @@ mod call;
 mod checks;
 mod env;
 mod expr;
+mod hierarchy;
 mod literals;
 mod names;
 mod seeds;
@@ -145,6 +146,8 @@ pub struct Engine<'a, 'm> {
     /// Functions some source with a `handler` seeded (tools, prompt handlers): the name it was
     /// registered under or its own (empty when unknown), and the handler names.
     handlers: HashMap<usize, (String, Vec<&'a str>)>,
+    /// (function, source) pairs an `indexed_by` source seeded (see `tools::indexed_tools`).
+    indexed: HashSet<(usize, u32)>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
     /// The qualified names the file imports.
@@ -166,6 +169,8 @@ pub struct Engine<'a, 'm> {
     functions_by_name: HashMap<&'m str, usize>,
     methods: HashMap<(usize, &'m str), usize>,
     classes_by_name: HashMap<&'m str, usize>,
+    /// For each class, the classes of the file derived from it.
+    subclasses: Vec<Vec<usize>>,
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
@@ -258,6 +263,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             decorator_names: Vec::new(),
             return_sinks: vec![Vec::new(); n],
             handlers: HashMap::new(),
+            indexed: HashSet::new(),
             trace: Trace::default(),
             imports: module
                 .imports
@@ -280,6 +286,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             functions_by_name: HashMap::new(),
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),
+            subclasses: Vec::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             reported: HashSet::new(),
@@ -310,6 +317,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             served: 0,
         };
         e.index_functions();
+        e.index_subclasses();
         e.decorator_names = module
             .functions
             .iter()

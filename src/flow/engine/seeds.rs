@@ -183,6 +183,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 SourceMatch::Calls(_)
                 | SourceMatch::Methods { .. }
                 | SourceMatch::Attributes(_)
+                | SourceMatch::Indexed(_)
                 | SourceMatch::Caught(_)
                 | SourceMatch::HardcodedSecrets => {}
             }
@@ -283,7 +284,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     *k |= 1 << fact.sink_kind;
                 }
             }
-            for (param, ..) in &self.summaries[fi].externals {
+            // A call that may run a subclass's override says nothing of what the parameter
+            // reaches when a name stands in for the method.
+            let onward = self.summaries[fi].externals.iter();
+            for (param, ..) in onward.filter(|(_, callee, ..)| !callee.overrides) {
                 if let Some(p) = param.checked_sub(offset) {
                     if !summary.onward.contains(&p) {
                         summary.onward.push(p);

@@ -112,14 +112,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             .or_else(|| call.callee.dotted())
             .unwrap_or_else(|| "a call".to_string());
         let capwords = self.module.dialect.capwords_construct;
-        // `Action(**args)`, `new Client({ ...opts })`
+        // `Action(**args)`, `new Client({ ...opts })`; not an entry of a constant table
+        // (`TOOLS[name](**args)`).
         let constructs = call.is_new
             || capwords
-                && name
-                    .rsplit('.')
-                    .next()
-                    .and_then(|n| n.chars().next())
-                    .is_some_and(char::is_uppercase);
+                && name.rsplit('.').next().is_some_and(|n| {
+                    n.starts_with(char::is_uppercase)
+                        && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
         for id in self.ix.splat_sinks.clone() {
             let sink = &self.spec.sinks[id as usize];
             let SinkMatch::Splats {

@@ -1,6 +1,6 @@
 //! Tools known by how they are registered: functions handed over in a list, held by a registry
-//! dict, or under a protocol key; and the sinks on what tools return (their result goes back
-//! into the model's context).
+//! dict or by a dict the model's choice indexes, or under a protocol key; and the sinks on what
+//! tools return (their result goes back into the model's context).
 
 use super::*;
 use crate::spec::glob::Glob;
@@ -194,6 +194,56 @@ impl<'a, 'm> Engine<'a, 'm> {
             });
         }
         out
+    }
+
+    /// `HANDLERS[call.function.name]`, `actions.get(name)`: a dict or list of the file's
+    /// functions indexed by data of a kind an `indexed_by` source names (the model chose the
+    /// entry) makes each of its functions a tool of that source. A key checked against an
+    /// allowlist carries nothing and picks no tool.
+    pub(super) fn indexed_tools(&mut self, holder: &'m Expr, key: &[Label], at: Span) {
+        if self.ix.indexed_sources.is_empty() || key.iter().all(|l| l.param().is_some()) {
+            return;
+        }
+        let literal = match &holder.kind {
+            ExprKind::Name(n) => self.consts.binding_at(n, at),
+            ExprKind::Attribute { value, attr } => match &value.kind {
+                ExprKind::Name(r) if is_receiver_name(r) => self.consts.field(attr),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(literal) = literal else {
+            return;
+        };
+        let items: Vec<&'m Expr> = match &literal.kind {
+            ExprKind::Dict(entries) => entries.iter().map(|(_, v)| v).collect(),
+            ExprKind::List(items) => items.iter().collect(),
+            _ => return,
+        };
+        let spec: &'a FlowSpec = self.spec;
+        let mut seeded = false;
+        for sid in self.ix.indexed_sources.clone() {
+            let source = &spec.sources[sid as usize];
+            let SourceMatch::Indexed(kinds) = source.matcher else {
+                continue;
+            };
+            if !carries(key, kinds) || !self.imports_ok(&source.imports) {
+                continue;
+            }
+            let mut tools = Vec::new();
+            for item in &items {
+                self.collect_tools(item, &source.methods, 1, &mut tools);
+            }
+            for fi in tools {
+                if self.indexed.insert((fi, sid)) {
+                    seeded |= self.seed_tool(fi, sid as usize, None);
+                }
+            }
+        }
+        if seeded {
+            self.changed = true;
+            self.index_handler_return_sinks();
+        }
     }
 
     /// Handlers' returns are sinks of the return tables naming their handler (what a tool

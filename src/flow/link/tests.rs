@@ -58,3 +58,43 @@ fn ambiguous_modules_do_not_link() {
     assert_eq!(ix.lookup(&v(&["a", "utils"])), Some(0));
     assert_eq!(ix.lookup(&v(&["validate"])), Some(2));
 }
+
+fn method(class: &str, function: &str, sinks: u32, declaration: bool) -> FnSummary {
+    FnSummary {
+        class: Some(class.to_string()),
+        function: function.to_string(),
+        params: v(&["cmd"]),
+        sinks: Some(vec![sinks]),
+        onward: Vec::new(),
+        passes: Vec::new(),
+        declaration,
+    }
+}
+
+#[test]
+fn overrides_follow_the_bases_a_class_imports_transitively() {
+    let mut methods = Methods::default();
+    // File 0: `Runner`; 1: `Shell(Runner)`; 2: `Loud(Shell)`; 3: another file's `Runner` base,
+    // `Db(Runner)` importing it from file 4; 5: `Other`, no base.
+    methods.add(0, &[method("Runner", "run", 0, false)]);
+    methods.add(1, &[method("Shell", "run", 1, false)]);
+    methods.add(2, &[method("Loud", "run", 1, false)]);
+    methods.add(3, &[method("Db", "run", 2, false)]);
+    methods.add(5, &[method("Other", "run", 1, false)]);
+    methods.add_base(1, "Shell", "Runner", Some(0));
+    methods.add_base(2, "Loud", "Shell", Some(1));
+    methods.add_base(3, "Db", "Runner", Some(4));
+    let arg = ArgRef::Position(0);
+    let found: Vec<(usize, &str)> = methods
+        .overrides("Runner", 0, "run", &arg)
+        .into_iter()
+        .map(|(f, s)| (f, s.class.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(found, [(1, "Shell"), (2, "Loud")]);
+    // A base the import does not place in the scan is taken by its name.
+    methods.add_base(3, "Db", "Runner", None);
+    assert_eq!(methods.overrides("Runner", 0, "run", &arg).len(), 3);
+    // A keyword no override takes.
+    let kw = ArgRef::Keyword("other".into());
+    assert!(methods.overrides("Runner", 0, "run", &kw).is_empty());
+}
