@@ -68,6 +68,7 @@ fn method(class: &str, function: &str, sinks: u32, declaration: bool) -> FnSumma
         onward: Vec::new(),
         passes: Vec::new(),
         declaration,
+        checks: Vec::new(),
     }
 }
 
