@@ -55,7 +55,7 @@ impl PatternRule {
             }
             return;
         }
-        if self.file_calls_one_of(&self.unless_file_calls, sites) {
+        if file_calls_one_of(&self.unless_file_calls, sites) {
             return;
         }
         for (call, span) in &sites.calls {
@@ -82,26 +82,6 @@ impl PatternRule {
                 out.push(self.hit(focus, name));
             }
         }
-    }
-
-    /// Whether the file calls one of `globs` (`unless_file_calls`) other than inside a call this
-    /// pattern matches: `pickle.loads(pickle.dumps(x))` is a copy, not a file's own pickles.
-    fn file_calls_one_of(&self, globs: &[crate::spec::glob::Glob], sites: &Sites) -> bool {
-        let named = |c: &Call, globs: &[crate::spec::glob::Glob]| {
-            c.qualified
-                .as_deref()
-                .is_some_and(|q| globs.iter().any(|g| g.matches(q)))
-        };
-        let matched: Vec<Span> = sites
-            .calls
-            .iter()
-            .filter(|(c, _)| named(c, &self.calls))
-            .map(|(_, span)| *span)
-            .collect();
-        sites
-            .calls
-            .iter()
-            .any(|(c, span)| named(c, globs) && !matched.iter().any(|m| m.contains(*span)))
     }
 
     /// `equals` / `matches` of a `keys` or `assigns` pattern.
@@ -132,4 +112,13 @@ impl PatternRule {
             fix: None,
         }
     }
+}
+
+/// Whether the file calls one of `globs` (`unless_file_calls`).
+fn file_calls_one_of(globs: &[crate::spec::glob::Glob], sites: &Sites) -> bool {
+    sites.calls.iter().any(|(c, _)| {
+        c.qualified
+            .as_deref()
+            .is_some_and(|q| globs.iter().any(|g| g.matches(q)))
+    })
 }
