@@ -8,6 +8,7 @@
 use crate::source::Language;
 
 pub mod constants;
+pub mod key_sets;
 pub mod settings;
 pub mod sites;
 
@@ -27,6 +28,9 @@ impl Span {
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
+    }
+    pub fn contains(self, inner: Span) -> bool {
+        self.start <= inner.start && inner.end <= self.end
     }
 }
 

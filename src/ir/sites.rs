@@ -11,6 +11,8 @@ use std::collections::HashMap;
 pub struct Sites<'m> {
     pub calls: Vec<(&'m Call, Span)>,
     /// Keyword arguments and dict/object entries with a string key: (key, value, span to report).
+    /// Entries of key sets (`ALLOWED = {"trust_remote_code": True}` read only by `k in ALLOWED`)
+    /// set nothing and are left out.
     pub keyed: Vec<(&'m str, &'m Expr, Span)>,
     /// Assignments to a name or attribute chain, the target qualified through the imports
     /// (`litellm.ssl_verify = False`, `process.env["X"] = "0"` as `process.env.X`).
@@ -23,6 +25,7 @@ pub struct Sites<'m> {
 impl<'m> Sites<'m> {
     pub fn collect(module: &'m Module) -> Self {
         let mut sites = Sites::default();
+        let key_sets = super::key_sets::key_set_spans(module);
         module.walk_exprs(&mut |e| match &e.kind {
             ExprKind::Call(call) => {
                 sites.calls.push((&**call, e.span));
@@ -46,6 +49,11 @@ impl<'m> Sites<'m> {
             }
             _ => {}
         });
+        if !key_sets.is_empty() {
+            sites
+                .keyed
+                .retain(|(_, _, span)| !key_sets.iter().any(|set| set.contains(*span)));
+        }
         let imports = Imports::new(module);
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {

@@ -55,6 +55,9 @@ impl PatternRule {
             }
             return;
         }
+        if file_calls_one_of(&self.unless_file_calls, sites) {
+            return;
+        }
         for (call, span) in &sites.calls {
             let Some(name) = call.qualified.as_deref() else {
                 continue;
@@ -109,4 +112,13 @@ impl PatternRule {
             fix: None,
         }
     }
+}
+
+/// Whether the file calls one of `globs` (`unless_file_calls`).
+fn file_calls_one_of(globs: &[crate::spec::glob::Glob], sites: &Sites) -> bool {
+    sites.calls.iter().any(|(c, _)| {
+        c.qualified
+            .as_deref()
+            .is_some_and(|q| globs.iter().any(|g| g.matches(q)))
+    })
 }

@@ -42,6 +42,10 @@ pub struct RawPattern {
     /// timeout per call instead).
     #[serde(default)]
     pub(crate) unless_uses: Vec<RawCondition>,
+    /// For a call: not reported when the same file also calls one of these (qualified-name
+    /// globs): a file that writes the pickles it reads (`pickle.dump` beside `pickle.load`).
+    #[serde(default)]
+    pub(crate) unless_file_calls: Vec<String>,
     /// Report at this argument's span instead of the whole call, when it is present.
     #[serde(default)]
     pub(crate) focus: Option<String>,
@@ -63,6 +67,7 @@ pub struct PatternRule {
     pub(crate) when: Vec<Condition>,
     pub(crate) unless: Vec<Condition>,
     pub(crate) unless_uses: Vec<Condition>,
+    pub(crate) unless_file_calls: Vec<Glob>,
     pub(crate) confidence: Option<crate::finding::Confidence>,
     pub(crate) focus: Option<String>,
     pub(crate) message: String,
@@ -82,6 +87,10 @@ impl PatternRule {
                 "`keys` and `assigns` need one of `equals` or `matches`".into(),
             ));
         }
+        if raw.calls.is_empty() && !raw.unless_file_calls.is_empty() {
+            return Err(ctx("`unless_file_calls` needs `calls`".into()));
+        }
+        let globs = |names: &[String]| names.iter().map(|c| Glob::new(c)).collect();
         let compile_all = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
             conds
                 .into_iter()
@@ -96,9 +105,9 @@ impl PatternRule {
         Ok(PatternRule {
             rule_id: meta.id,
             languages: raw.languages,
-            calls: raw.calls.iter().map(|c| Glob::new(c)).collect(),
+            calls: globs(&raw.calls),
             keys: raw.keys,
-            assigns: raw.assigns.iter().map(|c| Glob::new(c)).collect(),
+            assigns: globs(&raw.assigns),
             equals: raw
                 .equals
                 .as_ref()
@@ -114,6 +123,7 @@ impl PatternRule {
             when: compile_all(raw.when)?,
             unless: compile_all(raw.unless)?,
             unless_uses: compile_all(raw.unless_uses)?,
+            unless_file_calls: globs(&raw.unless_file_calls),
             focus: raw.focus,
             confidence: confidence_of(raw.confidence.as_deref()).map_err(ctx)?,
             message: raw.message,
