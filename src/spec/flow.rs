@@ -164,6 +164,17 @@ pub struct RawSanitizer {
     /// The prefix tests for `escapes` (`startsWith`, `startswith`).
     #[serde(default)]
     pub(crate) escape_tests: Vec<String>,
+    /// Methods that take their first argument out of the receiver when the second is a
+    /// constant (`text.replace(api_key, "[REDACTED]")`): the result is clean.
+    #[serde(default)]
+    pub(crate) removals: Vec<String>,
+    /// Types that print a mask instead of their value (`SecretStr`): a name declared with one
+    /// (a parameter, a class field) or bound to a call of one is clean, whatever it is named.
+    #[serde(default)]
+    pub(crate) wrappers: Vec<String>,
+    /// With `wrappers`: methods that give the wrapped value back (`get_secret_value`).
+    #[serde(default)]
+    pub(crate) reveals: Vec<String>,
     /// With `guard_calls`/`guard_first_calls`: the call raises when the check fails, so as a
     /// statement (`jsonschema.validate(args, schema)`) it clears the checked name after it.
     #[serde(default)]
@@ -341,6 +352,9 @@ pub struct Sanitizer {
     pub parts: Vec<String>,
     pub escapes: Vec<Glob>,
     pub escape_tests: Vec<String>,
+    pub removals: Vec<String>,
+    pub wrappers: Vec<String>,
+    pub reveals: Vec<String>,
     /// Sink kinds the result is clean for.
     pub sinks: KindSet,
 }
@@ -586,9 +600,11 @@ impl FlowSpec {
                 && s.bounded_fields.is_empty()
                 && s.parts.is_empty()
                 && s.escapes.is_empty()
+                && s.removals.is_empty()
+                && s.wrappers.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts` or `escapes`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `escapes`, `removals` or `wrappers`"
                         .into(),
                 );
             }
@@ -598,6 +614,9 @@ impl FlowSpec {
             }
             if s.escapes.is_empty() != s.escape_tests.is_empty() {
                 return Err("`escapes` and `escape_tests` go together".into());
+            }
+            if !s.reveals.is_empty() && s.wrappers.is_empty() {
+                return Err("`reveals` needs `wrappers`".into());
             }
             if s.raises && s.guard_calls.is_empty() && s.guard_first_calls.is_empty() {
                 return Err("`raises` needs `guard_calls` or `guard_first_calls`".into());
@@ -618,6 +637,9 @@ impl FlowSpec {
                 parts: s.parts,
                 escapes: globs(&s.escapes),
                 escape_tests: s.escape_tests,
+                removals: s.removals,
+                wrappers: s.wrappers,
+                reveals: s.reveals,
                 sinks: mask,
             });
         }

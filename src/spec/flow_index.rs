@@ -40,6 +40,11 @@ pub struct FamilyIndex {
     pub literal_sources: Vec<u32>,
     pub sanitizer_calls: NameIndex,
     pub sanitizer_methods: HashMap<String, Vec<u32>>,
+    /// Removal methods (`replace`) and wrapper types (`SecretStr`) by name, and the sanitizers
+    /// whose wrappers they reveal.
+    pub removals: HashMap<String, Vec<u32>>,
+    pub wrappers: HashMap<String, Vec<u32>>,
+    pub reveals: HashMap<String, Vec<u32>>,
     pub sanitizer_attributes: HashMap<String, Vec<u32>>,
     pub guard_methods: HashMap<String, Vec<u32>>,
     /// Attributes naming a part of a value (`netloc`, `parents`) -> sanitizers.
@@ -152,6 +157,15 @@ impl FamilyIndex {
                 }
                 for k in &s.bounded_fields {
                     push(&mut ix.bounded_fields, k, id);
+                }
+                for m in &s.removals {
+                    push(&mut ix.removals, m, id);
+                }
+                for w in &s.wrappers {
+                    push(&mut ix.wrappers, w, id);
+                }
+                for m in &s.reveals {
+                    push(&mut ix.reveals, m, id);
                 }
                 if !s.bases.is_empty() {
                     ix.class_sanitizers.push(id as u32);

@@ -78,8 +78,13 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(s) = source {
             join(&mut t, &s);
         }
-        let looked_up = self.lookup_labels(call, method, span);
-        join(&mut t, &looked_up);
+        // `os.getenv("MODEL")` is named by its key, not by what its receiver was given
+        // (`os.environ["OPENAI_API_KEY"] = key`).
+        if let Some(looked_up) = self.lookup_labels(call, method, span) {
+            t = self.field_of(t);
+            join(&mut t, &looked_up);
+        }
+        join(&mut t, &self.revealed(receiver, method, span));
         if !t.is_empty() && q.is_some_and(|q| self.name_match(q).privileged) {
             let placed = Note::Placed("a system message".into());
             t = with_flags(self.trace.extend(&t, span, &placed), PRIVILEGED);
@@ -120,6 +125,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             join(&mut from_callbacks, &ret);
         }
         if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
+            return t;
+        }
+        if let Some(t) = self.removed(call, method, &recv_t, &arg_ts) {
             return t;
         }
         // `llm.chat(x)` with `llm` one of several classes: each class's method.

@@ -37,6 +37,7 @@ mod serving;
 mod sink;
 mod stmt;
 mod tools;
+mod wrappers;
 
 /// Rounds over the file before giving up on a fixed point (each round only adds labels).
 const MAX_ROUNDS: usize = 6;
@@ -190,6 +191,9 @@ pub struct Engine<'a, 'm> {
     /// Class fields declared with a bound (`Field(max_length=...)`) and the sink kinds that
     /// bound makes them clean for.
     bounded_fields: HashMap<&'m str, KindSet>,
+    /// Names whose kinds by name are cleared for these sink kinds: declared with a type that
+    /// prints a mask (`SecretStr`), or bound by an exception handler (every kind).
+    masked_names: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data.
     external_returns: HashMap<String, Vec<(u8, String)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
@@ -295,6 +299,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             walked: HashSet::new(),
             names: HashMap::new(),
             bounded_fields: HashMap::new(),
+            masked_names: HashMap::new(),
             external_returns: HashMap::new(),
             external_passes: HashMap::new(),
             external_checks: HashMap::new(),
@@ -328,6 +333,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             .collect();
         e.index_return_sinks();
         e.index_bounded_fields();
+        e.index_masked_names();
         e.index_literal_sources();
         e
     }

@@ -56,7 +56,8 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Add the labels of the kinds `name` is named as, when an enabled rule reports them.
     pub(super) fn name_labels(&mut self, name: &str, span: Span, t: &mut Taint) {
         let bits = self.name_tables(name);
-        if bits == 0 {
+        let masked = self.masked_names.get(name).copied().unwrap_or(0);
+        if bits == 0 || masked == KindSet::MAX {
             return;
         }
         for (i, n) in self.spec.names.iter().enumerate() {
@@ -67,7 +68,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             if bits & (1 << i) != 0 && self.wanted_kinds & (1 << n.kind) != 0 {
                 let note = Note::Source(format!("{} `{}`", n.label, name));
-                let l = self.start(n.kind, span, note);
+                let mut l = self.start(n.kind, span, note);
+                l.cleared |= masked;
                 join(t, &[l]);
             }
         }
@@ -100,33 +102,33 @@ impl<'a, 'm> Engine<'a, 'm> {
             && !self.classes_by_name.contains_key(n)
     }
 
-    /// `os.getenv("OPENAI_API_KEY")`, `config.get("password")`: the string names the result.
+    /// `os.getenv("OPENAI_API_KEY")`, `config.get("password")`: the string names the result
+    /// (`None`: not a lookup by a key).
     pub(super) fn lookup_labels(
         &mut self,
         call: &'m Call,
         method: Option<&str>,
         span: Span,
-    ) -> Taint {
+    ) -> Option<Taint> {
         let mut t = Taint::new();
         if !self.names_on {
-            return t;
+            return None;
         }
         let name = method.or(match &call.callee.kind {
             ExprKind::Name(n) => Some(&**n),
             _ => None,
         });
         if !name.is_some_and(|n| self.spec.name_lookups.iter().any(|l| l == n)) {
-            return t;
+            return None;
         }
         // A key, not a URL or a sentence: `client.get("https://x/oauth/token")` reads no token.
         let key = call.args.iter().find_map(|a| a.value.as_str()).filter(|k| {
             k.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         });
-        if let Some(key) = key {
-            self.name_labels(key, span, &mut t);
-        }
-        t
+        let key = key?;
+        self.name_labels(key, span, &mut t);
+        Some(t)
     }
 
     /// A message dict (`{"role": "system", "content": x}`): whether its text is privileged. A

@@ -163,6 +163,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                     merge(&mut start, &after);
                     cx.env.apply(start);
                     if let Some(name) = &h.name {
+                        // `e_api_token` names an exception, not a token.
+                        self.masked_names.insert(name, KindSet::MAX);
                         let t = self.caught(h);
                         cx.env.set_var(name, t);
                     }
