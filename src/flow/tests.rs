@@ -7,7 +7,8 @@ use crate::spec::registry::Registry;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-const PACK: &str = r###"
+/// The rules every test pack reports: their flows, sources and sinks are in each pack.
+const RULES: &str = r###"
 [[rule]]
 id = "AIG301"
 name = "model-output-code-execution"
@@ -44,6 +45,32 @@ languages = ["python", "typescript", "javascript"]
 summary = "s"
 docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
 
+[[rule]]
+id = "AIG309"
+name = "user-input-code-execution"
+category = "injection"
+severity = "critical"
+confidence = "high"
+cwe = ["CWE-78"]
+owasp = ["LLM01:2025"]
+languages = ["python"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+
+[[rule]]
+id = "AIG405"
+name = "pii-in-prompt"
+category = "sensitive-data"
+severity = "low"
+confidence = "low"
+cwe = ["CWE-359"]
+owasp = ["LLM02:2025"]
+languages = ["python", "typescript", "javascript"]
+summary = "s"
+docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
+"###;
+
+const PACK: &str = r###"
 [[flow]]
 rule = "AIG305"
 sources = ["model-output"]
@@ -140,7 +167,9 @@ to = "receiver"
 
 fn registry() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    R.get_or_init(|| pack::load(&[("test.toml", PACK)]).expect("test pack loads"))
+    R.get_or_init(|| {
+        pack::load(&[("rules.toml", RULES), ("test.toml", PACK)]).expect("test pack loads")
+    })
 }
 
 /// (rule, line) of every flow finding.
@@ -362,30 +391,6 @@ fn functions_kept_in_fields_are_followed() {
 
 /// Write, then run, and records written out whole: tables of their own.
 const FILES_PACK: &str = r###"
-[[rule]]
-id = "AIG301"
-name = "model-output-code-execution"
-category = "injection"
-severity = "critical"
-confidence = "high"
-cwe = ["CWE-95"]
-owasp = ["LLM05:2025"]
-languages = ["python", "typescript", "javascript"]
-summary = "s"
-docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
-
-[[rule]]
-id = "AIG405"
-name = "pii-in-prompt"
-category = "sensitive-data"
-severity = "low"
-confidence = "low"
-cwe = ["CWE-359"]
-owasp = ["LLM02:2025"]
-languages = ["python", "typescript", "javascript"]
-summary = "s"
-docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
-
 [[flow]]
 rule = "AIG301"
 sources = ["model-output"]
@@ -433,7 +438,9 @@ to = "serialize"
 
 fn files_flows(lang: Language, code: &str) -> Vec<(String, u32)> {
     static R: OnceLock<Registry> = OnceLock::new();
-    let registry = R.get_or_init(|| pack::load(&[("t.toml", FILES_PACK)]).expect("pack loads"));
+    let registry = R.get_or_init(|| {
+        pack::load(&[("rules.toml", RULES), ("t.toml", FILES_PACK)]).expect("pack loads")
+    });
     let source = Source::new("t".into(), lang, code.into());
     let enabled: BTreeSet<&'static str> = registry.rules.iter().map(|r| r.id).collect();
     let (findings, _, _, _) = crate::scan::analyze(&source, registry, &enabled, &[]);
@@ -465,18 +472,6 @@ fn a_record_name_counts_only_where_the_record_is_written_out() {
 }
 
 const LOCAL_PACK: &str = r###"
-[[rule]]
-id = "AIG309"
-name = "user-input-code-execution"
-category = "injection"
-severity = "critical"
-confidence = "high"
-cwe = ["CWE-78"]
-owasp = ["LLM01:2025"]
-languages = ["python"]
-summary = "s"
-docs = "## What it does\n## Why is this bad?\n## Example\n## Use instead\n## References\n"
-
 [[flow]]
 rule = "AIG309"
 sources = ["user-input", "local-input"]
@@ -509,7 +504,9 @@ args = ["0"]
 
 fn local_flows(code: &str) -> Vec<(String, u32)> {
     static R: OnceLock<Registry> = OnceLock::new();
-    let registry = R.get_or_init(|| pack::load(&[("t.toml", LOCAL_PACK)]).expect("pack loads"));
+    let registry = R.get_or_init(|| {
+        pack::load(&[("rules.toml", RULES), ("t.toml", LOCAL_PACK)]).expect("pack loads")
+    });
     let source = Source::new("t".into(), Language::Python, code.into());
     let enabled: BTreeSet<&'static str> = registry.rules.iter().map(|r| r.id).collect();
     let (findings, _, _, _) = crate::scan::analyze(&source, registry, &enabled, &[]);
