@@ -41,9 +41,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.serializing = serializing;
-        // `actions.get(name)` picks an entry as `actions[name]` does.
-        if let (Some(r), Some("get"), Some(key)) = (receiver, method, arg_ts.first()) {
-            self.indexed_tools(r, key, span);
+        // `actions.get(name)` picks an entry as `actions[name]` does (a method whose result
+        // comes from its receiver: a `result-from-receiver` propagator).
+        if let (Some(r), Some(key)) = (receiver, arg_ts.first()) {
+            if self.propagator(q, method) == Some(PropagateTo::FromReceiver) {
+                self.indexed_tools(r, key, span);
+            }
         }
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
 
