@@ -86,11 +86,13 @@ fn expectations(source: &Source, path: &Path) -> Expectations {
         let mut trimmed = line.trim_start();
         // Markup (a component's template, JSX children) takes annotations in its own comments:
         // `<!-- // ruleid: AIG304 -->`, `{/* // ruleid: AIG304 */}`.
-        let markup_comment = [("<!--", "-->"), ("{/*", "*/}")].iter().find_map(|(open, close)| {
-            trimmed
-                .strip_prefix(open)
-                .and_then(|r| r.trim_end().strip_suffix(close))
-        });
+        let markup_comment = [("<!--", "-->"), ("{/*", "*/}")]
+            .iter()
+            .find_map(|(open, close)| {
+                trimmed
+                    .strip_prefix(open)
+                    .and_then(|r| r.trim_end().strip_suffix(close))
+            });
         if let Some(inner) = markup_comment {
             if inner.trim_start().starts_with(prefix) {
                 trimmed = inner.trim();

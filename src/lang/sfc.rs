@@ -117,13 +117,11 @@ fn move_template_after_script(module: &mut Module, items: &[Item]) {
         start + 2 >= r.start && start <= r.close
     };
     let body = std::mem::take(&mut module.body);
-    let (template, script): (Vec<Stmt>, Vec<Stmt>) = body
-        .into_iter()
-        .partition(|s| {
-            items
-                .iter()
-                .any(|i| i.ranges().iter().any(|r| inside(s.span.start, r)))
-        });
+    let (template, script): (Vec<Stmt>, Vec<Stmt>) = body.into_iter().partition(|s| {
+        items
+            .iter()
+            .any(|i| i.ranges().iter().any(|r| inside(s.span.start, r)))
+    });
     module.body = script;
     let mut exprs: Vec<(u32, Expr)> = template
         .into_iter()

@@ -282,7 +282,9 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
         if v.is_empty() {
             return Err(format!("`contains_in_order` on {:?} needs globs", c.arg));
         }
-        tests.push(Test::ContainsInOrder(v.iter().map(|g| Glob::new(g)).collect()));
+        tests.push(Test::ContainsInOrder(
+            v.iter().map(|g| Glob::new(g)).collect(),
+        ));
     }
     if let Some(r) = &c.text_matches {
         tests.push(Test::TextMatches(Regex::new(r).map_err(|e| e.to_string())?));

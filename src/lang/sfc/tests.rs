@@ -42,7 +42,13 @@ fn vue_bindings_and_loops_follow_the_script_with_their_own_lines() {
     assert!(!module.has_errors, "{:?}", module.error_line);
     // The script's statement comes first, then the template's in order.
     assert!(matches!(module.body[0].kind, StmtKind::Assign { .. }));
-    assert_eq!(text[..module.body[0].span.start as usize].matches('\n').count() + 1, 9);
+    assert_eq!(
+        text[..module.body[0].span.start as usize]
+            .matches('\n')
+            .count()
+            + 1,
+        9
+    );
     assert_eq!(
         template(&module, text),
         vec![
