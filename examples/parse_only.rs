@@ -42,7 +42,8 @@ impl Parsers {
             Language::TypeScript => Some(&mut self.typescript),
             Language::Tsx => Some(&mut self.tsx),
             Language::JavaScript => Some(&mut self.javascript),
-            Language::Rust | Language::Text => None,
+            // Components are blanked around their scripts first (`lang::sfc`), not parsed whole.
+            Language::Rust | Language::Vue | Language::Svelte | Language::Text => None,
         }
     }
 }

@@ -554,7 +554,11 @@ pub fn from_bytes(path: &Path, display: String, bytes: Vec<u8>) -> Loaded {
     };
     match language {
         // Declaration files are never minified; their long lines are export and type lists.
-        Language::JavaScript | Language::TypeScript | Language::Tsx
+        Language::JavaScript
+        | Language::TypeScript
+        | Language::Tsx
+        | Language::Vue
+        | Language::Svelte
             if !is_declaration(&display) =>
         {
             if let Some(detail) = minified(&text) {

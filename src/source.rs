@@ -13,6 +13,10 @@ pub enum Language {
     JavaScript,
     Rust,
     Notebook,
+    /// A Vue single-file component: `<script>` blocks in TS/JS, a template around them.
+    Vue,
+    /// A Svelte component: `<script>` blocks in TS/JS, markup around them.
+    Svelte,
     /// Any other text file: only the text rules read it.
     #[default]
     Text,
@@ -33,6 +37,8 @@ impl Language {
             "tsx" => Language::Tsx,
             "js" | "jsx" | "mjs" | "cjs" => Language::JavaScript,
             "rs" => Language::Rust,
+            "vue" => Language::Vue,
+            "svelte" => Language::Svelte,
             _ => Language::Text,
         }
     }
@@ -74,15 +80,20 @@ impl Language {
             Language::JavaScript => "javascript",
             Language::Rust => "rust",
             Language::Notebook => "notebook",
+            Language::Vue => "vue",
+            Language::Svelte => "svelte",
             Language::Text => "text",
         }
     }
 
-    /// The rule-pack language family: notebooks are Python, TSX is TypeScript.
+    /// The rule-pack language family: notebooks are Python, TSX and components (whose scripts
+    /// are TypeScript or JavaScript) are TypeScript.
     pub fn family(self) -> Family {
         match self {
             Language::Python | Language::Notebook => Family::Python,
-            Language::TypeScript | Language::Tsx => Family::TypeScript,
+            Language::TypeScript | Language::Tsx | Language::Vue | Language::Svelte => {
+                Family::TypeScript
+            }
             Language::JavaScript => Family::JavaScript,
             Language::Rust => Family::Rust,
             Language::Text => Family::Text,
@@ -99,7 +110,11 @@ impl Language {
         match self {
             // `'` also starts lifetimes in Rust, so only `"` counts there.
             Language::Rust => b"\"",
-            Language::TypeScript | Language::Tsx | Language::JavaScript => b"\"'`",
+            Language::TypeScript
+            | Language::Tsx
+            | Language::JavaScript
+            | Language::Vue
+            | Language::Svelte => b"\"'`",
             Language::Python | Language::Notebook | Language::Text => b"\"'",
         }
     }

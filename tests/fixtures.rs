@@ -83,7 +83,21 @@ fn expectations(source: &Source, path: &Path) -> Expectations {
     let mut pending: Vec<(&str, String)> = Vec::new();
     for (i, line) in source.text.lines().enumerate() {
         let lineno = i as u32 + 1;
-        let trimmed = line.trim_start();
+        let mut trimmed = line.trim_start();
+        // Markup (a component's template, JSX children) takes annotations in its own comments:
+        // `<!-- // ruleid: AIG304 -->`, `{/* // ruleid: AIG304 */}`.
+        let markup_comment = [("<!--", "-->"), ("{/*", "*/}")]
+            .iter()
+            .find_map(|(open, close)| {
+                trimmed
+                    .strip_prefix(open)
+                    .and_then(|r| r.trim_end().strip_suffix(close))
+            });
+        if let Some(inner) = markup_comment {
+            if inner.trim_start().starts_with(prefix) {
+                trimmed = inner.trim();
+            }
+        }
         if let Some(ids) = trimmed
             .strip_prefix(prefix)
             .map(str::trim_start)

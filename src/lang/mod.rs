@@ -4,6 +4,7 @@
 pub mod notebook;
 pub mod python;
 pub mod rust;
+pub mod sfc;
 pub mod typescript;
 
 use crate::ir::Dialect;
@@ -56,6 +57,7 @@ pub fn parse(source: &Source) -> Module {
             typescript::lower(&source.text, source.language)
         }
         Language::Rust => rust::lower(&source.text),
+        Language::Vue | Language::Svelte => sfc::lower(&source.text),
         Language::Text => Module::default(),
     };
     module.language = source.language;

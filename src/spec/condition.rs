@@ -7,7 +7,9 @@
 //! regex on the literal string value, after following names bound once to a literal),
 //! `name_matches` (a regex on the dotted spelling of a non-literal value), `set`, `unbounded`,
 //! `contains` (a list literal with an element that is one of these strings, or whose spelling
-//! matches one of them as a glob; a lone `*` matches only `"*"`), `text_matches` (a regex on the
+//! matches one of them as a glob; a lone `*` matches only `"*"`; a `[plugin, options]` pair stands
+//! for its first element), `contains_in_order` (elements matching each glob, in that order),
+//! `text_matches` (a regex on the
 //! text of a string, interpolated parts aiguard cannot read standing as `{their spelling}`), `has_keys` (a
 //! dict literal with these keys, also when serialised by a call: `json.dumps(body)`).
 //!
@@ -79,6 +81,10 @@ pub struct RawCondition {
     /// one of them as a glob.
     #[serde(default)]
     pub(crate) contains: Option<StringOrList>,
+    /// The value is a list literal with an element matching each of these globs, in this order
+    /// (`[rehypeRaw, rehypeSanitize]`: the sanitiser runs after the raw HTML is parsed).
+    #[serde(default)]
+    pub(crate) contains_in_order: Option<Vec<String>>,
     /// Test the argument of a call matching this glob among the calls the receiver was made by
     /// (the earlier calls of a method chain, and through names bound once, the calls they were
     /// bound to), not of the call itself.
@@ -129,6 +135,8 @@ pub(crate) enum Test {
     /// A list literal with one of these strings among its elements, or an element whose
     /// spelling matches one of them as a glob.
     Contains(Vec<Glob>),
+    /// A list literal with elements matching each glob, in this order.
+    ContainsInOrder(Vec<Glob>),
     /// The text of a string, its unreadable interpolated parts as `{}`, matches.
     TextMatches(Regex),
     /// A dict literal (or what a call serialises) with all these keys.
@@ -167,6 +175,7 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             && c.set.is_none()
             && c.unbounded.is_none()
             && c.contains.is_none()
+            && c.contains_in_order.is_none()
             && c.text_matches.is_none()
             && c.has_keys.is_none();
         if !alone || any.is_empty() {
@@ -211,6 +220,8 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
             || c.name_matches.is_some()
             || c.text_matches.is_some()
             || c.has_keys.is_some()
+            || c.contains.is_some()
+            || c.contains_in_order.is_some()
             || c.chain.is_some();
         if other {
             return Err(format!(
@@ -265,6 +276,14 @@ pub fn compile_condition(c: RawCondition) -> Result<Condition, String> {
     if let Some(v) = &c.contains {
         tests.push(Test::Contains(
             v.as_slice().iter().map(|g| Glob::new(g)).collect(),
+        ));
+    }
+    if let Some(v) = &c.contains_in_order {
+        if v.is_empty() {
+            return Err(format!("`contains_in_order` on {:?} needs globs", c.arg));
+        }
+        tests.push(Test::ContainsInOrder(
+            v.iter().map(|g| Glob::new(g)).collect(),
         ));
     }
     if let Some(r) = &c.text_matches {
@@ -383,25 +402,54 @@ impl Condition {
                             .any(|(key, _)| key.as_ref().and_then(|k| k.as_str()) == Some(k))
                     })
                 }),
-            Test::Contains(globs) => {
-                let list = value.map(|v| match &v.kind {
-                    ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
-                    _ => v,
-                });
-                let Some(ExprKind::List(items)) = list.map(|l| &l.kind) else {
-                    return false;
-                };
-                items.iter().any(|item| match literal_of(item, consts) {
-                    Some(Literal::Str(s)) => globs.iter().any(|g| g.pattern() == s),
-                    Some(_) => false,
-                    None => spelling(item).is_some_and(|t| {
-                        globs
-                            .iter()
-                            .any(|g| !g.pattern().trim_matches('*').is_empty() && g.matches(&t))
-                    }),
-                })
-            }
+            Test::Contains(globs) => list_items(value, consts)
+                .is_some_and(|items| items.iter().any(|item| item_matches(item, globs, consts))),
+            Test::ContainsInOrder(globs) => list_items(value, consts).is_some_and(|items| {
+                let mut wanted = globs.iter().peekable();
+                for item in items {
+                    if wanted
+                        .peek()
+                        .is_some_and(|g| item_matches(item, std::slice::from_ref(*g), consts))
+                    {
+                        wanted.next();
+                    }
+                }
+                wanted.peek().is_none()
+            }),
         }
+    }
+}
+
+/// The items of a list literal, directly or through a name bound once.
+fn list_items<'m>(value: Option<&'m Expr>, consts: &Constants<'m>) -> Option<&'m [Expr]> {
+    let list = value.map(|v| match &v.kind {
+        ExprKind::Name(n) => consts.binding(n).unwrap_or(v),
+        _ => v,
+    })?;
+    match &list.kind {
+        ExprKind::List(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// A list item that is one of these strings, or spelled as one of these globs; a `[plugin,
+/// options]` pair (unified, webpack, babel) is its first element.
+fn item_matches(item: &Expr, globs: &[Glob], consts: &Constants) -> bool {
+    let item = match &item.kind {
+        ExprKind::List(pair) => match pair.first() {
+            Some(first) => first,
+            None => return false,
+        },
+        _ => item,
+    };
+    match literal_of(item, consts) {
+        Some(Literal::Str(s)) => globs.iter().any(|g| g.pattern() == s),
+        Some(_) => false,
+        None => spelling(item).is_some_and(|t| {
+            globs
+                .iter()
+                .any(|g| !g.pattern().trim_matches('*').is_empty() && g.matches(&t))
+        }),
     }
 }
 

@@ -196,3 +196,23 @@ fn any_holds_when_one_of_its_conditions_does() {
         assert!(cond(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn contains_in_order_needs_the_elements_in_that_order() {
+    use crate::source::Language::TypeScript;
+    let raw = "arg = \"rehypePlugins\"\ncontains = [\"rehypeRaw\"]";
+    let sanitised =
+        "arg = \"rehypePlugins\"\ncontains_in_order = [\"*ehypeRaw\", \"*ehypeSanitize\"]";
+    let call = |plugins: &str| {
+        format!("import {{ render }} from \"lib\";\nconst p = {plugins};\nrender({{ rehypePlugins: p }});\n")
+    };
+    let after = call("[rehypeRaw, [rehypeSanitize, { tagNames: [] }]]");
+    let before = call("[rehypeSanitize, rehypeRaw]");
+    let alone = call("[[rehypeRaw]]");
+    assert!(holds_at(TypeScript, &after, "lib.render", raw));
+    assert!(holds_at(TypeScript, &after, "lib.render", sanitised));
+    assert!(!holds_at(TypeScript, &before, "lib.render", sanitised));
+    assert!(holds_at(TypeScript, &alone, "lib.render", raw));
+    assert!(!holds_at(TypeScript, &alone, "lib.render", sanitised));
+    assert!(cond("arg = \"x\"\ncontains_in_order = []").is_err());
+}
