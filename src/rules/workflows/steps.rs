@@ -1,0 +1,523 @@
+//! One step of a job: an AI action's prompt and tools, a `github-script`, a checkout, or a
+//! `run:` script with its agent command lines, shell variables and outputs.
+
+use super::flags::{self, Arg};
+use super::model::{Job, Step};
+use super::shell::{self, Command};
+use super::yaml::Text;
+use super::{expr, has_ai, merge, scripts, Analysis, Kind, Origin, Origins, Scope};
+use crate::ir::Span;
+use crate::spec::workflows::{AgentAction, AgentCli};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// What the steps of a job so far leave for the next.
+#[derive(Default)]
+pub struct JobState {
+    /// A checkout of a pull request's head under `pull_request_target` / `workflow_run`.
+    fork_checkout: Option<Span>,
+}
+
+type Outputs = HashMap<String, Origins>;
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+impl<'a> Analysis<'a> {
+    pub(super) fn step(&mut self, job: &Job, step: &Step, scope: &mut Scope, state: &mut JobState) {
+        let mut local = scope.clone();
+        for (k, v) in &step.env {
+            let held = self.held(v, &local);
+            local.env.push((k.value.clone(), held));
+        }
+        let mut outputs = Outputs::new();
+        if let Some(uses) = &step.uses {
+            let name = uses.value.split('@').next().unwrap_or("").trim().to_string();
+            if let Some(action) = self.spec.action(&uses.value) {
+                self.agent_action(job, step, action, &name, uses, &local, state, &mut outputs);
+            }
+            let s = self.settings;
+            if s.script_actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+                self.github_script(step, &local, &mut outputs);
+            }
+            if s.checkout_actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+                self.checkout(step, state);
+            }
+        }
+        if let Some(run) = &step.run {
+            self.run_script(job, step, run, &local, state, &mut outputs);
+        }
+        if let Some(id) = &step.id {
+            scope.steps.insert(id.to_ascii_lowercase(), outputs);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn agent_action(
+        &mut self,
+        job: &Job,
+        step: &Step,
+        action: &AgentAction,
+        name: &str,
+        uses: &Text,
+        scope: &Scope,
+        state: &JobState,
+        outputs: &mut Outputs,
+    ) {
+        let rule = self.rules.prompt;
+        for input in &action.prompt_inputs {
+            let Some(value) = step.input(input) else {
+                continue;
+            };
+            for (range, held) in self.expressions(value, scope) {
+                let events = self.events_of(&held, job, step);
+                if let Some(first) = events.first() {
+                    let message = format!(
+                        "{} (text an outsider writes) reaches the prompt of `{name}` (`{input}`)",
+                        first.label
+                    );
+                    self.hit(rule, value.span_of(range), message, &events);
+                }
+            }
+        }
+        if action.agent {
+            self.unrestricted_action(job, step, action, name, state);
+        }
+        let ai = |label: String| Origin {
+            kind: Kind::Ai,
+            label,
+            span: uses.span,
+        };
+        if action.outputs.is_empty() {
+            outputs.insert("*".into(), vec![ai(format!("the output of `{name}`"))]);
+        }
+        for o in &action.outputs {
+            let label = format!("the output of `{name}` (`{o}`)");
+            outputs.insert(o.to_ascii_lowercase(), vec![ai(label)]);
+        }
+    }
+
+    /// The outsider event text among `held` that reaches this step unguarded.
+    fn events_of(&self, held: &[Origin], job: &Job, step: &Step) -> Origins {
+        self.unguarded(held, job, Some(step))
+            .into_iter()
+            .filter(|o| matches!(o.kind, Kind::Event(_)))
+            .collect()
+    }
+
+    fn unrestricted_action(
+        &mut self,
+        job: &Job,
+        step: &Step,
+        action: &AgentAction,
+        name: &str,
+        state: &JobState,
+    ) {
+        let Some(event) = self.outsider_event(job, step).map(str::to_string) else {
+            return;
+        };
+        let mut found: Vec<(Span, String)> = Vec::new();
+        for input in &action.tool_inputs {
+            let Some(value) = step.input(input) else {
+                continue;
+            };
+            for (range, tool) in flags::tool_names(&value.value) {
+                if action.unrestricted_tools.iter().any(|u| u == tool) {
+                    found.push((value.span_of(range), format!("`{tool}` in `{input}`")));
+                }
+            }
+        }
+        let cli = action.cli.as_deref().and_then(|c| self.spec.cli(c));
+        for input in action.args_inputs.iter().filter(|_| cli.is_some()) {
+            let (Some(value), Some(cli)) = (step.input(input), cli) else {
+                continue;
+            };
+            let words = flags::args_words(&value.value);
+            let args: Vec<Arg> = words.iter().map(|(r, w)| (r.clone(), w.as_str())).collect();
+            for (range, what) in flags::unrestricted_args(&args, cli) {
+                found.push((value.span_of(range), format!("`{what}` in `{input}`")));
+            }
+        }
+        for (input, values) in &action.unsafe_inputs {
+            if let Some(value) = step.input(input) {
+                let v = value.value.trim();
+                if values.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+                    found.push((value.span, format!("`{input}: {v}`")));
+                }
+            }
+        }
+        found.extend(self.wide_tokens(job, step));
+        for (span, what) in found {
+            let message = format!(
+                "{what} leaves the agent `{name}` unrestricted in a workflow outsiders can fire (`{event}`)"
+            );
+            self.hit(self.rules.unrestricted, span, message, &[]);
+        }
+        self.fork_code(state, name, &event);
+    }
+
+    /// Tokens wider than the job's own handed to an agent step, and `permissions: write-all`.
+    fn wide_tokens(&self, job: &Job, step: &Step) -> Vec<(Span, String)> {
+        let s = self.settings;
+        let mut found = Vec::new();
+        for (key, value) in step.with.iter().chain(&step.env) {
+            if !s.token_inputs.iter().any(|t| t.eq_ignore_ascii_case(&key.value)) {
+                continue;
+            }
+            for (_, inner) in expr::expressions(&value.value) {
+                for (r, path) in expr::references(&value.value[inner.clone()]) {
+                    let secret = path.len() == 2 && path[0] == "secrets";
+                    if secret && !expr::names_any(&path, &s.job_tokens) {
+                        let at = inner.start + r.start..inner.start + r.end;
+                        let what = format!("a token wider than the job's (`secrets.{}`)", path[1].to_ascii_uppercase());
+                        found.push((value.span_of(at), what));
+                    }
+                }
+            }
+        }
+        let permissions = if job.permissions.is_empty() {
+            &self.workflow.permissions
+        } else {
+            &job.permissions
+        };
+        for p in permissions {
+            if s.write_all.iter().any(|w| w.eq_ignore_ascii_case(p.value.trim())) {
+                found.push((p.span, format!("`permissions: {}`", p.value.trim())));
+            }
+        }
+        found
+    }
+
+    /// An agent running on a fork's code checked out earlier in the job.
+    fn fork_code(&mut self, state: &JobState, name: &str, event: &str) {
+        if let Some(span) = state.fork_checkout {
+            let message = format!(
+                "the pull request's head is checked out before the agent `{name}` runs on it with the repository's secrets (`{event}`)"
+            );
+            self.hit(self.rules.unrestricted, span, message, &[]);
+        }
+    }
+
+    fn checkout(&self, step: &Step, state: &mut JobState) {
+        let s = self.settings;
+        if !self.forks_run_privileged() {
+            return;
+        }
+        for input in &s.checkout_inputs {
+            let Some(value) = step.input(input) else {
+                continue;
+            };
+            for (whole, inner) in expr::expressions(&value.value) {
+                let refs = expr::references(&value.value[inner]);
+                if refs.iter().any(|(_, p)| expr::names_any(p, &s.fork_head_refs)) {
+                    state.fork_checkout = Some(value.span_of(whole));
+                }
+            }
+        }
+    }
+
+    /// Whether the workflow runs a fork's pull request with the base repository's secrets.
+    fn forks_run_privileged(&self) -> bool {
+        let s = self.settings;
+        self.outsider_events.iter().any(|(e, _)| {
+            s.event_entities
+                .get(e)
+                .is_some_and(|carried| carried.iter().any(|c| c == "pull_request" || c == "workflow_run"))
+        })
+    }
+
+    fn github_script(&mut self, step: &Step, scope: &Scope, outputs: &mut Outputs) {
+        let s = self.settings;
+        for input in &s.script_inputs {
+            let Some(script) = step.input(input) else {
+                continue;
+            };
+            let exprs = self.expressions(script, scope);
+            for (range, held) in &exprs {
+                if let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai) {
+                    let message = format!("{} is pasted into the `{input}` of a github-script step", ai.label);
+                    self.hit(self.rules.output, script.span_of(range.clone()), message, held);
+                }
+            }
+            let env = |name: &str| scope.env(name, false).cloned();
+            let published = scripts::read(&script.value, &s.script_env, &s.script_output_calls, &env, &exprs);
+            for (name, held) in published.outputs {
+                merge(outputs.entry(name).or_default(), &held);
+            }
+        }
+    }
+
+    /// The agent command line a command runs, if it runs one with a prompt.
+    fn agent_cli(&self, command: &Command) -> Option<(usize, &'a AgentCli)> {
+        let (i, word) = command.program(&self.settings.wrappers)?;
+        let mut name = word.text.as_str();
+        if !name.starts_with('@') {
+            name = name.rsplit('/').next().unwrap_or(name);
+        }
+        // `@scope/pkg@1.2` or `pkg@latest`.
+        if let Some(at) = name[1.min(name.len())..].find('@') {
+            name = &name[..at + 1];
+        }
+        let spec: &'a super::WorkflowSpec = self.spec;
+        let cli = spec.cli(name)?;
+        let args = &command.words[i + 1..];
+        let prompted = cli.prompt_flags.is_empty()
+            || args.iter().any(|a| {
+                cli.prompt_flags
+                    .iter()
+                    .any(|f| a.text == *f || a.text.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('=')))
+            });
+        prompted.then_some((i, cli))
+    }
+
+    fn run_script(
+        &mut self,
+        job: &Job,
+        step: &Step,
+        run: &Text,
+        scope: &Scope,
+        state: &mut JobState,
+        outputs: &mut Outputs,
+    ) {
+        let s = self.settings;
+        let exprs = self.expressions(run, scope);
+        for (range, held) in &exprs {
+            if let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai) {
+                let message = format!("{} is pasted into a `run:` script", ai.label);
+                self.hit(self.rules.output, run.span_of(range.clone()), message, held);
+            }
+        }
+        let script = shell::read(&run.value);
+        let commands = &script.commands;
+        // Each variable use and expression belongs to the innermost command around it; a
+        // heredoc's body to the command that opened it.
+        let owner = |r: &Range<usize>| {
+            let around = commands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| contains(&c.range, r))
+                .min_by_key(|(_, c)| c.range.len())
+                .map(|(i, _)| i);
+            around.or_else(|| {
+                commands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.range.end <= r.start)
+                    .max_by_key(|(_, c)| c.range.end)
+                    .map(|(i, _)| i)
+            })
+        };
+        let var_owner: Vec<Option<usize>> = script.vars.iter().map(|v| owner(&v.range)).collect();
+        let expr_owner: Vec<Option<usize>> = exprs.iter().map(|(r, _)| owner(r)).collect();
+        let mut locals: HashMap<String, Origins> = HashMap::new();
+        let mut content: Vec<Origins> = vec![Vec::new(); commands.len()];
+        let mut output_of: Vec<Origins> = vec![Vec::new(); commands.len()];
+        let mut uses: Vec<(Range<usize>, Origins, usize)> = Vec::new();
+        let mut agents: Vec<usize> = Vec::new();
+        let writes_outputs = run.value.contains("GITHUB_OUTPUT");
+        let mut heredoc_output: Option<(String, String)> = None;
+        for (ci, cmd) in commands.iter().enumerate() {
+            let mut held = Origins::new();
+            for (v, _) in script.vars.iter().zip(&var_owner).filter(|(_, o)| **o == Some(ci)) {
+                let value = locals.get(&v.name).or_else(|| scope.env(&v.name, false));
+                if let Some(value) = value.filter(|o| !o.is_empty()) {
+                    merge(&mut held, value);
+                    uses.push((v.range.clone(), value.clone(), ci));
+                }
+            }
+            for ((r, value), _) in exprs.iter().zip(&expr_owner).filter(|(_, o)| **o == Some(ci)) {
+                if !value.is_empty() {
+                    merge(&mut held, value);
+                    uses.push((r.clone(), value.clone(), ci));
+                }
+            }
+            for (cj, inner) in commands[..ci].iter().enumerate() {
+                if contains(&cmd.range, &inner.range) {
+                    merge(&mut held, &output_of[cj]);
+                }
+            }
+            if let Some(p) = cmd.piped_from {
+                merge(&mut held, &output_of[p].clone());
+            }
+            content[ci] = held;
+            match self.agent_cli(cmd) {
+                Some((pi, cli)) => {
+                    agents.push(ci);
+                    let word = &cmd.words[pi];
+                    output_of[ci] = vec![Origin {
+                        kind: Kind::Ai,
+                        label: format!("the output of `{}`", word.text),
+                        span: run.span_of(word.range.clone()),
+                    }];
+                    let args: Vec<Arg> = cmd.words[pi + 1..]
+                        .iter()
+                        .map(|w| (w.range.clone(), w.text.as_str()))
+                        .collect();
+                    let name = word.text.clone();
+                    self.unrestricted_cli(job, step, cli, &args, run, &name, state);
+                }
+                None => output_of[ci] = content[ci].clone(),
+            }
+            if let Some(name) = cmd.assigned() {
+                locals.insert(name.to_string(), content[ci].clone());
+            }
+            if writes_outputs {
+                self.collect_output(cmd, &run.value, &output_of[ci], &mut heredoc_output, outputs);
+            }
+            self.executed(cmd, &content[ci], &script.vars, &locals, scope, run);
+            self.fork_checkout_command(cmd, run, state);
+        }
+        if agents.is_empty() || self.prompt_events.is_empty() {
+            return;
+        }
+        let feeds_agent = |ci: usize| {
+            agents.iter().any(|&a| {
+                let mut at = Some(a);
+                while let Some(c) = at {
+                    if contains(&commands[c].range, &commands[ci].range) {
+                        return true;
+                    }
+                    at = commands[c].piped_from;
+                }
+                false
+            })
+        };
+        let event_uses: Vec<(Range<usize>, Origins, bool)> = uses
+            .into_iter()
+            .filter_map(|(r, held, ci)| {
+                let events = self.events_of(&held, job, step);
+                (!events.is_empty()).then(|| (r, events, feeds_agent(ci)))
+            })
+            .collect();
+        let direct = event_uses.iter().any(|(_, _, d)| *d);
+        let agent = commands[agents[0]]
+            .program(&s.wrappers)
+            .map_or(String::new(), |(_, w)| w.text.clone());
+        for (r, events, feeds) in event_uses {
+            if direct && !feeds {
+                continue;
+            }
+            let message = format!(
+                "{} (text an outsider writes) reaches the prompt of the agent `{agent}`",
+                events[0].label
+            );
+            self.hit(self.rules.prompt, run.span_of(r), message, &events);
+        }
+    }
+
+    /// What a command writes to `$GITHUB_OUTPUT` (`echo "name=$X" >> "$GITHUB_OUTPUT"`, or the
+    /// lines of a `name<<EOF` block).
+    fn collect_output(
+        &self,
+        cmd: &Command,
+        script: &str,
+        held: &[Origin],
+        heredoc: &mut Option<(String, String)>,
+        outputs: &mut Outputs,
+    ) {
+        let writes = script[cmd.range.clone()].contains("GITHUB_OUTPUT");
+        if let Some((name, delim)) = heredoc.clone() {
+            if cmd.words.iter().any(|w| w.text.trim() == delim) {
+                *heredoc = None;
+            } else {
+                merge(outputs.entry(name).or_default(), held);
+            }
+            return;
+        }
+        let Some((pi, _)) = cmd.program(&self.settings.wrappers) else {
+            return;
+        };
+        for w in cmd.words[pi + 1..].iter().filter(|w| !w.text.starts_with('-')) {
+            let len = w
+                .text
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                .count();
+            let (name, rest) = w.text.split_at(len);
+            if len == 0 {
+                continue;
+            }
+            if let Some(delim) = rest.strip_prefix("<<") {
+                *heredoc = Some((name.to_ascii_lowercase(), delim.trim().to_string()));
+            } else if rest.starts_with('=') && writes {
+                merge(outputs.entry(name.to_ascii_lowercase()).or_default(), held);
+            }
+            break;
+        }
+    }
+
+    /// AIG903: AI output run as code by a command (`eval`, `bash -c`, `| sh`, `$CMD`).
+    fn executed(
+        &mut self,
+        cmd: &Command,
+        held: &[Origin],
+        vars: &[shell::VarUse],
+        locals: &HashMap<String, Origins>,
+        scope: &Scope,
+        run: &Text,
+    ) {
+        let s = self.settings;
+        let Some((pi, word)) = cmd.program(&s.wrappers) else {
+            return;
+        };
+        let program = word.text.rsplit('/').next().unwrap_or(&word.text);
+        let rest = &cmd.words[pi + 1..];
+        let interpreter = s.interpreters.iter().any(|i| i == program);
+        let inline = interpreter && rest.iter().any(|w| s.inline_code_flags.contains(&w.text));
+        let evaluates = s.eval_words.iter().any(|e| e == program);
+        // `| bash`, `| sh -s`, `| python3 -`: the interpreter runs what it reads, not a script.
+        let piped = interpreter
+            && cmd.piped_from.is_some()
+            && rest.iter().all(|w| w.text.starts_with('-'));
+        // The program itself is a variable holding the output: `$CMD args`.
+        let runs_var = vars
+            .iter()
+            .filter(|v| contains(&word.range, &v.range))
+            .filter_map(|v| locals.get(&v.name).or_else(|| scope.env(&v.name, false)))
+            .any(|o| has_ai(o));
+        let sink = evaluates || inline || piped || runs_var;
+        if !sink || !(has_ai(held) || runs_var) {
+            return;
+        }
+        let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai).or(held.first()) else {
+            return;
+        };
+        let how = if piped { "piped into" } else { "run by" };
+        let message = format!("{} is {how} `{}` as code", ai.label, word.text);
+        self.hit(self.rules.output, run.span_of(word.range.clone()), message, held);
+    }
+
+    fn unrestricted_cli(
+        &mut self,
+        job: &Job,
+        step: &Step,
+        cli: &AgentCli,
+        args: &[Arg],
+        run: &Text,
+        name: &str,
+        state: &JobState,
+    ) {
+        let Some(event) = self.outsider_event(job, step).map(str::to_string) else {
+            return;
+        };
+        for (range, what) in flags::unrestricted_args(args, cli) {
+            let message = format!(
+                "`{what}` leaves the agent `{name}` unrestricted in a workflow outsiders can fire (`{event}`)"
+            );
+            self.hit(self.rules.unrestricted, run.span_of(range), message, &[]);
+        }
+        self.fork_code(state, name, &event);
+    }
+
+    fn fork_checkout_command(&self, cmd: &Command, run: &Text, state: &mut JobState) {
+        if !self.forks_run_privileged() {
+            return;
+        }
+        let words: Vec<&str> = cmd.words.iter().map(|w| w.text.as_str()).collect();
+        let line = words.join(" ");
+        if self.settings.fork_checkout_commands.iter().any(|c| line.starts_with(c.as_str())) {
+            state.fork_checkout = Some(run.span_of(cmd.words[0].range.clone()));
+        }
+    }
+}
