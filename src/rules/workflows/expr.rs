@@ -230,11 +230,13 @@ impl Parser<'_> {
             if is_same_repo(&self.text[start..self.i], self.settings) {
                 return Some(["pull_request".to_string()].into());
             }
-            return Some(if inner.is_empty() && self.always(&self.text[start + 1..self.i]) {
-                never()
-            } else {
-                BTreeSet::new()
-            });
+            return Some(
+                if inner.is_empty() && self.always(&self.text[start + 1..self.i]) {
+                    never()
+                } else {
+                    BTreeSet::new()
+                },
+            );
         }
         if self.eat("(") {
             let inner = self.or()?;
@@ -263,7 +265,11 @@ impl Parser<'_> {
         if self.i == start {
             return None;
         }
-        Some(atom_guards(&self.text[start..self.i], self.settings, self.event))
+        Some(atom_guards(
+            &self.text[start..self.i],
+            self.settings,
+            self.event,
+        ))
     }
 
     /// Whether an operand is `github.event_name == '<this event>'`.

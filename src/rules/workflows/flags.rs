@@ -24,7 +24,9 @@ pub fn unrestricted_args(args: &[Arg], cli: &AgentCli) -> Vec<(Range<usize>, Str
             }
         }
         for flag in &cli.tool_flags {
-            let inline = word.strip_prefix(flag.as_str()).and_then(|r| r.strip_prefix('='));
+            let inline = word
+                .strip_prefix(flag.as_str())
+                .and_then(|r| r.strip_prefix('='));
             let lists: Vec<&Arg> = match inline {
                 Some(_) => vec![&args[i]],
                 None if word == flag => args[i + 1..]
@@ -34,7 +36,9 @@ pub fn unrestricted_args(args: &[Arg], cli: &AgentCli) -> Vec<(Range<usize>, Str
                 None => continue,
             };
             for (range, list) in lists {
-                let list = list.strip_prefix(flag.as_str()).map_or(*list, |r| r.trim_start_matches('='));
+                let list = list
+                    .strip_prefix(flag.as_str())
+                    .map_or(*list, |r| r.trim_start_matches('='));
                 if let Some(tool) = unrestricted_tool(list, &cli.unrestricted_tools) {
                     out.push((range.clone(), tool));
                 }

@@ -180,7 +180,8 @@ impl<'a> Analysis<'a> {
                 let kept = self.unguarded(&held, job, None);
                 outputs.insert(k.value.to_ascii_lowercase(), kept);
             }
-            self.job_outputs.insert(job.id.to_ascii_lowercase(), outputs);
+            self.job_outputs
+                .insert(job.id.to_ascii_lowercase(), outputs);
         }
     }
 
@@ -295,7 +296,11 @@ impl<'a> Analysis<'a> {
             .filter(|o| o.span != span)
             .take(1)
             .map(|o| (o.span, format!("{} comes from here", o.label)))
-            .chain(origins.first().map(|_| (span, "and is used here".to_string())))
+            .chain(
+                origins
+                    .first()
+                    .map(|_| (span, "and is used here".to_string())),
+            )
             .collect::<Vec<_>>();
         self.hits.push(Hit {
             rule_id,

@@ -65,9 +65,9 @@ pub fn read(root: &Node) -> Option<Workflow> {
                 env: pairs(job.get("env")),
                 permissions: permissions(job.get("permissions")),
                 outputs: pairs(job.get("outputs")),
-                steps: job.get("steps").map_or_else(Vec::new, |s| {
-                    s.items().iter().map(step).collect()
-                }),
+                steps: job
+                    .get("steps")
+                    .map_or_else(Vec::new, |s| s.items().iter().map(step).collect()),
             })
             .collect(),
     })
@@ -97,7 +97,11 @@ fn pairs(node: Option<&Node>) -> Vec<(Text, Text)> {
 fn permissions(node: Option<&Node>) -> Vec<Text> {
     match node {
         Some(Node::Scalar(t)) => vec![t.clone()],
-        Some(n) => n.entries().iter().filter_map(|(_, v)| v.text().cloned()).collect(),
+        Some(n) => n
+            .entries()
+            .iter()
+            .filter_map(|(_, v)| v.text().cloned())
+            .collect(),
         None => Vec::new(),
     }
 }

@@ -62,10 +62,7 @@ pub fn read(
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
                     .collect();
                 if !name.is_empty() {
-                    merge(
-                        outputs.entry(name.to_ascii_lowercase()).or_default(),
-                        &held,
-                    );
+                    merge(outputs.entry(name.to_ascii_lowercase()).or_default(), &held);
                 }
             }
         }

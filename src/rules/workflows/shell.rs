@@ -41,7 +41,10 @@ impl Command {
 
     /// The name an assignment command (`NAME=...`, `export NAME=...`) sets.
     pub fn assigned(&self) -> Option<&str> {
-        let first = self.words.iter().find(|w| !DECLARERS.contains(&w.text.as_str()))?;
+        let first = self
+            .words
+            .iter()
+            .find(|w| !DECLARERS.contains(&w.text.as_str()))?;
         let (name, _) = first.text.split_once('=')?;
         is_name(name).then_some(name)
     }
@@ -221,7 +224,9 @@ pub fn read(script: &str) -> Script {
                 }
                 continue;
             }
-            (Quote::None, '<') if script[i..].starts_with("<<") && !script[i..].starts_with("<<<") => {
+            (Quote::None, '<')
+                if script[i..].starts_with("<<") && !script[i..].starts_with("<<<") =>
+            {
                 let (delim, expands, used) = heredoc_delimiter(&script[i + 2..]);
                 level.end_word(i);
                 if !delim.is_empty() {
@@ -293,7 +298,10 @@ fn var_at(script: &str, i: usize) -> Option<VarUse> {
 /// A heredoc's delimiter after `<<`: (delimiter, whether the body expands, bytes read).
 fn heredoc_delimiter(after: &str) -> (String, bool, usize) {
     let mut used = 0;
-    let rest = after.strip_prefix('-').inspect(|_| used += 1).unwrap_or(after);
+    let rest = after
+        .strip_prefix('-')
+        .inspect(|_| used += 1)
+        .unwrap_or(after);
     let trimmed = rest.trim_start_matches([' ', '\t']);
     used += rest.len() - trimmed.len();
     let quoted = trimmed.starts_with(['\'', '"']);
@@ -313,7 +321,13 @@ fn heredoc_delimiter(after: &str) -> (String, bool, usize) {
 
 /// Skips a heredoc body starting at `i`, recording its variable uses when it expands; returns
 /// where the script goes on.
-fn skip_heredoc(script: &str, mut i: usize, delim: &str, expands: bool, vars: &mut Vec<VarUse>) -> usize {
+fn skip_heredoc(
+    script: &str,
+    mut i: usize,
+    delim: &str,
+    expands: bool,
+    vars: &mut Vec<VarUse>,
+) -> usize {
     while i < script.len() {
         let end = script[i..].find('\n').map_or(script.len(), |j| i + j);
         let line = &script[i..end];

@@ -33,15 +33,27 @@ impl<'a> Analysis<'a> {
         }
         let mut outputs = Outputs::new();
         if let Some(uses) = &step.uses {
-            let name = uses.value.split('@').next().unwrap_or("").trim().to_string();
+            let name = uses
+                .value
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             if let Some(action) = self.spec.action(&uses.value) {
                 self.agent_action(job, step, action, &name, uses, &local, state, &mut outputs);
             }
             let s = self.settings;
-            if s.script_actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+            if s.script_actions
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&name))
+            {
                 self.github_script(step, &local, &mut outputs);
             }
-            if s.checkout_actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+            if s.checkout_actions
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&name))
+            {
                 self.checkout(step, state);
             }
         }
@@ -162,7 +174,11 @@ impl<'a> Analysis<'a> {
         let s = self.settings;
         let mut found = Vec::new();
         for (key, value) in step.with.iter().chain(&step.env) {
-            if !s.token_inputs.iter().any(|t| t.eq_ignore_ascii_case(&key.value)) {
+            if !s
+                .token_inputs
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&key.value))
+            {
                 continue;
             }
             for (_, inner) in expr::expressions(&value.value) {
@@ -170,7 +186,10 @@ impl<'a> Analysis<'a> {
                     let secret = path.len() == 2 && path[0] == "secrets";
                     if secret && !expr::names_any(&path, &s.job_tokens) {
                         let at = inner.start + r.start..inner.start + r.end;
-                        let what = format!("a token wider than the job's (`secrets.{}`)", path[1].to_ascii_uppercase());
+                        let what = format!(
+                            "a token wider than the job's (`secrets.{}`)",
+                            path[1].to_ascii_uppercase()
+                        );
                         found.push((value.span_of(at), what));
                     }
                 }
@@ -182,7 +201,10 @@ impl<'a> Analysis<'a> {
             &job.permissions
         };
         for p in permissions {
-            if s.write_all.iter().any(|w| w.eq_ignore_ascii_case(p.value.trim())) {
+            if s.write_all
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(p.value.trim()))
+            {
                 found.push((p.span, format!("`permissions: {}`", p.value.trim())));
             }
         }
@@ -210,7 +232,10 @@ impl<'a> Analysis<'a> {
             };
             for (whole, inner) in expr::expressions(&value.value) {
                 let refs = expr::references(&value.value[inner]);
-                if refs.iter().any(|(_, p)| expr::names_any(p, &s.fork_head_refs)) {
+                if refs
+                    .iter()
+                    .any(|(_, p)| expr::names_any(p, &s.fork_head_refs))
+                {
                     state.fork_checkout = Some(value.span_of(whole));
                 }
             }
@@ -221,9 +246,11 @@ impl<'a> Analysis<'a> {
     fn forks_run_privileged(&self) -> bool {
         let s = self.settings;
         self.outsider_events.iter().any(|(e, _)| {
-            s.event_entities
-                .get(e)
-                .is_some_and(|carried| carried.iter().any(|c| c == "pull_request" || c == "workflow_run"))
+            s.event_entities.get(e).is_some_and(|carried| {
+                carried
+                    .iter()
+                    .any(|c| c == "pull_request" || c == "workflow_run")
+            })
         })
     }
 
@@ -236,12 +263,26 @@ impl<'a> Analysis<'a> {
             let exprs = self.expressions(script, scope);
             for (range, held) in &exprs {
                 if let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai) {
-                    let message = format!("{} is pasted into the `{input}` of a github-script step", ai.label);
-                    self.hit(self.rules.output, script.span_of(range.clone()), message, held);
+                    let message = format!(
+                        "{} is pasted into the `{input}` of a github-script step",
+                        ai.label
+                    );
+                    self.hit(
+                        self.rules.output,
+                        script.span_of(range.clone()),
+                        message,
+                        held,
+                    );
                 }
             }
             let env = |name: &str| scope.env(name, false).cloned();
-            let published = scripts::read(&script.value, &s.script_env, &s.script_output_calls, &env, &exprs);
+            let published = scripts::read(
+                &script.value,
+                &s.script_env,
+                &s.script_output_calls,
+                &env,
+                &exprs,
+            );
             for (name, held) in published.outputs {
                 merge(outputs.entry(name).or_default(), &held);
             }
@@ -264,9 +305,12 @@ impl<'a> Analysis<'a> {
         let args = &command.words[i + 1..];
         let prompted = cli.prompt_flags.is_empty()
             || args.iter().any(|a| {
-                cli.prompt_flags
-                    .iter()
-                    .any(|f| a.text == *f || a.text.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('=')))
+                cli.prompt_flags.iter().any(|f| {
+                    a.text == *f
+                        || a.text
+                            .strip_prefix(f.as_str())
+                            .is_some_and(|r| r.starts_with('='))
+                })
             });
         prompted.then_some((i, cli))
     }
@@ -319,14 +363,23 @@ impl<'a> Analysis<'a> {
         let mut heredoc_output: Option<(String, String)> = None;
         for (ci, cmd) in commands.iter().enumerate() {
             let mut held = Origins::new();
-            for (v, _) in script.vars.iter().zip(&var_owner).filter(|(_, o)| **o == Some(ci)) {
+            for (v, _) in script
+                .vars
+                .iter()
+                .zip(&var_owner)
+                .filter(|(_, o)| **o == Some(ci))
+            {
                 let value = locals.get(&v.name).or_else(|| scope.env(&v.name, false));
                 if let Some(value) = value.filter(|o| !o.is_empty()) {
                     merge(&mut held, value);
                     uses.push((v.range.clone(), value.clone(), ci));
                 }
             }
-            for ((r, value), _) in exprs.iter().zip(&expr_owner).filter(|(_, o)| **o == Some(ci)) {
+            for ((r, value), _) in exprs
+                .iter()
+                .zip(&expr_owner)
+                .filter(|(_, o)| **o == Some(ci))
+            {
                 if !value.is_empty() {
                     merge(&mut held, value);
                     uses.push((r.clone(), value.clone(), ci));
@@ -363,7 +416,13 @@ impl<'a> Analysis<'a> {
                 locals.insert(name.to_string(), content[ci].clone());
             }
             if writes_outputs {
-                self.collect_output(cmd, &run.value, &output_of[ci], &mut heredoc_output, outputs);
+                self.collect_output(
+                    cmd,
+                    &run.value,
+                    &output_of[ci],
+                    &mut heredoc_output,
+                    outputs,
+                );
             }
             self.executed(cmd, &content[ci], &script.vars, &locals, scope, run);
             self.fork_checkout_command(cmd, run, state);
@@ -428,7 +487,10 @@ impl<'a> Analysis<'a> {
         let Some((pi, _)) = cmd.program(&self.settings.wrappers) else {
             return;
         };
-        for w in cmd.words[pi + 1..].iter().filter(|w| !w.text.starts_with('-')) {
+        for w in cmd.words[pi + 1..]
+            .iter()
+            .filter(|w| !w.text.starts_with('-'))
+        {
             let len = w
                 .text
                 .bytes()
@@ -467,9 +529,8 @@ impl<'a> Analysis<'a> {
         let inline = interpreter && rest.iter().any(|w| s.inline_code_flags.contains(&w.text));
         let evaluates = s.eval_words.iter().any(|e| e == program);
         // `| bash`, `| sh -s`, `| python3 -`: the interpreter runs what it reads, not a script.
-        let piped = interpreter
-            && cmd.piped_from.is_some()
-            && rest.iter().all(|w| w.text.starts_with('-'));
+        let piped =
+            interpreter && cmd.piped_from.is_some() && rest.iter().all(|w| w.text.starts_with('-'));
         // The program itself is a variable holding the output: `$CMD args`.
         let runs_var = vars
             .iter()
@@ -485,7 +546,12 @@ impl<'a> Analysis<'a> {
         };
         let how = if piped { "piped into" } else { "run by" };
         let message = format!("{} is {how} `{}` as code", ai.label, word.text);
-        self.hit(self.rules.output, run.span_of(word.range.clone()), message, held);
+        self.hit(
+            self.rules.output,
+            run.span_of(word.range.clone()),
+            message,
+            held,
+        );
     }
 
     fn unrestricted_cli(
@@ -516,7 +582,12 @@ impl<'a> Analysis<'a> {
         }
         let words: Vec<&str> = cmd.words.iter().map(|w| w.text.as_str()).collect();
         let line = words.join(" ");
-        if self.settings.fork_checkout_commands.iter().any(|c| line.starts_with(c.as_str())) {
+        if self
+            .settings
+            .fork_checkout_commands
+            .iter()
+            .any(|c| line.starts_with(c.as_str()))
+        {
             state.fork_checkout = Some(run.span_of(cmd.words[0].range.clone()));
         }
     }
