@@ -25,6 +25,9 @@ pub struct WorkflowSettings {
     /// Whose text a property is, where it is not the key after `github.event.`.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+    /// Input names (globs) that are prompts of actions no `[[agent_action]]` names.
+    #[serde(default)]
+    pub prompt_input_names: Vec<String>,
     /// Events an outsider can fire with the repository's secrets.
     pub outsider_triggers: Vec<String>,
     /// Events whose payload is a caller's (AIG901 only).
@@ -130,6 +133,7 @@ pub struct WorkflowSpec {
     /// The rules of `prompt_rule`, `unrestricted_rule`, `output_rule`; empty without `[workflows]`.
     pub rules: Option<WorkflowRules>,
     files: Vec<Glob>,
+    prompt_names: Vec<Glob>,
     pub actions: Vec<AgentAction>,
     pub clis: Vec<AgentCli>,
 }
@@ -181,10 +185,16 @@ impl WorkflowSpec {
                 [Glob::new(&f), Glob::new(&format!("*/{f}"))]
             })
             .collect();
+        let prompt_names = settings
+            .prompt_input_names
+            .iter()
+            .map(|p| Glob::new(&p.to_ascii_lowercase()))
+            .collect();
         Ok(WorkflowSpec {
             settings,
             rules: compiled_rules,
             files,
+            prompt_names,
             actions,
             clis,
         })
@@ -202,6 +212,12 @@ impl WorkflowSpec {
         self.actions
             .iter()
             .find(|a| a.uses.iter().any(|u| u.eq_ignore_ascii_case(name)))
+    }
+
+    /// Whether an input of an action no `[[agent_action]]` names is a prompt by its name.
+    pub fn is_prompt_name(&self, input: &str) -> bool {
+        let input = input.to_ascii_lowercase();
+        self.prompt_names.iter().any(|g| g.matches(&input))
     }
 
     /// The agent command line named `command`.

@@ -65,9 +65,11 @@ pub fn read(root: &Node) -> Option<Workflow> {
                 env: pairs(job.get("env")),
                 permissions: permissions(job.get("permissions")),
                 outputs: pairs(job.get("outputs")),
-                steps: job
-                    .get("steps")
-                    .map_or_else(Vec::new, |s| s.items().iter().map(step).collect()),
+                // A job that calls a reusable workflow is one step with its `with:`.
+                steps: match job.get("steps") {
+                    Some(s) => s.items().iter().map(step).collect(),
+                    None => vec![step(job)],
+                },
             })
             .collect(),
     })
@@ -76,7 +78,12 @@ pub fn read(root: &Node) -> Option<Workflow> {
 fn step(node: &Node) -> Step {
     Step {
         id: node.get("id").and_then(Node::str).map(str::to_string),
-        condition: node.get("if").and_then(Node::text).cloned(),
+        // A job's own `if:` is the job's.
+        condition: node
+            .get("if")
+            .filter(|_| node.get("runs-on").is_none() && node.get("needs").is_none())
+            .and_then(Node::text)
+            .cloned(),
         uses: node.get("uses").and_then(Node::text).cloned(),
         with: pairs(node.get("with")),
         run: node.get("run").and_then(Node::text).cloned(),

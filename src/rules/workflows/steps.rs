@@ -40,8 +40,11 @@ impl<'a> Analysis<'a> {
                 .unwrap_or("")
                 .trim()
                 .to_string();
-            if let Some(action) = self.spec.action(&uses.value) {
-                self.agent_action(job, step, action, &name, uses, &local, state, &mut outputs);
+            match self.spec.action(&uses.value) {
+                Some(action) => {
+                    self.agent_action(job, step, action, &name, uses, &local, state, &mut outputs)
+                }
+                None => self.prompt_inputs(job, step, &name, &local),
             }
             let s = self.settings;
             if s.script_actions
@@ -65,6 +68,36 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// AIG901 for an action the pack does not know, by the names of its inputs (`prompt`).
+    fn prompt_inputs(&mut self, job: &Job, step: &Step, name: &str, scope: &Scope) {
+        let inputs: Vec<String> = step
+            .with
+            .iter()
+            .map(|(k, _)| k.value.clone())
+            .filter(|k| self.spec.is_prompt_name(k))
+            .collect();
+        for input in &inputs {
+            self.prompt_input(job, step, name, input, scope);
+        }
+    }
+
+    /// Event text in one prompt input of an AI step.
+    fn prompt_input(&mut self, job: &Job, step: &Step, name: &str, input: &str, scope: &Scope) {
+        let Some(value) = step.input(input) else {
+            return;
+        };
+        for (range, held) in self.expressions(value, scope) {
+            let events = self.events_of(&held, job, step);
+            if let Some(first) = events.first() {
+                let message = format!(
+                    "{} (text an outsider writes) reaches the prompt of `{name}` (`{input}`)",
+                    first.label
+                );
+                self.hit(self.rules.prompt, value.span_of(range), message, &events);
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn agent_action(
         &mut self,
@@ -77,21 +110,8 @@ impl<'a> Analysis<'a> {
         state: &JobState,
         outputs: &mut Outputs,
     ) {
-        let rule = self.rules.prompt;
         for input in &action.prompt_inputs {
-            let Some(value) = step.input(input) else {
-                continue;
-            };
-            for (range, held) in self.expressions(value, scope) {
-                let events = self.events_of(&held, job, step);
-                if let Some(first) = events.first() {
-                    let message = format!(
-                        "{} (text an outsider writes) reaches the prompt of `{name}` (`{input}`)",
-                        first.label
-                    );
-                    self.hit(rule, value.span_of(range), message, &events);
-                }
-            }
+            self.prompt_input(job, step, name, input, scope);
         }
         if action.agent {
             self.unrestricted_action(job, step, action, name, state);
