@@ -44,9 +44,10 @@ pub struct WorkflowSettings {
     pub actor_refs: Vec<String>,
     #[serde(default)]
     pub actor_entities: Vec<String>,
-    /// Conditions (spaces removed) admitting only pull requests of the repository itself.
+    /// Conditions (spaces removed) admitting only pull requests of the repository itself ->
+    /// the entity whose text they clear.
     #[serde(default)]
-    pub same_repo: Vec<String>,
+    pub same_repo: BTreeMap<String, String>,
     #[serde(default)]
     pub token_inputs: Vec<String>,
     #[serde(default)]

@@ -227,8 +227,8 @@ impl Parser<'_> {
             // `!github.event.pull_request.head.repo.fork` is a check of its own; otherwise a
             // negation admits what its operand did not check, so it guards nothing, unless
             // its operand always holds for this event.
-            if is_same_repo(&self.text[start..self.i], self.settings) {
-                return Some(["pull_request".to_string()].into());
+            if let Some(entity) = same_repo(&self.text[start..self.i], self.settings) {
+                return Some([entity].into());
             }
             return Some(
                 if inner.is_empty() && self.always(&self.text[start + 1..self.i]) {
@@ -278,15 +278,15 @@ impl Parser<'_> {
     }
 }
 
-fn is_same_repo(atom: &str, settings: &WorkflowSettings) -> bool {
-    let squeezed: String = atom
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
-        .collect();
+/// The entity a same-repository check clears.
+fn same_repo(atom: &str, settings: &WorkflowSettings) -> Option<String> {
+    let squeezed: String = atom.chars().filter(|c| !c.is_whitespace()).collect();
+    let squeezed = squeezed.trim_start_matches('(').trim_end_matches(')');
     settings
         .same_repo
         .iter()
-        .any(|s| s.eq_ignore_ascii_case(&squeezed))
+        .find(|(s, _)| s.eq_ignore_ascii_case(squeezed))
+        .map(|(_, entity)| entity.clone())
 }
 
 /// The quoted literals of a condition, and the strings inside a `fromJSON('[...]')` list.
@@ -336,8 +336,8 @@ fn event_test(atom: &str, event: Option<&str>) -> Option<bool> {
 /// What one comparison or call of a condition guards.
 fn atom_guards(atom: &str, settings: &WorkflowSettings, event: Option<&str>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    if is_same_repo(atom, settings) {
-        out.insert("pull_request".to_string());
+    if let Some(entity) = same_repo(atom, settings) {
+        out.insert(entity);
         return out;
     }
     match event_test(atom, event) {

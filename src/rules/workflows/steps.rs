@@ -262,16 +262,9 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    /// Whether the workflow runs a fork's pull request with the base repository's secrets.
+    /// Whether an outsider fires the workflow, which then runs with the repository's secrets.
     fn forks_run_privileged(&self) -> bool {
-        let s = self.settings;
-        self.outsider_events.iter().any(|(e, _)| {
-            s.event_entities.get(e).is_some_and(|carried| {
-                carried
-                    .iter()
-                    .any(|c| c == "pull_request" || c == "workflow_run")
-            })
-        })
+        !self.outsider_events.is_empty()
     }
 
     fn github_script(&mut self, step: &Step, scope: &Scope, outputs: &mut Outputs) {
