@@ -20,6 +20,24 @@ pub struct JobState {
 
 type Outputs = HashMap<String, Origins>;
 
+/// A file a `run:` script writes to pass values on: step outputs, or env entries of the later
+/// steps.
+struct Written {
+    marker: &'static str,
+    /// Names compared in any case (outputs), or as written (env).
+    any_case: bool,
+}
+
+const OUTPUT_FILE: Written = Written {
+    marker: "GITHUB_OUTPUT",
+    any_case: true,
+};
+
+const ENV_FILE: Written = Written {
+    marker: "GITHUB_ENV",
+    any_case: false,
+};
+
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
@@ -61,7 +79,10 @@ impl<'a> Analysis<'a> {
             }
         }
         if let Some(run) = &step.run {
-            self.run_script(job, step, run, &local, state, &mut outputs);
+            let mut exports = Outputs::new();
+            self.run_script(job, step, run, &local, state, &mut outputs, &mut exports);
+            // What a step writes to `$GITHUB_ENV` is in the env of the job's later steps.
+            scope.env.extend(exports);
         }
         if let Some(id) = &step.id {
             scope.steps.insert(id.to_ascii_lowercase(), outputs);
@@ -328,6 +349,7 @@ impl<'a> Analysis<'a> {
         prompted.then_some((i, cli))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run_script(
         &mut self,
         job: &Job,
@@ -336,6 +358,7 @@ impl<'a> Analysis<'a> {
         scope: &Scope,
         state: &mut JobState,
         outputs: &mut Outputs,
+        exports: &mut Outputs,
     ) {
         let s = self.settings;
         let exprs = self.expressions(run, scope);
@@ -372,8 +395,8 @@ impl<'a> Analysis<'a> {
         let mut output_of: Vec<Origins> = vec![Vec::new(); commands.len()];
         let mut uses: Vec<(Range<usize>, Origins, usize)> = Vec::new();
         let mut agents: Vec<usize> = Vec::new();
-        let writes_outputs = run.value.contains("GITHUB_OUTPUT");
-        let mut heredoc_output: Option<(String, String)> = None;
+        let files = [&OUTPUT_FILE, &ENV_FILE];
+        let mut heredocs: [Option<(String, String)>; 2] = [None, None];
         for (ci, cmd) in commands.iter().enumerate() {
             let mut held = Origins::new();
             for (v, _) in script
@@ -428,14 +451,15 @@ impl<'a> Analysis<'a> {
             if let Some(name) = cmd.assigned() {
                 locals.insert(name.to_string(), content[ci].clone());
             }
-            if writes_outputs {
-                self.collect_output(
-                    cmd,
-                    &run.value,
-                    &output_of[ci],
-                    &mut heredoc_output,
-                    outputs,
-                );
+            for (file, heredoc) in files.iter().zip(&mut heredocs) {
+                if run.value.contains(file.marker) {
+                    let into = if file.any_case {
+                        &mut *outputs
+                    } else {
+                        &mut *exports
+                    };
+                    self.collect_written(cmd, &run.value, &output_of[ci], file, heredoc, into);
+                }
             }
             self.executed(cmd, &content[ci], &script.vars, &locals, scope, run);
             self.fork_checkout_command(cmd, run, state);
@@ -478,45 +502,55 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    /// What a command writes to `$GITHUB_OUTPUT` (`echo "name=$X" >> "$GITHUB_OUTPUT"`, or the
-    /// lines of a `name<<EOF` block).
-    fn collect_output(
+    /// What a command writes to a file of `target` (`GITHUB_OUTPUT`: `echo "name=$X" >>
+    /// "$GITHUB_OUTPUT"`, or the lines of a `name<<EOF` block). Output names are any case;
+    /// `GITHUB_ENV` names keep theirs.
+    fn collect_written(
         &self,
         cmd: &Command,
         script: &str,
         held: &[Origin],
-        heredoc: &mut Option<(String, String)>,
-        outputs: &mut Outputs,
+        target: &Written,
+        state: &mut Option<(String, String)>,
+        into: &mut Outputs,
     ) {
-        let writes = script[cmd.range.clone()].contains("GITHUB_OUTPUT");
-        if let Some((name, delim)) = heredoc.clone() {
+        let text = &script[cmd.range.clone()];
+        let writes = text.contains(target.marker);
+        if let Some((name, delim)) = state.clone() {
             if cmd.words.iter().any(|w| w.text.trim() == delim) {
-                *heredoc = None;
+                *state = None;
             } else {
-                merge(outputs.entry(name).or_default(), held);
+                merge(into.entry(name).or_default(), held);
             }
             return;
         }
+        // A `{ ...; } >> "$GITHUB_OUTPUT"` group names no file on its lines.
+        let grouped = !text.contains("GITHUB_");
         let Some((pi, _)) = cmd.program(&self.settings.wrappers) else {
             return;
         };
-        for w in cmd.words[pi + 1..]
+        let args = cmd.words[pi + 1..]
             .iter()
-            .filter(|w| !w.text.starts_with('-'))
-        {
+            .filter(|w| !w.text.starts_with('-'));
+        for w in args {
             let len = w
                 .text
                 .bytes()
                 .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
                 .count();
-            let (name, rest) = w.text.split_at(len);
             if len == 0 {
                 continue;
             }
-            if let Some(delim) = rest.strip_prefix("<<") {
-                *heredoc = Some((name.to_ascii_lowercase(), delim.trim().to_string()));
+            let (name, rest) = w.text.split_at(len);
+            let name = if target.any_case {
+                name.to_ascii_lowercase()
+            } else {
+                name.to_string()
+            };
+            if let Some(delim) = rest.strip_prefix("<<").filter(|_| writes || grouped) {
+                *state = Some((name, delim.trim().to_string()));
             } else if rest.starts_with('=') && writes {
-                merge(outputs.entry(name.to_ascii_lowercase()).or_default(), held);
+                merge(into.entry(name).or_default(), held);
             }
             break;
         }
