@@ -107,6 +107,12 @@ pub fn args_words(value: &str) -> Vec<(Range<usize>, String)> {
     if let Some((start, text)) = word {
         out.push((start..value.len(), text));
     }
+    // A JSON list of arguments (`["--yolo", "-m", "x"]`) gives its words with brackets and commas.
+    for (_, text) in &mut out {
+        *text = text
+            .trim_matches(|c| c == '[' || c == ']' || c == ',')
+            .to_string();
+    }
     out
 }
 

@@ -6,7 +6,7 @@ use super::{merge, Origins};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// What a script's line holds: (line range, what its env reads, expressions and locals hold).
+/// What a script publishes.
 pub struct Published {
     /// Output name (lowercase) -> what it holds.
     pub outputs: HashMap<String, Origins>,

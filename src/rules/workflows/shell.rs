@@ -159,7 +159,7 @@ pub fn read(script: &str) -> Script {
     while i < bytes.len() {
         let c = script[i..].chars().next().unwrap_or(' ');
         let len = c.len_utf8();
-        let depth = levels.len();
+        let nested = levels.len() > 1;
         let level = levels.last_mut().expect("a level");
         match (level.quote, c) {
             (Quote::Single, '\'') => level.quote = Quote::None,
@@ -213,7 +213,7 @@ pub fn read(script: &str) -> Script {
                 i += 2;
                 continue;
             }
-            (Quote::None, ')') if depth > 1 => {
+            (Quote::None, ')') if nested => {
                 let mut inner = levels.pop().expect("nested level");
                 inner.end_command(i, &mut out.commands);
                 levels.last_mut().expect("outer level").push_char(i, ')');
@@ -235,7 +235,8 @@ pub fn read(script: &str) -> Script {
                 i += 2 + used;
                 continue;
             }
-            (Quote::None, '\n') if depth == 1 => {
+            // A heredoc's body starts on the next line, in a `$(...)` too.
+            (Quote::None, '\n') => {
                 level.end_command(i, &mut out.commands);
                 i += 1;
                 for (delim, expands) in pending_heredocs.drain(..) {
@@ -247,7 +248,7 @@ pub fn read(script: &str) -> Script {
             (Quote::None, '&') if i > 0 && matches!(bytes[i - 1], b'>' | b'<') => {
                 level.push_char(i, c);
             }
-            (Quote::None, ';' | '&' | '\n' | '(' | '{' | '}') => {
+            (Quote::None, ';' | '&' | '(' | '{' | '}') => {
                 level.end_command(i, &mut out.commands);
             }
             (Quote::None, '|') => {

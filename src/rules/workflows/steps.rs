@@ -277,7 +277,7 @@ impl<'a> Analysis<'a> {
                     .iter()
                     .any(|(_, p)| expr::names_any(p, &s.fork_head_refs))
                 {
-                    state.fork_checkout = Some(value.span_of(whole));
+                    state.fork_checkout.get_or_insert(value.span_of(whole));
                 }
             }
         }
@@ -331,8 +331,9 @@ impl<'a> Analysis<'a> {
             name = name.rsplit('/').next().unwrap_or(name);
         }
         // `@scope/pkg@1.2` or `pkg@latest`.
-        if let Some(at) = name[1.min(name.len())..].find('@') {
-            name = &name[..at + 1];
+        let first = name.chars().next().map_or(0, char::len_utf8);
+        if let Some(at) = name[first..].find('@') {
+            name = &name[..at + first];
         }
         let spec: &'a super::WorkflowSpec = self.spec;
         let cli = spec.cli(name)?;

@@ -57,3 +57,14 @@ fn tool_names_split_outside_parentheses() {
         .collect();
     assert_eq!(names, ["Read", "Bash(gh issue view:*)"]);
 }
+
+#[test]
+fn a_json_list_of_arguments() {
+    assert_eq!(
+        found(
+            "[\"--dangerously-bypass-approvals-and-sandbox\", \"-m\", \"o3\"]",
+            "codex"
+        ),
+        ["--dangerously-bypass-approvals-and-sandbox"]
+    );
+}

@@ -56,3 +56,13 @@ fn continuations_and_redirections_keep_one_command() {
     );
     assert_eq!(s.commands.len(), 2);
 }
+
+#[test]
+fn a_heredoc_inside_a_substitution_ends_where_it_should() {
+    let s = read("claude -p \"$(cat <<EOF\nBody: $BODY\nEOF\n)\"\necho done\n");
+    let vars: Vec<&str> = s.vars.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(vars, ["BODY"]);
+    assert!(
+        programs("claude -p \"$(cat <<EOF\nx\nEOF\n)\"\necho done\n").contains(&"echo".to_string())
+    );
+}
