@@ -26,7 +26,7 @@ impl Command {
     pub fn program(&self, wrappers: &[String]) -> Option<(usize, &Word)> {
         let mut after_wrapper = false;
         for (i, w) in self.words.iter().enumerate() {
-            let wrapper = wrappers.iter().any(|x| *x == w.text);
+            let wrapper = wrappers.contains(&w.text);
             // A wrapper's own options and numbers (`npx -y`, `timeout 300`).
             let wrapper_arg = after_wrapper
                 && (w.text.starts_with('-') || w.text.starts_with(|c: char| c.is_ascii_digit()));

@@ -440,12 +440,7 @@ impl<'a> Analysis<'a> {
                         label: format!("the output of `{}`", word.text),
                         span: run.span_of(word.range.clone()),
                     }];
-                    let args: Vec<Arg> = cmd.words[pi + 1..]
-                        .iter()
-                        .map(|w| (w.range.clone(), w.text.as_str()))
-                        .collect();
-                    let name = word.text.clone();
-                    self.unrestricted_cli(job, step, cli, &args, run, &name, state);
+                    self.unrestricted_cli(job, step, cli, &cmd.words[pi..], run, state);
                 }
                 None => output_of[ci] = content[ci].clone(),
             }
@@ -602,26 +597,32 @@ impl<'a> Analysis<'a> {
         );
     }
 
+    /// AIG902 for an agent command line: `words` are its program and arguments.
     fn unrestricted_cli(
         &mut self,
         job: &Job,
         step: &Step,
         cli: &AgentCli,
-        args: &[Arg],
+        words: &[shell::Word],
         run: &Text,
-        name: &str,
         state: &JobState,
     ) {
+        let name = words.first().map_or("", |w| w.text.as_str()).to_string();
+        let args: Vec<Arg> = words
+            .iter()
+            .skip(1)
+            .map(|w| (w.range.clone(), w.text.as_str()))
+            .collect();
         let Some(event) = self.outsider_event(job, step).map(str::to_string) else {
             return;
         };
-        for (range, what) in flags::unrestricted_args(args, cli) {
+        for (range, what) in flags::unrestricted_args(&args, cli) {
             let message = format!(
                 "`{what}` leaves the agent `{name}` unrestricted in a workflow outsiders can fire (`{event}`)"
             );
             self.hit(self.rules.unrestricted, run.span_of(range), message, &[]);
         }
-        self.fork_code(state, name, &event);
+        self.fork_code(state, &name, &event);
     }
 
     fn fork_checkout_command(&self, cmd: &Command, run: &Text, state: &mut JobState) {
