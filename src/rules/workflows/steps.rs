@@ -580,11 +580,11 @@ impl<'a> Analysis<'a> {
             .filter(|v| contains(&word.range, &v.range))
             .filter_map(|v| locals.get(&v.name).or_else(|| scope.env(&v.name, false)))
             .any(|o| has_ai(o));
-        let sink = evaluates || inline || piped || runs_var;
-        if !sink || !(has_ai(held) || runs_var) {
+        if !(evaluates || inline || piped || runs_var) {
             return;
         }
-        let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai).or(held.first()) else {
+        // The variable of `$CMD` is this command's own, so what it holds is in `held`.
+        let Some(ai) = held.iter().find(|o| o.kind == Kind::Ai) else {
             return;
         };
         let how = if piped { "piped into" } else { "run by" };
