@@ -1,4 +1,5 @@
-//! The rules that run over a file: text rules (secrets), pattern, loop, fix and dependency rules,
+//! The rules that run over a file: text rules (secrets), pattern, loop, fix, dependency and
+//! GitHub-workflow rules,
 //! and the project facts that gate them. What each matches is declared in the packs and compiled
 //! by [`crate::spec`]; this layer runs it. Flow rules run in [`crate::flow`].
 
@@ -8,3 +9,4 @@ pub mod fixes;
 pub mod loops;
 pub mod pattern;
 pub mod secrets;
+pub mod workflows;

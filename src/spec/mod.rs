@@ -23,3 +23,4 @@ pub mod roles;
 pub mod rule;
 pub mod secrets;
 pub mod sinks;
+pub mod workflows;

@@ -16,6 +16,7 @@ use super::roles::{FileRoles, MainGuard, RawFileRole};
 use super::rule::{meta_from_raw, RawRule, RuleMeta};
 use super::secrets::{Detectors, Filters, RawNames, RawSecret};
 use super::sinks::{RawSinks, SinkOrder};
+use super::workflows::{AgentAction, AgentCli, WorkflowSettings, WorkflowSpec};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -62,6 +63,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
+    ("workflows.toml", include_str!("../../rules/workflows.toml")),
     (
         "file-roles.toml",
         include_str!("../../rules/file-roles.toml"),
@@ -130,6 +132,13 @@ pub struct RawPack {
     /// Calls that never return (`[[exits]]`).
     #[serde(default)]
     pub(crate) exits: Vec<super::flow::RawExits>,
+    /// What the GitHub-workflow rules read (`[workflows]`, in one pack).
+    #[serde(default)]
+    pub(crate) workflows: Option<WorkflowSettings>,
+    #[serde(default)]
+    pub(crate) agent_action: Vec<AgentAction>,
+    #[serde(default)]
+    pub(crate) agent_cli: Vec<AgentCli>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -148,6 +157,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let (mut raw_roles, mut main_guards) = (Vec::new(), Vec::new());
     let mut tables = Vec::new();
     let mut sink_orders = Vec::new();
+    let (mut workflows, mut agent_actions, mut agent_clis) = (None, Vec::new(), Vec::new());
     for (file, text) in packs {
         let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         tables.push((*file, table));
@@ -185,6 +195,13 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
+        if let Some(w) = pack.workflows {
+            if workflows.replace(w).is_some() {
+                return Err(format!("{file}: a second [workflows] table"));
+            }
+        }
+        agent_actions.extend(pack.agent_action);
+        agent_clis.extend(pack.agent_cli);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -242,7 +259,9 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     let roles = FileRoles::compile(raw_roles, main_guards)?;
+    let workflows = WorkflowSpec::compile(workflows, agent_actions, agent_clis, &rules)?;
     Ok(Registry {
+        workflows,
         roles,
         rules,
         patterns,
@@ -308,6 +327,8 @@ pub struct Registry {
     pub facts: Facts,
     /// What makes a file a test, an example, ... (`[[file_role]]`).
     pub roles: FileRoles,
+    /// What the GitHub-workflow rules read (`[workflows]`, `[[agent_action]]`, `[[agent_cli]]`).
+    pub workflows: WorkflowSpec,
 }
 
 impl Registry {
