@@ -10,7 +10,7 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed};
+use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed, Step};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
     PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
@@ -22,6 +22,7 @@ use crate::spec::flow_index::FamilyIndex;
 use crate::spec::names::name_words;
 use crate::spec::sinks::{SinkArg, SinkMatch};
 use env::{merge, Delta, Env};
+use shape::{Returns, Shape};
 use std::collections::{HashMap, HashSet};
 
 mod branch;
@@ -34,6 +35,7 @@ mod literals;
 mod names;
 mod seeds;
 mod serving;
+mod shape;
 mod sink;
 mod stmt;
 mod tools;
@@ -100,6 +102,8 @@ const MAX_SINK_FACTS: usize = 256;
 #[derive(Debug, Default)]
 struct Summary {
     ret: Taint,
+    /// What its returns carry part by part (`return text, usage`).
+    ret_shape: Returns,
     sinks: Vec<SinkFact>,
     sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
@@ -120,6 +124,7 @@ struct Ctx<'m> {
     /// `self` / `this` / the Python method's first parameter.
     receiver: Option<&'m str>,
     ret: Taint,
+    ret_shape: Returns,
     /// What the returns so far prove of the parameters (see `checks`).
     exit_checked: Option<Vec<KindSet>>,
     true_checked: Option<Vec<KindSet>>,
@@ -194,8 +199,9 @@ pub struct Engine<'a, 'm> {
     /// Names whose kinds by name are cleared for these sink kinds: declared with a type that
     /// prints a mask (`SecretStr`), or bound by an exception handler (every kind).
     masked_names: HashMap<&'m str, KindSet>,
-    /// Calls (as this file names them) of functions in other files that return data.
-    external_returns: HashMap<String, Vec<(u8, String)>>,
+    /// Calls (as this file names them) of functions in other files that return data: (kind,
+    /// origin, the parts of the value that carry it when not all of it does).
+    external_returns: HashMap<String, Vec<(u8, String, Option<Vec<Vec<Step>>>)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
     external_passes: HashMap<String, Vec<(usize, u8)>>,
@@ -227,6 +233,9 @@ pub struct Engine<'a, 'm> {
     /// Kinds of the sources without `requires_kinds` that apply in the file (request data: the
     /// file serves requests), for the sources that require them (see `serving`).
     served: KindSet,
+    /// The expression whose shape a reader asks for (see `shape`), and the shape given for it.
+    want_shape: Option<Span>,
+    shape: Option<(Span, std::rc::Rc<Shape>)>,
 }
 
 impl Engine<'_, '_> {
@@ -320,6 +329,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             opened: HashMap::new(),
             serializing: false,
             served: 0,
+            want_shape: None,
+            shape: None,
         };
         e.index_functions();
         e.index_subclasses();
@@ -453,6 +464,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 class: None,
                 receiver: None,
                 ret: Taint::new(),
+                ret_shape: Returns::Unseen,
                 exit_checked: None,
                 true_checked: None,
             };
@@ -478,6 +490,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: Some(ci),
             receiver: None,
             ret: Taint::new(),
+            ret_shape: Returns::Unseen,
             exit_checked: None,
             true_checked: None,
         };
@@ -521,12 +534,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: f.class,
             receiver,
             ret: Taint::new(),
+            ret_shape: Returns::Unseen,
             exit_checked: None,
             true_checked: None,
         };
         self.block(&f.body, &mut cx);
         self.finish_checks(fi, &f.body, &mut cx);
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
+        self.changed |= self.summaries[fi].ret_shape.absorb(&cx.ret_shape);
     }
 }
 

@@ -218,11 +218,17 @@ impl<'a, 'm> Engine<'a, 'm> {
                     passes.push((*param, *flags));
                     continue;
                 }
-                Seed::Return { call, kind, origin } => {
-                    self.external_returns
-                        .entry(call.clone())
-                        .or_default()
-                        .push((*kind, origin.clone()));
+                Seed::Return {
+                    call,
+                    kind,
+                    origin,
+                    parts,
+                } => {
+                    self.external_returns.entry(call.clone()).or_default().push((
+                        *kind,
+                        origin.clone(),
+                        parts.clone(),
+                    ));
                     any = true;
                     continue;
                 }
@@ -322,10 +328,12 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// Functions and methods of this file whose return carries data of a kind some rule reports,
-    /// with the path's first step: for callers in other files.
-    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label)> {
+    /// with the path's first step and the parts of the value that carry it (`None`: all of it):
+    /// for callers in other files.
+    #[allow(clippy::type_complexity)]
+    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label, Option<Vec<Vec<Step>>>)> {
         let module = self.module;
-        let mut out = Vec::new();
+        let mut out: Vec<(Option<&'m str>, &'m str, Label, Option<Vec<Vec<Step>>>)> = Vec::new();
         for (fi, f) in module.functions.iter().enumerate() {
             if f.name.is_empty() {
                 continue;
@@ -337,11 +345,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             for l in &self.summaries[fi].ret {
                 let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
                 if data
-                    && !out.iter().any(|(c, n, x): &(Option<&str>, &str, Label)| {
-                        *c == class && *n == &*f.name && x.kind == l.kind
-                    })
+                    && !out
+                        .iter()
+                        .any(|(c, n, x, _)| *c == class && *n == &*f.name && x.kind == l.kind)
                 {
-                    out.push((class, &*f.name, *l));
+                    let parts = self.summaries[fi]
+                        .ret_shape
+                        .shape()
+                        .and_then(|s| s.paths_of(&|x: &Label| x.kind == l.kind));
+                    out.push((class, &*f.name, *l, parts));
                 }
             }
         }
