@@ -884,7 +884,9 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
                 .iter()
                 .filter_map(|m| {
                     let r = returned(m);
-                    r.into_iter().find(|(k, _, _)| *k == kind).map(|(_, _, p)| p)
+                    r.into_iter()
+                        .find(|(k, _, _)| *k == kind)
+                        .map(|(_, _, p)| p)
                 })
                 .collect();
             if of_kind.len() == named.len() {

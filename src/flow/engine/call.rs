@@ -503,8 +503,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut cur, &t);
                 cx.env.set_var(n, cur);
             }
-            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
-            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),
+            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, None, cx),
+            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, None, cx),
             _ => {}
         }
     }

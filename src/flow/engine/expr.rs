@@ -1,6 +1,6 @@
 //! Expressions: names, attributes and indexes, string building (and the URL host rule), containers.
 
-use super::shape::KeyRef;
+use super::shape::{KeyRef, MAX_PARTS};
 use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
@@ -36,6 +36,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if cx.receiver == Some(&**n) {
                         let mut t = self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
                         self.name_labels(attr, e.span, &mut t);
+                        if self.shape_wanted(e.span) {
+                            self.give_shape(e.span, self.shape_at(e, cx));
+                        }
                         return t;
                     }
                 }
@@ -129,8 +132,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Dict(entries) => {
                 let privileged = self.privileged_message(entries, cx);
                 // A message placed with a role is read whole: its entries keep no shape.
-                let mut parts = (self.shape_wanted(e.span) && !privileged)
-                    .then(|| Vec::with_capacity(entries.len()));
+                let mut parts =
+                    (self.shape_wanted(e.span) && !privileged && entries.len() <= MAX_PARTS)
+                        .then(|| Vec::with_capacity(entries.len()));
                 let mut placed = None;
                 let mut t = Taint::new();
                 for (k, v) in entries {
@@ -239,7 +243,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 t
             }
             // A tuple or list whose parts a reader asks for: `t = (text, usage)`.
-            ExprKind::List(items) if self.shape_wanted(e.span) => {
+            ExprKind::List(items) if self.shape_wanted(e.span) && items.len() <= MAX_PARTS => {
                 let mut t = Taint::new();
                 let mut parts = Vec::with_capacity(items.len());
                 for (pos, i) in items.iter().enumerate() {

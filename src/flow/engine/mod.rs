@@ -5,6 +5,7 @@
 //! which parameters (and which sources) reach its return value, and which parameters reach a sink.
 //! Calls to the file's own functions apply those summaries; class fields, closure captures and
 //! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
+//! Tuples, dicts and objects also keep what each of their parts carries (see `shape`).
 //!
 //! Labels also carry flags for how data was placed on its way (spliced into a text, put in a
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
@@ -22,7 +23,7 @@ use crate::spec::flow_index::FamilyIndex;
 use crate::spec::names::name_words;
 use crate::spec::sinks::{SinkArg, SinkMatch};
 use env::{merge, Delta, Env};
-use shape::{Returns, Shape};
+use shape::{Joined, Shape};
 use std::collections::{HashMap, HashSet};
 
 mod branch;
@@ -103,7 +104,7 @@ const MAX_SINK_FACTS: usize = 256;
 struct Summary {
     ret: Taint,
     /// What its returns carry part by part (`return text, usage`).
-    ret_shape: Returns,
+    ret_shape: Joined,
     sinks: Vec<SinkFact>,
     sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
@@ -124,7 +125,7 @@ struct Ctx<'m> {
     /// `self` / `this` / the Python method's first parameter.
     receiver: Option<&'m str>,
     ret: Taint,
-    ret_shape: Returns,
+    ret_shape: Joined,
     /// What the returns so far prove of the parameters (see `checks`).
     exit_checked: Option<Vec<KindSet>>,
     true_checked: Option<Vec<KindSet>>,
@@ -169,6 +170,8 @@ pub struct Engine<'a, 'm> {
     /// needs of the scope around it.
     scope_names: Vec<Vec<&'m str>>,
     fields: HashMap<(usize, &'m str), Taint>,
+    /// What the parts of each field carry, when every write of it gave a shape.
+    field_shapes: HashMap<(usize, &'m str), Joined>,
     /// Fields holding a function of the file (`self._processor = processor or default_fn`).
     field_functions: HashMap<(usize, &'m str), usize>,
     globals: Env<'m>,
@@ -294,6 +297,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             closures: vec![None; n],
             scope_names: scope_names(module),
             fields: HashMap::new(),
+            field_shapes: HashMap::new(),
             field_functions: HashMap::new(),
             globals: Env::default(),
             functions_by_name: HashMap::new(),
@@ -464,7 +468,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 class: None,
                 receiver: None,
                 ret: Taint::new(),
-                ret_shape: Returns::Unseen,
+                ret_shape: Joined::Unseen,
                 exit_checked: None,
                 true_checked: None,
             };
@@ -490,13 +494,17 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: Some(ci),
             receiver: None,
             ret: Taint::new(),
-            ret_shape: Returns::Unseen,
+            ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
         };
         self.block(&module.classes[ci].body, &mut cx);
         for (name, t) in cx.env.into_vars() {
-            self.changed |= join(self.fields.entry((ci, name)).or_default(), &real(&t));
+            let t = real(&t);
+            if !t.is_empty() {
+                self.field_written(ci, name, None);
+            }
+            self.changed |= join(self.fields.entry((ci, name)).or_default(), &t);
         }
     }
 
@@ -534,7 +542,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: f.class,
             receiver,
             ret: Taint::new(),
-            ret_shape: Returns::Unseen,
+            ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
         };

@@ -174,6 +174,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                     &c.name,
                                 );
                                 join(self.fields.entry((ci, &*field.name)).or_default(), &[l]);
+                                self.field_written(ci, &field.name, None);
                                 self.note_served(sid as usize);
                                 any = true;
                             }
@@ -224,11 +225,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     origin,
                     parts,
                 } => {
-                    self.external_returns.entry(call.clone()).or_default().push((
-                        *kind,
-                        origin.clone(),
-                        parts.clone(),
-                    ));
+                    self.external_returns
+                        .entry(call.clone())
+                        .or_default()
+                        .push((*kind, origin.clone(), parts.clone()));
                     any = true;
                     continue;
                 }

@@ -263,13 +263,18 @@ impl Shape {
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Evaluate `e`, with the shape of its value when one is known.
-    pub(super) fn expr_shaped(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> (Taint, Option<Rc<Shape>>) {
+    pub(super) fn expr_shaped(
+        &mut self,
+        e: &'m Expr,
+        cx: &mut Ctx<'m>,
+    ) -> (Taint, Option<Rc<Shape>>) {
         let outer = self.want_shape.replace(e.span);
         self.shape = None;
         let t = self.expr(e, cx);
         self.want_shape = outer;
         let shape = self.shape.take().filter(|(s, _)| *s == e.span);
-        (t.clone(), shape.map(|(_, s)| s.covering(&t)))
+        let shape = shape.map(|(_, s)| s.covering(&t));
+        (t, shape)
     }
 
     /// Whether the expression being evaluated at `span` is one whose shape is asked for.
@@ -284,10 +289,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// The shape of the value a name, or a named part of one, is bound to (`r`, `r["a"]`).
+    /// The shape of the value a name, a field of the class, or a named part of one, is bound to
+    /// (`r`, `self.r`, `r["a"]`).
     pub(super) fn shape_at(&self, e: &Expr, cx: &Ctx<'m>) -> Option<Rc<Shape>> {
         match &e.kind {
             ExprKind::Name(n) if cx.receiver != Some(&**n) => self.shape_of_name(n, cx),
+            ExprKind::Attribute { value, attr } if is_receiver(value, cx) => {
+                let ci = cx.class?;
+                self.field_shapes.get(&(ci, &**attr))?.shape().cloned()
+            }
             _ => {
                 let (value, key) = named_part(e)?;
                 self.shape_at(value, cx)?.get(key).1.cloned()
@@ -392,6 +402,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// A write of `self.<field>` (or of a part of it, `self.x["k"] = t`): readers of the field's
+    /// parts get what `shape` says, when every write of it gave one.
+    pub(super) fn field_written(&mut self, ci: usize, field: &'m str, shape: Option<&Rc<Shape>>) {
+        let shape = shape.map(|s| Rc::new(s.map(&mut |t| real(t))));
+        self.changed |= self
+            .field_shapes
+            .entry((ci, field))
+            .or_default()
+            .add(shape.as_ref());
+    }
+
     /// The shape of the value bound to `name`; a local binding without one hides the module's.
     fn shape_of_name(&self, name: &str, cx: &Ctx<'m>) -> Option<Rc<Shape>> {
         match cx.env.var(name) {
@@ -401,25 +422,25 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 }
 
-/// What a function's returns give their callers part by part.
+/// The shape of a value that any of several returns (or writes of a class's field) gave.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) enum Returns {
-    /// No return seen yet.
+pub(super) enum Joined {
+    /// None seen yet.
     #[default]
     Unseen,
-    /// Every return so far had a shape: their join.
+    /// Every one so far had a shape: their join.
     Shaped(Rc<Shape>),
-    /// Some return had none: callers read the whole value.
+    /// Some one had none: readers get the whole value.
     Whole,
 }
 
-impl Returns {
-    /// Add a return of this shape; whether anything changed.
+impl Joined {
+    /// Add a value of this shape; whether anything changed.
     pub fn add(&mut self, shape: Option<&Rc<Shape>>) -> bool {
         let next = match (&*self, shape) {
-            (Returns::Whole, _) | (_, None) => Returns::Whole,
-            (Returns::Unseen, Some(s)) => Returns::Shaped(s.clone()),
-            (Returns::Shaped(a), Some(b)) => Returns::Shaped(Rc::new(a.joined(b))),
+            (Joined::Whole, _) | (_, None) => Joined::Whole,
+            (Joined::Unseen, Some(s)) => Joined::Shaped(s.clone()),
+            (Joined::Shaped(a), Some(b)) => Joined::Shaped(Rc::new(a.joined(b))),
         };
         let changed = next != *self;
         *self = next;
@@ -427,18 +448,34 @@ impl Returns {
     }
 
     /// Add what another pass over the function's returns saw; whether anything changed.
-    pub fn absorb(&mut self, other: &Returns) -> bool {
+    pub fn absorb(&mut self, other: &Joined) -> bool {
         match other {
-            Returns::Unseen => false,
-            Returns::Whole => self.add(None),
-            Returns::Shaped(s) => self.add(Some(s)),
+            Joined::Unseen => false,
+            Joined::Whole => self.add(None),
+            Joined::Shaped(s) => self.add(Some(s)),
         }
     }
 
     pub fn shape(&self) -> Option<&Rc<Shape>> {
         match self {
-            Returns::Shaped(s) => Some(s),
+            Joined::Shaped(s) => Some(s),
             _ => None,
+        }
+    }
+}
+
+fn is_receiver(e: &Expr, cx: &Ctx) -> bool {
+    matches!(&e.kind, ExprKind::Name(n) if cx.receiver == Some(&**n))
+}
+
+/// The field of the receiver a chain of reads starts with: `x` of `self.x["k"].y`.
+pub(super) fn receiver_field<'e>(e: &'e Expr, cx: &Ctx) -> Option<&'e str> {
+    let mut cur = e;
+    loop {
+        match &cur.kind {
+            ExprKind::Attribute { value, attr } if is_receiver(value, cx) => return Some(attr),
+            ExprKind::Attribute { value, .. } | ExprKind::Index { value, .. } => cur = value,
+            _ => return None,
         }
     }
 }
@@ -451,3 +488,6 @@ pub(super) fn named_part(e: &Expr) -> Option<(&Expr, KeyRef<'_>)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,7 @@
 //! Statements: assignments and the shapes they keep, branches with the checks they prove, loops,
 //! `try`, `match`, closures.
 
-use super::shape::KeyRef;
+use super::shape::{receiver_field, KeyRef};
 use super::*;
 use std::rc::Rc;
 
@@ -354,9 +354,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                         join(&mut new, &old);
                     }
                 }
-                let shape = shape.filter(|_| !augmented).map(|s| {
-                    Rc::new(s.map(&mut |t| self.trace.extend(t, target.span, &note)))
-                });
+                let shape = shape
+                    .filter(|_| !augmented)
+                    .map(|s| Rc::new(s.map(&mut |t| self.trace.extend(t, target.span, &note))));
                 cx.env.set_shaped(n, new, shape);
             }
             ExprKind::Attribute { value, attr } => {
@@ -371,7 +371,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                 }
                 if !self.part_assigned(target, t, shape, augmented, cx) {
-                    self.weak_update(target, value, attr, t, cx);
+                    self.weak_update(target, value, attr, t, shape, cx);
                 }
             }
             ExprKind::Index { value, index } => {
@@ -379,7 +379,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.name_sinks(key, target.span, t, cx);
                 }
                 if !self.part_assigned(target, t, shape, augmented, cx) {
-                    self.weak_update(target, value, "", t, cx)
+                    self.weak_update(target, value, "", t, None, cx)
                 }
             }
             // Destructuring: each target gets its part of the value where the value's shape is
@@ -396,7 +396,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .iter()
                     .position(|i| matches!(i.kind, ExprKind::Spread(_)));
                 for (pos, i) in items.iter().enumerate() {
-                    let key = u8::try_from(pos).ok().filter(|_| spread.is_none_or(|s| pos < s));
+                    let key = u8::try_from(pos)
+                        .ok()
+                        .filter(|_| spread.is_none_or(|s| pos < s));
                     self.assign_part(i, &t, shape, key.map(KeyRef::Pos), augmented, cx);
                 }
             }
@@ -412,13 +414,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too.
+    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too. `shape` is what the
+    /// parts of `t` carry when the target is a whole field (`self.x = (a, b)`).
     pub(super) fn weak_update(
         &mut self,
         target: &'m Expr,
         base: &'m Expr,
         attr: &'m str,
         t: &[Label],
+        shape: Option<&Rc<Shape>>,
         cx: &mut Ctx<'m>,
     ) {
         if t.is_empty() {
@@ -430,6 +434,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.x = v` / `this.x = v`: a field every method sees.
         if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
             if cx.receiver == Some(&**n) && !attr.is_empty() {
+                self.field_written(ci, attr, shape);
                 self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 return;
             }
@@ -440,6 +445,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         match &root.kind {
             ExprKind::Name(n) if cx.receiver == Some(&**n) => {
+                // `self.x["k"] = t`: the parts of `self.x` are no longer known.
+                if let (Some(ci), Some(field)) = (cx.class, receiver_field(base, cx)) {
+                    self.field_written(ci, field, None);
+                }
                 if let (Some(ci), ExprKind::Attribute { attr, .. }) = (cx.class, &base.kind) {
                     self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 }
