@@ -101,7 +101,10 @@ impl Shape {
     /// Part `k` now carries `taint` (a strong update: `o.f = x`). `false` when the value would
     /// have too many parts or too deep: then it has no shape.
     pub fn set(&mut self, k: Key, taint: Taint, shape: Option<Rc<Shape>>) -> bool {
-        let shape = shape.filter(|s| s.depth() < MAX_DEPTH);
+        let shape = shape.map(|s| match s.depth() < MAX_DEPTH {
+            true => s,
+            false => Rc::new(s.truncated(MAX_DEPTH - 1)),
+        });
         if let Some(p) = self.parts.iter_mut().find(|p| p.key == k) {
             p.taint = taint;
             p.shape = shape;
@@ -116,6 +119,22 @@ impl Shape {
             shape,
         });
         true
+    }
+
+    /// This shape kept `levels` deep: the parts below are read whole.
+    fn truncated(&self, levels: usize) -> Shape {
+        let parts = self.parts.iter().map(|p| Part {
+            key: p.key.clone(),
+            taint: p.taint.clone(),
+            shape: match levels > 1 {
+                true => p.shape.as_ref().map(|s| Rc::new(s.truncated(levels - 1))),
+                false => None,
+            },
+        });
+        Shape {
+            parts: parts.collect(),
+            rest: self.rest.clone(),
+        }
     }
 
     pub fn depth(&self) -> usize {

@@ -49,14 +49,18 @@ fn shapes_are_bounded_in_parts_and_depth() {
         assert!(s.set(Key::Pos(i), Taint::new(), None));
     }
     assert!(!s.set(Key::Pos(MAX_PARTS as u8), Taint::new(), None));
-    // A part's own shape is kept one level down, not two.
+    // A part's own shape is kept one level down, not two: `top["b"]["a"]` is read whole.
     let inner = Rc::new(pair());
     let mut outer = Shape::default();
-    outer.set(Key::Name("a".into()), vec![label(1)], Some(inner.clone()));
+    outer.set(Key::Name("a".into()), vec![label(1)], Some(inner));
     assert_eq!(outer.depth(), 2);
     let mut top = Shape::default();
     top.set(Key::Name("b".into()), vec![label(1)], Some(Rc::new(outer)));
-    assert_eq!(top.depth(), 2);
+    assert_eq!(top.depth(), MAX_DEPTH);
+    let b = top.get(KeyRef::Name("b")).1.expect("first level kept");
+    let (a, below) = b.get(KeyRef::Name("a"));
+    assert_eq!(kinds(a), [1]);
+    assert!(below.is_none());
 }
 
 #[test]
