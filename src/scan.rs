@@ -880,7 +880,7 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
             continue;
         };
         for (kind, origin, _) in returned(first) {
-            let of_kind: Vec<Option<Vec<Vec<link::Step>>>> = named
+            let of_kind: Vec<link::Parts> = named
                 .iter()
                 .filter_map(|m| {
                     let r = returned(m);

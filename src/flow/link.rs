@@ -70,7 +70,7 @@ pub enum Seed {
         origin: String,
         /// The parts of the returned value that carry the data (`return text, usage`: the
         /// first); `None` when the whole value does.
-        parts: Option<Vec<Vec<Step>>>,
+        parts: Parts,
     },
     /// Calling `call` checks an argument (another file's validator, `link::ParamCheck`).
     Checks { call: String, check: ParamCheck },
@@ -92,8 +92,12 @@ pub struct Returned {
     pub kind: u8,
     pub origin: String,
     /// The parts of the returned tuple, dict or object that carry it; `None`: the whole value.
-    pub parts: Option<Vec<Vec<Step>>>,
+    pub parts: Parts,
 }
+
+/// The parts of a returned value that carry data, as paths into it (`[0]`, `["answer"]`);
+/// `None` when the whole value does.
+pub type Parts = Option<Vec<Vec<Step>>>;
 
 /// One step into a returned value: an element of a tuple or list, or a key or field.
 #[derive(
@@ -106,9 +110,7 @@ pub enum Step {
 
 /// The parts of a value several functions may have returned (methods of one name in several
 /// classes): every part any of them returns it in, or the whole value when one returns it whole.
-pub fn union_of_parts<'p>(
-    all: impl IntoIterator<Item = &'p Option<Vec<Vec<Step>>>>,
-) -> Option<Vec<Vec<Step>>> {
+pub fn union_of_parts<'p>(all: impl IntoIterator<Item = &'p Parts>) -> Parts {
     let mut out: Vec<Vec<Step>> = Vec::new();
     for parts in all {
         for p in parts.as_ref()? {

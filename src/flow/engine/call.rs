@@ -547,7 +547,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     returned.is_some_and(|r| r.iter().any(|(k, _, _)| *k == kind))
                 })
             };
-            let returned: Vec<(u8, String, Option<Vec<Vec<Step>>>)> = returns
+            let returned: Vec<(u8, String, Parts)> = returns
                 .iter()
                 .filter(|(kind, _, _)| everywhere(*kind))
                 .cloned()

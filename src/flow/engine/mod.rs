@@ -11,7 +11,7 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed, Step};
+use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
     PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
@@ -204,7 +204,7 @@ pub struct Engine<'a, 'm> {
     masked_names: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data: (kind,
     /// origin, the parts of the value that carry it when not all of it does).
-    external_returns: HashMap<String, Vec<(u8, String, Option<Vec<Vec<Step>>>)>>,
+    external_returns: HashMap<String, Vec<(u8, String, Parts)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
     external_passes: HashMap<String, Vec<(usize, u8)>>,

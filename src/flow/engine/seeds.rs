@@ -330,10 +330,9 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Functions and methods of this file whose return carries data of a kind some rule reports,
     /// with the path's first step and the parts of the value that carry it (`None`: all of it):
     /// for callers in other files.
-    #[allow(clippy::type_complexity)]
-    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label, Option<Vec<Vec<Step>>>)> {
+    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label, Parts)> {
         let module = self.module;
-        let mut out: Vec<(Option<&'m str>, &'m str, Label, Option<Vec<Vec<Step>>>)> = Vec::new();
+        let mut out: Vec<(Option<&'m str>, &'m str, Label, Parts)> = Vec::new();
         for (fi, f) in module.functions.iter().enumerate() {
             if f.name.is_empty() {
                 continue;
