@@ -871,21 +871,31 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
                 .returns
                 .iter()
                 .filter(|r| r.class == s.class && r.function == s.function)
-                .map(|r| (r.kind, format!("{}, returned by `{name}()`", r.origin)))
+                .map(|r| {
+                    let origin = format!("{}, returned by `{name}()`", r.origin);
+                    (r.kind, origin, r.parts.clone())
+                })
                 .collect::<Vec<_>>()
         };
         let Some(first) = named.first() else {
             continue;
         };
-        for (kind, origin) in returned(first) {
-            let all = named
+        for (kind, origin, _) in returned(first) {
+            let of_kind: Vec<link::Parts> = named
                 .iter()
-                .all(|m| returned(m).iter().any(|(k, _)| *k == kind));
-            if all {
+                .filter_map(|m| {
+                    let r = returned(m);
+                    r.into_iter()
+                        .find(|(k, _, _)| *k == kind)
+                        .map(|(_, _, p)| p)
+                })
+                .collect();
+            if of_kind.len() == named.len() {
                 out.push(Seed::Return {
                     call: q.clone(),
                     kind,
                     origin,
+                    parts: link::union_of_parts(&of_kind),
                 });
             }
         }
@@ -1030,6 +1040,7 @@ fn return_seeds(
                 call,
                 kind: returned.kind,
                 origin: format!("{}, returned by `{}()`", returned.origin, returned.function),
+                parts: returned.parts.clone(),
             });
         };
         if let Some(file) = whole {

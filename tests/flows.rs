@@ -560,3 +560,37 @@ fn a_dict_of_imported_classes_runs_each_class_method() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn the_parts_of_a_value_another_file_returns_keep_their_own_data() {
+    // `return text, usage, row_id`: the caller's `row_id` is its own argument, not the model's
+    // reply; the reply's part, and the whole value, still are.
+    let dir = project(&[
+        (
+            "pkg/llm.py",
+            "from openai import OpenAI\n\
+             def ask(question, row_id):\n    r = OpenAI().chat.completions.create(model='m', messages=[])\n\
+             \x20   return r.choices[0].message.content, r.usage, row_id\n\
+             def ask_dict(question):\n    r = OpenAI().chat.completions.create(model='m', messages=[])\n\
+             \x20   return {'answer': r.choices[0].message.content, 'id': 3}\n",
+        ),
+        (
+            "pkg/store.py",
+            "import sqlite3\nfrom pkg.llm import ask, ask_dict\nconn = sqlite3.connect('app.db')\n\
+             def save(q):\n    text, usage, row_id = ask(q, 7)\n\
+             \x20   conn.execute(f'UPDATE t SET n = 1 WHERE id = {row_id}')\n\
+             \x20   conn.execute(text)\n\
+             \x20   out = ask_dict(q)\n\
+             \x20   conn.execute(f\"DELETE FROM t WHERE id = {out['id']}\")\n\
+             \x20   conn.execute(out['answer'])\n\
+             \x20   conn.execute(str(ask(q, 1)))\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let lines: Vec<u64> = findings
+        .iter()
+        .filter(|(rule, path, _)| rule == "AIG303" && path == "pkg/store.py")
+        .map(|(_, _, line)| *line)
+        .collect();
+    assert_eq!(lines, [7, 10, 11], "{findings:?}");
+}

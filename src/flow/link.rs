@@ -68,6 +68,9 @@ pub enum Seed {
         call: String,
         kind: u8,
         origin: String,
+        /// The parts of the returned value that carry the data (`return text, usage`: the
+        /// first); `None` when the whole value does.
+        parts: Parts,
     },
     /// Calling `call` checks an argument (another file's validator, `link::ParamCheck`).
     Checks { call: String, check: ParamCheck },
@@ -88,6 +91,35 @@ pub struct Returned {
     pub function: String,
     pub kind: u8,
     pub origin: String,
+    /// The parts of the returned tuple, dict or object that carry it; `None`: the whole value.
+    pub parts: Parts,
+}
+
+/// The parts of a returned value that carry data, as paths into it (`[0]`, `["answer"]`);
+/// `None` when the whole value does.
+pub type Parts = Option<Vec<Vec<Step>>>;
+
+/// One step into a returned value: an element of a tuple or list, or a key or field.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Step {
+    Position(u8),
+    Key(String),
+}
+
+/// The parts of a value several functions may have returned (methods of one name in several
+/// classes): every part any of them returns it in, or the whole value when one returns it whole.
+pub fn union_of_parts<'p>(all: impl IntoIterator<Item = &'p Parts>) -> Parts {
+    let mut out: Vec<Vec<Step>> = Vec::new();
+    for parts in all {
+        for p in parts.as_ref()? {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+    }
+    Some(out)
 }
 
 /// What one function of a file does with what callers pass it: the scan's summary of it, read

@@ -249,23 +249,24 @@ pub fn run(
     let returns = engine
         .returned()
         .into_iter()
-        .filter(|(_, _, label)| !local_only(label))
+        .filter(|(_, _, label, _)| !local_only(label))
         // Parameters a framework fills (a tool's arguments) reach the framework, not callers in
         // other files: a function returning such a function (a wrapped tool) is not a source.
-        .filter(|(_, _, label)| label.flags & trace::PARAMETER == 0)
+        .filter(|(_, _, label, _)| label.flags & trace::PARAMETER == 0)
         // Data a caller in another file passed in goes back to that caller only, through its
         // own summary of the call; it does not make the function a source for every importer.
-        .filter(|(_, _, label)| {
+        .filter(|(_, _, label, _)| {
             !matches!(
                 engine.trace.path(label.trace).first().map(|s| &s.note),
                 Some(Note::Caller(_))
             )
         })
-        .map(|(class, function, label)| Returned {
+        .map(|(class, function, label, parts)| Returned {
             class: class.map(str::to_string),
             function: function.to_string(),
             kind: label.kind as u8,
             origin: origin(source, &engine.trace.path(label.trace), true),
+            parts,
         })
         .collect();
     FlowOutcome {

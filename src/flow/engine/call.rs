@@ -1,8 +1,10 @@
 //! Calls: sources, sanitizers and propagators from the tables, the file's own functions through
 //! their summaries, callbacks, and calls into other files of the scan.
 
+use super::shape::KeyRef;
 use super::*;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Names matched per worker thread before the cache starts over.
 const NAME_CACHE_MAX: usize = 100_000;
@@ -53,6 +55,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         // Sources: a model call's result is the model's output, not its input. Handle kinds
         // (`llm`: the call made a model object) mark the result but replace nothing.
         let source = self.call_source(call, q, &recv_t, span, cx.class);
+        // The parts another file's function returns the data in, if the call is only that.
+        let source_shape = self.shape.take().filter(|(s, _)| *s == span);
         if let Some(t) = source.as_ref() {
             if t.iter().any(|l| self.spec.data_kinds & (1 << l.kind) != 0) {
                 // Another file's function (or the classes defining an abstract method) returns
@@ -65,6 +69,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if !sunk && (returned || declared) {
                     self.record_external(call, q, &arg_ts, cx.function);
                 }
+                self.shape = source_shape;
                 return source.unwrap_or_default();
             }
         }
@@ -75,6 +80,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut t = self.call_result(
             call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
+        // A shape given for the result holds for it as `call_result` made it, not once more
+        // is added below.
+        let shaped = match &self.shape {
+            Some((s, _)) if *s == span => Some(t.clone()),
+            _ => None,
+        };
         if role_filter.is_some() {
             t = self.keep_role(t, role_filter);
         }
@@ -91,6 +102,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         if !t.is_empty() && q.is_some_and(|q| self.name_match(q).privileged) {
             let placed = Note::Placed("a system message".into());
             t = with_flags(self.trace.extend(&t, span, &placed), PRIVILEGED);
+        }
+        if shaped.is_some_and(|before| before != t) {
+            self.shape = None;
         }
         t
     }
@@ -160,6 +174,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.record_external(call, q, &arg_ts, cx.function);
             }
             let mut t = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            if !overrides.is_empty() || declared || has_callbacks {
+                self.shape = None;
+            }
             for &o in &overrides {
                 let offset = self.receiver_offset(o);
                 let more = self.apply_summary(o, offset, call, &arg_ts, span, cx);
@@ -176,8 +193,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         match self.propagator(q, method) {
             Some(PropagateTo::Nothing) => return Taint::new(),
-            // `d.get("model")` is `d["model"]`: a field, not what the rest of `d` was named.
-            Some(PropagateTo::FromReceiver) => return self.field_of(recv_t),
+            // `d.get("model")` is `d["model"]`: a field, not what the rest of `d` was named;
+            // only that entry when the entries of `d` are known.
+            Some(PropagateTo::FromReceiver) => {
+                let entry = receiver.zip(call.positional(0)).and_then(|(r, k)| {
+                    let shape = self.shape_at(r, cx)?;
+                    Some(shape.get(KeyRef::of_index(k)?).0.clone())
+                });
+                return self.field_of(entry.unwrap_or(recv_t));
+            }
             Some(PropagateTo::Splice) => {
                 let mut t = recv_t;
                 join(&mut t, &with_flags(all_args, SPLICED));
@@ -479,8 +503,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut cur, &t);
                 cx.env.set_var(n, cur);
             }
-            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, cx),
-            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, cx),
+            ExprKind::Attribute { value, attr } => self.weak_update(r, value, attr, t, None, cx),
+            ExprKind::Index { value, .. } => self.weak_update(r, value, "", t, None, cx),
             _ => {}
         }
     }
@@ -520,17 +544,26 @@ impl<'a, 'm> Engine<'a, 'm> {
             let everywhere = |kind: u8| {
                 alternatives.iter().all(|a| {
                     let returned = self.external_returns.get(&**a);
-                    returned.is_some_and(|r| r.iter().any(|(k, _)| *k == kind))
+                    returned.is_some_and(|r| r.iter().any(|(k, _, _)| *k == kind))
                 })
             };
-            let returned: Vec<(u8, String)> = returns
+            let returned: Vec<(u8, String, Parts)> = returns
                 .iter()
-                .filter(|(kind, _)| everywhere(*kind))
+                .filter(|(kind, _, _)| everywhere(*kind))
                 .cloned()
                 .collect();
-            for (kind, origin) in returned {
+            // The parts of the result the data is in, when the call gives nothing else.
+            let mut shape = (out.is_empty() && alternatives.is_empty()).then(Shape::default);
+            for (kind, origin, parts) in returned {
                 let l = self.start(kind, span, Note::Caller(origin));
                 join(&mut out, &[l]);
+                shape = match (shape, parts.and_then(|p| Shape::at_paths(&p, &[l]))) {
+                    (Some(s), Some(mine)) => Some(s.joined(&mine)),
+                    _ => None,
+                };
+            }
+            if let Some(s) = shape {
+                self.give_shape(span, Some(Rc::new(s)));
             }
         }
         // Methods called on a handle (`chain.invoke(...)`), or the handle called (`llm(...)`).
@@ -549,7 +582,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                             None => format!("`{spelled}`"),
                         };
                         let l = self.start(source.kind, span, Note::Source(label));
-                        join(&mut out, &[l]);
+                        if join(&mut out, &[l]) {
+                            // The data is not only in the parts another file returns it in.
+                            self.shape = None;
+                        }
                     }
                 }
             }
@@ -776,6 +812,13 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         let ret = self.summaries[fi].ret.clone();
+        if self.shape_wanted(span) {
+            // `text, usage = ask(q)`: what each part of the result carries.
+            if let Some(s) = self.summaries[fi].ret_shape.shape().cloned() {
+                let s = s.map(&mut |t| self.substitute_params(t, &by_param, span, fi));
+                self.give_shape(span, Some(Rc::new(s)));
+            }
+        }
         self.substitute_params(&ret, &by_param, span, fi)
     }
 

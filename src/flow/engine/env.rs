@@ -6,8 +6,10 @@
 //! value it replaced, so a branch's effect is read back ([`Env::delta`]) and undone
 //! ([`Env::undo`]) in time proportional to what the branch wrote.
 
+use super::shape::Shape;
 use crate::flow::trace::{join, Taint};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A name's taint, or what the first element of the list bound to a name carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,15 +18,29 @@ pub(super) enum Slot<'m> {
     Head(&'m str),
 }
 
+/// What a slot holds: the whole value's taint and, for a name, what each of its parts carries
+/// when that is known (see `shape`). Any write of the taint alone forgets the shape.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Binding {
+    pub taint: Taint,
+    pub shape: Option<Rc<Shape>>,
+}
+
+impl From<Taint> for Binding {
+    fn from(taint: Taint) -> Self {
+        Binding { taint, shape: None }
+    }
+}
+
 /// Only names ever assigned in this scope are present; an empty taint shadows an outer tainted
 /// name.
 #[derive(Debug, Default)]
 pub(super) struct Env<'m> {
-    vars: HashMap<&'m str, Taint>,
+    vars: HashMap<&'m str, Binding>,
     /// Names bound to a list literal: what its first element carries (a command's program).
-    heads: HashMap<&'m str, Taint>,
+    heads: HashMap<&'m str, Binding>,
     /// While a mark is open: each slot written, with the value it had before.
-    log: Vec<(Slot<'m>, Option<Taint>)>,
+    log: Vec<(Slot<'m>, Option<Binding>)>,
     open: usize,
 }
 
@@ -33,23 +49,33 @@ pub(super) struct Mark(usize);
 
 /// What was written since a mark: each slot's value at the mark and its value now. A slot not
 /// in it is as it was at the mark.
-pub(super) type Delta<'m> = HashMap<Slot<'m>, (Option<Taint>, Option<Taint>)>;
+pub(super) type Delta<'m> = HashMap<Slot<'m>, (Option<Binding>, Option<Binding>)>;
 
 impl<'m> Env<'m> {
     pub fn var(&self, name: &str) -> Option<&Taint> {
-        self.vars.get(name)
+        self.vars.get(name).map(|b| &b.taint)
+    }
+
+    /// What each part of the value bound to `name` carries, when known.
+    pub fn shape(&self, name: &str) -> Option<&Rc<Shape>> {
+        self.vars.get(name)?.shape.as_ref()
     }
 
     pub fn head(&self, name: &str) -> Option<&Taint> {
-        self.heads.get(name)
+        self.heads.get(name).map(|b| &b.taint)
     }
 
     pub fn set_var(&mut self, name: &'m str, t: Taint) {
-        self.write(Slot::Var(name), Some(t));
+        self.write(Slot::Var(name), Some(t.into()));
+    }
+
+    /// Bind `name` to a value of taint `t` whose parts carry what `shape` says.
+    pub fn set_shaped(&mut self, name: &'m str, t: Taint, shape: Option<Rc<Shape>>) {
+        self.write(Slot::Var(name), Some(Binding { taint: t, shape }));
     }
 
     pub fn set_head(&mut self, name: &'m str, t: Taint) {
-        self.write(Slot::Head(name), Some(t));
+        self.write(Slot::Head(name), Some(t.into()));
     }
 
     /// A shape known for `name` no longer holds.
@@ -62,30 +88,30 @@ impl<'m> Env<'m> {
     /// A scope holding `vars` (a closure's captured names).
     pub fn with_vars(vars: HashMap<&'m str, Taint>) -> Self {
         Env {
-            vars,
+            vars: vars.into_iter().map(|(n, t)| (n, t.into())).collect(),
             ..Env::default()
         }
     }
 
     pub fn into_vars(self) -> impl Iterator<Item = (&'m str, Taint)> {
-        self.vars.into_iter()
+        self.vars.into_iter().map(|(n, b)| (n, b.taint))
     }
 
-    fn get(&self, slot: Slot<'m>) -> Option<&Taint> {
+    fn get(&self, slot: Slot<'m>) -> Option<&Binding> {
         match slot {
             Slot::Var(n) => self.vars.get(n),
             Slot::Head(n) => self.heads.get(n),
         }
     }
 
-    fn map(&mut self, slot: Slot<'m>) -> (&'m str, &mut HashMap<&'m str, Taint>) {
+    fn map(&mut self, slot: Slot<'m>) -> (&'m str, &mut HashMap<&'m str, Binding>) {
         match slot {
             Slot::Var(n) => (n, &mut self.vars),
             Slot::Head(n) => (n, &mut self.heads),
         }
     }
 
-    fn write(&mut self, slot: Slot<'m>, value: Option<Taint>) {
+    fn write(&mut self, slot: Slot<'m>, value: Option<Binding>) {
         let (name, map) = self.map(slot);
         let old = match value {
             Some(v) => map.insert(name, v),
@@ -153,7 +179,8 @@ impl<'m> Env<'m> {
 }
 
 /// `into` joined with `other`, both differences from the same mark: a name gets the labels of
-/// both; a list shape known on one side only is forgotten.
+/// both (and its parts those of both, when both sides know them); a list shape known on one side
+/// only is forgotten.
 pub(super) fn merge<'m>(into: &mut Delta<'m>, other: &Delta<'m>) {
     let slots: Vec<Slot<'m>> = other
         .keys()
@@ -177,16 +204,20 @@ pub(super) fn merge<'m>(into: &mut Delta<'m>, other: &Delta<'m>) {
 }
 
 /// The value of `slot` in the join of a scope where it is `into` and one where it is `other`.
-fn joined(slot: Slot, into: Option<Taint>, other: Option<&Taint>) -> Option<Taint> {
+fn joined(slot: Slot, into: Option<Binding>, other: Option<&Binding>) -> Option<Binding> {
     match (slot, into, other) {
         (Slot::Var(_), into, None) => into,
-        (Slot::Var(_), into, Some(t)) => {
+        (Slot::Var(_), into, Some(b)) => {
             let mut v = into.unwrap_or_default();
-            join(&mut v, t);
+            join(&mut v.taint, &b.taint);
+            v.shape = match (v.shape, &b.shape) {
+                (Some(mine), Some(theirs)) => Some(Rc::new(mine.joined(theirs))),
+                _ => None,
+            };
             Some(v)
         }
-        (Slot::Head(_), Some(mut v), Some(t)) => {
-            join(&mut v, t);
+        (Slot::Head(_), Some(mut v), Some(b)) => {
+            join(&mut v.taint, &b.taint);
             Some(v)
         }
         (Slot::Head(_), _, _) => None,

@@ -1,5 +1,6 @@
 //! Expressions: names, attributes and indexes, string building (and the URL host rule), containers.
 
+use super::shape::{KeyRef, MAX_PARTS};
 use super::*;
 
 impl<'a, 'm> Engine<'a, 'm> {
@@ -25,6 +26,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.is_value_name(n) {
                     self.name_labels(n, e.span, &mut t);
                 }
+                if self.shape_wanted(e.span) {
+                    self.give_shape(e.span, self.shape_at(e, cx));
+                }
                 t
             }
             ExprKind::Attribute { value, attr } => {
@@ -32,10 +36,20 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if cx.receiver == Some(&**n) {
                         let mut t = self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
                         self.name_labels(attr, e.span, &mut t);
+                        if self.shape_wanted(e.span) {
+                            self.give_shape(e.span, self.shape_at(e, cx));
+                        }
                         return t;
                     }
                 }
-                let base = self.base(value, cx);
+                // `o.f` of an object whose fields are known: that field only.
+                let base = match self.part_taint(e, cx) {
+                    Some(part) => part,
+                    None => self.base(value, cx),
+                };
+                if self.shape_wanted(e.span) {
+                    self.give_shape(e.span, self.shape_at(e, cx));
+                }
                 let mut t = self.field_of(base);
                 self.name_labels(attr, e.span, &mut t);
                 if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
@@ -54,7 +68,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                 // The key picks among the container's values: it does not make them tainted.
                 let key = self.expr(index, cx);
                 self.indexed_tools(value, &key, e.span);
-                let mut t = self.base(value, cx);
+                // `t[2]`, `d["id"]` of a value whose parts are known: that part only.
+                let mut t = match self.part_taint(e, cx) {
+                    Some(part) => part,
+                    None => self.base(value, cx),
+                };
+                if self.shape_wanted(e.span) {
+                    self.give_shape(e.span, self.shape_at(e, cx));
+                }
                 match &index.kind {
                     // `environ["OPENAI_API_KEY"]`, `form["password"]`
                     ExprKind::Str(key) => {
@@ -110,13 +131,20 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => Taint::new(),
             ExprKind::Dict(entries) => {
                 let privileged = self.privileged_message(entries, cx);
+                // A message placed with a role is read whole: its entries keep no shape.
+                let mut parts =
+                    (self.shape_wanted(e.span) && !privileged && entries.len() <= MAX_PARTS)
+                        .then(|| Vec::with_capacity(entries.len()));
                 let mut placed = None;
                 let mut t = Taint::new();
                 for (k, v) in entries {
                     if let Some(k) = k {
                         self.expr(k, cx);
                     }
-                    let mut vt = self.expr(v, cx);
+                    let (mut vt, inner) = match parts.is_some() {
+                        true => self.expr_shaped(v, cx),
+                        false => (self.expr(v, cx), None),
+                    };
                     if k.is_none() {
                         // `{ ...headers, Authorization: "[REDACTED]" }`: the spread's fields are
                         // known by their keys, and a later key may replace them.
@@ -143,7 +171,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                             cx,
                         );
                     }
+                    if let Some(parts) = parts.as_mut() {
+                        let key = k.as_ref().and_then(KeyRef::of_index);
+                        parts.push((key, vt.clone(), inner));
+                    }
                     join(&mut t, &vt);
+                }
+                if let Some(parts) = parts {
+                    self.give_shape(e.span, Self::literal_shape(parts));
                 }
                 if let (Some(note), false) = (placed, t.is_empty()) {
                     t = self.trace.extend(&t, e.span, &note);
@@ -207,12 +242,32 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 t
             }
+            // A tuple or list whose parts a reader asks for: `t = (text, usage)`.
+            ExprKind::List(items) if self.shape_wanted(e.span) && items.len() <= MAX_PARTS => {
+                let mut t = Taint::new();
+                let mut parts = Vec::with_capacity(items.len());
+                for (pos, i) in items.iter().enumerate() {
+                    let (it, inner) = self.expr_shaped(i, cx);
+                    join(&mut t, &it);
+                    let spread = matches!(i.kind, ExprKind::Spread(_));
+                    let key = u8::try_from(pos).ok().filter(|_| !spread);
+                    parts.push((key.map(KeyRef::Pos), it, inner));
+                }
+                self.give_shape(e.span, Self::literal_shape(parts));
+                t
+            }
             ExprKind::List(items) | ExprKind::Choice(items) | ExprKind::Other(items) => {
                 let mut t = Taint::new();
                 for i in items {
                     let it = self.expr(i, cx);
                     join(&mut t, &it);
                 }
+                t
+            }
+            // `await ask(q)` is what `ask(q)` gives, part by part too.
+            ExprKind::Await(inner) if self.shape_wanted(e.span) => {
+                let (t, shape) = self.expr_shaped(inner, cx);
+                self.give_shape(e.span, shape);
                 t
             }
             ExprKind::Spread(inner) | ExprKind::Await(inner) => self.expr(inner, cx),

@@ -5,12 +5,13 @@
 //! which parameters (and which sources) reach its return value, and which parameters reach a sink.
 //! Calls to the file's own functions apply those summaries; class fields, closure captures and
 //! callback inputs are shared between functions. Rounds repeat until nothing new is learnt.
+//! Tuples, dicts and objects also keep what each of their parts carries (see `shape`).
 //!
 //! Labels also carry flags for how data was placed on its way (spliced into a text, put in a
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed};
+use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
 use super::trace::{
     join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
     PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
@@ -22,6 +23,7 @@ use crate::spec::flow_index::FamilyIndex;
 use crate::spec::names::name_words;
 use crate::spec::sinks::{SinkArg, SinkMatch};
 use env::{merge, Delta, Env};
+use shape::{Joined, Shape};
 use std::collections::{HashMap, HashSet};
 
 mod branch;
@@ -34,6 +36,7 @@ mod literals;
 mod names;
 mod seeds;
 mod serving;
+mod shape;
 mod sink;
 mod stmt;
 mod tools;
@@ -100,6 +103,8 @@ const MAX_SINK_FACTS: usize = 256;
 #[derive(Debug, Default)]
 struct Summary {
     ret: Taint,
+    /// What its returns carry part by part (`return text, usage`).
+    ret_shape: Joined,
     sinks: Vec<SinkFact>,
     sink_keys: HashSet<SinkKey>,
     /// Parameters passed on to a function of another file: (parameter, target, argument, label
@@ -120,6 +125,7 @@ struct Ctx<'m> {
     /// `self` / `this` / the Python method's first parameter.
     receiver: Option<&'m str>,
     ret: Taint,
+    ret_shape: Joined,
     /// What the returns so far prove of the parameters (see `checks`).
     exit_checked: Option<Vec<KindSet>>,
     true_checked: Option<Vec<KindSet>>,
@@ -164,6 +170,8 @@ pub struct Engine<'a, 'm> {
     /// needs of the scope around it.
     scope_names: Vec<Vec<&'m str>>,
     fields: HashMap<(usize, &'m str), Taint>,
+    /// What the parts of each field carry, when every write of it gave a shape.
+    field_shapes: HashMap<(usize, &'m str), Joined>,
     /// Fields holding a function of the file (`self._processor = processor or default_fn`).
     field_functions: HashMap<(usize, &'m str), usize>,
     globals: Env<'m>,
@@ -194,8 +202,9 @@ pub struct Engine<'a, 'm> {
     /// Names whose kinds by name are cleared for these sink kinds: declared with a type that
     /// prints a mask (`SecretStr`), or bound by an exception handler (every kind).
     masked_names: HashMap<&'m str, KindSet>,
-    /// Calls (as this file names them) of functions in other files that return data.
-    external_returns: HashMap<String, Vec<(u8, String)>>,
+    /// Calls (as this file names them) of functions in other files that return data: (kind,
+    /// origin, the parts of the value that carry it when not all of it does).
+    external_returns: HashMap<String, Vec<(u8, String, Parts)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
     external_passes: HashMap<String, Vec<(usize, u8)>>,
@@ -227,6 +236,9 @@ pub struct Engine<'a, 'm> {
     /// Kinds of the sources without `requires_kinds` that apply in the file (request data: the
     /// file serves requests), for the sources that require them (see `serving`).
     served: KindSet,
+    /// The expression whose shape a reader asks for (see `shape`), and the shape given for it.
+    want_shape: Option<Span>,
+    shape: Option<(Span, std::rc::Rc<Shape>)>,
 }
 
 impl Engine<'_, '_> {
@@ -285,6 +297,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             closures: vec![None; n],
             scope_names: scope_names(module),
             fields: HashMap::new(),
+            field_shapes: HashMap::new(),
             field_functions: HashMap::new(),
             globals: Env::default(),
             functions_by_name: HashMap::new(),
@@ -320,6 +333,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             opened: HashMap::new(),
             serializing: false,
             served: 0,
+            want_shape: None,
+            shape: None,
         };
         e.index_functions();
         e.index_subclasses();
@@ -453,6 +468,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 class: None,
                 receiver: None,
                 ret: Taint::new(),
+                ret_shape: Joined::Unseen,
                 exit_checked: None,
                 true_checked: None,
             };
@@ -478,12 +494,17 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: Some(ci),
             receiver: None,
             ret: Taint::new(),
+            ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
         };
         self.block(&module.classes[ci].body, &mut cx);
         for (name, t) in cx.env.into_vars() {
-            self.changed |= join(self.fields.entry((ci, name)).or_default(), &real(&t));
+            let t = real(&t);
+            if !t.is_empty() {
+                self.field_written(ci, name, None);
+            }
+            self.changed |= join(self.fields.entry((ci, name)).or_default(), &t);
         }
     }
 
@@ -521,12 +542,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             class: f.class,
             receiver,
             ret: Taint::new(),
+            ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
         };
         self.block(&f.body, &mut cx);
         self.finish_checks(fi, &f.body, &mut cx);
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
+        self.changed |= self.summaries[fi].ret_shape.absorb(&cx.ret_shape);
     }
 }
 

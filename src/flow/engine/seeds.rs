@@ -174,6 +174,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                                     &c.name,
                                 );
                                 join(self.fields.entry((ci, &*field.name)).or_default(), &[l]);
+                                self.field_written(ci, &field.name, None);
                                 self.note_served(sid as usize);
                                 any = true;
                             }
@@ -218,11 +219,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                     passes.push((*param, *flags));
                     continue;
                 }
-                Seed::Return { call, kind, origin } => {
+                Seed::Return {
+                    call,
+                    kind,
+                    origin,
+                    parts,
+                } => {
                     self.external_returns
                         .entry(call.clone())
                         .or_default()
-                        .push((*kind, origin.clone()));
+                        .push((*kind, origin.clone(), parts.clone()));
                     any = true;
                     continue;
                 }
@@ -322,10 +328,11 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// Functions and methods of this file whose return carries data of a kind some rule reports,
-    /// with the path's first step: for callers in other files.
-    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label)> {
+    /// with the path's first step and the parts of the value that carry it (`None`: all of it):
+    /// for callers in other files.
+    pub fn returned(&self) -> Vec<(Option<&'m str>, &'m str, Label, Parts)> {
         let module = self.module;
-        let mut out = Vec::new();
+        let mut out: Vec<(Option<&'m str>, &'m str, Label, Parts)> = Vec::new();
         for (fi, f) in module.functions.iter().enumerate() {
             if f.name.is_empty() {
                 continue;
@@ -337,11 +344,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             for l in &self.summaries[fi].ret {
                 let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
                 if data
-                    && !out.iter().any(|(c, n, x): &(Option<&str>, &str, Label)| {
-                        *c == class && *n == &*f.name && x.kind == l.kind
-                    })
+                    && !out
+                        .iter()
+                        .any(|(c, n, x, _)| *c == class && *n == &*f.name && x.kind == l.kind)
                 {
-                    out.push((class, &*f.name, *l));
+                    let parts = self.summaries[fi]
+                        .ret_shape
+                        .shape()
+                        .and_then(|s| s.paths_of(&|x: &Label| x.kind == l.kind));
+                    out.push((class, &*f.name, *l, parts));
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! Statements: assignments and the shapes they keep, branches with the checks they prove, loops,
 //! `try`, `match`, closures.
 
+use super::shape::{receiver_field, KeyRef};
 use super::*;
+use std::rc::Rc;
 
 impl<'a, 'm> Engine<'a, 'm> {
     pub(super) fn block(&mut self, stmts: &'m [Stmt], cx: &mut Ctx<'m>) {
@@ -23,7 +25,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 value,
                 augmented,
             } => {
-                let mut t = self.expr(value, cx);
+                let (mut t, shape) = match *augmented {
+                    false => self.expr_shaped(value, cx),
+                    true => (self.expr(value, cx), None),
+                };
                 if *augmented {
                     // `prompt += question`
                     t = with_flags(t, SPLICED);
@@ -33,7 +38,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if *augmented {
                         self.expr(target, cx);
                     }
-                    self.assign(target, &t, *augmented, cx);
+                    self.assign_shaped(target, &t, shape.as_ref(), *augmented, cx);
                     if let (ExprKind::Name(n), false) = (&target.kind, *augmented) {
                         self.remember_shape(n, value, cx);
                     }
@@ -52,7 +57,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             StmtKind::Return(e) => {
                 self.note_exit(e.as_ref(), cx);
                 if let Some(e) = e {
-                    let mut t = self.expr(e, cx);
+                    let (mut t, mut shape) = self.expr_shaped(e, cx);
                     if let Some(fi) = cx.function {
                         for i in 0..self.return_sinks[fi].len() {
                             let id = self.return_sinks[fi][i] as usize;
@@ -64,9 +69,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                     // name says would reach every part the caller unpacks.
                     if matches!(e.kind, ExprKind::List(_)) {
                         t = self.field_of(t);
+                        shape = shape.map(|sh| Rc::new(sh.map(&mut |t| self.field_of(t.clone()))));
                     }
                     let t = self.trace.extend(&t, s.span, &Note::Return);
                     join(&mut cx.ret, &t);
+                    let shape = shape.map(|sh| {
+                        Rc::new(sh.map(&mut |t| self.trace.extend(t, s.span, &Note::Return)))
+                    });
+                    cx.ret_shape.add(shape.as_ref());
                 }
             }
             StmtKind::Raise(e) => {
@@ -318,19 +328,36 @@ impl<'a, 'm> Engine<'a, 'm> {
         augmented: bool,
         cx: &mut Ctx<'m>,
     ) {
+        self.assign_shaped(target, t, None, augmented, cx)
+    }
+
+    /// Bind `t` to an assignment target, each part of it to what `shape` says that part carries
+    /// when known (`a, b = t`, `const {id} = r`, `x = (a, b)`).
+    pub(super) fn assign_shaped(
+        &mut self,
+        target: &'m Expr,
+        t: &[Label],
+        shape: Option<&Rc<Shape>>,
+        augmented: bool,
+        cx: &mut Ctx<'m>,
+    ) {
         match &target.kind {
             ExprKind::Name(n) => {
                 if !augmented {
                     cx.env.forget_shape(n);
                 }
                 self.name_sinks(n, target.span, t, cx);
-                let mut new = self.trace.extend(t, target.span, &Note::Assign(n.clone()));
+                let note = Note::Assign(n.clone());
+                let mut new = self.trace.extend(t, target.span, &note);
                 if augmented {
                     if let Some(old) = self.lookup(n, cx) {
                         join(&mut new, &old);
                     }
                 }
-                cx.env.set_var(n, new);
+                let shape = shape
+                    .filter(|_| !augmented)
+                    .map(|s| Rc::new(s.map(&mut |t| self.trace.extend(t, target.span, &note))));
+                cx.env.set_shaped(n, new, shape);
             }
             ExprKind::Attribute { value, attr } => {
                 match self.ix.property_sinks.get(&**attr) {
@@ -343,30 +370,43 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.name_sinks(attr, target.span, t, cx);
                     }
                 }
-                self.weak_update(target, value, attr, t, cx);
+                if !self.part_assigned(target, t, shape, augmented, cx) {
+                    self.weak_update(target, value, attr, t, shape, cx);
+                }
             }
             ExprKind::Index { value, index } => {
                 if let Some(key) = index.as_str() {
                     self.name_sinks(key, target.span, t, cx);
                 }
-                self.weak_update(target, value, "", t, cx)
+                if !self.part_assigned(target, t, shape, augmented, cx) {
+                    self.weak_update(target, value, "", t, None, cx)
+                }
             }
-            // Destructuring: each target gets all of the value (parts are not tracked), but not
-            // what one part's name said (`region, secret_key = tuple(...)`).
+            // Destructuring: each target gets its part of the value where the value's shape is
+            // known, else all of it; but not what one part's name said (`region, secret_key =
+            // tuple(...)`).
             ExprKind::List(items) => {
                 let t = if items.len() > 1 {
                     self.field_of(t.to_vec())
                 } else {
                     t.to_vec()
                 };
-                for i in items {
-                    self.assign(i, &t, augmented, cx);
+                // `a, *rest = t`: positions after a spread are not known.
+                let spread = items
+                    .iter()
+                    .position(|i| matches!(i.kind, ExprKind::Spread(_)));
+                for (pos, i) in items.iter().enumerate() {
+                    let key = u8::try_from(pos)
+                        .ok()
+                        .filter(|_| spread.is_none_or(|s| pos < s));
+                    self.assign_part(i, &t, shape, key.map(KeyRef::Pos), augmented, cx);
                 }
             }
             ExprKind::Dict(entries) => {
                 let t = self.field_of(t.to_vec());
-                for (_, v) in entries {
-                    self.assign(v, &t, augmented, cx);
+                for (k, v) in entries {
+                    let key = k.as_ref().and_then(|k| k.as_str()).map(KeyRef::Name);
+                    self.assign_part(v, &t, shape, key, augmented, cx);
                 }
             }
             ExprKind::Spread(inner) => self.assign(inner, t, augmented, cx),
@@ -374,13 +414,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too.
+    /// `a.b.c = t` / `a[i] = t`: the containing object now holds `t` too. `shape` is what the
+    /// parts of `t` carry when the target is a whole field (`self.x = (a, b)`).
     pub(super) fn weak_update(
         &mut self,
         target: &'m Expr,
         base: &'m Expr,
         attr: &'m str,
         t: &[Label],
+        shape: Option<&Rc<Shape>>,
         cx: &mut Ctx<'m>,
     ) {
         if t.is_empty() {
@@ -392,6 +434,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.x = v` / `this.x = v`: a field every method sees.
         if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
             if cx.receiver == Some(&**n) && !attr.is_empty() {
+                self.field_written(ci, attr, shape);
                 self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 return;
             }
@@ -402,6 +445,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         match &root.kind {
             ExprKind::Name(n) if cx.receiver == Some(&**n) => {
+                // `self.x["k"] = t`: the parts of `self.x` are no longer known.
+                if let (Some(ci), Some(field)) = (cx.class, receiver_field(base, cx)) {
+                    self.field_written(ci, field, None);
+                }
                 if let (Some(ci), ExprKind::Attribute { attr, .. }) = (cx.class, &base.kind) {
                     self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 }
