@@ -520,16 +520,17 @@ impl<'a, 'm> Engine<'a, 'm> {
             let everywhere = |kind: u8| {
                 alternatives.iter().all(|a| {
                     let returned = self.external_returns.get(&**a);
-                    returned.is_some_and(|r| r.iter().any(|(k, _)| *k == kind))
+                    returned.is_some_and(|r| r.iter().any(|(k, _, _)| *k == kind))
                 })
             };
-            let returned: Vec<(u8, String)> = returns
+            let returned: Vec<(u8, Flags, String)> = returns
                 .iter()
-                .filter(|(kind, _)| everywhere(*kind))
+                .filter(|(kind, _, _)| everywhere(*kind))
                 .cloned()
                 .collect();
-            for (kind, origin) in returned {
-                let l = self.start(kind, span, Note::Caller(origin));
+            for (kind, flags, origin) in returned {
+                let mut l = self.start(kind, span, Note::Caller(origin));
+                l.flags |= flags;
                 join(&mut out, &[l]);
             }
         }

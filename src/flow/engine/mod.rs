@@ -12,8 +12,8 @@
 
 use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Seed};
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
-    PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
+    join, with_flags, Flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP,
+    PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
@@ -83,7 +83,7 @@ struct SinkFact {
     param: usize,
     sink_kind: u8,
     cleared: u32,
-    flags: u8,
+    flags: Flags,
     trace: u32,
     sink_span: Span,
     /// Shared: each call through the summary reads it.
@@ -92,7 +92,7 @@ struct SinkFact {
 }
 
 /// What makes a [`SinkFact`] new: (param, sink kind, sink span, cleared, flags).
-type SinkKey = (usize, u8, Span, u32, u8);
+type SinkKey = (usize, u8, Span, u32, Flags);
 
 /// Sink facts kept per function: each call of it reads them all.
 const MAX_SINK_FACTS: usize = 256;
@@ -195,10 +195,10 @@ pub struct Engine<'a, 'm> {
     /// prints a mask (`SecretStr`), or bound by an exception handler (every kind).
     masked_names: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data.
-    external_returns: HashMap<String, Vec<(u8, String)>>,
+    external_returns: HashMap<String, Vec<(u8, Flags, String)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
-    external_passes: HashMap<String, Vec<(usize, u8)>>,
+    external_passes: HashMap<String, Vec<(usize, Flags)>>,
     /// Calls (as this file names them) of other files' validators: what a call proves checked.
     external_checks: HashMap<String, Vec<ParamCheck>>,
     /// For each function, the parameters it assigns (a bit each): checks of those say nothing

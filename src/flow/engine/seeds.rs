@@ -218,11 +218,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                     passes.push((*param, *flags));
                     continue;
                 }
-                Seed::Return { call, kind, origin } => {
+                Seed::Return {
+                    call,
+                    kind,
+                    flags,
+                    origin,
+                } => {
                     self.external_returns
                         .entry(call.clone())
                         .or_default()
-                        .push((*kind, origin.clone()));
+                        .push((*kind, *flags, origin.clone()));
                     any = true;
                     continue;
                 }
