@@ -652,3 +652,80 @@ fn test_files_are_left_out_unless_included() {
     let (_, out, _) = run(dir.path(), &["scan", "app", "--format", "concise"]);
     assert_eq!(out.lines().count(), 2, "{out}");
 }
+
+/// A route that sends request text to a model: AIG505 (no rate limit) is of low confidence, the
+/// `torch.load` of medium or more. The default report shows medium and up and counts the rest;
+/// `--min-confidence` and the config's `min-confidence` move the floor.
+const CONFIDENCES_PY: &str = "import torch\nfrom flask import Flask, request\nfrom openai import OpenAI\n\
+app = Flask(__name__)\nclient = OpenAI(timeout=10)\nstate = torch.load('model.pt')\n\
+@app.post('/chat')\ndef chat():\n    q = request.json['q']\n\
+\x20   return client.chat.completions.create(model='m', max_tokens=100, messages=[{'role': 'user', 'content': q}])\n";
+
+#[test]
+fn findings_below_the_confidence_floor_are_counted_not_shown() {
+    // AIG504 (no length check) is of medium confidence: not what this test is about.
+    let dir = project(&[
+        ("app.py", CONFIDENCES_PY),
+        ("aiguard.toml", "ignore = [\"AIG504\"]\n"),
+    ]);
+    let rules = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(|l| {
+                l.split(": ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    };
+    let (_, out, err) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(rules(&out), ["AIG601"], "{out}");
+    assert!(
+        err.contains("1 of lower confidence not shown (--min-confidence low shows them)"),
+        "{err}"
+    );
+    let (_, out, _) = run(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "concise",
+            "--min-confidence",
+            "low",
+        ],
+    );
+    assert_eq!(rules(&out), ["AIG601", "AIG505"], "{out}");
+    let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["summary"]["below_confidence"], 1);
+
+    let config = "ignore = [\"AIG504\"]\nmin-confidence = \"low\"\n";
+    std::fs::write(dir.path().join("aiguard.toml"), config).expect("config");
+    let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(rules(&out).len(), 2, "{out}");
+    let (_, out, _) = run(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "concise",
+            "--min-confidence",
+            "high",
+        ],
+    );
+    assert_eq!(rules(&out), ["AIG601"], "{out}");
+
+    std::fs::write(
+        dir.path().join("aiguard.toml"),
+        "min-confidence = \"some\"\n",
+    )
+    .expect("config");
+    let (code, _, err) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`min-confidence`"), "{err}");
+}
