@@ -191,6 +191,34 @@ pub struct RawExits {
     pub(crate) calls: Vec<String>,
 }
 
+/// `[[route_guard]]`: what guards one request handler (a limiter's decorator, a quota check in
+/// its body, a limiter passed beside it to the route's registration). Data that enters in a
+/// guarded function carries `flag`, which a `[[flow]]` can exclude (`unless_flags`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouteGuard {
+    pub(crate) flag: String,
+    /// The function's decorators (qualified names).
+    #[serde(default)]
+    pub(crate) decorators: Vec<String>,
+    /// Calls in the function's body or its parameters' defaults (qualified names).
+    #[serde(default)]
+    pub(crate) calls: Vec<String>,
+    /// Arguments of a call that also passes the function (`app.post("/chat", limiter, handler)`),
+    /// by their qualified names or their callee's.
+    #[serde(default)]
+    pub(crate) middleware: Vec<String>,
+}
+
+/// A compiled `[[route_guard]]`.
+#[derive(Debug)]
+pub struct RouteGuard {
+    pub flag: Flags,
+    pub decorators: Vec<Glob>,
+    pub calls: Vec<Glob>,
+    pub middleware: Vec<Glob>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPropagator {
@@ -216,6 +244,7 @@ pub struct RawFlowTables {
     pub name_lookups: Vec<RawNameLookup>,
     pub sink_kinds: Vec<RawSinkKind>,
     pub exits: Vec<RawExits>,
+    pub route_guards: Vec<RawRouteGuard>,
 }
 
 /// `[[sink_kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
@@ -429,6 +458,7 @@ pub struct FlowSpec {
     pub local_kinds: KindSet,
     /// Calls that never return (`[[exits]]`).
     pub exits: Vec<Glob>,
+    pub route_guards: Vec<RouteGuard>,
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -479,9 +509,12 @@ pub const GUESSED: Flags = 128;
 /// of the called method's name (`self.llm.chat(x)` on a receiver of no known class) stood in.
 /// Findings are of medium confidence at most.
 pub const SHAPED: Flags = 256;
+/// Entered in a request handler a `[[route_guard]]` guards (a rate limiter's decorator, a quota
+/// check in its body).
+pub const LIMITED: Flags = 512;
 
 pub(crate) const FLAG_NAMES: &str =
-    "spliced, privileged, derived, parameter, linked, tool, guessed, shaped";
+    "spliced, privileged, derived, parameter, linked, tool, guessed, shaped, limited";
 
 pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<Flags, String> {
     let mut bits = 0;
@@ -495,6 +528,7 @@ pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<Flags, String> {
             "tool" => TOOL,
             "guessed" => GUESSED,
             "shaped" => SHAPED,
+            "limited" => LIMITED,
             other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
@@ -539,6 +573,14 @@ impl FlowSpec {
         }
         for x in raw.exits {
             spec.exits.extend(globs(&x.calls));
+        }
+        for g in raw.route_guards {
+            spec.route_guards.push(RouteGuard {
+                flag: flag_bits(std::slice::from_ref(&g.flag), "a route guard")?,
+                decorators: globs(&g.decorators),
+                calls: globs(&g.calls),
+                middleware: globs(&g.middleware),
+            });
         }
         for r in raw.roles {
             spec.role_keys.extend(r.keys);

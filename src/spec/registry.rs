@@ -130,6 +130,9 @@ pub struct RawPack {
     /// Calls that never return (`[[exits]]`).
     #[serde(default)]
     pub(crate) exits: Vec<super::flow::RawExits>,
+    /// What guards one request handler (`[[route_guard]]`).
+    #[serde(default)]
+    pub(crate) route_guard: Vec<super::flow::RawRouteGuard>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -185,6 +188,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
+        flow_tables.route_guards.extend(pack.route_guard);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {

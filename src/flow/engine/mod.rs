@@ -32,6 +32,7 @@ mod expr;
 mod hierarchy;
 mod literals;
 mod names;
+mod route_guards;
 mod seeds;
 mod serving;
 mod sink;
@@ -142,6 +143,8 @@ pub struct Engine<'a, 'm> {
     /// For each function, the qualified names of its decorators (`@app.post(...)` is
     /// `flask.Flask().post`).
     decorator_names: Vec<Vec<String>>,
+    /// Functions a `[[route_guard]]` guards, and the flags data entering them carries.
+    route_guarded: Vec<(Span, Flags)>,
     /// For each function, the `[[sink.returns]]` sinks its decorators (or its being a tool) match.
     return_sinks: Vec<Vec<u32>>,
     /// Functions some source with a `handler` seeded (tools, prompt handlers): the name it was
@@ -235,7 +238,7 @@ impl Engine<'_, '_> {
         Label {
             kind: kind as u16,
             cleared: 0,
-            flags: 0,
+            flags: self.route_flags(span),
             trace: self.trace.push(span, note, NO_STEP),
         }
     }
@@ -265,6 +268,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             wanted_kinds,
             names_on: spec.name_kinds & wanted_kinds != 0,
             decorator_names: Vec::new(),
+            route_guarded: Vec::new(),
             return_sinks: vec![Vec::new(); n],
             handlers: HashMap::new(),
             indexed: HashSet::new(),
@@ -331,6 +335,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 names.collect()
             })
             .collect();
+        e.index_route_guards();
         e.index_return_sinks();
         e.index_bounded_fields();
         e.index_masked_names();
