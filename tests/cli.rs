@@ -653,21 +653,15 @@ fn test_files_are_left_out_unless_included() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
-/// A route that sends request text to a model: AIG505 (no rate limit) is of low confidence, the
-/// `torch.load` of medium or more. The default report shows medium and up and counts the rest;
+/// A secret printed to standard output (AIG402 at a `print` sink) is of low confidence, the
+/// `torch.load` of high. The default report shows medium and up and counts the rest;
 /// `--min-confidence` and the config's `min-confidence` move the floor.
-const CONFIDENCES_PY: &str = "import torch\nfrom flask import Flask, request\nfrom openai import OpenAI\n\
-app = Flask(__name__)\nclient = OpenAI(timeout=10)\nstate = torch.load('model.pt')\n\
-@app.post('/chat')\ndef chat():\n    q = request.json['q']\n\
-\x20   return client.chat.completions.create(model='m', max_tokens=100, messages=[{'role': 'user', 'content': q}])\n";
+const CONFIDENCES_PY: &str = "import os\nimport torch\nkey = os.environ['OPENAI_API_KEY']\n\
+print(key)\nstate = torch.load('model.pt')\n";
 
 #[test]
 fn findings_below_the_confidence_floor_are_counted_not_shown() {
-    // AIG504 (no length check) is of medium confidence: not what this test is about.
-    let dir = project(&[
-        ("app.py", CONFIDENCES_PY),
-        ("aiguard.toml", "ignore = [\"AIG504\"]\n"),
-    ]);
+    let dir = project(&[("app.py", CONFIDENCES_PY)]);
     let rules = |out: &str| -> Vec<String> {
         out.lines()
             .map(|l| {
@@ -698,13 +692,16 @@ fn findings_below_the_confidence_floor_are_counted_not_shown() {
             "low",
         ],
     );
-    assert_eq!(rules(&out), ["AIG601", "AIG505"], "{out}");
+    assert_eq!(rules(&out), ["AIG402", "AIG601"], "{out}");
     let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(json["summary"]["below_confidence"], 1);
 
-    let config = "ignore = [\"AIG504\"]\nmin-confidence = \"low\"\n";
-    std::fs::write(dir.path().join("aiguard.toml"), config).expect("config");
+    std::fs::write(
+        dir.path().join("aiguard.toml"),
+        "min-confidence = \"low\"\n",
+    )
+    .expect("config");
     let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "concise"]);
     assert_eq!(rules(&out).len(), 2, "{out}");
     let (_, out, _) = run(
