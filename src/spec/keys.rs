@@ -76,6 +76,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[file_role]]", fields_of::<roles::RawFileRole>()),
         ("[main_guard]", fields_of::<roles::MainGuard>()),
         ("[[exits]]", fields_of::<flow::RawExits>()),
+        ("[[route_guard]]", fields_of::<flow::RawRouteGuard>()),
     ]
 }
 
