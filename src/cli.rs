@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive).
 
+use crate::finding::Confidence;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -76,6 +77,24 @@ pub enum FailOn {
     High,
     Critical,
     Never,
+}
+
+/// The confidence floor of the report (`--min-confidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl MinConfidence {
+    pub fn confidence(self) -> Confidence {
+        match self {
+            MinConfidence::Low => Confidence::Low,
+            MinConfidence::Medium => Confidence::Medium,
+            MinConfidence::High => Confidence::High,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +203,11 @@ pub struct ScanArgs {
     /// default only keys in a provider's own format are reported there).
     #[arg(long)]
     pub include_tests: bool,
+
+    /// Report findings of at least this confidence (default: medium; `low` shows every
+    /// finding). Findings left out are counted in the summary.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
 
     /// Report unused and reason-less suppression comments.
     #[arg(long)]

@@ -4,7 +4,7 @@
 //! The file is parsed to a `toml::Table` and validated by hand, so every error can name the file,
 //! the key path (`tool.aiguard.select`) and what was expected.
 
-use crate::finding::Severity;
+use crate::finding::{Confidence, Severity};
 use crate::spec::registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +33,8 @@ pub struct Config {
     /// `include-tests = true`: report the findings in tests, examples, benchmarks, docs and
     /// scripts too.
     pub include_tests: bool,
+    /// `min-confidence = "low"`: the confidence floor of the report (`--min-confidence`).
+    pub min_confidence: Option<Confidence>,
 }
 
 /// A config problem: names the file and the key.
@@ -67,7 +69,7 @@ pub struct KeySpec {
 
 /// Every key a config table may hold: the parser, the `aiguard init` template and the reference
 /// in docs/configuration.md (generated from this, see `docs::config_keys`) follow it.
-pub const SCHEMA: [KeySpec; 11] = [
+pub const SCHEMA: [KeySpec; 12] = [
     KeySpec {
         key: "select",
         kind: "list of selectors",
@@ -127,6 +129,12 @@ pub const SCHEMA: [KeySpec; 11] = [
         kind: "bool",
         default: "`false`",
         meaning: "Also report findings in tests, examples, benchmarks, docs and developer scripts (`--include-tests`). By default they are left out and counted in the summary, except keys in a provider's own format; see [file roles](configuration.md#file-roles).",
+    },
+    KeySpec {
+        key: "min-confidence",
+        kind: "string",
+        default: "`\"medium\"`",
+        meaning: "Report findings of at least this confidence: `low`, `medium` or `high` (`--min-confidence`). Findings below it are counted in the summary; see [confidence](configuration.md#confidence).",
     },
     KeySpec {
         key: "severity",
@@ -290,6 +298,20 @@ impl Ctx<'_> {
                     }
                 }
                 "max-filesize" => cfg.max_filesize = Some(self.size(key, value)?),
+                "min-confidence" => {
+                    let level = value.as_str().and_then(|s| match s {
+                        "low" => Some(Confidence::Low),
+                        "medium" => Some(Confidence::Medium),
+                        "high" => Some(Confidence::High),
+                        _ => None,
+                    });
+                    cfg.min_confidence = Some(level.ok_or_else(|| {
+                        self.err(
+                            key,
+                            format!("expected \"low\", \"medium\" or \"high\", found {value}"),
+                        )
+                    })?);
+                }
                 "include-tests" => {
                     cfg.include_tests = value.as_bool().ok_or_else(|| {
                         self.err(
@@ -663,6 +685,10 @@ pub fn init_template() -> &'static str {
 # Also report findings in tests, examples, benchmarks, docs and developer scripts. By default
 # only keys in a provider's own format are reported there; the rest are counted in the summary.
 # include-tests = false
+
+# Report findings of at least this confidence: "low" shows every finding, "high" only those
+# whose source and sink the packs name. Default: "medium".
+# min-confidence = "medium"
 
 # Rules ignored in the files matching a glob (relative to this file's directory; a glob without
 # "/" matches the file name anywhere).

@@ -259,6 +259,8 @@ pub struct ScanResult {
     /// Findings not reported because their code is not production code (tests, examples,
     /// benchmarks, docs, scripts), per role; `--include-tests` reports them.
     pub left_out: BTreeMap<FileRole, usize>,
+    /// Findings not reported because their confidence is below `--min-confidence`.
+    pub below_confidence: usize,
     /// Files scanned, per language name.
     pub files_by_language: BTreeMap<String, usize>,
     /// Files skipped or only partly analysed, sorted by path.

@@ -11,6 +11,7 @@ use crate::ir::{Module, Span};
 use crate::nesting::Nesting;
 use crate::source::{Language, Source};
 use crate::spec::facts::FactSet;
+use crate::spec::flow::SHAPED;
 use crate::spec::registry::Registry;
 use crate::suppress;
 use globset::{GlobBuilder, GlobMatcher};
@@ -753,7 +754,7 @@ fn link_files(
         }
         for &caller in &pending {
             for call in &per_file[caller].1.external {
-                let callees = callees(caller, call, per_file, &dirs, &index, &methods);
+                let (callees, shaped) = callees(caller, call, per_file, &dirs, &index, &methods);
                 let stand_ins = callees.len();
                 for (callee, class, function) in callees {
                     if !per_file[callee].1.link_target {
@@ -769,7 +770,7 @@ fn link_files(
                         arg: call.arg.clone(),
                         kind: call.kind,
                         cleared: call.cleared,
-                        flags: call.flags,
+                        flags: call.flags | if shaped { SHAPED } else { 0 },
                         origin,
                     };
                     if seeds[callee].insert(seed) {
@@ -799,6 +800,7 @@ fn link_files(
 /// The functions a call with tainted arguments may run in other files: the one its import names,
 /// or, where that file does not define it (`get_llm().chat`: `get_llm` is a factory) or only the
 /// method's name is known (`self.llm.chat`), the scan's methods of that name that stand in.
+/// True when only the method's name picked them.
 fn callees(
     caller: usize,
     call: &ExternalCall,
@@ -806,19 +808,20 @@ fn callees(
     dirs: &[Vec<String>],
     index: &ModuleIndex,
     methods: &Methods,
-) -> Vec<(usize, Option<String>, String)> {
+) -> (Vec<(usize, Option<String>, String)>, bool) {
     // `self.run(x)` in a base class: the overrides of its subclasses in other files (the
     // caller's own ran there already).
     if call.overrides {
         let Some((class, name)) = call.target.rsplit_once('.') else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
-        return methods
+        let overrides = methods
             .overrides(class, caller, name, &call.arg)
             .into_iter()
             .filter(|(file, _)| *file != caller)
             .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
             .collect();
+        return (overrides, false);
     }
     let target = link::target_of(&dirs[caller], &call.target);
     let mut imported_from_scan = false;
@@ -831,22 +834,25 @@ fn callees(
                 .any(|s| s.class == class && s.function == function);
             // A file that does not define it re-exports it (`pkg/__init__.py`) or made it.
             if defines {
-                return vec![(file, class, function)];
+                return (vec![(file, class, function)], false);
             }
             imported_from_scan = true;
         }
     }
     if !call.by_name && !imported_from_scan {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let Some((_, name)) = call.target.rsplit_once('.') else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
-    methods
+    let stand_ins: Vec<_> = methods
         .stand_ins(name, &call.arg)
         .into_iter()
         .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
-        .collect()
+        .collect();
+    // A re-export that one function of the scan answers to is as good as its import.
+    let shaped = call.by_name || stand_ins.len() > 1;
+    (stand_ins, shaped)
 }
 
 /// Calls on receivers of no known class that return data: every method of that name in the
@@ -894,6 +900,7 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
                 out.push(Seed::Return {
                     call: q.clone(),
                     kind,
+                    flags: SHAPED,
                     origin,
                     parts: link::union_of_parts(&of_kind),
                 });
@@ -1039,6 +1046,7 @@ fn return_seeds(
             out.push(Seed::Return {
                 call,
                 kind: returned.kind,
+                flags: 0,
                 origin: format!("{}, returned by `{}()`", returned.origin, returned.function),
                 parts: returned.parts.clone(),
             });

@@ -652,3 +652,77 @@ fn test_files_are_left_out_unless_included() {
     let (_, out, _) = run(dir.path(), &["scan", "app", "--format", "concise"]);
     assert_eq!(out.lines().count(), 2, "{out}");
 }
+
+/// A secret printed to standard output (AIG402 at a `print` sink) is of low confidence, the
+/// `torch.load` of high. The default report shows medium and up and counts the rest;
+/// `--min-confidence` and the config's `min-confidence` move the floor.
+const CONFIDENCES_PY: &str = "import os\nimport torch\nkey = os.environ['OPENAI_API_KEY']\n\
+print(key)\nstate = torch.load('model.pt')\n";
+
+#[test]
+fn findings_below_the_confidence_floor_are_counted_not_shown() {
+    let dir = project(&[("app.py", CONFIDENCES_PY)]);
+    let rules = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(|l| {
+                l.split(": ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    };
+    let (_, out, err) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(rules(&out), ["AIG601"], "{out}");
+    assert!(
+        err.contains("1 of lower confidence not shown (--min-confidence low shows them)"),
+        "{err}"
+    );
+    let (_, out, _) = run(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "concise",
+            "--min-confidence",
+            "low",
+        ],
+    );
+    assert_eq!(rules(&out), ["AIG402", "AIG601"], "{out}");
+    let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["summary"]["below_confidence"], 1);
+
+    std::fs::write(
+        dir.path().join("aiguard.toml"),
+        "min-confidence = \"low\"\n",
+    )
+    .expect("config");
+    let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(rules(&out).len(), 2, "{out}");
+    let (_, out, _) = run(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "concise",
+            "--min-confidence",
+            "high",
+        ],
+    );
+    assert_eq!(rules(&out), ["AIG601"], "{out}");
+
+    std::fs::write(
+        dir.path().join("aiguard.toml"),
+        "min-confidence = \"some\"\n",
+    )
+    .expect("config");
+    let (code, _, err) = run(dir.path(), &["scan", ".", "--format", "concise"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`min-confidence`"), "{err}");
+}

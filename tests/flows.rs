@@ -7,15 +7,20 @@ use common::project;
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// (rule, path, line) of every finding, and the raw JSON report. The limits rules (a model call
-/// with no token cap or timeout), which fire on almost every call, are left out: these tests are
-/// about flows.
+/// (rule, path, line) of every finding at any confidence, and the raw JSON report. The limits
+/// rules (a model call with no token cap or timeout), which fire on almost every call, are left
+/// out: these tests are about flows.
 fn scan(dir: &TempDir, format: &str) -> (Vec<(String, String, u64)>, Value) {
     let out = Command::cargo_bin("aiguard")
         .expect("binary")
         .current_dir(dir.path())
         .args(["scan", ".", "--format", format, "--exit-zero"])
-        .args(["--ignore", "AIG501,AIG502,AIG503,AIG504"])
+        .args([
+            "--ignore",
+            "AIG501,AIG502,AIG503,AIG504",
+            "--min-confidence",
+            "low",
+        ])
         .output()
         .expect("run");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json output");
@@ -402,6 +407,43 @@ def x():
         findings.contains(&("AIG302".to_string(), "app/service.py".to_string(), 9)),
         "{findings:?}"
     );
+}
+
+/// What picked the callee sets the confidence: the scan's methods of a name standing in for a
+/// receiver of no known class give medium at most, where the same flow through an import is the
+/// rule's own.
+#[test]
+fn a_path_through_methods_picked_by_name_is_of_medium_confidence() {
+    let service = r#"import subprocess
+from flask import Flask, request
+from app.llm import LLMBundle
+app = Flask(__name__)
+class Service:
+    def __init__(self, llm):
+        self.llm = llm
+    def handle(self, q):
+        out = self.llm.chat("Context: " + q, [])
+        subprocess.run(out, shell=True)
+    def typed(self, q):
+        out = LLMBundle().chat("Context: " + q, [])
+        subprocess.run(out, shell=True)
+@app.post("/x")
+def x():
+    Service(None).handle(request.json["q"])
+    Service(None).typed(request.json["q"])
+"#;
+    let dir = project(&[("app/llm.py", WRAPPER), ("app/service.py", service)]);
+    let (_, report) = scan(&dir, "json");
+    let confidence = |path: &str, line: u64| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["location"]["path"] == path && f["location"]["line"] == line)
+            .map(|f| f["confidence"].as_str().unwrap().to_string())
+    };
+    assert_eq!(confidence("app/service.py", 10).as_deref(), Some("medium"));
+    assert_eq!(confidence("app/service.py", 13).as_deref(), Some("high"));
 }
 
 const ROUTE_TO_RUNNER: &str = r#"from flask import Flask, request

@@ -11,7 +11,7 @@ use crate::cli::{FailOn, ScanArgs};
 use crate::config::{self, Config};
 use crate::discover::WalkOptions;
 use crate::finding::RepoPaths;
-use crate::finding::{ScanResult, Severity};
+use crate::finding::{Confidence, ScanResult, Severity};
 use crate::report::{self, Format, ReportOptions};
 use crate::rules::secrets::mask_output;
 use crate::scan::{self, PerFileIgnore, ScanOptions};
@@ -57,6 +57,12 @@ pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         include_tests: args.include_tests || config.include_tests,
     };
     let mut result = scan::scan(&opts, registry);
+    let floor = match (args.min_confidence, config.min_confidence) {
+        (Some(level), _) => level.confidence(),
+        (None, Some(c)) => c,
+        (None, None) => Confidence::Medium,
+    };
+    leave_out_below(&mut result, floor);
 
     if let Some(path) = &args.write_baseline {
         write_baseline(&mut result, path, &repo_paths)?;
@@ -89,6 +95,15 @@ pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
     };
     write_reports(&args, &result, registry, report_opts)?;
     Ok(exit_status(&args, &config, &result))
+}
+
+/// Leave out the findings below the confidence floor, counted for the summary. Suppressed ones
+/// too: a suppression comment is judged by what it silences, whatever is shown.
+fn leave_out_below(result: &mut ScanResult, floor: Confidence) {
+    let before = result.findings.len();
+    result.findings.retain(|f| f.confidence >= floor);
+    result.below_confidence = before - result.findings.len();
+    result.suppressed.retain(|f| f.confidence >= floor);
 }
 
 /// The config for this run: `--config`, none with `--isolated`, else the nearest to the first path.

@@ -5,7 +5,7 @@
 //! the request body to `validate_code()`, and `utils/validate.py` `exec`s it: one finding, at the
 //! `exec`.
 
-use super::trace::PRIVILEGED;
+use super::trace::{Flags, PRIVILEGED};
 use crate::ir::Module;
 use std::collections::HashMap;
 
@@ -44,7 +44,7 @@ pub struct ExternalCall {
     /// Sink kinds a sanitizer already made the data safe for.
     pub cleared: u32,
     /// How the data was placed on its way (`trace::SPLICED`, ...).
-    pub flags: u8,
+    pub flags: Flags,
     /// Where the data came from, for the callee's finding (`request body ... (api/v1/x.py:13)`).
     pub origin: String,
 }
@@ -59,7 +59,7 @@ pub enum Seed {
         arg: ArgRef,
         kind: u8,
         cleared: u32,
-        flags: u8,
+        flags: Flags,
         origin: String,
     },
     /// Calling `call` (as this file names it) returns data: a function of another file returns
@@ -67,6 +67,8 @@ pub enum Seed {
     Return {
         call: String,
         kind: u8,
+        /// [`SHAPED`](super::trace::SHAPED) when only the method's name picked the functions.
+        flags: Flags,
         origin: String,
         /// The parts of the returned value that carry the data (`return text, usage`: the
         /// first); `None` when the whole value does.
@@ -80,7 +82,7 @@ pub enum Seed {
     Passes {
         call: String,
         param: usize,
-        flags: u8,
+        flags: Flags,
     },
 }
 
@@ -138,7 +140,7 @@ pub struct FnSummary {
     pub onward: Vec<usize>,
     /// The parameters that reach the return value, with how they were placed on the way
     /// (`trace::PRIVILEGED`: `return {"role": "system", "content": text}`).
-    pub passes: Vec<(usize, u8)>,
+    pub passes: Vec<(usize, Flags)>,
     /// The body only declares it (an abstract method): the classes defining it say what it does.
     pub declaration: bool,
     /// The parameters it checks: it raises unless they pass, or returns true only if they do.
@@ -283,7 +285,7 @@ impl Methods {
     /// Only those that return an argument vote (an unknown call's result carries its arguments
     /// anyway: what this adds is how they were placed, `{"role": "system", ...}`, which one
     /// provider passing the text on unwrapped does not undo).
-    pub fn passes(&self, name: &str) -> Vec<(usize, u8)> {
+    pub fn passes(&self, name: &str) -> Vec<(usize, Flags)> {
         let mut named = self.named(name);
         named.retain(|(_, s)| !s.passes.is_empty());
         let Some(((_, first), rest)) = named.split_first() else {

@@ -18,7 +18,7 @@ const MAX_LABELS: usize = 12;
 /// Label flags: how the data was placed on its way (`spliced`, `privileged`, ...), named by the
 /// packs' `flags` and so defined with the format.
 pub use crate::spec::flow::{
-    DERIVED, GUESSED, LINKED, PARAMETER, PRIVILEGED, SPLICED, TOOL, UNNAMED,
+    Flags, DERIVED, GUESSED, LINKED, PARAMETER, PRIVILEGED, SHAPED, SPLICED, TOOL, UNNAMED,
 };
 pub const NO_STEP: u32 = u32::MAX;
 
@@ -28,7 +28,7 @@ pub struct Label {
     /// Sink kinds (bits) a sanitizer made this value safe for.
     pub cleared: u32,
     /// [`SPLICED`], [`PRIVILEGED`], [`DERIVED`].
-    pub flags: u8,
+    pub flags: Flags,
     /// The last step of the path, in [`Trace`].
     pub trace: u32,
 }
@@ -40,7 +40,7 @@ impl Label {
 }
 
 /// `t` with `flags` added to every label.
-pub fn with_flags(mut t: Taint, flags: u8) -> Taint {
+pub fn with_flags(mut t: Taint, flags: Flags) -> Taint {
     for l in &mut t {
         l.flags |= flags;
     }

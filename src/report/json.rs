@@ -66,6 +66,8 @@ struct Summary<'a> {
     baselined: usize,
     /// Findings not reported because their code is not production code, per role.
     left_out: &'a BTreeMap<crate::finding::FileRole, usize>,
+    /// Findings not reported because their confidence is below `--min-confidence`.
+    below_confidence: usize,
     skipped: Vec<JsonSkipped<'a>>,
 }
 
@@ -147,6 +149,7 @@ pub(super) fn render(result: &ScanResult) -> String {
             suppressed: result.suppressed.len(),
             baselined: result.baselined,
             left_out: &result.left_out,
+            below_confidence: result.below_confidence,
             skipped: result
                 .skipped
                 .iter()

@@ -57,6 +57,12 @@ pub fn summary_line(result: &ScanResult) -> String {
             roles.join(", ")
         ));
     }
+    if result.below_confidence > 0 {
+        line.push_str(&format!(
+            "; {} of lower confidence not shown (--min-confidence low shows them)",
+            result.below_confidence
+        ));
+    }
     let (partial, skipped): (Vec<_>, Vec<_>) =
         result.skipped.iter().partition(|s| s.reason.is_partial());
     for (list, what) in [(skipped, "skipped"), (partial, "partly analysed")] {

@@ -69,9 +69,13 @@ impl PatternRule {
                 c.on_project(project)
                     .unwrap_or_else(|| c.holds(call, consts))
             };
-            if self.when.iter().all(holds)
-                && !self.unless.iter().any(holds)
-                && !self.a_use_meets(call, sites, consts)
+            if !self.when.iter().all(holds) || self.unless.iter().any(holds) {
+                continue;
+            }
+            if let Some(lacking) = self.uses_lacking(call, sites, consts) {
+                self.report_uses(&lacking, sites, out);
+                continue;
+            }
             {
                 let focus = self
                     .focus
@@ -93,12 +97,59 @@ impl PatternRule {
         }
     }
 
-    /// Whether a call made through the client `client` makes meets an `unless_uses` condition.
-    fn a_use_meets(&self, client: &Call, sites: &Sites, consts: &Constants) -> bool {
-        !self.unless_uses.is_empty()
-            && sites.made_through(client, consts).iter().any(|c| {
-                !std::ptr::eq(*c, client) && self.unless_uses.iter().any(|u| u.holds(c, consts))
-            })
+    /// When a call made through the client `client` meets an `unless_uses` condition, the code
+    /// sets it per call: the calls of the same names through that client that do not (reported
+    /// with `use_message`; none without it). `None` when no call meets one: the client is
+    /// reported.
+    fn uses_lacking<'m>(
+        &self,
+        client: &Call,
+        sites: &Sites<'m>,
+        consts: &Constants,
+    ) -> Option<Vec<&'m Call>> {
+        if self.unless_uses.is_empty() {
+            return None;
+        }
+        let uses: Vec<&'m Call> = sites
+            .made_through(client, consts)
+            .iter()
+            .copied()
+            .filter(|c| !std::ptr::eq(*c, client))
+            .collect();
+        let meets = |c: &Call| self.unless_uses.iter().any(|u| u.holds(c, consts));
+        let set_on: Vec<&str> = uses
+            .iter()
+            .filter(|c| meets(c))
+            .filter_map(|c| c.qualified.as_deref())
+            .collect();
+        if set_on.is_empty() {
+            return None;
+        }
+        if self.use_message.is_none() {
+            return Some(Vec::new());
+        }
+        Some(
+            uses.into_iter()
+                .filter(|c| {
+                    !meets(c) && c.qualified.as_deref().is_some_and(|q| set_on.contains(&q))
+                })
+                .collect(),
+        )
+    }
+
+    /// One finding per call of `lacking`, at the call, with `use_message`.
+    fn report_uses(&self, lacking: &[&Call], sites: &Sites, out: &mut Vec<Hit>) {
+        let Some(message) = &self.use_message else {
+            return;
+        };
+        for (call, span) in &sites.calls {
+            if lacking.iter().any(|l| std::ptr::eq(*l, *call)) {
+                let name = call.qualified.as_deref().unwrap_or_default();
+                let mut hit = self.hit(*span, name);
+                hit.message = message.replace("{name}", &short_name(name));
+                out.push(hit);
+            }
+        }
     }
 
     fn hit(&self, span: Span, name: &str) -> Hit {
@@ -121,4 +172,13 @@ fn file_calls_one_of(globs: &[crate::spec::glob::Glob], sites: &Sites) -> bool {
             .as_deref()
             .is_some_and(|q| globs.iter().any(|g| g.matches(q)))
     })
+}
+
+/// A call's name as its code spells it after the client: `chat.completions.create` of
+/// `openai.OpenAI().chat.completions.create`.
+fn short_name(qualified: &str) -> String {
+    match qualified.rsplit_once("().") {
+        Some((_, rest)) => rest.to_string(),
+        None => qualified.to_string(),
+    }
 }

@@ -191,6 +191,34 @@ pub struct RawExits {
     pub(crate) calls: Vec<String>,
 }
 
+/// `[[route_guard]]`: what guards one request handler (a limiter's decorator, a quota check in
+/// its body, a limiter passed beside it to the route's registration). Data that enters in a
+/// guarded function carries `flag`, which a `[[flow]]` can exclude (`unless_flags`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouteGuard {
+    pub(crate) flag: String,
+    /// The function's decorators (qualified names).
+    #[serde(default)]
+    pub(crate) decorators: Vec<String>,
+    /// Calls in the function's body or its parameters' defaults (qualified names).
+    #[serde(default)]
+    pub(crate) calls: Vec<String>,
+    /// Arguments of a call that also passes the function (`app.post("/chat", limiter, handler)`),
+    /// by their qualified names or their callee's.
+    #[serde(default)]
+    pub(crate) middleware: Vec<String>,
+}
+
+/// A compiled `[[route_guard]]`.
+#[derive(Debug)]
+pub struct RouteGuard {
+    pub flag: Flags,
+    pub decorators: Vec<Glob>,
+    pub calls: Vec<Glob>,
+    pub middleware: Vec<Glob>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPropagator {
@@ -216,6 +244,7 @@ pub struct RawFlowTables {
     pub name_lookups: Vec<RawNameLookup>,
     pub sink_kinds: Vec<RawSinkKind>,
     pub exits: Vec<RawExits>,
+    pub route_guards: Vec<RawRouteGuard>,
 }
 
 /// `[[sink_kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
@@ -252,9 +281,10 @@ pub struct FlowRule {
     pub sources: KindSet,
     pub sinks: KindSet,
     /// Label flags the data must have, and must not have.
-    pub flags: u8,
-    pub unless_flags: u8,
-    pub confidence: Option<crate::finding::Confidence>,
+    pub flags: Flags,
+    pub unless_flags: Flags,
+    /// The table's confidence, else the rule's: the most a finding of this table can be.
+    pub confidence: crate::finding::Confidence,
     pub message: String,
 }
 
@@ -428,6 +458,7 @@ pub struct FlowSpec {
     pub local_kinds: KindSet,
     /// Calls that never return (`[[exits]]`).
     pub exits: Vec<Glob>,
+    pub route_guards: Vec<RouteGuard>,
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -445,38 +476,47 @@ pub(crate) fn intern(names: &mut Vec<String>, name: &str, what: &str) -> Result<
 }
 
 /// Label flags: how the data was placed on its way, for rules that care about the shape of a
-/// prompt rather than only what reaches it.
+/// prompt rather than only what reaches it, and how sure the engine is of the path.
+pub type Flags = u16;
+
 ///
 /// Spliced: formatted or concatenated into a larger string (an f-string, `+`, `.format`,
 /// `.replace`), as opposed to passed on whole.
-pub const SPLICED: u8 = 1;
+pub const SPLICED: Flags = 1;
 /// Placed in a privileged part of a prompt: a system or developer message (or a message whose
 /// role the data itself chose).
-pub const PRIVILEGED: u8 = 2;
+pub const PRIVILEGED: Flags = 2;
 /// Passed as an argument to a call the tables do not describe and carried by its result: the
 /// result may be a new thing made from the data (`TreeContext(path)` is not the path).
-pub const DERIVED: u8 = 4;
+pub const DERIVED: Flags = 4;
 /// On a parameter marker: the parameter's value was read out of a field or made into something
 /// else on the way, so what a caller's names say about the argument (`api_key`) does not hold
 /// for what reaches the sink (`api_key.user_id`, `OpenAI(api_key=api_key)`).
-pub const UNNAMED: u8 = 8;
+pub const UNNAMED: Flags = 8;
 /// Entered as a parameter of a function a framework calls (a tool's arguments, a route's
 /// request): the framework parsed it against the function's declared parameters or schema.
-pub const PARAMETER: u8 = 16;
+pub const PARAMETER: Flags = 16;
 /// Passed into a parameter by a caller in another file (seeded by `link`): parameters are seeded
 /// per function, not per call site, so every caller's data reaches every use.
-pub const LINKED: u8 = 32;
+pub const LINKED: Flags = 32;
 /// A tool's argument: a parameter of a function handed to a model as a tool (sources with
 /// `tool = true`).
-pub const TOOL: u8 = 64;
+pub const TOOL: Flags = 64;
 /// From a source known only by a guess (a parameter named `llm_output`): findings are of low
 /// confidence.
-pub const GUESSED: u8 = 128;
+pub const GUESSED: Flags = 128;
+/// Reached its sink through a callee picked by shape, not by name resolution: the scan's methods
+/// of the called method's name (`self.llm.chat(x)` on a receiver of no known class) stood in.
+/// Findings are of medium confidence at most.
+pub const SHAPED: Flags = 256;
+/// Entered in a request handler a `[[route_guard]]` guards (a rate limiter's decorator, a quota
+/// check in its body).
+pub const LIMITED: Flags = 512;
 
 pub(crate) const FLAG_NAMES: &str =
-    "spliced, privileged, derived, parameter, linked, tool, guessed";
+    "spliced, privileged, derived, parameter, linked, tool, guessed, shaped, limited";
 
-pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
+pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<Flags, String> {
     let mut bits = 0;
     for n in names {
         bits |= match n.as_str() {
@@ -487,6 +527,8 @@ pub(crate) fn flag_bits(names: &[String], rule: &str) -> Result<u8, String> {
             "linked" => LINKED,
             "tool" => TOOL,
             "guessed" => GUESSED,
+            "shaped" => SHAPED,
+            "limited" => LIMITED,
             other => return Err(format!("{rule}: unknown flag {other:?} ({FLAG_NAMES})")),
         };
     }
@@ -531,6 +573,14 @@ impl FlowSpec {
         }
         for x in raw.exits {
             spec.exits.extend(globs(&x.calls));
+        }
+        for g in raw.route_guards {
+            spec.route_guards.push(RouteGuard {
+                flag: flag_bits(std::slice::from_ref(&g.flag), "a route guard")?,
+                decorators: globs(&g.decorators),
+                calls: globs(&g.calls),
+                middleware: globs(&g.middleware),
+            });
         }
         for r in raw.roles {
             spec.role_keys.extend(r.keys);
@@ -578,7 +628,8 @@ impl FlowSpec {
                 flags: flag_bits(&f.flags, meta.id)?,
                 unless_flags: flag_bits(&f.unless_flags, meta.id)?,
                 confidence: confidence_of(f.confidence.as_deref())
-                    .map_err(|e| format!("flow of {}: {e}", meta.id))?,
+                    .map_err(|e| format!("flow of {}: {e}", meta.id))?
+                    .unwrap_or(meta.confidence),
                 message: f.message,
             });
         }

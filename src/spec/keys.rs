@@ -79,6 +79,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[workflows]", fields_of::<workflows::WorkflowSettings>()),
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),
+        ("[[route_guard]]", fields_of::<flow::RawRouteGuard>()),
     ]
 }
 

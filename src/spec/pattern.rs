@@ -42,6 +42,11 @@ pub struct RawPattern {
     /// timeout per call instead).
     #[serde(default)]
     pub(crate) unless_uses: Vec<RawCondition>,
+    /// With `unless_uses`, where some calls through the client meet it and others of the same
+    /// name do not: those others are reported, with this message (`{name}`: the call), and not
+    /// the client. Without it the client is not reported.
+    #[serde(default)]
+    pub(crate) use_message: Option<String>,
     /// For a call: not reported when the same file also calls one of these (qualified-name
     /// globs): a file that writes the pickles it reads (`pickle.dump` beside `pickle.load`).
     #[serde(default)]
@@ -67,6 +72,7 @@ pub struct PatternRule {
     pub(crate) when: Vec<Condition>,
     pub(crate) unless: Vec<Condition>,
     pub(crate) unless_uses: Vec<Condition>,
+    pub(crate) use_message: Option<String>,
     pub(crate) unless_file_calls: Vec<Glob>,
     pub(crate) confidence: Option<crate::finding::Confidence>,
     pub(crate) focus: Option<String>,
@@ -86,6 +92,9 @@ impl PatternRule {
             return Err(ctx(
                 "`keys` and `assigns` need one of `equals` or `matches`".into(),
             ));
+        }
+        if raw.unless_uses.is_empty() && raw.use_message.is_some() {
+            return Err(ctx("`use_message` needs `unless_uses`".into()));
         }
         if raw.calls.is_empty() && !raw.unless_file_calls.is_empty() {
             return Err(ctx("`unless_file_calls` needs `calls`".into()));
@@ -123,6 +132,7 @@ impl PatternRule {
             when: compile_all(raw.when)?,
             unless: compile_all(raw.unless)?,
             unless_uses: compile_all(raw.unless_uses)?,
+            use_message: raw.use_message,
             unless_file_calls: globs(&raw.unless_file_calls),
             focus: raw.focus,
             confidence: confidence_of(raw.confidence.as_deref()).map_err(ctx)?,

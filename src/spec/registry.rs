@@ -139,6 +139,9 @@ pub struct RawPack {
     pub(crate) agent_action: Vec<AgentAction>,
     #[serde(default)]
     pub(crate) agent_cli: Vec<AgentCli>,
+    /// What guards one request handler (`[[route_guard]]`).
+    #[serde(default)]
+    pub(crate) route_guard: Vec<super::flow::RawRouteGuard>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -202,6 +205,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         }
         agent_actions.extend(pack.agent_action);
         agent_clis.extend(pack.agent_cli);
+        flow_tables.route_guards.extend(pack.route_guard);
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {

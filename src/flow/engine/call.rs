@@ -544,18 +544,19 @@ impl<'a, 'm> Engine<'a, 'm> {
             let everywhere = |kind: u8| {
                 alternatives.iter().all(|a| {
                     let returned = self.external_returns.get(&**a);
-                    returned.is_some_and(|r| r.iter().any(|(k, _, _)| *k == kind))
+                    returned.is_some_and(|r| r.iter().any(|(k, _, _, _)| *k == kind))
                 })
             };
-            let returned: Vec<(u8, String, Parts)> = returns
+            let returned: Vec<(u8, Flags, String, Parts)> = returns
                 .iter()
-                .filter(|(kind, _, _)| everywhere(*kind))
+                .filter(|(kind, _, _, _)| everywhere(*kind))
                 .cloned()
                 .collect();
             // The parts of the result the data is in, when the call gives nothing else.
             let mut shape = (out.is_empty() && alternatives.is_empty()).then(Shape::default);
-            for (kind, origin, parts) in returned {
-                let l = self.start(kind, span, Note::Caller(origin));
+            for (kind, flags, origin, parts) in returned {
+                let mut l = self.start(kind, span, Note::Caller(origin));
+                l.flags |= flags;
                 join(&mut out, &[l]);
                 shape = match (shape, parts.and_then(|p| Shape::at_paths(&p, &[l]))) {
                     (Some(s), Some(mine)) => Some(s.joined(&mine)),

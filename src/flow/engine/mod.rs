@@ -13,8 +13,8 @@
 
 use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
 use super::trace::{
-    join, with_flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP, PARAM,
-    PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
+    join, with_flags, Flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP,
+    PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
@@ -34,6 +34,7 @@ mod expr;
 mod hierarchy;
 mod literals;
 mod names;
+mod route_guards;
 mod seeds;
 mod serving;
 mod shape;
@@ -86,7 +87,7 @@ struct SinkFact {
     param: usize,
     sink_kind: u8,
     cleared: u32,
-    flags: u8,
+    flags: Flags,
     trace: u32,
     sink_span: Span,
     /// Shared: each call through the summary reads it.
@@ -95,7 +96,7 @@ struct SinkFact {
 }
 
 /// What makes a [`SinkFact`] new: (param, sink kind, sink span, cleared, flags).
-type SinkKey = (usize, u8, Span, u32, u8);
+type SinkKey = (usize, u8, Span, u32, Flags);
 
 /// Sink facts kept per function: each call of it reads them all.
 const MAX_SINK_FACTS: usize = 256;
@@ -148,6 +149,8 @@ pub struct Engine<'a, 'm> {
     /// For each function, the qualified names of its decorators (`@app.post(...)` is
     /// `flask.Flask().post`).
     decorator_names: Vec<Vec<String>>,
+    /// Functions a `[[route_guard]]` guards, and the flags data entering them carries.
+    route_guarded: Vec<(Span, Flags)>,
     /// For each function, the `[[sink.returns]]` sinks its decorators (or its being a tool) match.
     return_sinks: Vec<Vec<u32>>,
     /// Functions some source with a `handler` seeded (tools, prompt handlers): the name it was
@@ -203,11 +206,12 @@ pub struct Engine<'a, 'm> {
     /// prints a mask (`SecretStr`), or bound by an exception handler (every kind).
     masked_names: HashMap<&'m str, KindSet>,
     /// Calls (as this file names them) of functions in other files that return data: (kind,
-    /// origin, the parts of the value that carry it when not all of it does).
-    external_returns: HashMap<String, Vec<(u8, String, Parts)>>,
+    /// flags (`SHAPED` when only a method's name picked them), origin, the parts of the value
+    /// that carry it when not all of it does).
+    external_returns: HashMap<String, Vec<(u8, Flags, String, Parts)>>,
     /// Calls (as this file names them) of methods that every class defining them makes return
     /// an argument: (parameter, flags).
-    external_passes: HashMap<String, Vec<(usize, u8)>>,
+    external_passes: HashMap<String, Vec<(usize, Flags)>>,
     /// Calls (as this file names them) of other files' validators: what a call proves checked.
     external_checks: HashMap<String, Vec<ParamCheck>>,
     /// For each function, the parameters it assigns (a bit each): checks of those say nothing
@@ -247,7 +251,7 @@ impl Engine<'_, '_> {
         Label {
             kind: kind as u16,
             cleared: 0,
-            flags: 0,
+            flags: self.route_flags(span),
             trace: self.trace.push(span, note, NO_STEP),
         }
     }
@@ -277,6 +281,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             wanted_kinds,
             names_on: spec.name_kinds & wanted_kinds != 0,
             decorator_names: Vec::new(),
+            route_guarded: Vec::new(),
             return_sinks: vec![Vec::new(); n],
             handlers: HashMap::new(),
             indexed: HashSet::new(),
@@ -346,6 +351,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 names.collect()
             })
             .collect();
+        e.index_route_guards();
         e.index_return_sinks();
         e.index_bounded_fields();
         e.index_masked_names();

@@ -222,13 +222,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                 Seed::Return {
                     call,
                     kind,
+                    flags,
                     origin,
                     parts,
                 } => {
                     self.external_returns
                         .entry(call.clone())
                         .or_default()
-                        .push((*kind, origin.clone(), parts.clone()));
+                        .push((*kind, *flags, origin.clone(), parts.clone()));
                     any = true;
                     continue;
                 }

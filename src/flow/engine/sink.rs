@@ -2,7 +2,8 @@
 //! parameters.
 
 use super::*;
-use crate::flow::trace::LINKED;
+use crate::finding::Confidence;
+use crate::flow::trace::{LINKED, SHAPED};
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Returns whether data reached a sink of the call.
@@ -367,10 +368,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     linked,
                     sink_span: span,
                     sink_label: label.to_string(),
-                    confidence: match l.flags & GUESSED {
-                        0 => rule.confidence.or(confidence),
-                        _ => Some(crate::finding::Confidence::Low),
-                    },
+                    confidence: Some(confidence_of(rule.confidence, confidence, l.flags)),
                     trace: l.trace,
                 });
             }
@@ -491,4 +489,23 @@ impl<'a, 'm> Engine<'a, 'm> {
             .copied()
             .collect()
     }
+}
+
+/// A flow finding's confidence: what the engine knows of its path. The rule's (or its `[[flow]]`
+/// table's) confidence, lowered by a sink the packs call less certain (`print` as a log, a
+/// method known only by its name), to medium for a path through a callee picked by shape (the
+/// scan's methods of that name), and to low for a source known only by its name.
+fn confidence_of(
+    rule: Confidence,
+    sink: Option<Confidence>,
+    flags: crate::spec::flow::Flags,
+) -> Confidence {
+    let path = if flags & GUESSED != 0 {
+        Confidence::Low
+    } else if flags & SHAPED != 0 {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    };
+    rule.min(sink.unwrap_or(Confidence::High)).min(path)
 }

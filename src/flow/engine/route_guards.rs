@@ -1,0 +1,91 @@
+//! Request handlers a `[[route_guard]]` guards (a limiter's decorator, a quota check in the body,
+//! a limiter passed beside the handler to the route's registration): data that enters in one
+//! carries the guard's flag, across files too, so a rule can leave that route out (AIG505).
+
+use super::*;
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// Find the guarded functions of the module (`decorator_names` is indexed).
+    pub(super) fn index_route_guards(&mut self) {
+        let guards = &self.spec.route_guards;
+        if guards.is_empty() {
+            return;
+        }
+        let module = self.module;
+        let mut guarded: Vec<(Span, Flags)> = Vec::new();
+        for (fi, f) in module.functions.iter().enumerate() {
+            for g in guards {
+                let names = &self.decorator_names[fi];
+                if names
+                    .iter()
+                    .any(|n| g.decorators.iter().any(|d| d.matches(n)))
+                {
+                    guarded.push((f.span, g.flag));
+                }
+            }
+        }
+        module.walk_exprs(&mut |e| {
+            let ExprKind::Call(call) = &e.kind else {
+                return;
+            };
+            for g in guards {
+                let checks = self
+                    .call_name(call)
+                    .is_some_and(|n| g.calls.iter().any(|c| c.matches(&n)));
+                let passes =
+                    !g.middleware.is_empty() && self.passes_middleware(call, &g.middleware);
+                if checks || passes {
+                    // Every function the call is in (a handler, the closures it defines, or the
+                    // one whose parameter default it is: `Depends(limiter)`).
+                    let around = module.functions.iter().filter(|f| f.span.contains(e.span));
+                    guarded.extend(around.map(|f| (f.span, g.flag)));
+                }
+                if passes {
+                    guarded.extend(self.handlers_passed(call).map(|span| (span, g.flag)));
+                }
+            }
+        });
+        self.route_guarded = guarded;
+    }
+
+    /// The flags of the guards around `span`.
+    pub(super) fn route_flags(&self, span: Span) -> Flags {
+        self.route_guarded
+            .iter()
+            .filter(|(s, _)| s.contains(span))
+            .fold(0, |acc, (_, f)| acc | f)
+    }
+
+    fn call_name(&self, call: &Call) -> Option<String> {
+        call.qualified
+            .as_deref()
+            .map(str::to_string)
+            .or_else(|| self.qualify_chain(&call.callee))
+    }
+
+    /// Whether an argument of `call` is a limiter (`limiter`, `rateLimit({...})`).
+    fn passes_middleware(&self, call: &Call, middleware: &[crate::spec::glob::Glob]) -> bool {
+        call.args.iter().any(|a| {
+            let name = match &a.value.kind {
+                ExprKind::Call(c) => self.call_name(c),
+                _ => self.qualify_chain(&a.value),
+            };
+            name.is_some_and(|n| middleware.iter().any(|m| m.matches(&n)))
+        })
+    }
+
+    /// The spans of the functions `call` passes: inline (`async (req, res) => ...`) or by the
+    /// name of a function of the module.
+    fn handlers_passed<'c>(&'c self, call: &'c Call) -> impl Iterator<Item = Span> + 'c {
+        let module = self.module;
+        call.args.iter().filter_map(move |a| match &a.value.kind {
+            ExprKind::Function(fi) => module.functions.get(*fi).map(|f| f.span),
+            ExprKind::Name(n) => module
+                .functions
+                .iter()
+                .find(|f| f.class.is_none() && *f.name == **n)
+                .map(|f| f.span),
+            _ => None,
+        })
+    }
+}
