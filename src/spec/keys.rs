@@ -76,6 +76,9 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[file_role]]", fields_of::<roles::RawFileRole>()),
         ("[main_guard]", fields_of::<roles::MainGuard>()),
         ("[[exits]]", fields_of::<flow::RawExits>()),
+        ("[agent_text]", fields_of::<agent_text::RawAgentText>()),
+        ("[[hidden_text]]", fields_of::<agent_text::RawHiddenText>()),
+        ("[tool_injection]", fields_of::<agent_text::RawToolInjection>()),
     ]
 }
 

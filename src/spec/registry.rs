@@ -1,6 +1,7 @@
 //! The loader: the packs in `rules/`, compiled into the binary, parsed once (call-sets expanded,
 //! every table checked and compiled) into the [`Registry`]; see `docs/rule-packs.md` for the format.
 
+use super::agent_text::{AgentText, RawAgentText, RawHiddenText, RawToolInjection};
 use super::dependency::{DependencyRule, RawDependency};
 use super::facts::{FactSet, Facts, RawFact};
 use super::fixes::{Fix, RawFix};
@@ -62,6 +63,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
+    ("agent-text.toml", include_str!("../../rules/agent-text.toml")),
     (
         "file-roles.toml",
         include_str!("../../rules/file-roles.toml"),
@@ -130,6 +132,13 @@ pub struct RawPack {
     /// Calls that never return (`[[exits]]`).
     #[serde(default)]
     pub(crate) exits: Vec<super::flow::RawExits>,
+    /// Agent instruction files and tool descriptions (AIG906, AIG907); one, in one pack.
+    #[serde(default)]
+    pub(crate) agent_text: Option<RawAgentText>,
+    #[serde(default)]
+    pub(crate) hidden_text: Vec<RawHiddenText>,
+    #[serde(default)]
+    pub(crate) tool_injection: Option<RawToolInjection>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -148,6 +157,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let (mut raw_roles, mut main_guards) = (Vec::new(), Vec::new());
     let mut tables = Vec::new();
     let mut sink_orders = Vec::new();
+    let (mut agent_text, mut hidden_text, mut tool_injection) = (None, Vec::new(), None);
     for (file, text) in packs {
         let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         tables.push((*file, table));
@@ -185,6 +195,17 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
+        hidden_text.extend(pack.hidden_text);
+        if let Some(t) = pack.agent_text {
+            if agent_text.replace(t).is_some() {
+                return Err(format!("{file}: a second [agent_text] table"));
+            }
+        }
+        if let Some(t) = pack.tool_injection {
+            if tool_injection.replace(t).is_some() {
+                return Err(format!("{file}: a second [tool_injection] table"));
+            }
+        }
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -242,7 +263,10 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     let roles = FileRoles::compile(raw_roles, main_guards)?;
+    let agent_text =
+        AgentText::compile(agent_text, hidden_text, tool_injection, &rules)?;
     Ok(Registry {
+        agent_text,
         roles,
         rules,
         patterns,
@@ -308,6 +332,8 @@ pub struct Registry {
     pub facts: Facts,
     /// What makes a file a test, an example, ... (`[[file_role]]`).
     pub roles: FileRoles,
+    /// Agent instructions, hidden characters and tool descriptions (AIG906, AIG907).
+    pub agent_text: AgentText,
 }
 
 impl Registry {
