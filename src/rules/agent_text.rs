@@ -120,7 +120,8 @@ pub fn run(
     }
     if let Some(injection) = injection {
         for d in &tool_descriptions {
-            if let Some(why) = injection::order_in(injection, &d.text) {
+            let spell = |text: &str| hidden::spelled_out(spec, text);
+            if let Some(why) = injection::order_in(injection, &d.text, spell) {
                 let why = escape_hidden(spec, &why);
                 out.push(hit(
                     injection.rule_id,

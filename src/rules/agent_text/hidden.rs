@@ -138,6 +138,30 @@ pub fn describe(spec: &AgentText, runs: &[Run]) -> String {
     parts.join("; ")
 }
 
+/// `text` as a model reads it: characters that spell ASCII (tag characters) spelled out, with
+/// where each spelled run is.
+pub fn spelled_out(spec: &AgentText, text: &str) -> (String, Vec<Range<usize>>) {
+    let spelled = |c: char| {
+        let offset = spec.class_of(c)?.ascii_offset?;
+        char::from_u32((c as u32).checked_sub(offset)?).filter(|a| a.is_ascii())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for c in text.chars() {
+        match spelled(c) {
+            Some(a) => {
+                match ranges.last_mut() {
+                    Some(r) if r.end == out.len() => r.end += 1,
+                    _ => ranges.push(out.len()..out.len() + 1),
+                }
+                out.push(a);
+            }
+            None => out.push(c),
+        }
+    }
+    (out, ranges)
+}
+
 fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }

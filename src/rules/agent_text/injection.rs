@@ -4,11 +4,18 @@
 
 use crate::spec::agent_text::ToolInjection;
 use regex::Regex;
+use std::ops::Range;
 
 /// Why the description is an order to the model, quoting the sentence; `None` when it is not.
-pub fn order_in(spec: &ToolInjection, description: &str) -> Option<String> {
-    let text = normalise(description);
-    let blocks = block_ranges(spec.blocks.as_ref(), &text);
+/// `spell` gives the text as the model reads it and where hidden text was spelled out: hidden
+/// text is addressed to the model, as a block is.
+pub fn order_in(
+    spec: &ToolInjection,
+    description: &str,
+    spell: impl Fn(&str) -> (String, Vec<Range<usize>>),
+) -> Option<String> {
+    let (text, mut blocks) = spell(&normalise(description));
+    blocks.extend(block_ranges(spec.blocks.as_ref(), &text));
     for (start, sentence) in sentences(&text) {
         let quoted_out = without_quotes(sentence);
         let has = |r: &Option<Regex>, s: &str| r.as_ref().is_some_and(|r| r.is_match(s));
@@ -18,9 +25,8 @@ pub fn order_in(spec: &ToolInjection, description: &str) -> Option<String> {
         } else if has(&spec.secrecy, &quoted_out) {
             Some("tells the model to keep what it does from the user".to_string())
         } else {
-            let in_block = blocks
-                .iter()
-                .any(|b| b.start <= start && start < b.end);
+            let end = start + sentence.len();
+            let in_block = blocks.iter().any(|b| b.start < end && start < b.end);
             let addressed = in_block || has(&spec.addressed, sentence);
             let target = found(&spec.sensitive).filter(|_| addressed && has(&spec.access, sentence));
             let destination = found(&spec.destinations)
@@ -88,7 +94,7 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 
 /// Where `<IMPORTANT>`-like blocks are: from the opening tag to the next closing tag (`</`,
 /// or `]` for `[IMPORTANT: ...]`), else to the end.
-fn block_ranges(blocks: Option<&Regex>, text: &str) -> Vec<std::ops::Range<usize>> {
+fn block_ranges(blocks: Option<&Regex>, text: &str) -> Vec<Range<usize>> {
     let Some(blocks) = blocks else {
         return Vec::new();
     };
