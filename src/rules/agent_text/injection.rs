@@ -138,3 +138,6 @@ fn excerpt(sentence: &str) -> String {
     let cut: String = sentence.chars().take(MAX).collect();
     format!("{cut}...")
 }
+
+#[cfg(test)]
+mod tests;
