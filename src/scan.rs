@@ -258,8 +258,8 @@ fn build_findings(
             .any(|r| r.start < hit.span.end && hit.span.start < r.end);
         let (snippet, snippet_line) = snippet(src, hit.span, &location, redact, context);
         // Text no reader sees is shown by its code points.
-        let snippet = crate::rules::agent_text::escape_hidden(&registry.agent_text, &snippet)
-            .into_owned();
+        let snippet =
+            crate::rules::agent_text::escape_hidden(&registry.agent_text, &snippet).into_owned();
         let flow = hit
             .flow
             .iter()

@@ -78,7 +78,10 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[exits]]", fields_of::<flow::RawExits>()),
         ("[agent_text]", fields_of::<agent_text::RawAgentText>()),
         ("[[hidden_text]]", fields_of::<agent_text::RawHiddenText>()),
-        ("[tool_injection]", fields_of::<agent_text::RawToolInjection>()),
+        (
+            "[tool_injection]",
+            fields_of::<agent_text::RawToolInjection>(),
+        ),
     ]
 }
 

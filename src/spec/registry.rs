@@ -63,7 +63,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
-    ("agent-text.toml", include_str!("../../rules/agent-text.toml")),
+    (
+        "agent-text.toml",
+        include_str!("../../rules/agent-text.toml"),
+    ),
     (
         "file-roles.toml",
         include_str!("../../rules/file-roles.toml"),
@@ -263,8 +266,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     let roles = FileRoles::compile(raw_roles, main_guards)?;
-    let agent_text =
-        AgentText::compile(agent_text, hidden_text, tool_injection, &rules)?;
+    let agent_text = AgentText::compile(agent_text, hidden_text, tool_injection, &rules)?;
     Ok(Registry {
         agent_text,
         roles,

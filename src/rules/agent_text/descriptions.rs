@@ -219,7 +219,8 @@ impl Found<'_, '_> {
             _ => return,
         };
         let schema_of = |k: &str| schema_keys.iter().any(|s| s == k);
-        if !entries.iter().any(|(k, _)| schema_of(k)) || !entries.iter().any(|(k, _)| self.is_key(k))
+        if !entries.iter().any(|(k, _)| schema_of(k))
+            || !entries.iter().any(|(k, _)| self.is_key(k))
         {
             return;
         }
@@ -230,7 +231,10 @@ impl Found<'_, '_> {
                 v.walk(&mut |inner| {
                     if let ExprKind::Dict(entries) = &inner.kind {
                         for (k, v) in entries {
-                            if k.as_ref().and_then(|k| k.as_str()).is_some_and(|k| self.is_key(k)) {
+                            if k.as_ref()
+                                .and_then(|k| k.as_str())
+                                .is_some_and(|k| self.is_key(k))
+                            {
                                 self.push(v);
                             }
                         }

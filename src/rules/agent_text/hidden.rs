@@ -69,8 +69,8 @@ fn reports(
 ) -> bool {
     match class.report {
         Report::Always => {
-            let excused = prev.is_some_and(|p| class.allowed_after.contains(p))
-                && count <= class.allowed_run;
+            let excused =
+                prev.is_some_and(|p| class.allowed_after.contains(p)) && count <= class.allowed_run;
             let in_rtl_line = !class.unless_line_has.is_empty()
                 && line.chars().any(|c| class.unless_line_has.contains(c));
             !excused && !in_rtl_line

@@ -28,15 +28,18 @@ pub fn order_in(
             let end = start + sentence.len();
             let in_block = blocks.iter().any(|b| b.start < end && start < b.end);
             let addressed = in_block || has(&spec.addressed, sentence);
-            let target = found(&spec.sensitive).filter(|_| addressed && has(&spec.access, sentence));
-            let destination = found(&spec.destinations)
-                .filter(|_| addressed && has(&spec.exfil, sentence));
+            let target =
+                found(&spec.sensitive).filter(|_| addressed && has(&spec.access, sentence));
+            let destination =
+                found(&spec.destinations).filter(|_| addressed && has(&spec.exfil, sentence));
             match (target, destination) {
                 (Some(t), _) => Some(format!(
                     "tells the model to read or pass on `{}`",
                     t.as_str().trim()
                 )),
-                (None, Some(d)) => Some(format!("tells the model to send data to `{}`", d.as_str())),
+                (None, Some(d)) => {
+                    Some(format!("tells the model to send data to `{}`", d.as_str()))
+                }
                 (None, None) => None,
             }
         };
@@ -101,7 +104,11 @@ fn block_ranges(blocks: Option<&Regex>, text: &str) -> Vec<Range<usize>> {
     blocks
         .find_iter(text)
         .map(|m| {
-            let closer = if m.as_str().starts_with('[') { "]" } else { "</" };
+            let closer = if m.as_str().starts_with('[') {
+                "]"
+            } else {
+                "</"
+            };
             let end = text[m.end()..]
                 .find(closer)
                 .map_or(text.len(), |i| m.end() + i);
@@ -120,7 +127,9 @@ fn without_quotes(sentence: &str) -> String {
             Some(q) if c == q || (q == '\u{201C}' && c == '\u{201D}') => quote = None,
             Some(_) => {}
             // An apostrophe inside a word (`don't`) opens nothing.
-            None if matches!(c, '"' | '\u{201C}' | '`') || (c == '\'' && !prev.is_alphanumeric()) => {
+            None if matches!(c, '"' | '\u{201C}' | '`')
+                || (c == '\'' && !prev.is_alphanumeric()) =>
+            {
                 quote = Some(c)
             }
             None => out.push(c),

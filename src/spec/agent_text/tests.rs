@@ -27,7 +27,9 @@ fn builtin_pack_classes_cover_tags_and_leave_ascii_alone() {
     assert_eq!(spec.rule_id, "AIG906");
     assert!(spec.class_of('a').is_none());
     assert!(spec.class_of('中').is_none());
-    let tag = spec.class_of('\u{E0041}').expect("tag characters are hidden");
+    let tag = spec
+        .class_of('\u{E0041}')
+        .expect("tag characters are hidden");
     assert_eq!(tag.ascii_offset, Some(0xE0000));
     assert_eq!(spec.injection.as_ref().map(|i| i.rule_id), Some("AIG907"));
 }

@@ -39,10 +39,16 @@ fn descriptions_of_the_tools_job_are_not_orders() {
 fn sentences_split_at_stops_and_paragraphs_not_inside_paths() {
     let text = normalise("Read ~/.ssh/id_rsa now. Then stop.\n\nNext part");
     let parts: Vec<&str> = sentences(&text).into_iter().map(|(_, s)| s).collect();
-    assert_eq!(parts, ["Read ~/.ssh/id_rsa now.", "Then stop.", "Next part"]);
+    assert_eq!(
+        parts,
+        ["Read ~/.ssh/id_rsa now.", "Then stop.", "Next part"]
+    );
 }
 
 #[test]
 fn quoted_phrases_are_blanked() {
-    assert_eq!(without_quotes("say 'stop' and \"go\" don't"), "say  and  don't");
+    assert_eq!(
+        without_quotes("say 'stop' and \"go\" don't"),
+        "say  and  don't"
+    );
 }
