@@ -174,12 +174,11 @@ impl Found<'_, '_> {
                 self.push(v);
             }
         }
-        let mut position = 0;
-        for a in call.args.iter().filter(|a| a.name.is_none()) {
-            if position > 0 && matches!(a.value.kind, ExprKind::Str(_)) {
+        let positional = call.args.iter().filter(|a| a.name.is_none());
+        for a in positional.skip(1) {
+            if matches!(a.value.kind, ExprKind::Str(_)) {
                 self.push(&a.value);
             }
-            position += 1;
         }
     }
 
