@@ -217,8 +217,8 @@ impl AgentText {
 
     /// The class of a hidden character, if it is one.
     pub fn class_of(&self, c: char) -> Option<&HiddenClass> {
-        // Every class is outside ASCII: the common case is one comparison.
-        if c.is_ascii() {
+        // Printable ASCII is never hidden: the common case is one comparison.
+        if (' '..='~').contains(&c) || c == '\n' || c == '\t' || c == '\r' {
             return None;
         }
         self.hidden.iter().find(|h| h.code_points.contains(c))
