@@ -155,6 +155,7 @@ pub fn analyze_file_at(
     let project = crate::project::LazyProject::new(&source.display_path, family);
     // Secrets first: a string holding a key is a source of the flows.
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
+    crate::rules::agent_text::run(source, &module, registry, enabled, &mut hits);
     if source.language.is_code() {
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
@@ -258,6 +259,9 @@ fn build_findings(
             .iter()
             .any(|r| r.start < hit.span.end && hit.span.start < r.end);
         let (snippet, snippet_line) = snippet(src, hit.span, &location, redact, context);
+        // Text no reader sees is shown by its code points.
+        let snippet =
+            crate::rules::agent_text::escape_hidden(&registry.agent_text, &snippet).into_owned();
         let flow = hit
             .flow
             .iter()

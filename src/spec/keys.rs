@@ -80,6 +80,12 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),
         ("[[route_guard]]", fields_of::<flow::RawRouteGuard>()),
+        ("[agent_text]", fields_of::<agent_text::RawAgentText>()),
+        ("[[hidden_text]]", fields_of::<agent_text::RawHiddenText>()),
+        (
+            "[tool_injection]",
+            fields_of::<agent_text::RawToolInjection>(),
+        ),
     ]
 }
 

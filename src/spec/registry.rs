@@ -1,6 +1,7 @@
 //! The loader: the packs in `rules/`, compiled into the binary, parsed once (call-sets expanded,
 //! every table checked and compiled) into the [`Registry`]; see `docs/rule-packs.md` for the format.
 
+use super::agent_text::{AgentText, RawAgentText, RawHiddenText, RawToolInjection};
 use super::dependency::{DependencyRule, RawDependency};
 use super::facts::{FactSet, Facts, RawFact};
 use super::fixes::{Fix, RawFix};
@@ -64,6 +65,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
     ("agents.toml", include_str!("../../rules/agents.toml")),
     ("workflows.toml", include_str!("../../rules/workflows.toml")),
+    (
+        "agent-text.toml",
+        include_str!("../../rules/agent-text.toml"),
+    ),
     (
         "file-roles.toml",
         include_str!("../../rules/file-roles.toml"),
@@ -142,6 +147,13 @@ pub struct RawPack {
     /// What guards one request handler (`[[route_guard]]`).
     #[serde(default)]
     pub(crate) route_guard: Vec<super::flow::RawRouteGuard>,
+    /// Agent instruction files and tool descriptions (AIG906, AIG907); one, in one pack.
+    #[serde(default)]
+    pub(crate) agent_text: Option<RawAgentText>,
+    #[serde(default)]
+    pub(crate) hidden_text: Vec<RawHiddenText>,
+    #[serde(default)]
+    pub(crate) tool_injection: Option<RawToolInjection>,
 }
 
 /// Parse packs into a registry. Errors name the pack and the rule.
@@ -161,6 +173,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut tables = Vec::new();
     let mut sink_orders = Vec::new();
     let (mut workflows, mut agent_actions, mut agent_clis) = (None, Vec::new(), Vec::new());
+    let (mut agent_text, mut hidden_text, mut tool_injection) = (None, Vec::new(), None);
     for (file, text) in packs {
         let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         tables.push((*file, table));
@@ -206,6 +219,17 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         agent_actions.extend(pack.agent_action);
         agent_clis.extend(pack.agent_cli);
         flow_tables.route_guards.extend(pack.route_guard);
+        hidden_text.extend(pack.hidden_text);
+        if let Some(t) = pack.agent_text {
+            if agent_text.replace(t).is_some() {
+                return Err(format!("{file}: a second [agent_text] table"));
+            }
+        }
+        if let Some(t) = pack.tool_injection {
+            if tool_injection.replace(t).is_some() {
+                return Err(format!("{file}: a second [tool_injection] table"));
+            }
+        }
     }
     rules.sort_by(|a, b| a.id.cmp(b.id));
     for pair in rules.windows(2) {
@@ -264,8 +288,10 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     let roles = FileRoles::compile(raw_roles, main_guards)?;
     let workflows = WorkflowSpec::compile(workflows, agent_actions, agent_clis, &rules)?;
+    let agent_text = AgentText::compile(agent_text, hidden_text, tool_injection, &rules)?;
     Ok(Registry {
         workflows,
+        agent_text,
         roles,
         rules,
         patterns,
@@ -333,6 +359,8 @@ pub struct Registry {
     pub roles: FileRoles,
     /// What the GitHub-workflow rules read (`[workflows]`, `[[agent_action]]`, `[[agent_cli]]`).
     pub workflows: WorkflowSpec,
+    /// Agent instructions, hidden characters and tool descriptions (AIG906, AIG907).
+    pub agent_text: AgentText,
 }
 
 impl Registry {
