@@ -653,11 +653,14 @@ fn test_files_are_left_out_unless_included() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
-/// A secret printed to standard output (AIG402 at a `print` sink) is of low confidence, the
-/// `torch.load` of high. The default report shows medium and up and counts the rest;
-/// `--min-confidence` and the config's `min-confidence` move the floor.
-const CONFIDENCES_PY: &str = "import os\nimport torch\nkey = os.environ['OPENAI_API_KEY']\n\
-print(key)\nstate = torch.load('model.pt')\n";
+/// Console input spliced into a prompt, in an app that also serves a route (AIG201 from local
+/// input), is of low confidence; the `torch.load` of high. The default report shows medium and
+/// up and counts the rest; `--min-confidence` and the config's `min-confidence` move the floor.
+const CONFIDENCES_PY: &str = "import torch\nfrom flask import Flask\nfrom openai import OpenAI\n\
+app = Flask(__name__)\nclient = OpenAI(timeout=10)\nstate = torch.load('model.pt')\n\
+@app.get('/health')\ndef health():\n    return 'ok'\n\
+def cli():\n    q = input('> ')\n\
+\x20   client.chat.completions.create(model='m', max_tokens=10, messages=[{'role': 'user', 'content': f'Answer: {q}'}])\n";
 
 #[test]
 fn findings_below_the_confidence_floor_are_counted_not_shown() {
@@ -692,7 +695,7 @@ fn findings_below_the_confidence_floor_are_counted_not_shown() {
             "low",
         ],
     );
-    assert_eq!(rules(&out), ["AIG402", "AIG601"], "{out}");
+    assert_eq!(rules(&out), ["AIG601", "AIG201"], "{out}");
     let (_, out, _) = run(dir.path(), &["scan", ".", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(json["summary"]["below_confidence"], 1);

@@ -26,7 +26,7 @@ macro_rules! sink_table {
             /// Only in files importing a module starting with one of these.
             #[serde(default)]
             imports: Vec<String>,
-            /// Overrides the rule's confidence for findings at this sink (`print` as a log).
+            /// Caps the confidence of findings at this sink (a method known only by its name).
             #[serde(default)]
             confidence: Option<String>,
             /// Only a URL's scheme and host matter at sinks of this kind.
