@@ -53,6 +53,16 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[fix]]", fields_of::<fixes::RawFix>()),
         ("[[loop]]", fields_of::<loops::RawLoop>()),
         ("[[dependency]]", fields_of::<dependency::RawDependency>()),
+        (
+            "[[agent_settings]]",
+            fields_of::<agent_settings::RawAgentSettings>(),
+        ),
+        (
+            "[[agent_settings.check]]",
+            fields_of::<agent_settings::RawCheck>(),
+        ),
+        ("[mcp_servers]", fields_of::<agent_settings::RawMcpServers>()),
+        ("[[mcp_launcher]]", fields_of::<agent_settings::RawLauncher>()),
         ("[[fact]]", fields_of::<facts::RawFact>()),
         ("[[secret]]", fields_of::<secrets::RawSecret>()),
         ("[secret_names]", fields_of::<secrets::RawNames>()),
