@@ -10,7 +10,7 @@ fn findings(path: &str, text: &str) -> Vec<(u32, &'static str, String)> {
     let mut hits = Vec::new();
     run(&source, &packs.agent_settings, &enabled, &mut hits);
     hits.into_iter()
-        .map(|h| (source.line_col(h.span.start).0, h.rule_id, h.message))
+        .map(|h| (source.line_col(h.span.start as usize).0, h.rule_id, h.message))
         .collect()
 }
 
