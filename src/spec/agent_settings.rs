@@ -57,14 +57,25 @@ pub struct RawMcpServers {
     pub(crate) rule: String,
     /// Extensions (lowercase, no dot) of the files read.
     pub(crate) extensions: Vec<String>,
-    /// Paths of the objects that map server names to servers (`["mcpServers"]`); `*` as in
-    /// checks. A map counts only where its entries start a program (`command`).
-    pub(crate) server_maps: Vec<Vec<String>>,
+    /// The objects that map server names to servers. A map counts only where its entries start
+    /// a program (`command`).
+    pub(crate) server_maps: Vec<RawServerMap>,
     /// Programs that only run the next argument (`cmd /c npx ...`).
     #[serde(default)]
     pub(crate) wrappers: Vec<String>,
     /// `{server}`, `{package}`, `{launcher}`.
     pub(crate) message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServerMap {
+    /// The map's path from the document root (`["mcpServers"]`); `*` as in checks.
+    pub(crate) key: Vec<String>,
+    /// Path globs of the files where a key this common is a server map (`servers` only in an
+    /// `mcp.json`); any file when empty.
+    #[serde(default)]
+    pub(crate) files: Vec<String>,
 }
 
 /// A command that fetches and runs a package when the server starts.
@@ -116,10 +127,17 @@ pub struct ToolSettings {
 }
 
 #[derive(Debug)]
+pub struct ServerMap {
+    pub key: Vec<String>,
+    /// `None`: in any file.
+    pub files: Option<GlobSet>,
+}
+
+#[derive(Debug)]
 pub struct McpServers {
     pub rule_id: &'static str,
     pub extensions: Vec<String>,
-    pub server_maps: Vec<Vec<String>>,
+    pub server_maps: Vec<ServerMap>,
     pub wrappers: Vec<String>,
     pub message: String,
 }
@@ -177,7 +195,17 @@ impl AgentSettings {
             out.mcp = Some(McpServers {
                 rule_id: rule_id(&raw.rule, "mcp_servers")?,
                 extensions: raw.extensions,
-                server_maps: raw.server_maps,
+                server_maps: raw
+                    .server_maps
+                    .into_iter()
+                    .map(|m| {
+                        let files = match m.files.is_empty() {
+                            true => None,
+                            false => Some(path_globs(&m.files)?),
+                        };
+                        Ok(ServerMap { key: m.key, files })
+                    })
+                    .collect::<Result<_, String>>()?,
                 wrappers: raw.wrappers,
                 message: raw.message,
             });

@@ -36,7 +36,7 @@ pub fn run(
             && m.extensions.contains(&extension)
             && m.server_maps
                 .iter()
-                .any(|p| p.iter().any(|k| k != "*" && source.text.contains(k.as_str())))
+                .any(|map| map.key.iter().any(|k| k != "*" && source.text.contains(k.as_str())))
     });
     if tools.is_empty() && mcp.is_none() {
         return;
@@ -55,7 +55,7 @@ pub fn run(
         }
     }
     if let Some(mcp) = mcp {
-        unpinned_servers(mcp, spec, &doc, out);
+        unpinned_servers(mcp, spec, &path, &doc, out);
     }
 }
 
@@ -90,9 +90,19 @@ fn approval_off(tool: &ToolSettings, check: &Check, doc: &Node, out: &mut Vec<Hi
 }
 
 /// AIG905: each server of the file's server maps whose command line fetches an unpinned package.
-fn unpinned_servers(mcp: &McpServers, spec: &AgentSettings, doc: &Node, out: &mut Vec<Hit>) {
-    for map_path in &mcp.server_maps {
-        for (map, _, _) in doc.at(map_path) {
+fn unpinned_servers(
+    mcp: &McpServers,
+    spec: &AgentSettings,
+    path: &str,
+    doc: &Node,
+    out: &mut Vec<Hit>,
+) {
+    let maps = mcp
+        .server_maps
+        .iter()
+        .filter(|m| m.files.as_ref().is_none_or(|f| f.is_match(path)));
+    for map in maps {
+        for (map, _, _) in doc.at(&map.key) {
             let Node::Object(servers) = map else {
                 continue;
             };
