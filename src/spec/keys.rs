@@ -61,8 +61,14 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
             "[[agent_settings.check]]",
             fields_of::<agent_settings::RawCheck>(),
         ),
-        ("[mcp_servers]", fields_of::<agent_settings::RawMcpServers>()),
-        ("[[mcp_launcher]]", fields_of::<agent_settings::RawLauncher>()),
+        (
+            "[mcp_servers]",
+            fields_of::<agent_settings::RawMcpServers>(),
+        ),
+        (
+            "[[mcp_launcher]]",
+            fields_of::<agent_settings::RawLauncher>(),
+        ),
         ("[[fact]]", fields_of::<facts::RawFact>()),
         ("[[secret]]", fields_of::<secrets::RawSecret>()),
         ("[secret_names]", fields_of::<secrets::RawNames>()),

@@ -57,8 +57,7 @@ pub fn unpinned<'a>(
 fn program_name(command: &str) -> &str {
     let base = command.rsplit(['/', '\\']).next().unwrap_or(command);
     let lower_ends = |suffix: &str| {
-        base.len() > suffix.len()
-            && base[base.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        base.len() > suffix.len() && base[base.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
     match [".cmd", ".exe"].into_iter().find(|s| lower_ends(s)) {
         Some(s) => &base[..base.len() - s.len()],
@@ -94,7 +93,11 @@ fn package_word<'a>(words: &[Word<'a>], launcher: &Launcher) -> Option<Word<'a>>
             (true, None) => return words.get(i + 1).cloned(),
             _ => {}
         }
-        i += if takes_value && inline.is_none() { 2 } else { 1 };
+        i += if takes_value && inline.is_none() {
+            2
+        } else {
+            1
+        };
     }
     None
 }

@@ -34,9 +34,11 @@ pub fn run(
     let mcp = spec.mcp.as_ref().filter(|m| {
         enabled.contains(m.rule_id)
             && m.extensions.contains(&extension)
-            && m.server_maps
-                .iter()
-                .any(|map| map.key.iter().any(|k| k != "*" && source.text.contains(k.as_str())))
+            && m.server_maps.iter().any(|map| {
+                map.key
+                    .iter()
+                    .any(|k| k != "*" && source.text.contains(k.as_str()))
+            })
     });
     if tools.is_empty() && mcp.is_none() {
         return;

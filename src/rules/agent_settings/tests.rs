@@ -10,7 +10,13 @@ fn findings(path: &str, text: &str) -> Vec<(u32, &'static str, String)> {
     let mut hits = Vec::new();
     run(&source, &packs.agent_settings, &enabled, &mut hits);
     hits.into_iter()
-        .map(|h| (source.line_col(h.span.start as usize).0, h.rule_id, h.message))
+        .map(|h| {
+            (
+                source.line_col(h.span.start as usize).0,
+                h.rule_id,
+                h.message,
+            )
+        })
         .collect()
 }
 
@@ -37,10 +43,16 @@ fn pypi_and_docker_pins() {
     assert!(launch::pinned(Registry::Pypi, "mcp-server-fetch@0.6.2"));
     assert!(!launch::pinned(Registry::Pypi, "mcp-server-fetch>=1.0.0"));
     assert!(!launch::pinned(Registry::Pypi, "mcp-server-fetch@latest"));
-    assert!(launch::pinned(Registry::Docker, "ghcr.io/org/img@sha256:abc"));
+    assert!(launch::pinned(
+        Registry::Docker,
+        "ghcr.io/org/img@sha256:abc"
+    ));
     assert!(launch::pinned(Registry::Docker, "mcp/github:1.2.0"));
     assert!(!launch::pinned(Registry::Docker, "mcp/github:latest"));
-    assert!(!launch::pinned(Registry::Docker, "localhost:5000/mcp/github"));
+    assert!(!launch::pinned(
+        Registry::Docker,
+        "localhost:5000/mcp/github"
+    ));
 }
 
 #[test]
@@ -69,10 +81,7 @@ fn the_package_is_found_past_options_and_wrappers() {
 #[test]
 fn jsonc_comments_and_trailing_commas_parse() {
     let text = "{\n  // team settings\n  \"permissions\": {\n    \"allow\": [\"Bash(npm test)\", \"Bash\",],\n  },\n}\n";
-    assert_eq!(
-        lines(".claude/settings.json", text),
-        vec![(4, "AIG904")]
-    );
+    assert_eq!(lines(".claude/settings.json", text), vec![(4, "AIG904")]);
 }
 
 #[test]
@@ -84,7 +93,8 @@ fn tool_keys_apply_only_to_the_tool_files() {
 
 #[test]
 fn codex_needs_both_no_approval_and_no_sandbox() {
-    let bad = "model = \"o3\"\napproval_policy = \"never\"\nsandbox_mode = \"danger-full-access\"\n";
+    let bad =
+        "model = \"o3\"\napproval_policy = \"never\"\nsandbox_mode = \"danger-full-access\"\n";
     assert_eq!(lines(".codex/config.toml", bad), vec![(2, "AIG904")]);
     let sandboxed = "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"\n";
     assert!(lines(".codex/config.toml", sandboxed).is_empty());

@@ -107,7 +107,9 @@ fn from_json(value: &ast::Value) -> Node {
                 })
                 .collect(),
         ),
-        ast::Value::Array(a) => Node::Array(a.elements.iter().map(from_json).collect(), span(&a.range)),
+        ast::Value::Array(a) => {
+            Node::Array(a.elements.iter().map(from_json).collect(), span(&a.range))
+        }
         ast::Value::StringLit(s) => Node::Scalar(s.value.to_string(), span(&s.range)),
         ast::Value::NumberLit(n) => Node::Scalar(n.value.to_string(), span(&n.range)),
         ast::Value::BooleanLit(b) => Node::Scalar(b.value.to_string(), span(&b.range)),
