@@ -262,9 +262,9 @@ fn bad_values_are_errors_with_key_paths() {
         ),
         (
             "pyproject.toml",
-            "[tool.aiguard]\nselect = [\"AIG9\"]\n",
+            "[tool.aiguard]\nselect = [\"AIG99\"]\n",
             "tool.aiguard.select",
-            "unknown rule selector \"AIG9\"",
+            "unknown rule selector \"AIG99\"",
         ),
         (
             "aiguard.toml",
@@ -386,12 +386,12 @@ fn extend_select_adds_and_ignore_wins() {
 #[test]
 fn unknown_selector_is_named() {
     for (sel, ext, ign) in [
-        (Some(&["AIG9"][..]), &[][..], &[][..]),
-        (None, &["AIG9"][..], &[][..]),
-        (None, &[][..], &["AIG9"][..]),
+        (Some(&["AIG99"][..]), &[][..], &[][..]),
+        (None, &["AIG99"][..], &[][..]),
+        (None, &[][..], &["AIG99"][..]),
     ] {
         let e = select(sel, ext, ign).expect_err("unknown");
-        assert!(e.contains("unknown rule selector \"AIG9\""), "{e}");
+        assert!(e.contains("unknown rule selector \"AIG99\""), "{e}");
     }
     assert!(select(Some(&[" "]), &[], &[]).is_err());
 }
