@@ -190,6 +190,7 @@ pub fn analyze_file_at(
     } else {
         crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
         crate::rules::workflows::run(source, &registry.workflows, enabled, &mut hits);
+        crate::rules::agent_settings::run(source, &registry.agent_settings, enabled, &mut hits);
     }
     crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));

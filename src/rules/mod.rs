@@ -3,6 +3,7 @@
 //! and the project facts that gate them. What each matches is declared in the packs and compiled
 //! by [`crate::spec`]; this layer runs it. Flow rules run in [`crate::flow`].
 
+pub mod agent_settings;
 pub mod agent_text;
 pub mod dependency;
 pub mod facts;

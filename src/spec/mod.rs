@@ -4,6 +4,7 @@
 //! them. `docs/rule-packs.md` documents every table and key; `tests/docs.rs` fails on a key it
 //! does not name.
 
+pub mod agent_settings;
 pub mod agent_text;
 pub mod callsets;
 pub mod condition;

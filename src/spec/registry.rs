@@ -1,6 +1,7 @@
 //! The loader: the packs in `rules/`, compiled into the binary, parsed once (call-sets expanded,
 //! every table checked and compiled) into the [`Registry`]; see `docs/rule-packs.md` for the format.
 
+use super::agent_settings::{AgentSettings, RawAgentSettings, RawLauncher, RawMcpServers};
 use super::agent_text::{AgentText, RawAgentText, RawHiddenText, RawToolInjection};
 use super::dependency::{DependencyRule, RawDependency};
 use super::facts::{FactSet, Facts, RawFact};
@@ -70,6 +71,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/agent-text.toml"),
     ),
     (
+        "agent-settings.toml",
+        include_str!("../../rules/agent-settings.toml"),
+    ),
+    (
         "file-roles.toml",
         include_str!("../../rules/file-roles.toml"),
     ),
@@ -94,6 +99,15 @@ pub struct RawPack {
     /// Manifest dependency rules (AIG604).
     #[serde(default)]
     pub(crate) dependency: Vec<RawDependency>,
+    /// Coding-agent settings files and what switches their approval off (AIG904).
+    #[serde(default)]
+    pub(crate) agent_settings: Vec<RawAgentSettings>,
+    /// Where MCP client configs keep their servers (AIG905).
+    #[serde(default)]
+    pub(crate) mcp_servers: Option<RawMcpServers>,
+    /// Commands that fetch a server's package when it starts (AIG905).
+    #[serde(default)]
+    pub(crate) mcp_launcher: Vec<RawLauncher>,
     /// Project facts (`[[fact]]`): what establishes `llm-app`, `rate-limiter`, ...
     #[serde(default)]
     pub(crate) fact: Vec<RawFact>,
@@ -165,6 +179,8 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
     let mut raw_fixes = Vec::new();
     let mut inventory = None;
     let mut raw_dependencies = Vec::new();
+    let (mut raw_agent_settings, mut raw_mcp, mut raw_launchers) =
+        (Vec::new(), Vec::new(), Vec::new());
     let (mut raw_secrets, mut secret_names, mut secret_filters) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut flow_tables = RawFlowTables::default();
@@ -195,6 +211,9 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             }
         }
         raw_dependencies.extend(pack.dependency.into_iter().map(|d| (*file, d)));
+        raw_agent_settings.extend(pack.agent_settings);
+        raw_mcp.extend(pack.mcp_servers);
+        raw_launchers.extend(pack.mcp_launcher);
         raw_facts.extend(pack.fact.into_iter().map(|f| (*file, f)));
         raw_roles.extend(pack.file_role);
         main_guards.extend(pack.main_guard);
@@ -284,6 +303,8 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: dependency table names unknown rule {}", raw.rule))?;
         dependencies.push(DependencyRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let agent_settings =
+        AgentSettings::compile(raw_agent_settings, raw_mcp, raw_launchers, &rules)?;
     let secrets = Detectors::compile(raw_secrets, secret_names, secret_filters, &rules)?;
     let flows = Flows::new(FlowSpec::compile(flow_tables, &rules)?);
     let roles = FileRoles::compile(raw_roles, main_guards)?;
@@ -299,6 +320,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         fixes,
         loops,
         dependencies,
+        agent_settings,
         secrets,
         flows,
         facts,
@@ -349,6 +371,8 @@ pub struct Registry {
     pub loops: Vec<LoopRule>,
     /// Unpinned-dependency rules over manifests (`[[dependency]]`).
     pub dependencies: Vec<DependencyRule>,
+    /// Agent settings and MCP client configs (AIG904, AIG905).
+    pub agent_settings: AgentSettings,
     /// Secret detectors (AIG101-AIG103), compiled once with the registry.
     pub secrets: Detectors,
     /// Sources, sinks and flow rules for the taint engine.
