@@ -60,6 +60,10 @@ pub struct RawMcpServers {
     /// The objects that map server names to servers. A map counts only where its entries start
     /// a program (`command`).
     pub(crate) server_maps: Vec<RawServerMap>,
+    /// A server's key holding the program it starts (`command`).
+    pub(crate) command: String,
+    /// A server's key holding the program's arguments (`args`).
+    pub(crate) args: String,
     /// Programs that only run the next argument (`cmd /c npx ...`).
     #[serde(default)]
     pub(crate) wrappers: Vec<String>,
@@ -138,6 +142,8 @@ pub struct McpServers {
     pub rule_id: &'static str,
     pub extensions: Vec<String>,
     pub server_maps: Vec<ServerMap>,
+    pub command: String,
+    pub args: String,
     pub wrappers: Vec<String>,
     pub message: String,
 }
@@ -206,6 +212,8 @@ impl AgentSettings {
                         Ok(ServerMap { key: m.key, files })
                     })
                     .collect::<Result<_, String>>()?,
+                command: raw.command,
+                args: raw.args,
                 wrappers: raw.wrappers,
                 message: raw.message,
             });

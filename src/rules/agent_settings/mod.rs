@@ -109,7 +109,7 @@ fn unpinned_servers(
                 continue;
             };
             for server in servers {
-                let Some(words) = command_line(&server.value) else {
+                let Some(words) = command_line(mcp, &server.value) else {
                     continue;
                 };
                 let Some(found) = launch::unpinned(&words, &spec.launchers, &mcp.wrappers) else {
@@ -128,14 +128,14 @@ fn unpinned_servers(
 
 /// A server's `command` and `args` as words; a command written as one line with no `args` is
 /// split at spaces (its words share the command's span).
-fn command_line(server: &Node) -> Option<Vec<Word<'_>>> {
-    let command = server.get("command")?;
+fn command_line<'a>(mcp: &McpServers, server: &'a Node) -> Option<Vec<Word<'a>>> {
+    let command = server.get(&mcp.command)?;
     let (text, span) = (command.text()?, command.span()?);
     let mut words: Vec<Word> = text
         .split_whitespace()
         .map(|w| Word { text: w, span })
         .collect();
-    if let Some(Node::Array(args, _)) = server.get("args") {
+    if let Some(Node::Array(args, _)) = server.get(&mcp.args) {
         words.extend(args.iter().filter_map(|a| {
             Some(Word {
                 text: a.text()?,
