@@ -313,6 +313,21 @@ pub struct Hit {
     pub fix: Option<crate::finding::Edit>,
 }
 
+impl Hit {
+    /// A finding at `span` of the text, at the rule's confidence, with no path and no fix.
+    pub fn new(rule_id: &'static str, span: crate::ir::Span, message: String) -> Hit {
+        Hit {
+            rule_id,
+            span,
+            message,
+            in_raw: false,
+            flow: Vec::new(),
+            confidence: None,
+            fix: None,
+        }
+    }
+}
+
 /// Secrets found in a file, to mask in every snippet of it (whatever rule the finding is of, and
 /// whether or not the secret's own rule is enabled). Spans are cut at line ends.
 #[derive(Debug, Default, Clone)]

@@ -475,15 +475,7 @@ fn run_file_seeded(
             source,
             &module,
             registry,
-            vec![Hit {
-                rule_id: meta.id,
-                span,
-                message,
-                in_raw: false,
-                flow: Vec::new(),
-                confidence: None,
-                fix: None,
-            }],
+            vec![Hit::new(meta.id, span, message)],
             &redactions,
             &fingerprint_path,
         );

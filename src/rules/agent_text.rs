@@ -106,7 +106,7 @@ pub fn run(
         for (place, mut runs) in lines.into_values() {
             runs.sort_by_key(|r| r.start);
             let first = &runs[0];
-            out.push(hit(
+            out.push(Hit::new(
                 spec.rule_id,
                 Span::new(first.start, first.end),
                 format!(
@@ -123,25 +123,13 @@ pub fn run(
             let spell = |text: &str| hidden::spelled_out(spec, text);
             if let Some(why) = injection::order_in(injection, &d.text, spell) {
                 let why = escape_hidden(spec, &why);
-                out.push(hit(
+                out.push(Hit::new(
                     injection.rule_id,
                     d.span,
                     format!("The tool description {why}"),
                 ));
             }
         }
-    }
-}
-
-fn hit(rule_id: &'static str, span: Span, message: String) -> Hit {
-    Hit {
-        rule_id,
-        span,
-        message,
-        in_raw: false,
-        flow: Vec::new(),
-        confidence: None,
-        fix: None,
     }
 }
 

@@ -75,17 +75,12 @@ pub fn run(
         if project.locked(eco, &name) {
             continue;
         }
-        out.push(Hit {
-            rule_id: rule.rule_id,
-            span: Span::new(dep.span.start, dep.span.end),
-            message: rule
-                .message
+        out.push(Hit::new(
+            rule.rule_id,
+            Span::new(dep.span.start, dep.span.end),
+            rule.message
                 .replace("{spec}", &spec)
                 .replace("{name}", &name),
-            in_raw: false,
-            flow: Vec::new(),
-            confidence: None,
-            fix: None,
-        });
+        ));
     }
 }

@@ -8,7 +8,6 @@ mod launch;
 mod tree;
 
 use crate::finding::Hit;
-use crate::ir::Span;
 use crate::source::Source;
 use crate::spec::agent_settings::{AgentSettings, Check, McpServers, ToolSettings};
 use launch::Word;
@@ -87,7 +86,7 @@ fn approval_off(tool: &ToolSettings, check: &Check, doc: &Node, out: &mut Vec<Hi
             .replace("{tool}", &tool.tool)
             .replace("{key}", name)
             .replace("{value}", value);
-        out.push(hit(tool.rule_id, span, message));
+        out.push(Hit::new(tool.rule_id, span, message));
     }
 }
 
@@ -120,7 +119,7 @@ fn unpinned_servers(
                     .replace("{server}", &server.name)
                     .replace("{package}", found.package.text)
                     .replace("{launcher}", &found.launcher);
-                out.push(hit(mcp.rule_id, found.package.span, message));
+                out.push(Hit::new(mcp.rule_id, found.package.span, message));
             }
         }
     }
@@ -144,18 +143,6 @@ fn command_line<'a>(mcp: &McpServers, server: &'a Node) -> Option<Vec<Word<'a>>>
         }));
     }
     Some(words)
-}
-
-fn hit(rule_id: &'static str, span: Span, message: String) -> Hit {
-    Hit {
-        rule_id,
-        span,
-        message,
-        in_raw: false,
-        flow: Vec::new(),
-        confidence: None,
-        fix: None,
-    }
 }
 
 #[cfg(test)]
