@@ -124,6 +124,19 @@ impl<'m> Imports<'m> {
         )
     }
 
+    /// A decorator's qualified name: its callee's for `@x.tool()`, else its spelling with the
+    /// head followed through the imports.
+    pub fn decorator(&self, d: &Expr) -> Option<String> {
+        match &d.kind {
+            ExprKind::Call(c) => c
+                .qualified
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| self.qualify(&c.callee)),
+            _ => self.qualify(d),
+        }
+    }
+
     /// `a.b.c` with `a` replaced by what it is imported as.
     pub fn qualify(&self, e: &Expr) -> Option<String> {
         let dotted = e.dotted()?;

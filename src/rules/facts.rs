@@ -12,7 +12,7 @@
 //! facts of every scanned file (one file alone when a file is analysed on its own).
 
 use crate::ir::sites::{Imports, Sites};
-use crate::ir::{Expr, ExprKind, Module};
+use crate::ir::Module;
 use crate::spec::facts::{Fact, FactSet, Facts};
 use crate::spec::glob::Glob;
 
@@ -60,25 +60,12 @@ impl Fact {
             || module.functions.iter().any(|f| {
                 f.decorators
                     .iter()
-                    .filter_map(|d| decorator_name(&imports, d))
+                    .filter_map(|d| imports.decorator(d))
                     .any(|d| any(&self.decorators, &d))
             })
             || sites
                 .keyed
                 .iter()
                 .any(|(k, _, _)| self.keys.iter().any(|want| want == k))
-    }
-}
-
-/// A decorator's qualified name: its callee's for `@x.tool()`, else its spelling with the head
-/// followed through the imports.
-fn decorator_name(imports: &Imports, d: &Expr) -> Option<String> {
-    match &d.kind {
-        ExprKind::Call(c) => c
-            .qualified
-            .as_deref()
-            .map(str::to_string)
-            .or_else(|| imports.qualify(&c.callee)),
-        _ => imports.qualify(d),
     }
 }

@@ -49,7 +49,7 @@ pub fn in_module(
             SourceMatch::Decorators(globs) => {
                 for f in &module.functions {
                     let tool_decorator = f.decorators.iter().find(|d| {
-                        decorator_name(&imports, d).is_some_and(|n| {
+                        imports.decorator(d).is_some_and(|n| {
                             globs.iter().any(|g| g.matches(&n))
                                 && !source.unless_decorators.iter().any(|g| g.matches(&n))
                         })
@@ -241,16 +241,5 @@ impl Found<'_, '_> {
                 });
             }
         }
-    }
-}
-
-fn decorator_name(imports: &Imports, d: &Expr) -> Option<String> {
-    match &d.kind {
-        ExprKind::Call(c) => c
-            .qualified
-            .as_deref()
-            .map(str::to_string)
-            .or_else(|| imports.qualify(&c.callee)),
-        _ => imports.qualify(d),
     }
 }
