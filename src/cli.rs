@@ -213,6 +213,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Print where the scan's time went, per phase (walk, read, parse, lower, resolve, text
+    /// rules, pattern rules, flow, findings, link, report), to standard error.
+    #[arg(long)]
+    pub time: bool,
+
     /// Display path and language for standard input. Without it, standard input is scanned only
     /// when an interpreter line (`#!/usr/bin/env python3`) or notebook JSON names its language;
     /// otherwise the scan stops with exit code 2.

@@ -31,3 +31,4 @@ pub mod since;
 pub mod source;
 pub mod spec;
 pub mod suppress;
+pub mod timings;

@@ -14,9 +14,11 @@ use crate::spec::facts::FactSet;
 use crate::spec::flow::SHAPED;
 use crate::spec::registry::Registry;
 use crate::suppress;
+use crate::timings::{self, Phase};
 use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Instant;
 use {crate::ir::constants::Constants, crate::ir::sites::Sites};
 
 /// Everything a scan needs besides the files.
@@ -144,8 +146,8 @@ pub fn analyze_file_at(
     seeds: &[Seed],
     fingerprint_path: &str,
 ) -> Analysis {
-    let mut module = crate::lang::parse(source);
-    crate::resolve::resolve(&mut module);
+    let mut module = timings::time(Phase::Lower, || crate::lang::parse(source));
+    timings::time(Phase::Resolve, || crate::resolve::resolve(&mut module));
     let mut hits: Vec<Hit> = Vec::new();
     let mut outcome = FlowOutcome::default();
     let mut facts = FactSet::new();
@@ -154,9 +156,12 @@ pub fn analyze_file_at(
     // file of a directory).
     let project = crate::project::LazyProject::new(&source.display_path, family);
     // Secrets first: a string holding a key is a source of the flows.
+    let text_rules = Instant::now();
     let redactions = crate::rules::secrets::run(source, &module, registry, enabled, &mut hits);
     crate::rules::agent_text::run(source, &module, registry, enabled, &mut hits);
+    timings::add(Phase::Text, text_rules);
     if source.language.is_code() {
+        let patterns = Instant::now();
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
         facts = registry.facts.establish(&module, family, &sites);
@@ -177,6 +182,8 @@ pub fn analyze_file_at(
                 rule.run(&module, &mut hits);
             }
         }
+        timings::add(Phase::Patterns, patterns);
+        let flow = Instant::now();
         outcome = crate::flow::run(
             source,
             &module,
@@ -187,11 +194,15 @@ pub fn analyze_file_at(
             &redactions.keys,
             &mut hits,
         );
+        timings::add(Phase::Flow, flow);
     } else {
+        let text_rules = Instant::now();
         crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
         crate::rules::workflows::run(source, &registry.workflows, enabled, &mut hits);
         crate::rules::agent_settings::run(source, &registry.agent_settings, enabled, &mut hits);
+        timings::add(Phase::Text, text_rules);
     }
+    let built = Instant::now();
     crate::rules::fixes::attach(&registry.fixes, &module, &source.text, &mut hits);
     hits.sort_by_key(|h| (h.in_raw, h.span.start, h.span.end, h.rule_id));
     hits.dedup_by(|a, b| a.rule_id == b.rule_id && a.span == b.span);
@@ -203,6 +214,7 @@ pub fn analyze_file_at(
         &redactions,
         fingerprint_path,
     );
+    timings::add(Phase::Findings, built);
     Analysis {
         findings,
         module,
@@ -448,6 +460,7 @@ fn run_file_seeded(
         outcome,
         facts,
     } = analyze_file_at(source, registry, &enabled, seeds, &fingerprint_path);
+    let after = Instant::now();
     for f in &mut findings {
         if let Some(sev) = opts.severity_overrides.get(f.rule_id) {
             f.severity = *sev;
@@ -533,6 +546,7 @@ fn run_file_seeded(
     } else {
         (Vec::new(), Vec::new())
     };
+    timings::add(Phase::Findings, after);
     FileResult {
         findings: kept,
         suppressed,
@@ -577,7 +591,8 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         results.push(fr);
     }
     if let Some(walk) = &opts.walk {
-        let (candidates, skipped) = pool.install(|| discover::walk(walk));
+        let (candidates, skipped) =
+            timings::time(Phase::Walk, || pool.install(|| discover::walk(walk)));
         result.skipped.extend(skipped);
         let max = walk.max_filesize;
         let mut per_file: Vec<Scanned> = pool.install(|| {
@@ -625,7 +640,7 @@ fn scan_candidate(
     opts: &ScanOptions,
     seeds: &[Seed],
 ) -> Scanned {
-    let loaded = discover::load(c, max);
+    let loaded = timings::time(Phase::Read, || discover::load(c, max));
     match loaded.source {
         Some(source) => {
             let role_path = c.role_path.as_deref();
@@ -673,6 +688,8 @@ fn link_files(
     registry: &Registry,
     opts: &ScanOptions,
 ) {
+    // The bookkeeping only: the analyses it starts count under their own phases.
+    let mut bookkeeping = Instant::now();
     let modules: Vec<Vec<String>> = candidates
         .iter()
         .map(|c| link::module_parts(&c.display))
@@ -761,6 +778,8 @@ fn link_files(
                         1 => format!("{}, passed to `{function}()`", call.origin),
                         n => format!("{}, passed to `{function}()`{STAND_IN}{n})", call.origin),
                     };
+                    let inert =
+                        inert_param(&per_file[callee].1.summaries, &class, &function, &call.arg);
                     let seed = Seed::Param {
                         class,
                         function,
@@ -770,12 +789,14 @@ fn link_files(
                         flags: call.flags | if shaped { SHAPED } else { 0 },
                         origin,
                     };
-                    if seeds[callee].insert(seed) {
+                    // Kept for when the file is analysed again for another seed.
+                    if seeds[callee].insert(seed) && !inert {
                         grew.insert(callee);
                     }
                 }
             }
         }
+        timings::add(Phase::Link, bookkeeping);
         if grew.is_empty() {
             return;
         }
@@ -787,11 +808,32 @@ fn link_files(
                 (i, scan_candidate(&candidates[i], max, registry, opts, &s))
             })
             .collect();
+        bookkeeping = Instant::now();
         for (i, r) in results {
             per_file[i] = r;
         }
         pending = redo;
     }
+}
+
+/// Whether data passed to parameter `arg` of `function` can change nothing in its file: its
+/// summary says the parameter reaches no sink, is passed to no other file and is not returned.
+/// Analysing the file again for it would give the same result.
+fn inert_param(
+    summaries: &[FnSummary],
+    class: &Option<String>,
+    function: &str,
+    arg: &link::ArgRef,
+) -> bool {
+    summaries.iter().any(|s| {
+        &s.class == class
+            && s.function == function
+            && s.param(arg).is_some_and(|p| {
+                s.sinks.as_ref().is_some_and(|k| k.get(p) == Some(&0))
+                    && !s.onward.contains(&p)
+                    && !s.passes.iter().any(|(q, _)| *q == p)
+            })
+    })
 }
 
 /// The functions a call with tainted arguments may run in other files: the one its import names,

@@ -17,11 +17,15 @@ use crate::rules::secrets::mask_output;
 use crate::scan::{self, PerFileIgnore, ScanOptions};
 use crate::since::Changes;
 use crate::spec::registry::Registry;
+use crate::timings::{self, Phase};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
+    if args.time {
+        timings::enable();
+    }
     let registry = Registry::builtin();
     let config = load_config(&args)?;
     let enabled = enabled_rules(&args, &config, registry)?;
@@ -93,7 +97,12 @@ pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         cwd,
         enabled_rules: enabled.iter().copied().collect(),
     };
-    write_reports(&args, &result, registry, report_opts)?;
+    timings::time(Phase::Report, || {
+        write_reports(&args, &result, registry, report_opts)
+    })?;
+    if args.time {
+        eprint!("{}", timings::table());
+    }
     Ok(exit_status(&args, &config, &result))
 }
 

@@ -20,6 +20,7 @@ use crate::ir::{
 };
 use crate::lang::MAX_DEPTH;
 use crate::source::Language;
+use crate::timings::{self, Phase};
 
 thread_local! {
     // One parser per thread, built once. Should the grammar fail to load (an ABI mismatch, which
@@ -105,7 +106,7 @@ pub fn lower(text: &str) -> Module {
     let tree = PARSER.with(|p| {
         p.try_borrow_mut()
             .ok()
-            .and_then(|mut p| p.parse(text, None))
+            .and_then(|mut p| timings::time(Phase::Parse, || p.parse(text, None)))
     });
     let Some(tree) = tree else {
         return Module {

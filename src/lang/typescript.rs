@@ -30,6 +30,7 @@ use crate::ir::{
 };
 use crate::lang::{is_str, push_part, MAX_DEPTH};
 use crate::source::Language;
+use crate::timings::{self, Phase};
 
 /// The node kinds lowering distinguishes; several grammar kinds may share one.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -378,7 +379,7 @@ pub fn lower(text: &str, language: Language) -> Module {
         let Some(front) = entry.as_mut() else {
             return failed;
         };
-        let Some(tree) = front.parser.parse(text, None) else {
+        let Some(tree) = timings::time(Phase::Parse, || front.parser.parse(text, None)) else {
             return failed;
         };
         let root = tree.root_node();
