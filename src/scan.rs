@@ -86,6 +86,8 @@ pub struct FileResult {
     pub method_calls: Vec<String>,
     /// Every named function of the file and what its parameters reach (see [`link_files`]).
     pub summaries: Vec<FnSummary>,
+    /// Calls whose arguments carried data, sorted (see [`FlowOutcome::called_with_data`]).
+    pub called_with_data: Vec<String>,
     /// The file's classes and the bases they name (see [`link_files`]).
     pub classes: Vec<link::ClassBases>,
     /// The project facts the file establishes (`llm-app`, ...).
@@ -558,6 +560,7 @@ fn run_file_seeded(
         method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
+        called_with_data: outcome.called_with_data,
         classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),
@@ -760,8 +763,15 @@ fn link_files(
                 &index,
                 &methods,
             );
+            let called = &file.1.called_with_data;
             for seed in imported.into_iter().chain(by_name).chain(checks) {
-                if seeds[importer].insert(seed) {
+                // A validator called with nothing that could be cleared changes nothing now: the
+                // seed waits for the file's next analysis.
+                let inert = match &seed {
+                    Seed::Checks { call, .. } => called.binary_search(call).is_err(),
+                    _ => false,
+                };
+                if seeds[importer].insert(seed) && !inert {
                     grew.insert(importer);
                 }
             }
@@ -817,7 +827,8 @@ fn link_files(
 }
 
 /// Whether data passed to parameter `arg` of `function` can change nothing in its file: its
-/// summary says the parameter reaches no sink, is passed to no other file and is not returned.
+/// summary says the parameter reaches no sink, is passed to no other file, is not returned and
+/// is not stored where other functions read it.
 /// Analysing the file again for it would give the same result.
 fn inert_param(
     summaries: &[FnSummary],
@@ -832,6 +843,7 @@ fn inert_param(
                 s.sinks.as_ref().is_some_and(|k| k.get(p) == Some(&0))
                     && !s.onward.contains(&p)
                     && !s.passes.iter().any(|(q, _)| *q == p)
+                    && !s.escaped.contains(&p)
             })
     })
 }

@@ -145,6 +145,8 @@ pub struct FnSummary {
     pub declaration: bool,
     /// The parameters it checks: it raises unless they pass, or returns true only if they do.
     pub checks: Vec<ParamCheck>,
+    /// The parameters stored where other functions read them (a field of `self`, a closure).
+    pub escaped: Vec<usize>,
 }
 
 /// A parameter a function checks, and the sink kinds (bits) a call proves it safe for: whenever
@@ -184,6 +186,7 @@ impl FnSummary {
             passes: Vec::new(),
             declaration: f.is_declaration(),
             checks: Vec::new(),
+            escaped: Vec::new(),
         })
     }
 

@@ -133,7 +133,10 @@ pub struct Function {
 /// Whether a qualified call name starts from one of `imported` (the qualified names a file
 /// imports) at a segment's end: `sqlite3.connect().cursor().execute` from `sqlite3`, not
 /// `sqlite3x.run` from `sqlite3`.
-pub fn starts_from_import(q: &str, imported: &std::collections::HashSet<&str>) -> bool {
+pub fn starts_from_import<S: std::hash::BuildHasher>(
+    q: &str,
+    imported: &std::collections::HashSet<&str, S>,
+) -> bool {
     let ends = q.match_indices(['.', '(']).map(|(i, _)| i);
     ends.chain([q.len()]).any(|i| imported.contains(&q[..i]))
 }

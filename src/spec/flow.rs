@@ -459,6 +459,9 @@ pub struct FlowSpec {
     /// Calls that never return (`[[exits]]`).
     pub exits: Vec<Glob>,
     pub route_guards: Vec<RouteGuard>,
+    /// A word of every route guard's patterns: a file with none of them has no guard. `None`:
+    /// some pattern has no word, so every file is looked at.
+    pub route_guard_words: Option<aho_corasick::AhoCorasick>,
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -582,6 +585,13 @@ impl FlowSpec {
                 middleware: globs(&g.middleware),
             });
         }
+        let guard_words: Option<Vec<&str>> = spec
+            .route_guards
+            .iter()
+            .flat_map(|g| g.decorators.iter().chain(&g.calls).chain(&g.middleware))
+            .map(Glob::longest_word)
+            .collect();
+        spec.route_guard_words = guard_words.and_then(|w| aho_corasick::AhoCorasick::new(w).ok());
         for r in raw.roles {
             spec.role_keys.extend(r.keys);
             spec.privileged_roles.extend(r.privileged);

@@ -23,6 +23,18 @@ impl Glob {
         &self.pattern
     }
 
+    /// The longest dotted segment of the pattern's literal text (`*limiter.limit` -> `limiter`):
+    /// a file whose text lacks it has no name the pattern matches, since every segment of a
+    /// qualified name is written in the file (a name, or a module path in an import). `None`
+    /// when the pattern has no literal text.
+    pub fn longest_word(&self) -> Option<&str> {
+        self.parts
+            .iter()
+            .flat_map(|p| p.split(['.', '(', ')']))
+            .max_by_key(|w| w.len())
+            .filter(|w| !w.is_empty())
+    }
+
     pub fn matches(&self, name: &str) -> bool {
         if self.parts.len() == 1 {
             return self.parts[0] == name;

@@ -43,6 +43,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.serializing = serializing;
+        if let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) {
+            self.called_with_data.insert(q);
+        }
         // `actions.get(name)` picks an entry as `actions[name]` does (a method whose result
         // comes from its receiver: a `result-from-receiver` propagator).
         if let (Some(r), Some(key)) = (receiver, arg_ts.first()) {

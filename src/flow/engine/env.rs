@@ -8,7 +8,7 @@
 
 use super::shape::Shape;
 use crate::flow::trace::{join, Taint};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 /// A name's taint, or what the first element of the list bound to a name carries.
@@ -169,7 +169,7 @@ impl<'m> Env<'m> {
             self.log.clear();
             return;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for (slot, old) in self.log.split_off(m.0) {
             if seen.insert(slot) {
                 self.log.push((slot, old));

@@ -23,8 +23,8 @@ use crate::spec::flow_index::FamilyIndex;
 use crate::spec::names::name_words;
 use crate::spec::sinks::{SinkArg, SinkMatch};
 use env::{merge, Delta, Env};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use shape::{Joined, Shape};
-use std::collections::{HashMap, HashSet};
 
 mod branch;
 mod call;
@@ -116,6 +116,9 @@ struct Summary {
     checked: Vec<KindSet>,
     /// ... and every return whose value may be true (`is_allowed(cmd)`).
     checked_if_true: Vec<KindSet>,
+    /// Parameters (bits) that outlive the call: stored in a field or captured by a closure, where
+    /// other functions read them. What they reach there is not in `sinks`.
+    escaped: u64,
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
@@ -214,6 +217,9 @@ pub struct Engine<'a, 'm> {
     external_passes: HashMap<String, Vec<(usize, Flags)>>,
     /// Calls (as this file names them) of other files' validators: what a call proves checked.
     external_checks: HashMap<String, Vec<ParamCheck>>,
+    /// Calls (as the file names them) some argument of which carried data or a parameter: the
+    /// only calls whose being a validator could change what the file reports.
+    pub called_with_data: HashSet<&'m str>,
     /// For each function, the parameters it assigns (a bit each): checks of those say nothing
     /// of the caller's values.
     assigned_params: Vec<u64>,
@@ -321,6 +327,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             external_returns: HashMap::new(),
             external_passes: HashMap::new(),
             external_checks: HashMap::new(),
+            called_with_data: HashSet::new(),
             assigned_params: module
                 .functions
                 .iter()
@@ -625,6 +632,19 @@ fn positional_index(call: &Call, p: usize) -> Option<usize> {
         .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
         .nth(p)
         .map(|(i, _)| i)
+}
+
+impl Engine<'_, '_> {
+    /// `t` is stored where other functions read it (a field, a closure): the parameters among it
+    /// escape the current function.
+    fn escapes(&mut self, t: &[Label], cx: &Ctx) {
+        let Some(fi) = cx.function else {
+            return;
+        };
+        for p in t.iter().filter_map(|l| l.param()) {
+            self.summaries[fi].escaped |= 1u64.checked_shl(p as u32).unwrap_or(0);
+        }
+    }
 }
 
 /// The labels of real sources in `t`: what may be shared between functions (fields, closures),

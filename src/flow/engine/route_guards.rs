@@ -8,7 +8,14 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Find the guarded functions of the module (`decorator_names` is indexed).
     pub(super) fn index_route_guards(&mut self) {
         let guards = &self.spec.route_guards;
-        if guards.is_empty() {
+        let named = |words: &aho_corasick::AhoCorasick| words.is_match(self.text);
+        if guards.is_empty()
+            || self
+                .spec
+                .route_guard_words
+                .as_ref()
+                .is_some_and(|w| !named(w))
+        {
             return;
         }
         let module = self.module;
@@ -28,10 +35,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             let ExprKind::Call(call) = &e.kind else {
                 return;
             };
+            let name = self.call_name(call);
             for g in guards {
-                let checks = self
-                    .call_name(call)
-                    .is_some_and(|n| g.calls.iter().any(|c| c.matches(&n)));
+                let checks = name
+                    .as_deref()
+                    .is_some_and(|n| g.calls.iter().any(|c| c.matches(n)));
                 let passes =
                     !g.middleware.is_empty() && self.passes_middleware(call, &g.middleware);
                 if checks || passes {

@@ -303,6 +303,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
             summary.sinks = Some(kinds);
             let s = &self.summaries[fi];
+            summary.escaped = (offset..f.params.len())
+                .filter(|&i| i < 64 && s.escaped & (1 << i) != 0)
+                .map(|i| i - offset)
+                .collect();
             for (when_true, checked) in [(false, &s.checked), (true, &s.checked_if_true)] {
                 for (i, &kinds) in checked.iter().enumerate() {
                     if let (Some(param), true) = (i.checked_sub(offset), kinds != 0) {

@@ -434,6 +434,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.x = v` / `this.x = v`: a field every method sees.
         if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
             if cx.receiver == Some(&**n) && !attr.is_empty() {
+                self.escapes(&t, cx);
                 self.field_written(ci, attr, shape);
                 self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 return;
@@ -446,6 +447,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &root.kind {
             ExprKind::Name(n) if cx.receiver == Some(&**n) => {
                 // `self.x["k"] = t`: the parts of `self.x` are no longer known.
+                self.escapes(&t, cx);
                 if let (Some(ci), Some(field)) = (cx.class, receiver_field(base, cx)) {
                     self.field_written(ci, field, None);
                 }
@@ -471,11 +473,14 @@ impl<'a, 'm> Engine<'a, 'm> {
         // in a function defining many. Parameter markers belong to the enclosing function's
         // summary, not to the closure's.
         let mut captured: HashMap<&'m str, Taint> = HashMap::new();
+        let mut escaped = Taint::new();
         for &n in &self.scope_names[fi] {
             if let Some(t) = cx.env.var(n) {
+                escaped.extend(t.iter().filter(|l| l.param().is_some()));
                 captured.insert(n, real(t));
             }
         }
+        self.escapes(&escaped, cx);
         match &mut self.closures[fi] {
             Some(env) => {
                 for (n, t) in captured {
