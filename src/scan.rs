@@ -167,7 +167,8 @@ pub fn analyze_file_at(
         let consts = Constants::collect(&module);
         let sites = Sites::collect(&module);
         facts = registry.facts.establish(&module, family, &sites);
-        for pattern in &registry.patterns {
+        let matched = crate::rules::pattern::matched_calls(registry, &sites);
+        for (pattern, matched) in registry.patterns.iter().zip(&matched) {
             if !enabled.contains(pattern.rule_id) {
                 continue;
             }
@@ -175,7 +176,7 @@ pub fn analyze_file_at(
                 .get(pattern.rule_id)
                 .expect("pattern rule is registered");
             if pattern.applies_to(family, meta) {
-                pattern.run(&sites, &consts, &project, &mut hits);
+                pattern.run(&sites, matched, &consts, &project, &mut hits);
             }
         }
         for rule in &registry.loops {
@@ -560,7 +561,11 @@ fn run_file_seeded(
         method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
-        called_with_data: outcome.called_with_data,
+        // Only a file with a sink is sent validators' seeds (`link_files`).
+        called_with_data: match outcome.has_sinks {
+            true => outcome.called_with_data,
+            false => Vec::new(),
+        },
         classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),

@@ -8,6 +8,7 @@ use crate::ir::{Call, Expr, Span};
 use crate::project::LazyProject;
 use crate::spec::condition::{literal_of, Condition, Literal};
 use crate::spec::pattern::PatternRule;
+use crate::spec::registry::Registry;
 use crate::spec::rule::RuleMeta;
 
 impl PatternRule {
@@ -21,9 +22,12 @@ impl PatternRule {
     }
 
     /// Run this pattern over a file's call and key sites.
+    /// `matched`: the indexes in `sites.calls` of the calls one of the pattern's `calls` globs
+    /// matches (see [`matched_calls`]).
     pub fn run(
         &self,
         sites: &Sites,
+        matched: &[usize],
         consts: &Constants,
         project: &LazyProject,
         out: &mut Vec<Hit>,
@@ -58,13 +62,8 @@ impl PatternRule {
         if file_calls_one_of(&self.unless_file_calls, sites) {
             return;
         }
-        for (call, span) in &sites.calls {
-            let Some(name) = call.qualified.as_deref() else {
-                continue;
-            };
-            if !self.calls.iter().any(|g| g.matches(name)) {
-                continue;
-            }
+        for (call, span) in matched.iter().map(|&i| &sites.calls[i]) {
+            let name = call.qualified.as_deref().unwrap_or_default();
             let holds = |c: &Condition| {
                 c.on_project(project)
                     .unwrap_or_else(|| c.holds(call, consts))
@@ -166,6 +165,24 @@ impl PatternRule {
 }
 
 /// Whether the file calls one of `globs` (`unless_file_calls`).
+/// For each pattern of `registry`, the indexes in `sites.calls` of the calls its `calls` globs
+/// match, found through the registry's name index rather than every glob against every call.
+pub fn matched_calls(registry: &Registry, sites: &Sites) -> Vec<Vec<usize>> {
+    let mut matched = vec![Vec::new(); registry.patterns.len()];
+    for (ci, (call, _)) in sites.calls.iter().enumerate() {
+        let Some(name) = call.qualified.as_deref() else {
+            continue;
+        };
+        for (pi, gi) in registry.pattern_calls.candidates(name) {
+            let calls: &mut Vec<usize> = &mut matched[pi as usize];
+            if calls.last() != Some(&ci) && registry.patterns[pi as usize].calls[gi].matches(name) {
+                calls.push(ci);
+            }
+        }
+    }
+    matched
+}
+
 fn file_calls_one_of(globs: &[crate::spec::glob::Glob], sites: &Sites) -> bool {
     sites.calls.iter().any(|(c, _)| {
         c.qualified

@@ -10,6 +10,7 @@ use super::flow::{
     FlowSpec, RawFlow, RawFlowTables, RawPropagator, RawRoles, RawSanitizer, RawSinkKind, RawSource,
 };
 use super::flow_index::Flows;
+use super::glob::NameIndex;
 use super::inventory::InventorySpec;
 use super::loops::{LoopRule, RawLoop};
 use super::names::{RawNameLookup, RawNames as RawFlowNames};
@@ -276,6 +277,13 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
             .ok_or_else(|| format!("{file}: pattern names unknown rule {}", raw.rule))?;
         patterns.push(PatternRule::compile(raw, meta).map_err(|e| format!("{file}: {e}"))?);
     }
+    let mut pattern_calls = NameIndex::default();
+    for (pi, p) in patterns.iter().enumerate() {
+        for (gi, g) in p.calls.iter().enumerate() {
+            pattern_calls.add(g.pattern(), pi as u32, gi);
+        }
+    }
+    pattern_calls.finish();
     let inventory = inventory.unwrap_or_default();
     for r in inventory.rules().filter(|r| !r.is_empty()) {
         if !rules.iter().any(|m| m.id == r) {
@@ -316,6 +324,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         roles,
         rules,
         patterns,
+        pattern_calls,
         inventory,
         fixes,
         loops,
@@ -363,6 +372,8 @@ pub fn load_builtin() -> Result<Registry, String> {
 pub struct Registry {
     pub rules: Vec<RuleMeta>,
     pub patterns: Vec<PatternRule>,
+    /// The call patterns of `patterns`, by name: (pattern, glob) pairs a call may match.
+    pub pattern_calls: NameIndex,
     /// What `aiguard inventory` reads (`[inventory]`).
     pub inventory: InventorySpec,
     /// Mechanical fixes for findings on calls (`[[fix]]`, `--fix`).

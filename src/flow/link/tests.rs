@@ -69,6 +69,7 @@ fn method(class: &str, function: &str, sinks: u32, declaration: bool) -> FnSumma
         passes: Vec::new(),
         declaration,
         checks: Vec::new(),
+        escaped: Vec::new(),
     }
 }
 
