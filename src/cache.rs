@@ -167,7 +167,7 @@ impl Cache {
             .into_iter()
             .filter_map(|(k, r)| Some((k, r.or_else(|| old.remove(&k))?)))
             .collect();
-        records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        records.sort_unstable_by_key(|r| r.0);
         let bytes = encode_file(&records, &secret, &salt)?;
         write_atomically(&file, &bytes).map_err(|e| format!("cannot write {}: {e}", file.display()))
     }

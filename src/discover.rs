@@ -491,19 +491,19 @@ fn is_declaration(path: &str) -> bool {
 pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
     match read(candidate, max_filesize) {
         Ok(bytes) => from_bytes(&candidate.path, candidate.display.clone(), bytes),
-        Err(skipped) => skipped,
+        Err(skipped) => Loaded {
+            source: None,
+            note: Some(skipped),
+        },
     }
 }
 
 /// The part of [`load`] before decoding: a file's bytes, or why it cannot be read.
-pub fn read(candidate: &Candidate, max_filesize: u64) -> Result<Vec<u8>, Loaded> {
-    let skip = |reason, detail: Option<String>| Loaded {
-        source: None,
-        note: Some(Skipped {
-            path: candidate.display.clone(),
-            reason,
-            detail,
-        }),
+pub fn read(candidate: &Candidate, max_filesize: u64) -> Result<Vec<u8>, Skipped> {
+    let skip = |reason, detail: Option<String>| Skipped {
+        path: candidate.display.clone(),
+        reason,
+        detail,
     };
     let meta = match std::fs::metadata(&candidate.path) {
         Ok(m) => m,

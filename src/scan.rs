@@ -746,7 +746,13 @@ fn scan_cached(
     };
     let bytes = match discover::read(c, max) {
         Ok(bytes) => bytes,
-        Err(loaded) => return (analyse_loaded(c, loaded, registry, opts, seeds), None),
+        Err(skipped) => {
+            let loaded = discover::Loaded {
+                source: None,
+                note: Some(skipped),
+            };
+            return (analyse_loaded(c, loaded, registry, opts, seeds), None);
+        }
     };
     let seeded = bincode::serialize(seeds).expect("seeds serialise");
     let role_path = c.role_path.as_ref().map(|p| format!("/{p}"));

@@ -11,6 +11,9 @@ use crate::source::{Language, Source};
 use crate::spec::registry::Registry;
 use serde::{Deserialize, Serialize};
 
+/// Byte ranges, `(start, end)`.
+type Spans = Vec<(u32, u32)>;
+
 #[derive(Serialize, Deserialize)]
 pub(super) struct Record {
     read: Option<(Language, u64)>,
@@ -26,7 +29,7 @@ pub(super) struct Record {
     classes: Vec<ClassBases>,
     facts: Vec<String>,
     /// Where the file's secrets are: in its text, in a notebook's raw JSON.
-    secrets: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    secrets: (Spans, Spans),
     left_out: Vec<(FileRole, usize)>,
     /// See [`FileResult::project`]: the record holds only while the project is the same.
     pub(super) project: Option<[u8; 32]>,
