@@ -228,6 +228,14 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Analyse every file again: neither read nor write the result cache.
+    #[arg(long, env = "AIGUARD_NO_CACHE")]
+    pub no_cache: bool,
+
+    /// The result cache's directory [default: .aiguard_cache in the scanned repository's root].
+    #[arg(long, value_name = "DIR", env = "AIGUARD_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
     /// Only print findings; no summary.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,

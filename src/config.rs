@@ -35,6 +35,11 @@ pub struct Config {
     pub include_tests: bool,
     /// `min-confidence = "low"`: the confidence floor of the report (`--min-confidence`).
     pub min_confidence: Option<Confidence>,
+    /// `cache = false`: no result cache (`--no-cache`).
+    pub no_cache: bool,
+    /// `cache-dir = "path"`: the result cache's directory, resolved against the config file's
+    /// directory (`--cache-dir`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A config problem: names the file and the key.
@@ -69,7 +74,7 @@ pub struct KeySpec {
 
 /// Every key a config table may hold: the parser, the `aiguard init` template and the reference
 /// in docs/configuration.md (generated from this, see `docs::config_keys`) follow it.
-pub const SCHEMA: [KeySpec; 12] = [
+pub const SCHEMA: [KeySpec; 14] = [
     KeySpec {
         key: "select",
         kind: "list of selectors",
@@ -141,6 +146,18 @@ pub const SCHEMA: [KeySpec; 12] = [
         kind: "table: rule = severity",
         default: "`{}`",
         meaning: "Changes a rule's severity. Keys are rule codes (`AIG601`) or names (`trust-remote-code`); values are `info`, `low`, `medium`, `high` or `critical`.",
+    },
+    KeySpec {
+        key: "cache",
+        kind: "bool",
+        default: "`true`",
+        meaning: "Keep each file's results in the result cache and reuse them while nothing they depend on changed (`false` is `--no-cache`); see [the result cache](configuration.md#the-result-cache).",
+    },
+    KeySpec {
+        key: "cache-dir",
+        kind: "string (path)",
+        default: "`.aiguard_cache` in the scanned repository's root",
+        meaning: "The result cache's directory, relative to the config file's directory (`--cache-dir`, `AIGUARD_CACHE_DIR`).",
     },
 ];
 
@@ -321,6 +338,23 @@ impl Ctx<'_> {
                     })?;
                 }
                 "severity" => cfg.severity = self.severities(key, value)?,
+                "cache" => {
+                    let on = value.as_bool().ok_or_else(|| {
+                        self.err(
+                            key,
+                            format!("expected true or false, found {}", type_name(value)),
+                        )
+                    })?;
+                    cfg.no_cache = !on;
+                }
+                "cache-dir" => {
+                    let s = self.string(key, value)?;
+                    if s.trim().is_empty() {
+                        return Err(self.err(key, "expected a directory, found \"\"".into()));
+                    }
+                    let dir = self.file.parent().unwrap_or(Path::new("."));
+                    cfg.cache_dir = Some(dir.join(s));
+                }
                 "baseline" => {
                     let s = self.string(key, value)?;
                     if s.trim().is_empty() {
@@ -689,6 +723,11 @@ pub fn init_template() -> &'static str {
 # Report findings of at least this confidence: "low" shows every finding, "high" only those
 # whose source and sink the packs name. Default: "medium".
 # min-confidence = "medium"
+
+# Keep each file's results in the result cache, and its directory (relative to this file's
+# directory). Default: on, in .aiguard_cache at the root of the scanned repository.
+# cache = true
+# cache-dir = ".aiguard_cache"
 
 # Rules ignored in the files matching a glob (relative to this file's directory; a glob without
 # "/" matches the file name anywhere).

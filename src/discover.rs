@@ -57,6 +57,7 @@ const EXCLUDED_DIRS: &[&str] = &[
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    ".aiguard_cache",
     "dist",
     "build",
     "target",
@@ -488,21 +489,29 @@ fn is_declaration(path: &str) -> bool {
 
 /// Read, decode and classify one file (binary, too large, minified, notebook extraction).
 pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
-    let skip = |reason, detail: Option<String>| Loaded {
-        source: None,
-        note: Some(Skipped {
-            path: candidate.display.clone(),
-            reason,
-            detail,
-        }),
+    match read(candidate, max_filesize) {
+        Ok(bytes) => from_bytes(&candidate.path, candidate.display.clone(), bytes),
+        Err(skipped) => Loaded {
+            source: None,
+            note: Some(skipped),
+        },
+    }
+}
+
+/// The part of [`load`] before decoding: a file's bytes, or why it cannot be read.
+pub fn read(candidate: &Candidate, max_filesize: u64) -> Result<Vec<u8>, Skipped> {
+    let skip = |reason, detail: Option<String>| Skipped {
+        path: candidate.display.clone(),
+        reason,
+        detail,
     };
     let meta = match std::fs::metadata(&candidate.path) {
         Ok(m) => m,
-        Err(e) => return skip(SkipReason::Unreadable, Some(e.to_string())),
+        Err(e) => return Err(skip(SkipReason::Unreadable, Some(e.to_string()))),
     };
     // Checked before opening: opening a FIFO blocks.
     if !meta.is_file() {
-        return skip(SkipReason::NotAFile, None);
+        return Err(skip(SkipReason::NotAFile, None));
     }
     let too_large = |size: u64| {
         skip(
@@ -511,7 +520,7 @@ pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
         )
     };
     if meta.len() > max_filesize {
-        return too_large(meta.len());
+        return Err(too_large(meta.len()));
     }
     // Read one byte past the cap, so a file that grew since the stat is still caught.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -520,12 +529,12 @@ pub fn load(candidate: &Candidate, max_filesize: u64) -> Loaded {
             .read_to_end(&mut bytes)
     });
     if let Err(e) = read {
-        return skip(SkipReason::Unreadable, Some(e.to_string()));
+        return Err(skip(SkipReason::Unreadable, Some(e.to_string())));
     }
     if bytes.len() as u64 > max_filesize {
-        return too_large(bytes.len() as u64);
+        return Err(too_large(bytes.len() as u64));
     }
-    from_bytes(&candidate.path, candidate.display.clone(), bytes)
+    Ok(bytes)
 }
 
 /// The part of [`load`] after the read: binary check, decoding, minified check, notebook

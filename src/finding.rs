@@ -75,7 +75,9 @@ impl Confidence {
 /// What a file (or a span of it) is for. Findings outside production code are not reported by
 /// default (`--include-tests` shows them); which files have which role is data
 /// (`rules/file-roles.toml`, classified by `src/roles.rs`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FileRole {
     #[default]
@@ -193,7 +195,7 @@ pub struct Suppressed {
 }
 
 /// Why a file was not analysed (or only partly).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
     Binary,
@@ -273,6 +275,9 @@ pub struct ScanResult {
     /// The text of every secret found: every output is masked with them, never printed.
     #[serde(skip)]
     pub secrets: std::collections::BTreeSet<String>,
+    /// What went wrong beside the findings (the result cache could not be used), for stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl ScanResult {

@@ -7,6 +7,7 @@
 pub mod add_ignore;
 pub mod app;
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -1360,6 +1360,8 @@ pub struct DirFacts {
     cargo_workspace: Option<HashMap<String, Declared>>,
     /// The directory holds `.git` (a repository root: the walk up stops here).
     pub repo_root: bool,
+    /// A hash of what was read here (see [`Project::stamp`]).
+    stamp: [u8; 32],
 }
 
 impl DirFacts {
@@ -1403,6 +1405,8 @@ impl DirFacts {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return facts;
         };
+        let mut stamp = blake3::Hasher::new();
+        stamp.update(&[u8::from(facts.repo_root)]);
         let mut files: Vec<(String, PathBuf)> = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -1439,6 +1443,10 @@ impl DirFacts {
             let Some(text) = read_small(&path) else {
                 continue;
             };
+            for part in [name.as_bytes(), text.as_bytes()] {
+                stamp.update(&(part.len() as u64).to_le_bytes());
+                stamp.update(part);
+            }
             if let Some((eco, parse)) = lock {
                 for (n, v) in parse(&text) {
                     facts.add(eco, eco.normalise(&n), Requirement::Locked(v));
@@ -1454,6 +1462,7 @@ impl DirFacts {
                 }
             }
         }
+        facts.stamp = *stamp.finalize().as_bytes();
         facts
     }
 }
@@ -1542,6 +1551,16 @@ impl Project {
         Project { dirs }
     }
 
+    /// A hash of every lockfile and manifest the project was read from, nearest directory first:
+    /// a result that asked the project holds while this stays the same (the result cache checks it).
+    pub fn stamp(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for d in &self.dirs {
+            h.update(&d.stamp);
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// What the nearest directory that mentions `name` says about it.
     pub fn requirement(&self, eco: Ecosystem, name: &str) -> Option<&Requirement> {
         let key = eco.normalise(name);
@@ -1597,6 +1616,11 @@ impl<'a> LazyProject<'a> {
     pub fn get(&self) -> &Project {
         self.cell
             .get_or_init(|| Project::of_file(Path::new(self.path)))
+    }
+
+    /// The project, if a rule asked for it.
+    pub fn consulted(&self) -> Option<&Project> {
+        self.cell.get().map(|p| &**p)
     }
 
     /// The version of `package` in the file's ecosystem, if known.

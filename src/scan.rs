@@ -1,6 +1,7 @@
 //! The pipeline for one file (parse, lower, resolve, run rules, build findings) and for a whole
 //! scan (walk in parallel, one file per rayon task, results sorted at the end).
 
+use crate::cache::{Cache, Key};
 use crate::discover::{self, WalkOptions};
 use crate::finding::{FileRole, Finding, FlowStep, Location, ScanResult, Severity};
 use crate::finding::{Hit, Redactions};
@@ -38,6 +39,8 @@ pub struct ScanOptions {
     /// Report the findings in tests, examples, benchmarks, docs and scripts too
     /// (`--include-tests`); by default only their provider-format keys are.
     pub include_tests: bool,
+    /// The result cache's directory (`.aiguard_cache`); `None`: no cache (`--no-cache`).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// Rules ignored for paths matching a glob.
@@ -94,6 +97,10 @@ pub struct FileResult {
     pub facts: FactSet,
     /// The text of every secret found in the file, for [`crate::rules::secrets::mask_output`].
     pub secrets: Vec<String>,
+    /// Where those secrets are (`text` and `raw` spans only): what the result cache keeps of them.
+    pub redacted: Redactions,
+    /// See [`Analysis::project`].
+    pub project: Option<[u8; 32]>,
     /// Findings left out because their code is not production code, per role.
     pub left_out: BTreeMap<FileRole, usize>,
 }
@@ -128,6 +135,8 @@ pub struct Analysis {
     pub outcome: FlowOutcome,
     /// The project facts this file establishes (`[[fact]]`).
     pub facts: FactSet,
+    /// [`crate::project::Project::stamp`] of the project around the file, when a rule read it.
+    pub project: Option<[u8; 32]>,
 }
 
 /// [`analyze`], with the facts the file establishes.
@@ -200,7 +209,7 @@ pub fn analyze_file_at(
         timings::add(Phase::Flow, flow);
     } else {
         let text_rules = Instant::now();
-        crate::rules::dependency::run(source, &registry.dependencies, enabled, &mut hits);
+        crate::rules::dependency::run(source, &project, &registry.dependencies, enabled, &mut hits);
         crate::rules::workflows::run(source, &registry.workflows, enabled, &mut hits);
         crate::rules::agent_settings::run(source, &registry.agent_settings, enabled, &mut hits);
         timings::add(Phase::Text, text_rules);
@@ -218,12 +227,14 @@ pub fn analyze_file_at(
         fingerprint_path,
     );
     timings::add(Phase::Findings, built);
+    let project = project.consulted().map(crate::project::Project::stamp);
     Analysis {
         findings,
         module,
         redactions,
         outcome,
         facts,
+        project,
     }
 }
 
@@ -462,6 +473,7 @@ fn run_file_seeded(
         redactions,
         outcome,
         facts,
+        project,
     } = analyze_file_at(source, registry, &enabled, seeds, &fingerprint_path);
     let after = Instant::now();
     for f in &mut findings {
@@ -569,6 +581,12 @@ fn run_file_seeded(
         classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),
+        redacted: Redactions {
+            text: redactions.text,
+            raw: redactions.raw,
+            ..Redactions::default()
+        },
+        project,
     }
 }
 
@@ -599,17 +617,60 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
         results.push(fr);
     }
     if let Some(walk) = &opts.walk {
-        let (candidates, skipped) =
+        let opened = open_cache(opts, walk, &mut result.warnings);
+        let cache = opened.as_ref();
+        let (mut candidates, skipped) =
             timings::time(Phase::Walk, || pool.install(|| discover::walk(walk)));
         result.skipped.extend(skipped);
+        // The cache's own files are never scanned, wherever `--cache-dir` put them.
+        if let Some(dir) = opts.cache_dir.as_deref().filter(|_| cache.is_some()) {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            candidates.retain(|c| !std::path::absolute(&c.path).is_ok_and(|p| p.starts_with(&dir)));
+        }
         let max = walk.max_filesize;
-        let mut per_file: Vec<Scanned> = pool.install(|| {
+        let (mut per_file, records): (Vec<Scanned>, Vec<Option<Key>>) = pool.install(|| {
             candidates
                 .par_iter()
-                .map(|c| scan_candidate(c, max, registry, opts, &[]))
-                .collect()
+                .map(|c| scan_cached(c, max, registry, opts, &[], cache))
+                .unzip()
         });
-        pool.install(|| link_files(&candidates, &mut per_file, max, registry, opts));
+        // The link depends on nothing but the files' first results (and their paths).
+        let plan_key = cache.map(|cache| {
+            let mut parts: Vec<&[u8]> = vec![b"link plan"];
+            for (c, record) in candidates.iter().zip(&records) {
+                parts.push(c.display.as_bytes());
+                parts.push(record.as_ref().map_or(&[], |r| r.as_slice()));
+            }
+            cache.key(&parts)
+        });
+        let replay = cache.zip(plan_key).and_then(|(cache, key)| {
+            let cached = bincode::deserialize::<CachedPlan>(cache.get(&key)?).ok()?;
+            cached.used.iter().for_each(|k| cache.keep(k));
+            let valid = cached.plan.iter().all(|(i, _)| *i < candidates.len());
+            valid.then_some(cached.plan)
+        });
+        if let Some(plan) = replay {
+            let results: Vec<(usize, Scanned)> = pool.install(|| {
+                plan.par_iter()
+                    .map(|(i, s)| {
+                        (
+                            *i,
+                            scan_candidate(&candidates[*i], max, registry, opts, s, cache),
+                        )
+                    })
+                    .collect()
+            });
+            for (i, r) in results {
+                per_file[i] = r;
+            }
+        } else if let (Some(cache), Some(key)) = (cache, plan_key) {
+            let link = || link_files(&candidates, &mut per_file, max, registry, opts, Some(cache));
+            let (plan, used) = cache.record_keys(|| pool.install(link));
+            let cached = CachedPlan { plan, used };
+            cache.put(key, bincode::serialize(&cached).expect("plans serialise"));
+        } else {
+            pool.install(|| link_files(&candidates, &mut per_file, max, registry, opts, None));
+        }
         for (info, fr) in per_file {
             if let Some((lang, bytes)) = info {
                 *result
@@ -620,6 +681,9 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
                 result.bytes_scanned += bytes;
             }
             results.push(fr);
+        }
+        if let Some(Err(e)) = opened.map(Cache::save) {
+            result.warnings.push(format!("result cache not saved: {e}"));
         }
     }
     // Rules with fact conditions are decided once every file is done (and linked): the
@@ -640,15 +704,130 @@ pub fn scan(opts: &ScanOptions, registry: &Registry) -> ScanResult {
 /// A file's result, with its language and size when it was read.
 type Scanned = (Option<(Language, u64)>, FileResult);
 
-/// Load and analyse one candidate file.
+/// The result cache for a scan with these options, or why there is none.
+fn open_cache(opts: &ScanOptions, walk: &WalkOptions, warnings: &mut Vec<String>) -> Option<Cache> {
+    let dir = opts.cache_dir.as_ref()?;
+    let Some(key_dir) = crate::cache::key_dir() else {
+        warnings.push("result cache not used: no user cache directory for its key".into());
+        return None;
+    };
+    // Everything besides a file's own bytes, paths and seeds that its result depends on: this
+    // build of aiguard, its packs, and the options that change a file's findings.
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| (m.len(), m.modified().ok()))
+        .ok();
+    let salt = format!(
+        "{}\0{exe:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{}\0{:?}\0{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::spec::registry::BUILTIN_PACKS,
+        opts.enabled,
+        opts.severity_overrides,
+        opts.per_file_ignores,
+        opts.strict,
+        opts.include_tests,
+        opts.repo_paths.as_ref().map(|r| (&r.cwd, &r.root)),
+        walk.max_filesize,
+    );
+    match Cache::open(dir, &key_dir, salt.as_bytes()) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            warnings.push(format!("result cache not used: {e}"));
+            None
+        }
+    }
+}
+
+/// Load and analyse one candidate file, or take its result from the cache.
 fn scan_candidate(
     c: &discover::Candidate,
     max: u64,
     registry: &Registry,
     opts: &ScanOptions,
     seeds: &[Seed],
+    cache: Option<&Cache>,
 ) -> Scanned {
-    let loaded = timings::time(Phase::Read, || discover::load(c, max));
+    scan_cached(c, max, registry, opts, seeds, cache).0
+}
+
+/// [`scan_candidate`], with a hash of the result's record (`None` without a cache, or for a file
+/// that could not be read). A cached result is the record of the same bytes, paths and seeds (and
+/// project files, when a rule read them).
+fn scan_cached(
+    c: &discover::Candidate,
+    max: u64,
+    registry: &Registry,
+    opts: &ScanOptions,
+    seeds: &[Seed],
+    cache: Option<&Cache>,
+) -> (Scanned, Option<Key>) {
+    let Some(cache) = cache else {
+        return (
+            analyse_loaded(
+                c,
+                timings::time(Phase::Read, || discover::load(c, max)),
+                registry,
+                opts,
+                seeds,
+            ),
+            None,
+        );
+    };
+    let bytes = match timings::time(Phase::Read, || discover::read(c, max)) {
+        Ok(bytes) => bytes,
+        Err(skipped) => {
+            let loaded = discover::Loaded {
+                source: None,
+                note: Some(skipped),
+            };
+            return (analyse_loaded(c, loaded, registry, opts, seeds), None);
+        }
+    };
+    let looked_up = Instant::now();
+    let seeded = bincode::serialize(seeds).expect("seeds serialise");
+    let role_path = c.role_path.as_ref().map(|p| format!("/{p}"));
+    let key = cache.key(&[
+        c.display.as_bytes(),
+        role_path.as_deref().unwrap_or_default().as_bytes(),
+        &seeded,
+        &bytes,
+    ]);
+    let hit = cache.get(&key).and_then(|blob| {
+        let record = bincode::deserialize::<stored::Record>(blob).ok()?;
+        if let Some(stamp) = record.project {
+            // A rule read the project's manifests: they must not have changed either.
+            if crate::project::Project::of_file(&c.path).stamp() != stamp {
+                return None;
+            }
+        }
+        let source = || discover::from_bytes(&c.path, c.display.clone(), bytes.clone()).source;
+        Some((
+            record.into_scanned(registry, source)?,
+            *blake3::hash(blob).as_bytes(),
+        ))
+    });
+    timings::add(Phase::Cache, looked_up);
+    if let Some((scanned, digest)) = hit {
+        return (scanned, Some(digest));
+    }
+    let loaded = discover::from_bytes(&c.path, c.display.clone(), bytes);
+    let scanned = analyse_loaded(c, loaded, registry, opts, seeds);
+    let stored = Instant::now();
+    let record = bincode::serialize(&stored::Record::of(&scanned)).expect("records serialise");
+    let digest = *blake3::hash(&record).as_bytes();
+    cache.put(key, record);
+    timings::add(Phase::Cache, stored);
+    (scanned, Some(digest))
+}
+
+/// Analyse a loaded candidate.
+fn analyse_loaded(
+    c: &discover::Candidate,
+    loaded: discover::Loaded,
+    registry: &Registry,
+    opts: &ScanOptions,
+    seeds: &[Seed],
+) -> Scanned {
     match loaded.source {
         Some(source) => {
             let role_path = c.role_path.as_deref();
@@ -684,6 +863,18 @@ fn one_finding_per_stand_in_flow(findings: &mut Vec<Finding>) {
     });
 }
 
+/// The files [`link_files`] analysed again and the seeds each had in the end: all the link
+/// decides, so a scan whose files all gave the same results replays it from the cache.
+type LinkPlan = Vec<(usize, Vec<Seed>)>;
+
+/// A [`LinkPlan`] as the cache keeps it, with the keys of every record the link used on its
+/// way (the results of earlier rounds), kept for a scan after an edit, whose link redoes them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedPlan {
+    plan: LinkPlan,
+    used: Vec<Key>,
+}
+
 /// Rounds of cross-file linking: a file analysed again with seeds may pass the data on again.
 const LINK_ROUNDS: usize = 3;
 
@@ -695,7 +886,8 @@ fn link_files(
     max: u64,
     registry: &Registry,
     opts: &ScanOptions,
-) {
+    cache: Option<&Cache>,
+) -> LinkPlan {
     // The bookkeeping only: the analyses it starts count under their own phases.
     let mut bookkeeping = Instant::now();
     let modules: Vec<Vec<String>> = candidates
@@ -813,14 +1005,17 @@ fn link_files(
         }
         timings::add(Phase::Link, bookkeeping);
         if grew.is_empty() {
-            return;
+            break;
         }
         let redo: Vec<usize> = grew.into_iter().collect();
         let results: Vec<(usize, Scanned)> = redo
             .par_iter()
             .map(|&i| {
                 let s: Vec<Seed> = seeds[i].iter().cloned().collect();
-                (i, scan_candidate(&candidates[i], max, registry, opts, &s))
+                (
+                    i,
+                    scan_candidate(&candidates[i], max, registry, opts, &s, cache),
+                )
             })
             .collect();
         bookkeeping = Instant::now();
@@ -829,6 +1024,9 @@ fn link_files(
         }
         pending = redo;
     }
+    // Every file whose seeds grew was analysed again with them, the last time with all of them.
+    let seeded = seeds.into_iter().enumerate().filter(|(_, s)| !s.is_empty());
+    seeded.map(|(i, s)| (i, s.into_iter().collect())).collect()
 }
 
 /// Whether data passed to parameter `arg` of `function` can change nothing in its file: its
@@ -1151,3 +1349,5 @@ fn stdin_source(display: &str, text: &str, language: Language) -> Source {
     }
     Source::new(display.to_string(), language, text.to_string())
 }
+
+mod stored;

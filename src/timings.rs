@@ -12,6 +12,8 @@ pub enum Phase {
     Walk,
     /// Reading and decoding a file.
     Read,
+    /// The result cache: keys hashed, results looked up, decoded and stored.
+    Cache,
     /// The tree-sitter (or syn) parse.
     Parse,
     /// Lowering the syntax tree to the IR (the table leaves out the parse nested in it; Rust's
@@ -34,9 +36,10 @@ pub enum Phase {
     Report,
 }
 
-const PHASES: [Phase; 11] = [
+const PHASES: [Phase; 12] = [
     Phase::Walk,
     Phase::Read,
+    Phase::Cache,
     Phase::Parse,
     Phase::Lower,
     Phase::Resolve,

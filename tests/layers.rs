@@ -170,7 +170,7 @@ fn layer(module: &str) -> u8 {
         "lang" => 1,
         "spec" => 2,
         "rules" | "flow" => 3,
-        "scan" | "discover" | "config" | "suppress" | "roles" => 4,
+        "scan" | "cache" | "discover" | "config" | "suppress" | "roles" => 4,
         "report" | "inventory" | "docs" | "baseline" | "since" | "add_ignore" | "fix" => 5,
         "app" | "cli" => 6,
         other => panic!("module {other} has no layer: add it to docs/architecture.md and here"),

@@ -59,8 +59,15 @@ pub(super) fn run_scan(args: ScanArgs) -> Result<ExitStatus, String> {
         threads,
         repo_paths: Some(repo_paths.clone()),
         include_tests: args.include_tests || config.include_tests,
+        cache_dir: (!args.no_cache && !config.no_cache).then(|| {
+            let configured = args.cache_dir.clone().or_else(|| config.cache_dir.clone());
+            configured.unwrap_or_else(|| repo_paths.root.join(crate::cache::DEFAULT_DIR))
+        }),
     };
     let mut result = scan::scan(&opts, registry);
+    for warning in &result.warnings {
+        eprintln!("aiguard: warning: {warning}");
+    }
     let floor = match (args.min_confidence, config.min_confidence) {
         (Some(level), _) => level.confidence(),
         (None, Some(c)) => c,

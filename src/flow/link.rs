@@ -10,7 +10,9 @@ use crate::ir::Module;
 use std::collections::HashMap;
 
 /// Which parameter an argument binds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ArgRef {
     Position(usize),
     Keyword(String),
@@ -30,7 +32,7 @@ pub struct Callee {
 }
 
 /// A call with tainted arguments to a function the file imports, or to a method by its name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExternalCall {
     /// The callee's qualified name as the caller imports it (`langflow.utils.validate.validate_code`,
     /// `.utils.run`, `./helpers.run`).
@@ -50,7 +52,9 @@ pub struct ExternalCall {
 }
 
 /// Data entering a file from another file of the scan.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Seed {
     /// A caller elsewhere passes data to parameter `arg` of `function` (a method of `class`).
     Param {
@@ -87,7 +91,7 @@ pub enum Seed {
 }
 
 /// A function or method of this file whose return value carries data of `kind`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Returned {
     pub class: Option<String>,
     pub function: String,

@@ -7,7 +7,7 @@
 
 use crate::finding::Hit;
 use crate::ir::Span;
-use crate::project::{self, ManifestKind, Project, Requirement};
+use crate::project::{self, LazyProject, ManifestKind, Requirement};
 use crate::source::Source;
 use crate::spec::dependency::DependencyRule;
 use std::collections::BTreeSet;
@@ -26,6 +26,7 @@ impl DependencyRule {
 /// entry, and reported where the member declares it.
 pub fn run(
     source: &Source,
+    project: &LazyProject,
     rules: &[DependencyRule],
     enabled: &BTreeSet<&'static str>,
     out: &mut Vec<Hit>,
@@ -46,14 +47,12 @@ pub fn run(
     if manifest.library && !(manifest.auto_bins && project::cargo_auto_bin(path)) {
         return;
     }
-    let mut project: Option<std::sync::Arc<Project>> = None;
     for dep in &manifest.deps {
         if !dep.runtime {
             continue;
         }
         let (name, requirement, spec) = if dep.inherited {
-            let project = project.get_or_insert_with(|| Project::of_file(path));
-            match project.cargo_workspace_dep(&dep.name) {
+            match project.get().cargo_workspace_dep(&dep.name) {
                 Some(ws) => (
                     ws.name.clone(),
                     ws.requirement.clone(),
@@ -71,8 +70,7 @@ pub fn run(
         let Some(rule) = active.iter().find(|r| r.covers(&name)) else {
             continue;
         };
-        let project = project.get_or_insert_with(|| Project::of_file(path));
-        if project.locked(eco, &name) {
+        if project.get().locked(eco, &name) {
             continue;
         }
         out.push(Hit::new(

@@ -42,6 +42,11 @@ pub struct Facts {
 pub type FactSet = BTreeSet<&'static str>;
 
 impl Facts {
+    /// A fact of the packs by its name, as the registry holds it.
+    pub fn name(&self, name: &str) -> Option<&'static str> {
+        self.facts.iter().find(|f| f.name == name).map(|f| f.name)
+    }
+
     pub fn compile(raw: Vec<(&str, RawFact)>) -> Result<Facts, String> {
         let mut facts = Vec::new();
         for (file, f) in raw {
