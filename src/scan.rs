@@ -918,6 +918,7 @@ fn link_files(
         }
     }
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
+    let mut analysed_with: Vec<Vec<Seed>> = vec![Vec::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
     for _ in 0..LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
@@ -1008,13 +1009,16 @@ fn link_files(
             break;
         }
         let redo: Vec<usize> = grew.into_iter().collect();
+        for &i in &redo {
+            analysed_with[i] = seeds[i].iter().cloned().collect();
+        }
         let results: Vec<(usize, Scanned)> = redo
             .par_iter()
             .map(|&i| {
-                let s: Vec<Seed> = seeds[i].iter().cloned().collect();
+                let s = &analysed_with[i];
                 (
                     i,
-                    scan_candidate(&candidates[i], max, registry, opts, &s, cache),
+                    scan_candidate(&candidates[i], max, registry, opts, s, cache),
                 )
             })
             .collect();
@@ -1024,9 +1028,9 @@ fn link_files(
         }
         pending = redo;
     }
-    // Every file whose seeds grew was analysed again with them, the last time with all of them.
-    let seeded = seeds.into_iter().enumerate().filter(|(_, s)| !s.is_empty());
-    seeded.map(|(i, s)| (i, s.into_iter().collect())).collect()
+    // The seeds each file's final result was analysed with (an inert seed alone starts none).
+    let seeded = analysed_with.into_iter().enumerate();
+    seeded.filter(|(_, s)| !s.is_empty()).collect()
 }
 
 /// Whether data passed to parameter `arg` of `function` can change nothing in its file: its
