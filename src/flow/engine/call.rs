@@ -47,7 +47,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // comes from its receiver: a `result-from-receiver` propagator).
         if let (Some(r), Some(key)) = (receiver, arg_ts.first()) {
             if self.propagator(q, method) == Some(PropagateTo::FromReceiver) {
-                self.indexed_tools(r, key, span);
+                self.indexed_tools(r, key, span, cx.function);
             }
         }
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
@@ -714,6 +714,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut by_param[slot], t);
             }
         }
+        self.indexed_by_arguments(fi, &by_param, cx);
         // Parameters that reach sinks inside the callee. Facts are only added (a recursive call
         // may add to this very list): the ones there now are read by index, not copied.
         for k in 0..self.summaries[fi].sinks.len() {
