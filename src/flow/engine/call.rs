@@ -477,6 +477,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         m.exits = self.spec.exits.iter().any(|g| g.matches(q));
+        m.assertion = self.spec.assertions.iter().any(|g| g.matches(q));
         m.privileged = self
             .ix
             .role_calls

@@ -65,6 +65,8 @@ struct NameMatch {
     privileged: bool,
     /// The call never returns (`[[exits]]`: `abort(403)`).
     exits: bool,
+    /// The call throws unless its first argument is true (`[[assertions]]`: `assert(ok)`).
+    assertion: bool,
     propagate: Option<PropagateTo>,
 }
 
