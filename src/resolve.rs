@@ -521,9 +521,17 @@ impl<'m> Resolver<'m> {
                 StmtKind::ClassDef(ci) => self.walk_class(*ci, env, module_env),
                 _ => {}
             }
-            if let StmtKind::If { body, orelse, .. } = &s.kind {
-                self.walk_branches(body, orelse, env, module_env, class);
-                continue;
+            match &s.kind {
+                StmtKind::If { body, orelse, .. } => {
+                    self.walk_branches(&[body, orelse], env, module_env, class);
+                    continue;
+                }
+                StmtKind::Match { cases, .. } => {
+                    let bodies: Vec<&'m [Stmt]> = cases.iter().map(|(_, b)| &b[..]).collect();
+                    self.walk_branches(&bodies, env, module_env, class);
+                    continue;
+                }
+                _ => {}
             }
             let mut children: Vec<&'m Stmt> = Vec::new();
             s.for_each_child_stmt(&mut |c| children.push(c));
@@ -534,13 +542,12 @@ impl<'m> Resolver<'m> {
         self.depth -= 1;
     }
 
-    /// An `if` and its `else`: each branch starts from the bindings before it, and a name the
-    /// branches bind to different values is either afterwards (`if kind == "a": llm = A()
-    /// else: llm = B()`).
+    /// An `if` and its `else`, or the cases of a `match`/`switch`: each branch starts from the
+    /// bindings before it, and a name the branches bind to different values is any of them
+    /// afterwards (`if kind == "a": llm = A() else: llm = B()`; `case "a": llm = new A()`).
     fn walk_branches(
         &mut self,
-        body: &'m [Stmt],
-        orelse: &'m [Stmt],
+        branches: &[&'m [Stmt]],
         env: &mut Env<'_, 'm>,
         module_env: &Env<'_, 'm>,
         class: Option<usize>,
@@ -548,7 +555,7 @@ impl<'m> Resolver<'m> {
         // Only the names the branches assign are saved and merged: copying the whole scope at
         // each `if` would be quadratic.
         let mut names: Vec<&'m str> = Vec::new();
-        for branch in [body, orelse] {
+        for branch in branches {
             crate::ir::walk_stmts(branch, &mut |s| {
                 if let StmtKind::Assign { targets, .. } = &s.kind {
                     for t in targets {
@@ -565,24 +572,37 @@ impl<'m> Resolver<'m> {
             names.iter().map(|n| env.vars.get(n).cloned()).collect()
         };
         let before = current(env);
-        self.walk_body(body, env, module_env, class);
-        let after_body = current(env);
-        for (name, b) in names.iter().zip(before) {
+        let mut merged: Option<Vec<Option<Binding>>> = None;
+        for branch in branches {
+            for (name, b) in names.iter().zip(&before) {
+                match b {
+                    Some(b) => env.insert(name, b.clone()),
+                    None => {
+                        env.vars.remove(name);
+                    }
+                }
+            }
+            self.walk_body(branch, env, module_env, class);
+            let after = current(env);
+            merged = Some(match merged {
+                None => after,
+                Some(so_far) => so_far
+                    .into_iter()
+                    .zip(after)
+                    .map(|(a, b)| match (a, b) {
+                        (Some(a), Some(b)) => Some(either(&a, &b)),
+                        (a, b) => a.or(b),
+                    })
+                    .collect(),
+            });
+        }
+        for (name, b) in names.iter().zip(merged.unwrap_or_default()) {
             match b {
                 Some(b) => env.insert(name, b),
                 None => {
                     env.vars.remove(name);
                 }
             }
-        }
-        self.walk_body(orelse, env, module_env, class);
-        for (name, b) in names.iter().zip(after_body) {
-            let merged = match (b, env.vars.get(name)) {
-                (Some(b), Some(other)) => either(&b, other),
-                (Some(b), None) => b,
-                (None, _) => continue,
-            };
-            env.insert(name, merged);
         }
     }
 

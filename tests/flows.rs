@@ -636,3 +636,59 @@ fn the_parts_of_a_value_another_file_returns_keep_their_own_data() {
         .collect();
     assert_eq!(lines, [7, 10, 11], "{findings:?}");
 }
+
+#[test]
+fn a_dict_of_functions_indexed_by_a_helper_parameter_takes_the_name_another_file_passes() {
+    // `execute_tool(name, args)` indexes its dict by a parameter: the functions in it are tools
+    // when a caller in another file passes the model's choice, not when callers pass constants.
+    let dir = project(&[
+        (
+            "pkg/registry.py",
+            "import subprocess\n\
+             def run_shell(command):\n    return subprocess.run(command, shell=True)\n\
+             def rotate(command):\n    return subprocess.run(command, shell=True)\n\
+             HANDLERS = {'run_shell': run_shell}\n\
+             JOBS = {'rotate': rotate}\n\
+             def execute_tool(name, args):\n    return HANDLERS[name](**args)\n\
+             def run_job(name):\n    return JOBS[name]('logrotate')\n",
+        ),
+        (
+            "pkg/agent.py",
+            "import json\nfrom openai import OpenAI\nfrom pkg.registry import execute_tool, run_job\n\
+             def agent(messages):\n    r = OpenAI().chat.completions.create(model='m', messages=messages)\n\
+             \x20   call = r.choices[0].message.tool_calls[0]\n\
+             \x20   run_job('rotate')\n\
+             \x20   return execute_tool(call.function.name, json.loads(call.function.arguments))\n",
+        ),
+        (
+            "web/registry.ts",
+            "import { execSync } from \"child_process\";\n\
+             function runShell(command: string) { return execSync(command); }\n\
+             function rotate(command: string) { return execSync(command); }\n\
+             const handlers: Record<string, (c: string) => Buffer> = { run_shell: runShell };\n\
+             const jobs: Record<string, (c: string) => Buffer> = { rotate };\n\
+             export function executeTool(name: string, input: string) { return handlers[name](input); }\n\
+             export function runJob(name: string) { return jobs[name](\"logrotate\"); }\n",
+        ),
+        (
+            "web/agent.ts",
+            "import OpenAI from \"openai\";\nimport { executeTool, runJob } from \"./registry\";\n\
+             export async function agent(messages: any[]) {\n\
+             \x20 const r = await new OpenAI().chat.completions.create({ model: \"m\", messages });\n\
+             \x20 const call = r.choices[0].message.tool_calls![0];\n\
+             \x20 runJob(\"rotate\");\n\
+             \x20 return executeTool(call.function.name, call.function.arguments);\n}\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let shells: Vec<(&str, u64)> = findings
+        .iter()
+        .filter(|(rule, _, _)| rule == "AIG302")
+        .map(|(_, path, line)| (path.as_str(), *line))
+        .collect();
+    assert_eq!(
+        shells,
+        [("pkg/registry.py", 3), ("web/registry.ts", 2)],
+        "{findings:?}"
+    );
+}

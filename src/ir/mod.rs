@@ -185,6 +185,7 @@ pub enum StmtKind {
     },
     Expr(Expr),
     Return(Option<Expr>),
+    /// `if`; Python's `assert test, message` lowers to one whose `else` raises `message`.
     If {
         test: Expr,
         body: Vec<Stmt>,
@@ -220,7 +221,7 @@ pub enum StmtKind {
         subject: Expr,
         cases: Vec<(Vec<Expr>, Vec<Stmt>)>,
     },
-    /// Anything else with sub-statements or expressions kept (e.g. `del`, `assert`, `global`).
+    /// Anything else with sub-statements or expressions kept (e.g. `del`, `global`).
     Other {
         exprs: Vec<Expr>,
         body: Vec<Stmt>,

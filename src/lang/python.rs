@@ -260,6 +260,7 @@ impl<'t> Lower<'t> {
             "with_statement" => self.with_stmt(n),
             "try_statement" => self.try_stmt(n),
             "raise_statement" => self.raise_stmt(n),
+            "assert_statement" => self.assert_stmt(n),
             "match_statement" => self.match_stmt(n),
             "function_definition" => StmtKind::FunctionDef(self.function(n, n, None, Vec::new())),
             "class_definition" => StmtKind::ClassDef(self.class(n, n, Vec::new())),
@@ -480,6 +481,28 @@ impl<'t> Lower<'t> {
             }
         });
         StmtKind::Raise(exc)
+    }
+
+    /// `assert test, message` is `if test: pass` with an `else` that raises `message`: what the
+    /// test proves holds after it.
+    fn assert_stmt(&mut self, n: Node<'t>) -> StmtKind {
+        let mut parts = Vec::new();
+        self.each_named(n, |l, c| parts.push(l.expr(c)));
+        let mut parts = parts.into_iter();
+        let Some(test) = parts.next() else {
+            return StmtKind::Other {
+                exprs: Vec::new(),
+                body: Vec::new(),
+            };
+        };
+        StmtKind::If {
+            test,
+            body: Vec::new(),
+            orelse: vec![Stmt {
+                kind: StmtKind::Raise(parts.next()),
+                span: span(n),
+            }],
+        }
     }
 
     fn match_stmt(&mut self, n: Node<'t>) -> StmtKind {

@@ -164,6 +164,22 @@ fn typescript_objects_of_classes_and_branches() {
 }
 
 #[test]
+fn a_name_each_case_of_a_switch_or_match_binds_is_any_of_them() {
+    let ts = "class A { go(x) {} }\nclass B { go(x) {} }\n\
+              function f(k) {\n  let c;\n  switch (k) {\n    case 1: c = new A(); break;\n    default: c = new B();\n  }\n  c.go(1);\n}\n";
+    assert_eq!(
+        alternatives(Language::TypeScript, ts),
+        [vec!["A().go", "B().go"]]
+    );
+    let py = "class A:\n    pass\nclass B:\n    pass\n\
+              def f(k):\n    match k:\n        case 1:\n            c = A()\n        case _:\n            c = B()\n    c.go(1)\n";
+    assert_eq!(
+        alternatives(Language::Python, py),
+        [vec!["A().go", "B().go"]]
+    );
+}
+
+#[test]
 fn a_parameter_typed_by_a_class_of_the_file_is_an_instance_of_it() {
     let q = qualified(
         Language::Python,

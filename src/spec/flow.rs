@@ -191,6 +191,15 @@ pub struct RawExits {
     pub(crate) calls: Vec<String>,
 }
 
+/// `[[assertions]]`: calls that throw unless their first argument is true (`assert(ok)` of
+/// `node:assert`), so what that argument tests holds after one made as a statement, as after an
+/// `if` whose other branch raises.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssertions {
+    pub(crate) calls: Vec<String>,
+}
+
 /// `[[route_guard]]`: what guards one request handler (a limiter's decorator, a quota check in
 /// its body, a limiter passed beside it to the route's registration). Data that enters in a
 /// guarded function carries `flag`, which a `[[flow]]` can exclude (`unless_flags`).
@@ -244,6 +253,7 @@ pub struct RawFlowTables {
     pub name_lookups: Vec<RawNameLookup>,
     pub sink_kinds: Vec<RawSinkKind>,
     pub exits: Vec<RawExits>,
+    pub assertions: Vec<RawAssertions>,
     pub route_guards: Vec<RawRouteGuard>,
 }
 
@@ -458,6 +468,8 @@ pub struct FlowSpec {
     pub local_kinds: KindSet,
     /// Calls that never return (`[[exits]]`).
     pub exits: Vec<Glob>,
+    /// Calls that throw unless their first argument is true (`[[assertions]]`).
+    pub assertions: Vec<Glob>,
     pub route_guards: Vec<RouteGuard>,
     /// A word of every route guard's patterns: a file with none of them has no guard. `None`:
     /// some pattern has no word, so every file is looked at.
@@ -576,6 +588,9 @@ impl FlowSpec {
         }
         for x in raw.exits {
             spec.exits.extend(globs(&x.calls));
+        }
+        for a in raw.assertions {
+            spec.assertions.extend(globs(&a.calls));
         }
         for g in raw.route_guards {
             spec.route_guards.push(RouteGuard {

@@ -92,6 +92,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[file_role]]", fields_of::<roles::RawFileRole>()),
         ("[main_guard]", fields_of::<roles::MainGuard>()),
         ("[[exits]]", fields_of::<flow::RawExits>()),
+        ("[[assertions]]", fields_of::<flow::RawAssertions>()),
         ("[workflows]", fields_of::<workflows::WorkflowSettings>()),
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),

@@ -152,6 +152,9 @@ pub struct RawPack {
     /// Calls that never return (`[[exits]]`).
     #[serde(default)]
     pub(crate) exits: Vec<super::flow::RawExits>,
+    /// Calls that throw unless their first argument is true (`[[assertions]]`).
+    #[serde(default)]
+    pub(crate) assertions: Vec<super::flow::RawAssertions>,
     /// What the GitHub-workflow rules read (`[workflows]`, in one pack).
     #[serde(default)]
     pub(crate) workflows: Option<WorkflowSettings>,
@@ -231,6 +234,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.name_lookups.extend(pack.name_lookups);
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
+        flow_tables.assertions.extend(pack.assertions);
         if let Some(w) = pack.workflows {
             if workflows.replace(w).is_some() {
                 return Err(format!("{file}: a second [workflows] table"));

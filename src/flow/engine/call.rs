@@ -50,7 +50,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         // comes from its receiver: a `result-from-receiver` propagator).
         if let (Some(r), Some(key)) = (receiver, arg_ts.first()) {
             if self.propagator(q, method) == Some(PropagateTo::FromReceiver) {
-                self.indexed_tools(r, key, span);
+                self.indexed_tools(r, key, span, cx.function);
             }
         }
         let sunk = self.call_sinks(call, q, span, &recv_t, &arg_ts, cx);
@@ -480,6 +480,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         m.exits = self.spec.exits.iter().any(|g| g.matches(q));
+        m.assertion = self.spec.assertions.iter().any(|g| g.matches(q));
         m.privileged = self
             .ix
             .role_calls
@@ -717,6 +718,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 join(&mut by_param[slot], t);
             }
         }
+        self.indexed_by_arguments(fi, &by_param, cx);
         // Parameters that reach sinks inside the callee. Facts are only added (a recursive call
         // may add to this very list): the ones there now are read by index, not copied.
         for k in 0..self.summaries[fi].sinks.len() {

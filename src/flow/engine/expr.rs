@@ -67,7 +67,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Index { value, index } => {
                 // The key picks among the container's values: it does not make them tainted.
                 let key = self.expr(index, cx);
-                self.indexed_tools(value, &key, e.span);
+                self.indexed_tools(value, &key, e.span, cx.function);
                 // `t[2]`, `d["id"]` of a value whose parts are known: that part only.
                 let mut t = match self.part_taint(e, cx) {
                     Some(part) => part,

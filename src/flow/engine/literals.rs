@@ -192,6 +192,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         };
+        // A command string (`f"python -u {p}"`, or a name bound once to one): the file is
+        // the word after the program and its flags.
+        let command = match &e.kind {
+            ExprKind::Name(n) => self.consts.binding_at(n, e.span),
+            _ => Some(e),
+        };
+        if let Some(script) = command.and_then(|c| match &c.kind {
+            ExprKind::StringBuild(parts) => script_part(parts),
+            _ => None,
+        }) {
+            named(script);
+        }
         match &e.kind {
             ExprKind::List(items) => {
                 let flag = |x: &&Expr| x.as_str().is_some_and(|s| s.starts_with('-'));
@@ -199,10 +211,51 @@ impl<'a, 'm> Engine<'a, 'm> {
                     named(script);
                 }
             }
+            ExprKind::StringBuild(_) => {}
             _ => named(e),
         }
         t
     }
+}
+
+/// The interpolated part that is the script of a command string: the word after the program and
+/// its flags (`f"python -u {p} --out {x}"` runs `p`; `{sys.executable} {p}` too), when that word
+/// is interpolated. Quotes around a word are no part of it.
+fn script_part(parts: &[StrPart]) -> Option<&Expr> {
+    // Words begun so far (the program is the first), and whether the current one is a flag.
+    let mut words = 0;
+    let mut in_word = false;
+    let mut flag = false;
+    for part in parts {
+        match part {
+            StrPart::Lit(text) => {
+                for c in text.chars().filter(|c| !matches!(c, '"' | '\'')) {
+                    if c.is_whitespace() {
+                        if in_word && words > 1 && !flag {
+                            // The script's word ended with nothing interpolated in it.
+                            return None;
+                        }
+                        in_word = false;
+                    } else if !in_word {
+                        in_word = true;
+                        words += 1;
+                        flag = c == '-';
+                    }
+                }
+            }
+            StrPart::Expr(e) => {
+                if !in_word {
+                    in_word = true;
+                    words += 1;
+                    flag = false;
+                }
+                if words > 1 && !flag {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// `self.script`, `this.path`: a field of the object, the same in each of its methods.

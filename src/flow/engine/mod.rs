@@ -65,6 +65,8 @@ struct NameMatch {
     privileged: bool,
     /// The call never returns (`[[exits]]`: `abort(403)`).
     exits: bool,
+    /// The call throws unless its first argument is true (`[[assertions]]`: `assert(ok)`).
+    assertion: bool,
     propagate: Option<PropagateTo>,
 }
 
@@ -161,6 +163,9 @@ pub struct Engine<'a, 'm> {
     handlers: HashMap<usize, (String, Vec<&'a str>)>,
     /// (function, source) pairs an `indexed_by` source seeded (see `tools::indexed_tools`).
     indexed: HashSet<(usize, u32)>,
+    /// For each function, its parameters that index a dict or list literal of functions (its
+    /// callers' arguments pick the entry), with the literal.
+    param_indexes: HashMap<usize, Vec<(usize, &'m Expr)>>,
     pub trace: Trace,
     imports: HashMap<&'m str, &'m str>,
     /// The qualified names the file imports.
@@ -291,6 +296,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             return_sinks: vec![Vec::new(); n],
             handlers: HashMap::new(),
             indexed: HashSet::new(),
+            param_indexes: HashMap::new(),
             trace: Trace::default(),
             imports: module
                 .imports

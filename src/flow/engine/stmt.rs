@@ -106,9 +106,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 self.block(orelse, cx);
                 if !self.leaves(body) {
-                    let mut joined = cx.env.delta(&m);
-                    merge(&mut joined, &then);
-                    cx.env.apply(joined);
+                    if self.leaves(orelse) {
+                        // `if x in ALLOWED: ... else: raise`, `assert x in ALLOWED`: only the
+                        // branch where the test held goes on.
+                        cx.env.undo(&m);
+                        cx.env.apply(then);
+                    } else {
+                        let mut joined = cx.env.delta(&m);
+                        merge(&mut joined, &then);
+                        cx.env.apply(joined);
+                    }
                 }
                 cx.env.close(m);
             }

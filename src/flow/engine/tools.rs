@@ -199,9 +199,17 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// `HANDLERS[call.function.name]`, `actions.get(name)`: a dict or list of the file's
     /// functions indexed by data of a kind an `indexed_by` source names (the model chose the
     /// entry) makes each of its functions a tool of that source. A key checked against an
-    /// allowlist carries nothing and picks no tool.
-    pub(super) fn indexed_tools(&mut self, holder: &'m Expr, key: &[Label], at: Span) {
-        if self.ix.indexed_sources.is_empty() || key.iter().all(|l| l.param().is_some()) {
+    /// allowlist carries nothing and picks no tool. A key that is a parameter of `function`
+    /// (`def execute_tool(name, args): return TOOLS[name](**args)`) is remembered: its callers'
+    /// arguments pick the entry (see `apply_summary`).
+    pub(super) fn indexed_tools(
+        &mut self,
+        holder: &'m Expr,
+        key: &[Label],
+        at: Span,
+        function: Option<usize>,
+    ) {
+        if self.ix.indexed_sources.is_empty() || key.is_empty() {
             return;
         }
         let literal = match &holder.kind {
@@ -215,6 +223,29 @@ impl<'a, 'm> Engine<'a, 'm> {
         let Some(literal) = literal else {
             return;
         };
+        if let Some(fi) = function {
+            for param in key.iter().filter_map(|l| l.param()) {
+                self.note_param_index(fi, param, literal);
+            }
+        }
+        self.seed_indexed(literal, key);
+    }
+
+    /// Parameter `param` of `fi` indexes `literal`.
+    fn note_param_index(&mut self, fi: usize, param: usize, literal: &'m Expr) {
+        let known = self.param_indexes.entry(fi).or_default();
+        if !known
+            .iter()
+            .any(|&(p, e)| p == param && e.span == literal.span)
+        {
+            known.push((param, literal));
+            self.changed = true;
+        }
+    }
+
+    /// Each function of the dict or list `literal` is a tool of the `indexed_by` sources whose
+    /// kinds `key` carries.
+    pub(super) fn seed_indexed(&mut self, literal: &'m Expr, key: &[Label]) {
         let items: Vec<&'m Expr> = match &literal.kind {
             ExprKind::Dict(entries) => entries.iter().map(|(_, v)| v).collect(),
             ExprKind::List(items) => items.iter().collect(),
@@ -243,6 +274,26 @@ impl<'a, 'm> Engine<'a, 'm> {
         if seeded {
             self.changed = true;
             self.index_handler_return_sinks();
+        }
+    }
+
+    /// A call of `fi`, which indexes a dict or list of functions by some of its parameters:
+    /// the arguments given for them pick the entry, in the caller (or in its callers, when an
+    /// argument is the caller's own parameter).
+    pub(super) fn indexed_by_arguments(&mut self, fi: usize, by_param: &[Taint], cx: &Ctx<'m>) {
+        let Some(indexes) = self.param_indexes.get(&fi).cloned() else {
+            return;
+        };
+        for (param, literal) in indexes {
+            let Some(key) = by_param.get(param) else {
+                continue;
+            };
+            if let Some(cur) = cx.function.filter(|&cur| cur != fi) {
+                for p in key.iter().filter_map(|l| l.param()) {
+                    self.note_param_index(cur, p, literal);
+                }
+            }
+            self.seed_indexed(literal, key);
         }
     }
 

@@ -227,8 +227,13 @@ fn control_flow() {
             "match cmd case [\"go\", d] | d {move(d)} case Choice(Other(Point, Other(x, 0)), mod.K) {} case _ {return -}"
         );
     assert_eq!(
-        body("del a[0], b\nassert x, 'msg'\nglobal g, h\npass\n"),
-        "other([a[0], b]) {}; other(x, \"msg\") {}; other(g, h) {}"
+        body("del a[0], b\nglobal g, h\npass\n"),
+        "other([a[0], b]) {}; other(g, h) {}"
+    );
+    // `assert` is an `if` whose `else` raises the message.
+    assert_eq!(
+        body("assert x in A, 'msg'\nassert y\n"),
+        "if (x in A) {} else {raise \"msg\"}; if y {} else {raise -}"
     );
     assert_eq!(body("return a, b"), "return [a, b]");
 }
