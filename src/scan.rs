@@ -573,11 +573,7 @@ fn run_file_seeded(
         method_calls,
         returns: outcome.returns,
         summaries: outcome.summaries,
-        // Only a file with a sink is sent validators' seeds (`link_files`).
-        called_with_data: match outcome.has_sinks {
-            true => outcome.called_with_data,
-            false => Vec::new(),
-        },
+        called_with_data: outcome.called_with_data,
         classes: link::class_bases(&module),
         facts,
         secrets: redactions.values(source),

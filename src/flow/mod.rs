@@ -41,8 +41,9 @@ pub struct FlowOutcome {
     pub returns: Vec<Returned>,
     /// Every named function, with the sinks its parameters reach when the file was analysed.
     pub summaries: Vec<FnSummary>,
-    /// Calls (as the file names them) an argument of which carried data or a parameter, sorted:
-    /// another file's validator called here can change the result only if it is one of them.
+    /// Calls (as the file names them) an argument of which carried data or a parameter, sorted,
+    /// when the file has a sink: another file's validator called here can change the result only
+    /// if it is one of them.
     pub called_with_data: Vec<String>,
 }
 
@@ -277,14 +278,18 @@ pub fn run(
         has_sinks,
         returns,
         summaries: engine.fn_summaries(),
-        called_with_data: {
-            let mut called: Vec<String> = engine
-                .called_with_data
-                .iter()
-                .map(|q| q.to_string())
-                .collect();
-            called.sort_unstable();
-            called
+        // Only a file with a sink is sent validators' seeds (`scan::link_files`).
+        called_with_data: match has_sinks {
+            true => {
+                let mut called: Vec<String> = engine
+                    .called_with_data
+                    .iter()
+                    .map(|q| q.to_string())
+                    .collect();
+                called.sort_unstable();
+                called
+            }
+            false => Vec::new(),
         },
     }
 }

@@ -640,19 +640,6 @@ fn positional_index(call: &Call, p: usize) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-impl Engine<'_, '_> {
-    /// `t` is stored where other functions read it (a field, a closure): the parameters among it
-    /// escape the current function.
-    fn escapes(&mut self, t: &[Label], cx: &Ctx) {
-        let Some(fi) = cx.function else {
-            return;
-        };
-        for p in t.iter().filter_map(|l| l.param()) {
-            self.summaries[fi].escaped |= 1u64.checked_shl(p as u32).unwrap_or(0);
-        }
-    }
-}
-
 /// The labels of real sources in `t`: what may be shared between functions (fields, closures),
 /// where another function's parameter markers would mean the wrong parameter.
 fn real(t: &[Label]) -> Taint {

@@ -315,6 +315,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         env.set_var(name, t);
     }
 
+    /// `t` is stored where other functions read it (a field, a closure): the parameters among it
+    /// escape the current function.
+    fn escapes(&mut self, t: &[Label], cx: &Ctx) {
+        let Some(fi) = cx.function else {
+            return;
+        };
+        for p in t.iter().filter_map(|l| l.param()) {
+            self.summaries[fi].escaped |= 1u64.checked_shl(p as u32).unwrap_or(0);
+        }
+    }
+
     /// `cmd = ["rg", x]`: keep what the first element (a command's program) carries.
     pub(super) fn remember_shape(&mut self, name: &'m str, value: &'m Expr, cx: &mut Ctx<'m>) {
         cx.env.forget_shape(name);
