@@ -957,12 +957,21 @@ fn link_files(
                 &index,
                 &methods,
             );
+            let keeps = keep_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index);
             let called = &file.1.called_with_data;
-            for seed in imported.into_iter().chain(by_name).chain(checks) {
-                // A validator called with nothing that could be cleared changes nothing now: the
-                // seed waits for the file's next analysis.
+            for seed in imported
+                .into_iter()
+                .chain(by_name)
+                .chain(checks)
+                .chain(keeps)
+            {
+                // A validator, or a function returning only some of its arguments, called with
+                // nothing that could be cleared changes nothing now: the seed waits for the
+                // file's next analysis.
                 let inert = match &seed {
-                    Seed::Checks { call, .. } => called.binary_search(call).is_err(),
+                    Seed::Checks { call, .. } | Seed::Keeps { call, .. } => {
+                        called.binary_search(call).is_err()
+                    }
                     _ => false,
                 };
                 if seeds[importer].insert(seed) && !inert {
@@ -975,7 +984,17 @@ fn link_files(
                 let (callees, shaped) = callees(caller, call, per_file, &dirs, &index, &methods);
                 let stand_ins = callees.len();
                 for (callee, class, function) in callees {
-                    if !per_file[callee].1.link_target {
+                    // A file with no sink is analysed only to learn what the imported function
+                    // returns of its arguments (`keep_seeds`), where the caller may report it.
+                    let learn = !shaped
+                        && stand_ins == 1
+                        && unknown_summary(&per_file[callee].1.summaries, &class, &function)
+                        && per_file[caller]
+                            .1
+                            .called_with_data
+                            .binary_search(&call.target)
+                            .is_ok();
+                    if !per_file[callee].1.link_target && !learn {
                         continue;
                     }
                     let origin = match stand_ins {
@@ -1049,6 +1068,13 @@ fn inert_param(
                     && !s.escaped.contains(&p)
             })
     })
+}
+
+/// Whether the file's analysis said nothing yet of what `function` does (it was not analysed).
+fn unknown_summary(summaries: &[FnSummary], class: &Option<String>, function: &str) -> bool {
+    summaries
+        .iter()
+        .any(|s| &s.class == class && s.function == function && s.sinks.is_none())
 }
 
 /// The functions a call with tainted arguments may run in other files: the one its import names,
@@ -1217,6 +1243,49 @@ fn check_seeds(
                     check,
                 });
             }
+        }
+    }
+    out
+}
+
+/// The imported functions of other files a file calls whose result carries only some of their
+/// arguments, by their summaries (the callee's file analysed: what it returns is known).
+fn keep_seeds(
+    importer: usize,
+    imported: &[String],
+    per_file: &[Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+) -> Vec<Seed> {
+    let mut out = Vec::new();
+    for q in imported {
+        let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
+            continue;
+        };
+        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+            continue;
+        };
+        let mut defs = per_file[file]
+            .1
+            .summaries
+            .iter()
+            .filter(|s| s.class == class && s.function == function);
+        // One definition, analysed, with a body: two of one name say nothing of which runs.
+        let (Some(s), None) = (defs.next(), defs.next()) else {
+            continue;
+        };
+        if s.sinks.is_none() || s.declaration {
+            continue;
+        }
+        let mut kept: Vec<usize> = s.passes.iter().map(|&(p, _)| p).collect();
+        if kept.len() < s.params.len() {
+            kept.sort_unstable();
+            kept.dedup();
+            out.push(Seed::Keeps {
+                call: q.clone(),
+                params: s.params.clone(),
+                kept,
+            });
         }
     }
     out

@@ -205,6 +205,44 @@ fn returns_and_parameters_carry_data_between_files() {
 }
 
 #[test]
+fn a_function_of_another_file_returns_only_the_arguments_its_summary_says_it_returns() {
+    // Langchain-Chatchat's shape: `get_tool(name)` in a file with no sink returns the registered
+    // tool the name picks; its description in a tool definition is not the request's text. A
+    // helper that formats its argument into what it returns still carries it.
+    let dir = project(&[
+        (
+            "app/utils.py",
+            "from app.registry import TOOLS\n\
+             def get_tool(name=None):\n    if name is None:\n        return TOOLS\n    return TOOLS.get(name)\n\
+             def describe(name, extra):\n    return f'{name}: {len(extra)}'\n",
+        ),
+        ("app/registry.py", "TOOLS = {}\n"),
+        (
+            "app/routes.py",
+            "from fastapi import FastAPI\nfrom openai import OpenAI\nfrom app.utils import get_tool, describe\n\
+             app = FastAPI()\n\
+             @app.post('/chat')\ndef chat(tool: str, note: str):\n\
+             \x20   t = get_tool(tool)\n    d = describe(extra=tool, name=note)\n\
+             \x20   OpenAI().chat.completions.create(model='m', tools=[{'type': 'function', 'function': {'name': t.name, 'description': t.description}}])\n\
+             \x20   OpenAI().chat.completions.create(model='m', messages=[{'role': 'system', 'content': d}])\n",
+        ),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    let system: Vec<_> = findings.iter().filter(|f| f.0 == "AIG202").collect();
+    assert_eq!(
+        system,
+        [&("AIG202".to_string(), "app/routes.py".to_string(), 10)],
+        "{findings:?}"
+    );
+    let message = report["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["rule_id"] == "AIG202"))
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or("");
+    assert!(message.contains("`note`"), "{message}");
+}
+
+#[test]
 fn a_helper_handed_model_output_by_one_caller_is_not_a_source_for_every_importer() {
     // `util.decode` is called with a model's reply in one file; another file calls it with its
     // own data and logs the result: that is not the model's reply.

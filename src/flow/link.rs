@@ -88,6 +88,15 @@ pub enum Seed {
         param: usize,
         flags: Flags,
     },
+    /// Calling `call` (a function of another file, by its import) returns what only the
+    /// arguments bound to `kept` of its parameters `params` carry: its summary says the others
+    /// do not reach its return value (`get_tool(name)` returns `REGISTRY.get(name)`, an entry
+    /// the name only picks).
+    Keeps {
+        call: String,
+        params: Vec<String>,
+        kept: Vec<usize>,
+    },
 }
 
 /// A function or method of this file whose return value carries data of `kind`.

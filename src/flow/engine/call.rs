@@ -240,7 +240,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         // A call the tables do not describe makes something new of its arguments: a client made
         // with a key is not the key (`OpenAI(api_key=key)`), so kinds known by name stay behind.
-        let all_args = self.field_of(all_args);
+        let all_args = self.field_of(self.kept_args(call, q, &arg_ts).unwrap_or(all_args));
         // `agents.map(a => a.id)`: with a callback, what comes out is what the callback makes of
         // the receiver's items, not what the receiver's fields were named.
         let mut t = if has_callbacks {
@@ -254,6 +254,34 @@ impl<'a, 'm> Engine<'a, 'm> {
             join(&mut t, &self.passed_through(q, call, &arg_ts, span));
         }
         t
+    }
+
+    /// What the result of a call of another file's function carries of its arguments, when its
+    /// summary says it returns only some of them (`Seed::Keeps`): those bound to the parameters
+    /// it returns. `None` when the call is not one, or an argument is spread (`*args`), so
+    /// which parameter it binds is unknown.
+    fn kept_args(&self, call: &Call, q: Option<&str>, arg_ts: &[Taint]) -> Option<Taint> {
+        let (params, kept) = self.external_keeps.get(q?)?;
+        let mut out = Taint::new();
+        let mut position = 0;
+        for (a, t) in call.args.iter().zip(arg_ts) {
+            if a.splat != crate::ir::Splat::None {
+                return None;
+            }
+            let param = match &a.name {
+                Some(n) => params.iter().position(|p| **p == **n),
+                None => {
+                    position += 1;
+                    Some(position - 1).filter(|&p| p < params.len())
+                }
+            };
+            // An argument no parameter takes goes to one the summary does not name (`**kw`,
+            // `*args`).
+            if param.is_none_or(|p| kept.contains(&p)) {
+                join(&mut out, t);
+            }
+        }
+        Some(out)
     }
 
     /// `validate_code(body)` where `validate_code` is imported: the callee's file may sink it.

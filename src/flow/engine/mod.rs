@@ -222,6 +222,9 @@ pub struct Engine<'a, 'm> {
     external_passes: HashMap<String, Vec<(usize, Flags)>>,
     /// Calls (as this file names them) of other files' validators: what a call proves checked.
     external_checks: HashMap<String, Vec<ParamCheck>>,
+    /// Calls (as this file names them) of other files' functions whose result carries only some
+    /// of their arguments: (the callee's parameter names, the indexes of those it returns).
+    external_keeps: HashMap<String, (Vec<String>, Vec<usize>)>,
     /// Calls (as the file names them) some argument of which carried data or a parameter: the
     /// only calls whose being a validator could change what the file reports.
     pub called_with_data: HashSet<&'m str>,
@@ -333,6 +336,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             external_returns: HashMap::new(),
             external_passes: HashMap::new(),
             external_checks: HashMap::new(),
+            external_keeps: HashMap::new(),
             called_with_data: HashSet::new(),
             assigned_params: module
                 .functions

@@ -214,6 +214,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     checks.push(*check);
                     continue;
                 }
+                Seed::Keeps { call, params, kept } => {
+                    let keeps = (params.clone(), kept.clone());
+                    self.external_keeps.insert(call.clone(), keeps);
+                    continue;
+                }
                 Seed::Passes { call, param, flags } => {
                     let passes = self.external_passes.entry(call.clone()).or_default();
                     passes.push((*param, *flags));
