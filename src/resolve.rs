@@ -462,18 +462,26 @@ impl<'m> Resolver<'m> {
                     cur = value;
                 }
                 ExprKind::Await(inner) => cur = inner,
-                // `given or Default()`, `a if c else b`: the first branch that resolves to
-                // something known (not just its own spelling), else the first branch.
+                // `given or Default()`, `a if c else b`: every branch that resolves to something
+                // known (not just its own spelling: `stream_pro if pro else stream_qa` may call
+                // either), else the first branch.
                 ExprKind::Choice(items) => {
-                    let resolved = items.iter().filter_map(|i| {
-                        let q = self.qualify(i, env)?;
-                        (Some(&q) != i.dotted().as_ref()).then_some(q)
-                    });
-                    let first = match resolved.into_iter().next() {
-                        Some(q) => Some(q),
-                        None => items.first().and_then(|i| self.qualify(i, env)),
-                    };
-                    break first.into_iter().collect();
+                    let mut resolved: Vec<String> = Vec::new();
+                    for i in items {
+                        let Some(q) = self.qualify(i, env) else {
+                            continue;
+                        };
+                        if Some(&q) != i.dotted().as_ref() && !resolved.contains(&q) {
+                            resolved.push(q);
+                        }
+                    }
+                    if resolved.len() > MAX_ALTERNATIVES {
+                        resolved.truncate(1);
+                    }
+                    if resolved.is_empty() {
+                        resolved.extend(items.first().and_then(|i| self.qualify(i, env)));
+                    }
+                    break resolved;
                 }
                 _ => return Vec::new(),
             }

@@ -243,6 +243,32 @@ fn a_function_of_another_file_returns_only_the_arguments_its_summary_says_it_ret
 }
 
 #[test]
+fn a_function_picked_by_a_conditional_links_to_each_branch() {
+    // farfalle's shape: the route picks one of two imported stream functions and calls it
+    // through a local name.
+    let dir = project(&[
+        (
+            "backend/chat.py",
+            "from openai import OpenAI\nPROMPT = 'Answer briefly. Question: {q}'\n\
+             def stream_qa(request):\n    return OpenAI().completions.create(model='m', prompt=PROMPT.format(q=request.query))\n\
+             def stream_pro(request):\n    return len(request.query)\n",
+        ),
+        (
+            "backend/main.py",
+            "from fastapi import FastAPI\nfrom backend.chat import stream_qa, stream_pro\n\
+             app = FastAPI()\n\
+             @app.post('/chat')\ndef chat(chat_request: dict, pro: bool):\n\
+             \x20   stream_fn = stream_pro if pro else stream_qa\n    return stream_fn(request=chat_request)\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(
+        findings.contains(&("AIG201".to_string(), "backend/chat.py".to_string(), 4)),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn a_helper_handed_model_output_by_one_caller_is_not_a_source_for_every_importer() {
     // `util.decode` is called with a model's reply in one file; another file calls it with its
     // own data and logs the result: that is not the model's reply.

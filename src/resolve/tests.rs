@@ -187,3 +187,19 @@ fn a_parameter_typed_by_a_class_of_the_file_is_an_instance_of_it() {
     );
     assert_eq!(q, ["Runner().run"]);
 }
+
+#[test]
+fn a_name_bound_to_either_branch_of_a_conditional_is_either() {
+    let py = "from app.chat import stream_qa, stream_pro\n\
+              def f(req, pro):\n    fn = stream_pro if pro else stream_qa\n    fn(req)\n    g = req or stream_qa\n    g(req)\n";
+    assert_eq!(
+        alternatives(Language::Python, py),
+        [vec!["app.chat.stream_pro", "app.chat.stream_qa"]]
+    );
+    let ts = "import { streamQa, streamPro } from './chat';\n\
+              function f(req, pro) {\n  const fn = pro ? streamPro : streamQa;\n  fn(req);\n}\n";
+    assert_eq!(
+        alternatives(Language::TypeScript, ts),
+        [vec!["./chat.streamPro", "./chat.streamQa"]]
+    );
+}

@@ -303,8 +303,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             },
             _ => None,
         };
+        // A local name bound to an imported function counts as its import (`fn = a if c else b`).
+        let alias = matches!(call.callee.kind, ExprKind::Name(_)) && self.imported.contains(q);
         let imported_function =
-            head.is_some_and(|h| self.imports.contains_key(h)) && !q.contains("()");
+            (alias || head.is_some_and(|h| self.imports.contains_key(h))) && !q.contains("()");
         let imported_method = q.matches("()").count() == 1
             && q.split_once("().")
                 .is_some_and(|(class, _)| self.imported.contains(class));
