@@ -20,6 +20,10 @@ pub struct Constants<'m> {
     /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
     /// all they hold.
     mutated: std::collections::HashSet<&'m str>,
+    /// Of those, the names changed only by stores under constant keys (`params["stream"] =
+    /// True`, `opts.stream = true`), with each key and value stored: a literal they were bound to
+    /// and these keys are all they hold.
+    keyed: HashMap<&'m str, Vec<(&'m str, &'m Expr)>>,
     /// TS/JS: calls take their options as an object, so an object passed by a name aiguard cannot
     /// read may hold any option.
     pub options_objects: bool,
@@ -49,6 +53,9 @@ impl<'m> Constants<'m> {
         let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut mutated = std::collections::HashSet::new();
+        let mut keyed: HashMap<&'m str, Vec<(&'m str, &'m Expr)>> = HashMap::new();
+        // Names changed some other way than by a store under a constant key.
+        let mut unkeyed = std::collections::HashSet::new();
         let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
             map.entry(name).and_modify(|v| *v = None).or_insert(value);
         };
@@ -80,6 +87,19 @@ impl<'m> Constants<'m> {
                                 {
                                     if let ExprKind::Name(n) = &base.kind {
                                         mutated.insert(&**n);
+                                        let key = match &t.kind {
+                                            ExprKind::Index { index, .. } => index.as_str(),
+                                            ExprKind::Attribute { attr, .. } => Some(&**attr),
+                                            _ => None,
+                                        };
+                                        match (key, value, augmented) {
+                                            (Some(k), Some(v), false) => {
+                                                keyed.entry(&**n).or_default().push((k, v))
+                                            }
+                                            _ => {
+                                                unkeyed.insert(&**n);
+                                            }
+                                        }
                                     }
                                 }
                                 ExprKind::Name(n) => {
@@ -102,6 +122,7 @@ impl<'m> Constants<'m> {
                     crate::ir::StmtKind::Expr(e) if rust => {
                         if let Some(n) = chain_root_name(e) {
                             mutated.insert(n);
+                            unkeyed.insert(n);
                         }
                     }
                     _ => {}
@@ -135,14 +156,17 @@ impl<'m> Constants<'m> {
             };
             if let Some(ExprKind::Name(n)) = target.map(|t| &t.kind) {
                 mutated.insert(&**n);
+                unkeyed.insert(&**n);
             }
         });
+        keyed.retain(|n, _| !unkeyed.contains(n));
         Constants {
             values,
             local_spans: crate::nesting::Nesting::new(locals.iter().map(|(s, _)| *s).collect()),
             locals,
             fields,
             mutated,
+            keyed,
             options_objects: module.dialect.options_objects,
             builder_setters: rust,
         }
@@ -151,6 +175,22 @@ impl<'m> Constants<'m> {
     /// Whether `name`'s value is changed in place somewhere in the file.
     pub fn mutated(&self, name: &str) -> bool {
         self.mutated.contains(name)
+    }
+
+    /// Whether `name` is changed in place by more than stores under constant keys: what it
+    /// holds is not its literal and [`Constants::stored`] keys.
+    pub fn changed_unseen(&self, name: &str) -> bool {
+        self.mutated.contains(name) && !self.keyed.contains_key(name)
+    }
+
+    /// The value last stored under `key` in `name` in place (`params["stream"] = True`).
+    pub fn stored(&self, name: &str, key: &str) -> Option<&'m Expr> {
+        let stores = self.keyed.get(name)?;
+        stores
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 
     /// What `name` is bound to, when it is bound exactly once.

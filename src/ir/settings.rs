@@ -157,7 +157,7 @@ pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
 /// A value that may be an object aiguard cannot read: a parameter, a field, a call's result, or
 /// a literal changed in place.
 fn opaque_object(e: &Expr, consts: &Constants) -> bool {
-    matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n))
+    matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n))
         || matches!(
             follow(e, consts).kind,
             ExprKind::Name(_)
@@ -170,10 +170,10 @@ fn opaque_object(e: &Expr, consts: &Constants) -> bool {
 
 type Entries = [(Option<Expr>, Expr)];
 
-/// A literal dict or options object, directly or through a name bound once and never changed in
-/// place (`params["max_tokens"] = n` adds a key the literal does not show).
+/// A literal dict or options object, directly or through a name bound once and changed in place
+/// only under constant keys (`params["max_tokens"] = n`, read with [`stored_entry`]).
 fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
-    if matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n)) {
+    if matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n)) {
         return None;
     }
     match &follow(e, consts).kind {
@@ -231,10 +231,18 @@ pub fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option
         return Some(v);
     }
     call.args.iter().find_map(|a| match (a.splat, &a.name) {
-        (Splat::DoubleStar, _) => entry(dict_of(&a.value, consts)?, name, consts),
-        (Splat::None, None) => entry(dict_of(&a.value, consts)?, name, consts),
+        (Splat::DoubleStar, _) | (Splat::None, None) => stored_entry(&a.value, name, consts)
+            .or_else(|| entry(dict_of(&a.value, consts)?, name, consts)),
         _ => None,
     })
+}
+
+/// The value a name's dict holds under `key` from a store in place (`params["stream"] = True`).
+fn stored_entry<'m>(e: &'m Expr, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
+    match &e.kind {
+        ExprKind::Name(n) => consts.stored(n, key),
+        _ => None,
+    }
 }
 
 /// The value of `key` in a dict, looking into spreads of dicts bound once (a few deep: `kwargs =
@@ -261,8 +269,11 @@ fn entry_within<'m>(
 /// (`GenerateContentConfig(max_output_tokens=...)`). A call with no keywords at all is a helper
 /// that builds the settings (`self._build_config()`), not their constructor: unknown.
 fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
-    if matches!(&value.kind, ExprKind::Name(n) if consts.mutated(n)) {
+    if matches!(&value.kind, ExprKind::Name(n) if consts.changed_unseen(n)) {
         return Found::Unknown;
+    }
+    if let Some(v) = stored_entry(value, key, consts) {
+        return Found::Value(v);
     }
     let found = |v: Option<&'m Expr>, hidden: bool| match (v, hidden) {
         (Some(v), _) => Found::Value(v),
