@@ -183,7 +183,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 ExprKind::Call(c) if c.args.len() == 1 => c.positional(0),
                 _ => None,
             };
-            for e in std::iter::once(e).chain(inner) {
+            // `script_path = tmp.name`: the path as the name was bound to it.
+            let bound = match &e.kind {
+                ExprKind::Name(n) => self.consts.binding_at(n, e.span),
+                _ => None,
+            };
+            for e in std::iter::once(e).chain(inner).chain(bound) {
                 let key = self.spelling(e);
                 for scope in [Some(WHOLE_FILE), function] {
                     if let Some(held) = scope.and_then(|s| self.files.get(&(s, key.clone()))) {

@@ -66,6 +66,13 @@ impl<'a, 'm> Engine<'a, 'm> {
             return;
         }
         match &e.kind {
+            // `results_function=self._run_code` where the tool is made: the method of that name
+            // of the file's classes (the call's own class is not known here).
+            ExprKind::Attribute { value, attr } if matches!(&value.kind, ExprKind::Name(r) if is_receiver_name(r)) => {
+                for ci in 0..self.module.classes.len() {
+                    out.extend(self.methods.get(&(ci, &**attr)).copied());
+                }
+            }
             ExprKind::Name(n) => match self.classes_by_name.get(&**n) {
                 Some(&ci) => self.class_tools(ci, methods, out),
                 None if depth > 0 => {
