@@ -287,14 +287,15 @@ impl<'m> Resolver<'m> {
                     }
                 }
             }
-            // A declared type says more than a default value (`Field(...)`).
+            // A declared type says more than a default value (`Field(...)`), or than a value of no
+            // known class set in a method (`self.llm: BaseLLM = make_llm()`).
+            let mut declared: Vec<&str> = Vec::new();
             for field in &class.fields {
-                if let Some(q) = field
-                    .annotation
-                    .as_deref()
-                    .and_then(|a| annotation_type(a, module_env, rust))
-                {
+                if let Some(q) = field.annotation.as_deref().and_then(|a| {
+                    annotation_type(a, module_env, rust).or_else(|| self.local_instance(a, module_env))
+                }) {
                     fields.insert(&*field.name, q);
+                    declared.push(&field.name);
                 }
             }
             for &mi in &class.methods {
@@ -307,7 +308,9 @@ impl<'m> Resolver<'m> {
                     if let StmtKind::Assign { targets, value, .. } = &s.kind {
                         for t in targets {
                             if let ExprKind::Attribute { value: v, attr } = &t.kind {
-                                if receiver_class(v, &env) == Some(ci) {
+                                let typed = declared.contains(&&**attr)
+                                    && self.constructed(value, &env).is_empty();
+                                if receiver_class(v, &env) == Some(ci) && !typed {
                                     if let Some(q) = self.qualify(value, &env) {
                                         fields.insert(&**attr, q);
                                     }
