@@ -171,8 +171,7 @@ impl<'m> Resolver<'m> {
                 Some(n) if f.is_lambda || f.name.is_empty() => n,
                 _ => &f.name,
             };
-            if f.class.is_some() || name.is_empty() || (f.is_lambda && !arrows.contains_key(&fi))
-            {
+            if f.class.is_some() || name.is_empty() || (f.is_lambda && !arrows.contains_key(&fi)) {
                 continue;
             }
             let mut made: Vec<String> = Vec::new();
@@ -379,7 +378,8 @@ impl<'m> Resolver<'m> {
             let mut declared: Vec<&str> = Vec::new();
             for field in &class.fields {
                 if let Some(q) = field.annotation.as_deref().and_then(|a| {
-                    annotation_type(a, module_env, rust).or_else(|| self.local_instance(a, module_env))
+                    annotation_type(a, module_env, rust)
+                        .or_else(|| self.local_instance(a, module_env))
                 }) {
                     fields.insert(&*field.name, q);
                     declared.push(&field.name);

@@ -871,8 +871,10 @@ struct CachedPlan {
     used: Vec<Key>,
 }
 
-/// Rounds of cross-file linking: a file analysed again with seeds may pass the data on again.
-const LINK_ROUNDS: usize = 3;
+/// Most rounds of cross-file linking: a file analysed again with seeds may pass the data on
+/// again, so the link runs until no file gains a seed, or this many rounds (a chain of
+/// wrappers that long is rare; each round analyses only the files that gained one).
+const MAX_LINK_ROUNDS: usize = 8;
 
 /// Flows across files: analyse again, with seeded parameters, every file whose functions other
 /// files call with tainted arguments; its new result replaces the first one (a superset).
@@ -916,7 +918,7 @@ fn link_files(
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut analysed_with: Vec<Vec<Seed>> = vec![Vec::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
-    for _ in 0..LINK_ROUNDS {
+    for _ in 0..MAX_LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
         // Functions returning data: every file that imports them calls them as a source.
         // Only where a sink could use them: a file with none has nothing to report.
