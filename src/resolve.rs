@@ -134,6 +134,12 @@ impl<'m> Resolver<'m> {
         in_order.vars = module_env.vars.clone();
         crate::ir::walk_stmts(&module.body, &mut |s| self.bind_stmt(s, &mut module_env));
         self.collect_factories(&module_env);
+        // An arrow factory's variable names the factory, not an unknown value.
+        for name in self.factories.keys() {
+            if matches!(module_env.vars.get(name), Some(Binding::Opaque)) {
+                module_env.vars.remove(name);
+            }
+        }
         self.collect_fields(&module_env);
         self.walk_body(&module.body, &mut in_order, &module_env, None);
         for fi in 0..module.functions.len() {
@@ -149,8 +155,23 @@ impl<'m> Resolver<'m> {
     /// returns several (an `if` chain of providers) is typed as any of them.
     fn collect_factories(&mut self, module_env: &Env<'_, 'm>) {
         let module = self.module;
-        for f in &module.functions {
-            if f.class.is_some() || f.name.is_empty() || f.is_lambda {
+        // `const make = (kind) => ...`: an arrow function is named by the variable holding it.
+        let mut arrows: HashMap<usize, &'m str> = HashMap::new();
+        for s in &module.body {
+            if let StmtKind::Assign { targets, value, .. } = &s.kind {
+                if let ([t], ExprKind::Function(fi)) = (&targets[..], &value.kind) {
+                    if let ExprKind::Name(n) = &t.kind {
+                        arrows.insert(*fi, n);
+                    }
+                }
+            }
+        }
+        for (fi, f) in module.functions.iter().enumerate() {
+            let name: &'m str = match arrows.get(&fi) {
+                Some(n) if f.is_lambda || f.name.is_empty() => n,
+                _ => &f.name,
+            };
+            if f.class.is_some() || name.is_empty() || (f.is_lambda && !arrows.contains_key(&fi)) {
                 continue;
             }
             let mut made: Vec<String> = Vec::new();
@@ -159,7 +180,9 @@ impl<'m> Resolver<'m> {
                 let StmtKind::Return(value) = &s.kind else {
                     return;
                 };
-                let classes = value.as_ref().map(|v| self.constructed(v, module_env));
+                let classes = value
+                    .as_ref()
+                    .map(|v| self.made_by_factory(v, &f.body, module_env));
                 match classes {
                     Some(cs) if !cs.is_empty() => {
                         for c in cs {
@@ -172,8 +195,71 @@ impl<'m> Resolver<'m> {
                 }
             });
             if all && !made.is_empty() && made.len() <= MAX_ALTERNATIVES {
-                self.factories.insert(&f.name, made);
+                self.factories.insert(name, made);
             }
+        }
+    }
+
+    /// The instances a factory's returned value may be: what it constructs (`A() if k else
+    /// B()` constructs either), or, for a local name, what every assignment of it in the body
+    /// constructs (`llm = A() if k else B(); return llm`), or a call of a local name every
+    /// assignment binds to a class (`cls = REGISTRY[kind]; return cls()`). Empty when any of
+    /// them is something else.
+    fn made_by_factory(&self, e: &Expr, body: &'m [Stmt], env: &Env<'_, 'm>) -> Vec<String> {
+        let local = |n: &str, each: &dyn Fn(&Expr) -> Vec<String>| {
+            let mut made: Vec<String> = Vec::new();
+            let mut all = true;
+            crate::ir::walk_stmts(body, &mut |s| {
+                let StmtKind::Assign { targets, value, .. } = &s.kind else {
+                    return;
+                };
+                if !targets
+                    .iter()
+                    .any(|t| matches!(&t.kind, ExprKind::Name(m) if &**m == n))
+                {
+                    return;
+                }
+                let classes = each(value);
+                all &= targets.len() == 1 && !classes.is_empty();
+                add_new(&mut made, classes);
+            });
+            if all {
+                made
+            } else {
+                Vec::new()
+            }
+        };
+        match &e.kind {
+            ExprKind::Choice(items) => {
+                let mut made: Vec<String> = Vec::new();
+                // `a if c else b` keeps its test as a comparison, which is no value.
+                let values = items
+                    .iter()
+                    .filter(|i| !matches!(i.kind, ExprKind::Compare { .. }));
+                for i in values {
+                    let classes = self.made_by_factory(i, body, env);
+                    if classes.is_empty() {
+                        return Vec::new();
+                    }
+                    add_new(&mut made, classes);
+                }
+                made
+            }
+            // The assignments' values are read without the body: no chain of names.
+            ExprKind::Name(n) => local(n, &|v| self.made_by_factory(v, &[], env)),
+            ExprKind::Call(call) => {
+                let made = self.constructed(e, env);
+                match &call.callee.kind {
+                    ExprKind::Name(n) if made.is_empty() => {
+                        local(n, &|v| match self.class_ref(v, env) {
+                            Some(c) => vec![format!("{c}()")],
+                            None => self.entry_classes(v, env).unwrap_or_default(),
+                        })
+                    }
+                    _ => made,
+                }
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -287,14 +373,16 @@ impl<'m> Resolver<'m> {
                     }
                 }
             }
-            // A declared type says more than a default value (`Field(...)`).
+            // A declared type says more than a default value (`Field(...)`), or than a value of no
+            // known class set in a method (`self.llm: BaseLLM = make_llm()`).
+            let mut declared: Vec<&str> = Vec::new();
             for field in &class.fields {
-                if let Some(q) = field
-                    .annotation
-                    .as_deref()
-                    .and_then(|a| annotation_type(a, module_env, rust))
-                {
+                if let Some(q) = field.annotation.as_deref().and_then(|a| {
+                    annotation_type(a, module_env, rust)
+                        .or_else(|| self.local_instance(a, module_env))
+                }) {
                     fields.insert(&*field.name, q);
+                    declared.push(&field.name);
                 }
             }
             for &mi in &class.methods {
@@ -307,7 +395,9 @@ impl<'m> Resolver<'m> {
                     if let StmtKind::Assign { targets, value, .. } = &s.kind {
                         for t in targets {
                             if let ExprKind::Attribute { value: v, attr } = &t.kind {
-                                if receiver_class(v, &env) == Some(ci) {
+                                let typed = declared.contains(&&**attr)
+                                    && self.constructed(value, &env).is_empty();
+                                if receiver_class(v, &env) == Some(ci) && !typed {
                                     if let Some(q) = self.qualify(value, &env) {
                                         fields.insert(&**attr, q);
                                     }
@@ -689,6 +779,15 @@ impl<'m> Resolver<'m> {
         for fi in inline_functions {
             // An inline function sees the bindings around it, and the enclosing class's `this`.
             self.walk_function(fi, env, module_env, class);
+        }
+    }
+}
+
+/// Add the values `to` does not hold yet, in order.
+fn add_new(to: &mut Vec<String>, values: Vec<String>) {
+    for v in values {
+        if !to.contains(&v) {
+            to.push(v);
         }
     }
 }

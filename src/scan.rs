@@ -871,8 +871,10 @@ struct CachedPlan {
     used: Vec<Key>,
 }
 
-/// Rounds of cross-file linking: a file analysed again with seeds may pass the data on again.
-const LINK_ROUNDS: usize = 3;
+/// Most rounds of cross-file linking: a file analysed again with seeds may pass the data on
+/// again, so the link runs until no file gains a seed, or this many rounds (a chain of
+/// wrappers that long is rare; each round analyses only the files that gained one).
+const MAX_LINK_ROUNDS: usize = 8;
 
 /// Flows across files: analyse again, with seeded parameters, every file whose functions other
 /// files call with tainted arguments; its new result replaces the first one (a superset).
@@ -916,7 +918,7 @@ fn link_files(
     let mut seeds: Vec<BTreeSet<Seed>> = vec![BTreeSet::new(); candidates.len()];
     let mut analysed_with: Vec<Vec<Seed>> = vec![Vec::new(); candidates.len()];
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
-    for _ in 0..LINK_ROUNDS {
+    for _ in 0..MAX_LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
         // Functions returning data: every file that imports them calls them as a source.
         // Only where a sink could use them: a file with none has nothing to report.
@@ -925,6 +927,14 @@ fn link_files(
                 continue;
             }
             let imported = return_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index);
+            let overridden = override_return_seeds(
+                importer,
+                &file.1.imported_calls,
+                per_file,
+                &dirs,
+                &index,
+                &methods,
+            );
             // Methods of an imported class the imported file does not define (it re-exports
             // the class from elsewhere): known by name, like a receiver of no known class.
             let reexported =
@@ -938,6 +948,7 @@ fn link_files(
                             && !per_file[f].1.summaries.iter().any(|s| {
                                 s.class.as_deref() == Some(&*class) && s.function == function
                             })
+                            && methods.overriding(&class, f, &function).is_empty()
                     })
                 });
             let calls: Vec<String> = file
@@ -959,12 +970,8 @@ fn link_files(
             );
             let keeps = keep_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index);
             let called = &file.1.called_with_data;
-            for seed in imported
-                .into_iter()
-                .chain(by_name)
-                .chain(checks)
-                .chain(keeps)
-            {
+            let all = imported.into_iter().chain(overridden).chain(by_name);
+            for seed in all.chain(checks).chain(keeps) {
                 // A validator, or a function returning only some of its arguments, called with
                 // nothing that could be cleared changes nothing now: the seed waits for the
                 // file's next analysis.
@@ -1107,6 +1114,13 @@ fn callees(
     let mut imported_from_scan = false;
     if let Some((module, class, function)) = target {
         if let Some(file) = index.lookup(&module).filter(|c| *c != caller) {
+            // `llm.chat(x)` with `llm: BaseLLM` of another file that only declares `chat` (or an
+            // interface): the overrides of the classes derived from it, wherever they are.
+            let overrides =
+                class_overrides(file, &class, &function, Some(&call.arg), per_file, methods);
+            if !overrides.is_empty() {
+                return (overrides, false);
+            }
             let defines = per_file[file]
                 .1
                 .summaries
@@ -1135,6 +1149,37 @@ fn callees(
     (stand_ins, shaped)
 }
 
+/// The methods that run for a call of method `function` of `class` (of `file`) when the class
+/// does not define it or only declares it (an abstract base, an interface): the overrides in the
+/// scan's classes derived from it, by the bases they name and import. Empty for a function, or
+/// for a class whose own method runs.
+fn class_overrides(
+    file: usize,
+    class: &Option<String>,
+    function: &str,
+    arg: Option<&link::ArgRef>,
+    per_file: &[Scanned],
+    methods: &Methods,
+) -> Vec<(usize, Option<String>, String)> {
+    let Some(class) = class else {
+        return Vec::new();
+    };
+    let own = per_file[file]
+        .1
+        .summaries
+        .iter()
+        .find(|s| s.class.as_deref() == Some(class) && s.function == function);
+    if own.is_some_and(|s| !s.declaration) {
+        return Vec::new();
+    }
+    methods
+        .overriding(class, file, function)
+        .into_iter()
+        .filter(|(_, s)| arg.is_none_or(|a| s.param(a).is_some()))
+        .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
+        .collect()
+}
+
 /// Calls on receivers of no known class that return data: every method of that name in the
 /// scan returns data of the same kind (a wrapper's `chat` returning the model's reply).
 fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]) -> Vec<Seed> {
@@ -1150,42 +1195,86 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
                 flags,
             });
         }
-        let named = methods.named(name);
-        let returned = |(file, s): &(usize, &FnSummary)| {
-            per_file[*file]
-                .1
-                .returns
-                .iter()
-                .filter(|r| r.class == s.class && r.function == s.function)
-                .map(|r| {
-                    let origin = format!("{}, returned by `{name}()`", r.origin);
-                    (r.kind, origin, r.parts.clone())
-                })
-                .collect::<Vec<_>>()
-        };
-        let Some(first) = named.first() else {
+        let named: Vec<(usize, Option<String>, String)> = methods
+            .named(name)
+            .into_iter()
+            .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
+            .collect();
+        out.extend(agreed_returns(q, &named, per_file, SHAPED));
+    }
+    out
+}
+
+/// `call` returns data of a kind when every one of the methods that may run for it returns it.
+fn agreed_returns(
+    call: &str,
+    candidates: &[(usize, Option<String>, String)],
+    per_file: &[Scanned],
+    flags: crate::spec::flow::Flags,
+) -> Vec<Seed> {
+    let returned = |(file, class, function): &(usize, Option<String>, String)| {
+        per_file[*file]
+            .1
+            .returns
+            .iter()
+            .filter(|r| &r.class == class && &r.function == function)
+            .map(|r| {
+                let origin = format!("{}, returned by `{function}()`", r.origin);
+                (r.kind, origin, r.parts.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let Some(first) = candidates.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (kind, origin, _) in returned(first) {
+        let of_kind: Vec<link::Parts> = candidates
+            .iter()
+            .filter_map(|m| {
+                let r = returned(m);
+                r.into_iter()
+                    .find(|(k, _, _)| *k == kind)
+                    .map(|(_, _, p)| p)
+            })
+            .collect();
+        if of_kind.len() == candidates.len() {
+            out.push(Seed::Return {
+                call: call.to_string(),
+                kind,
+                flags,
+                origin,
+                parts: link::union_of_parts(&of_kind),
+            });
+        }
+    }
+    out
+}
+
+/// The calls of `importer` of a method of another file's class that only declares it (`llm.chat`
+/// with `llm: BaseLLM`): data when every override in its subclasses returns it.
+fn override_return_seeds(
+    importer: usize,
+    calls: &[String],
+    per_file: &[Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+    methods: &Methods,
+) -> Vec<Seed> {
+    let mut out = Vec::new();
+    for q in calls {
+        let Some((module, class @ Some(_), function)) = link::target_of(&dirs[importer], q) else {
             continue;
         };
-        for (kind, origin, _) in returned(first) {
-            let of_kind: Vec<link::Parts> = named
-                .iter()
-                .filter_map(|m| {
-                    let r = returned(m);
-                    r.into_iter()
-                        .find(|(k, _, _)| *k == kind)
-                        .map(|(_, _, p)| p)
-                })
-                .collect();
-            if of_kind.len() == named.len() {
-                out.push(Seed::Return {
-                    call: q.clone(),
-                    kind,
-                    flags: SHAPED,
-                    origin,
-                    parts: link::union_of_parts(&of_kind),
-                });
-            }
+        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+            continue;
+        };
+        let mut overrides = class_overrides(file, &class, &function, None, per_file, methods);
+        if overrides.is_empty() {
+            continue;
         }
+        overrides.sort();
+        out.extend(agreed_returns(q, &overrides, per_file, 0));
     }
     out
 }

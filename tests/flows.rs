@@ -756,3 +756,95 @@ fn a_dict_of_functions_indexed_by_a_helper_parameter_takes_the_name_another_file
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_receiver_typed_by_an_imported_base_runs_the_overrides_in_other_files() {
+    // `llm: BaseLLM`, `self.llm: BaseLLM = make_llm()`: `BaseLLM` (another file) only declares
+    // `chat`; its subclasses in other files define it. Their overrides run, at the confidence of
+    // a known hierarchy; a class of the same method name deriving from nothing does not.
+    let base = "class BaseLLM:\n    def chat(self, p):\n        raise NotImplementedError\n\
+                \x20   def reply(self):\n        raise NotImplementedError\n";
+    let shell = "import subprocess\nfrom openai import OpenAI\nfrom .base import BaseLLM\n\
+                 class ShellLLM(BaseLLM):\n    def chat(self, p):\n        return subprocess.run(p, shell=True)\n\
+                 \x20   def reply(self):\n        return OpenAI().chat.completions.create(model='m', messages=[]).choices[0].message.content\n";
+    let echo = "from openai import OpenAI\nfrom app.base import BaseLLM\n\
+                class EchoLLM(BaseLLM):\n    def chat(self, p):\n        return p\n\
+                \x20   def reply(self):\n        return OpenAI().chat.completions.create(model='m', messages=[]).choices[0].message.content\n";
+    let other = "import os\nclass Other:\n    def chat(self, p):\n        return os.system(p)\n";
+    let caller = "import sqlite3\nfrom openai import OpenAI\nfrom app.base import BaseLLM\n\
+                  def ask(q):\n    return OpenAI().chat.completions.create(model='m', messages=[{'role': 'user', 'content': q}]).choices[0].message.content\n\
+                  def answer(llm: BaseLLM, q):\n    return llm.chat(ask(q))\n\
+                  def stored(llm: BaseLLM):\n    sqlite3.connect('x').execute(llm.reply())\n";
+    let field = "from openai import OpenAI\nfrom app.base import BaseLLM\nfrom app.plugins import make_llm\n\
+                 class Service:\n    def __init__(self):\n        self.llm: BaseLLM = make_llm()\n\
+                 \x20   def go(self, q):\n        out = OpenAI().chat.completions.create(model='m', messages=[]).choices[0].message.content\n\
+                 \x20       return self.llm.chat(out)\n";
+    let ts_base = "export interface Coder {\n  runCode(code: string): string;\n}\n";
+    let ts_impl = "import { Coder } from \"./coder\";\n\
+                   export class EvalCoder implements Coder {\n  runCode(code: string): string {\n    return String(eval(code));\n  }\n}\n";
+    let ts_other = "import { execSync } from \"child_process\";\n\
+                    export class Unrelated {\n  runCode(code: string): string {\n    return execSync(code).toString();\n  }\n}\n";
+    let ts_caller = "import OpenAI from \"openai\";\nimport { Coder } from \"./coder\";\n\
+                     export async function go(coder: Coder, q: string) {\n\
+                     \x20 const r = await new OpenAI().chat.completions.create({ model: \"m\", messages: [{ role: \"user\", content: q }] });\n\
+                     \x20 return coder.runCode(r.choices[0].message.content ?? \"\");\n}\n";
+    let dir = project(&[
+        ("app/base.py", base),
+        ("app/shell.py", shell),
+        ("app/echo.py", echo),
+        ("app/other.py", other),
+        ("app/caller.py", caller),
+        ("web/coder.ts", ts_base),
+        ("web/eval_coder.ts", ts_impl),
+        ("web/unrelated.ts", ts_other),
+        ("web/caller.ts", ts_caller),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    let confidence = |path: &str, line: u64| {
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["location"]["path"] == path && f["location"]["line"] == line)
+            .map(|f| f["confidence"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        findings.contains(&("AIG302".to_string(), "app/shell.py".to_string(), 6)),
+        "{findings:?}"
+    );
+    assert_eq!(confidence("app/shell.py", 6), ["high"], "{findings:?}");
+    // Every override returns the model's reply: `llm.reply()` is a source.
+    assert!(
+        findings.contains(&("AIG303".to_string(), "app/caller.py".to_string(), 9)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&("AIG301".to_string(), "web/eval_coder.ts".to_string(), 4)),
+        "{findings:?}"
+    );
+    assert_eq!(confidence("web/eval_coder.ts", 4), ["high"], "{findings:?}");
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.1 == "app/other.py" || f.1 == "web/unrelated.ts"),
+        "{findings:?}"
+    );
+    // The field's declared type says which `chat` runs.
+    let dir = project(&[
+        ("app/base.py", base),
+        ("app/shell.py", shell),
+        ("app/other.py", other),
+        ("svc/service.py", field),
+    ]);
+    let (findings, report) = scan(&dir, "json");
+    assert!(
+        findings.contains(&("AIG302".to_string(), "app/shell.py".to_string(), 6)),
+        "{findings:?}"
+    );
+    assert!(report["findings"].to_string().contains("svc/service.py:8"));
+    assert!(
+        !findings.iter().any(|f| f.1 == "app/other.py"),
+        "{findings:?}"
+    );
+}

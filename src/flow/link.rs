@@ -255,6 +255,14 @@ impl Methods {
         name: &str,
         arg: &ArgRef,
     ) -> Vec<(usize, &FnSummary)> {
+        let mut all = self.overriding(class, file, name);
+        all.retain(|(_, s)| s.param(arg).is_some());
+        all
+    }
+
+    /// The methods called `name` with a body of the classes derived from `class` of `file`,
+    /// whatever parameters they take.
+    pub fn overriding(&self, class: &str, file: usize, name: &str) -> Vec<(usize, &FnSummary)> {
         let Some(all) = self.by_name.get(name) else {
             return Vec::new();
         };
@@ -279,7 +287,6 @@ impl Methods {
                     && s.class
                         .as_deref()
                         .is_some_and(|c| derived.contains(&(c, *f)))
-                    && s.param(arg).is_some()
             })
             .map(|(f, s)| (*f, s))
             .collect()

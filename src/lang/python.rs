@@ -128,6 +128,7 @@ pub fn lower(text: &str) -> Module {
             error_line: super::first_error_line(root),
             ..Module::default()
         },
+        self_fields: Vec::new(),
     };
     let body = l.block(root);
     l.m.body = body;
@@ -157,6 +158,9 @@ struct Lower<'t> {
     /// Current syntax nesting, statements and expressions together.
     depth: usize,
     m: Module,
+    /// `self.llm: BaseLLM = make_llm()` in a method: a typed field of the class being lowered,
+    /// which the class takes when its body is done.
+    self_fields: Vec<Param>,
 }
 
 impl<'t> Lower<'t> {
@@ -321,6 +325,9 @@ impl<'t> Lower<'t> {
 
     /// `a = b = v` nests to the right; walked iteratively. `x: T` without a value is skipped.
     fn assignment(&mut self, n: Node<'t>, out: &mut Vec<Stmt>) {
+        if let Some(field) = self.typed_self_field(n) {
+            self.self_fields.push(field);
+        }
         let mut targets = Vec::new();
         let mut cur = n;
         loop {
@@ -681,6 +688,7 @@ impl<'t> Lower<'t> {
         let mut methods = Vec::new();
         let mut body = Vec::new();
         let mut fields = Vec::new();
+        let outer_self_fields = self.self_fields.len();
         if let Some(block) = def.child_by_field_id(self.f.body) {
             self.each_named(block, |l, c| match c.kind() {
                 "expression_statement" => {
@@ -701,6 +709,7 @@ impl<'t> Lower<'t> {
                 _ => l.stmt(c, &mut body),
             });
         }
+        fields.extend(self.self_fields.drain(outer_self_fields..));
         if let Some(class) = self.m.classes.get_mut(idx) {
             class.bases = bases;
             class.methods = methods;
@@ -708,6 +717,23 @@ impl<'t> Lower<'t> {
             class.fields = fields;
         }
         idx
+    }
+
+    /// `self.name: T = v`: the field `name` of the receiver's class is declared a `T`.
+    fn typed_self_field(&self, a: Node<'t>) -> Option<Param> {
+        let ty = a.child_by_field_name("type")?;
+        let target = a
+            .child_by_field_id(self.f.left)
+            .filter(|t| t.kind() == "attribute")?;
+        let object = target.child_by_field_id(self.f.object)?;
+        let attr = target.child_by_field_id(self.f.attribute)?;
+        (self.text(object) == "self").then(|| Param {
+            name: self.text(attr).into(),
+            annotation: Some(self.text(ty).into()),
+            default: None,
+            splat: Splat::None,
+            span: span(a),
+        })
     }
 
     /// `name: T` or `name: T = v` in a class body.

@@ -145,7 +145,10 @@ fn classify(name: &str, named: bool) -> K {
         "variable_declarator" => K::VariableDeclarator,
         "expression_statement" => K::ExpressionStatement,
         "function_declaration" | "generator_function_declaration" => K::FunctionDeclaration,
-        "class_declaration" | "abstract_class_declaration" => K::ClassDeclaration,
+        // An interface is a class whose methods are all declared (`implements` names it).
+        "class_declaration" | "abstract_class_declaration" | "interface_declaration" => {
+            K::ClassDeclaration
+        }
         "return_statement" => K::Return,
         "throw_statement" => K::Throw,
         "if_statement" => K::If,
@@ -165,7 +168,6 @@ fn classify(name: &str, named: bool) -> K {
         | "continue_statement"
         | "empty_statement"
         | "debugger_statement"
-        | "interface_declaration"
         | "type_alias_declaration"
         | "enum_declaration"
         | "function_signature"
@@ -1269,6 +1271,14 @@ impl<'a> Lower<'a> {
                         let decs = std::mem::take(&mut pending);
                         methods.push(self.function(m, Some(idx), decs));
                     }
+                    // `abstract chat(p: string): string;`, an interface's `chat(p: string): string`:
+                    // a method with no body, which the classes deriving from it define.
+                    K::Skip
+                        if matches!(m.kind(), "method_signature" | "abstract_method_signature") =>
+                    {
+                        pending.clear();
+                        methods.push(self.function(m, Some(idx), Vec::new()));
+                    }
                     K::Field => {
                         pending.clear();
                         self.field_def(m, &mut body);
@@ -1302,7 +1312,20 @@ impl<'a> Lower<'a> {
                         }
                     }
                 }
-                // `implements` names types only.
+                // `implements Chat`: an interface, whose declared methods the class defines.
+                K::Skip if c.kind() == "implements_clause" => {
+                    for t in named(c) {
+                        let name = match t.kind() {
+                            "generic_type" => self.field(t, self.fields().name),
+                            "type_identifier" => Some(t),
+                            _ => None,
+                        };
+                        if let Some(n) = name.filter(|n| n.kind() == "type_identifier") {
+                            let kind = ExprKind::Name(self.src(n).into());
+                            bases.push(Expr::new(kind, span(n)));
+                        }
+                    }
+                }
                 K::Type | K::Skip => {}
                 // JavaScript: `extends <expression>` directly.
                 _ => bases.push(self.expr(c)),

@@ -203,3 +203,24 @@ fn a_name_bound_to_either_branch_of_a_conditional_is_either() {
         [vec!["./chat.streamPro", "./chat.streamQa"]]
     );
 }
+
+#[test]
+fn factories_returning_a_variable_or_a_registry_entry_and_arrow_factories() {
+    let py = "class A:\n    pass\nclass B:\n    pass\nR = {'a': A, 'b': B}\n\
+              def make(k):\n    llm = A() if k else B()\n    return llm\n\
+              def pick(k):\n    cls = R[k]\n    return cls()\n\
+              def unknown(k):\n    llm = A() if k else load(k)\n    return llm\n\
+              def f(k):\n    make(k).go(1)\n    pick(k).go(2)\n    unknown(k).go(3)\n";
+    assert_eq!(
+        alternatives(Language::Python, py),
+        [vec!["A().go", "B().go"], vec!["A().go", "B().go"]]
+    );
+    let ts = "class A { go(x) {} }\nclass B { go(x) {} }\n\
+              const make = (k: string) => { switch (k) { case 'a': return new A(); default: return new B(); } };\n\
+              const pick = (k: string) => (k ? new A() : new B());\n\
+              function f(k: string) {\n  make(k).go(1);\n  pick(k).go(2);\n}\n";
+    assert_eq!(
+        alternatives(Language::TypeScript, ts),
+        [vec!["A().go", "B().go"], vec!["A().go", "B().go"]]
+    );
+}

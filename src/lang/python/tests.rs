@@ -567,3 +567,23 @@ fn deep_blocks_are_cut_off_without_overflow() {
         let _ = lower(&src);
     });
 }
+
+#[test]
+fn a_field_typed_in_a_method_is_a_field_of_its_class() {
+    let src = "class A:\n    def __init__(self):\n        self.llm: Base = make()\n        other.x: int = 1\n\
+               \x20       class Inner:\n            def f(self):\n                self.y: Y = g()\n";
+    let m = lower(src);
+    let field = |ci: usize| {
+        let c = &m.classes[ci];
+        c.fields
+            .iter()
+            .map(|f| format!("{}: {}", f.name, f.annotation.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(field(0), ["llm: Base"]);
+    assert_eq!(field(1), ["y: Y"]);
+    assert_eq!(
+        st(&m.functions[0].body),
+        "self.llm = make(); other.x = 1; class#1"
+    );
+}

@@ -281,14 +281,17 @@ export class Agent extends Base<T> implements Tool {
         assert_eq!(m.classes.len(), 1);
         let c = &m.classes[0];
         assert_eq!(&*c.name, "Agent");
-        assert_eq!(list(&c.bases), "Base");
+        // An interface it implements is a base: its declared methods are what the class defines.
+        assert_eq!(list(&c.bases), "Base, Tool");
         assert_eq!(list(&c.decorators), "Injectable()");
         assert_eq!(
             show_stmts(&c.body),
             "this.model = new OpenAI(); this.key = process.env.KEY; this.#n = 1"
         );
         let names: Vec<&str> = c.methods.iter().map(|&i| &*m.functions[i].name).collect();
-        assert_eq!(names, ["handle", "constructor", "v", "v"]);
+        assert_eq!(names, ["handle", "constructor", "v", "v", "abstract_sig"]);
+        let signature = &m.functions[c.methods[4]];
+        assert!(signature.body.is_empty() && signature.is_declaration());
         let handle = &m.functions[c.methods[0]];
         assert!(handle.is_async && !handle.is_lambda);
         assert_eq!(handle.class, Some(0));
@@ -479,8 +482,11 @@ abstract class Q { abstract m(): void; }
     assert!(!m.has_errors);
     assert_eq!(
         show_stmts(&m.body),
-        r#"def#0; q = 1; {"name": "x"}; foo; def#1; other() {inner = 1}; class#0"#
+        r#"def#0; q = 1; {"name": "x"}; foo; class#0; def#1; other() {inner = 1}; class#1"#
     );
+    // An interface is a class of declared methods; so is an abstract method.
+    assert_eq!(&*m.classes[0].name, "I");
+    assert_eq!(m.classes[1].methods.len(), 1);
     assert_eq!(&*m.functions[1].name, "over");
     assert!(m.imports.is_empty());
 }
@@ -766,4 +772,25 @@ fn deep_nesting_is_cut_at_max_depth() {
     }
     assert!((MAX_DEPTH - 5..=MAX_DEPTH).contains(&depth), "{depth}");
     assert!(matches!(&e.kind, ExprKind::Other(v) if v.is_empty()));
+}
+
+#[test]
+fn an_interface_is_a_class_of_declared_methods() {
+    let m = ts(
+        "interface Coder extends Base {\n  runCode(code: string): string;\n  name: string;\n}\n\
+                abstract class Runner {\n  abstract run(cmd: string): void;\n}\n",
+    );
+    assert!(!m.has_errors);
+    let names: Vec<&str> = m.classes.iter().map(|c| &*c.name).collect();
+    assert_eq!(names, ["Coder", "Runner"]);
+    for c in &m.classes {
+        let [mi] = c.methods[..] else {
+            panic!("one method: {:?}", c.methods);
+        };
+        assert!(m.functions[mi].is_declaration());
+        assert_eq!(
+            &*m.functions[mi].params[0].name,
+            if &*c.name == "Coder" { "code" } else { "cmd" }
+        );
+    }
 }
