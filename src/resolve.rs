@@ -288,6 +288,7 @@ impl<'m> Resolver<'m> {
                 }
             }
             // A declared type says more than a default value (`Field(...)`).
+            let mut declared = Vec::new();
             for field in &class.fields {
                 if let Some(q) = field
                     .annotation
@@ -295,6 +296,7 @@ impl<'m> Resolver<'m> {
                     .and_then(|a| annotation_type(a, module_env, rust))
                 {
                     fields.insert(&*field.name, q);
+                    declared.push(&*field.name);
                 }
             }
             for &mi in &class.methods {
@@ -307,10 +309,17 @@ impl<'m> Resolver<'m> {
                     if let StmtKind::Assign { targets, value, .. } = &s.kind {
                         for t in targets {
                             if let ExprKind::Attribute { value: v, attr } = &t.kind {
-                                if receiver_class(v, &env) == Some(ci) {
-                                    if let Some(q) = self.qualify(value, &env) {
-                                        fields.insert(&**attr, q);
-                                    }
+                                if receiver_class(v, &env) != Some(ci) {
+                                    continue;
+                                }
+                                let Some(q) = self.qualify(value, &env) else {
+                                    continue;
+                                };
+                                // `this.graph = props.graph` names nothing a declared
+                                // `graph: Neo4jGraph` does not say better.
+                                let unknown = value.dotted().as_deref() == Some(q.as_str());
+                                if !(unknown && declared.contains(&&**attr)) {
+                                    fields.insert(&**attr, q);
                                 }
                             }
                         }
