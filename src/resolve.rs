@@ -382,7 +382,7 @@ impl<'m> Resolver<'m> {
                         .or_else(|| self.local_instance(a, module_env))
                 }) {
                     fields.insert(&*field.name, q);
-                    declared.push(&field.name);
+                    declared.push(&*field.name);
                 }
             }
             for &mi in &class.methods {

@@ -848,3 +848,33 @@ fn a_receiver_typed_by_an_imported_base_runs_the_overrides_in_other_files() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_file_tool_reaches_the_file_store_of_another_file_through_its_abstract_base() {
+    let base = "export abstract class FileStore {\n  abstract writeFile(path: string, text: string): Promise<void>;\n}\n";
+    let disk = "import * as fs from \"node:fs/promises\";\nimport { join } from \"node:path\";\n\
+                import { FileStore } from \"./base\";\n\
+                export class DiskStore extends FileStore {\n  constructor(private root: string) { super(); }\n  \
+                async writeFile(path: string, text: string) {\n    await fs.writeFile(join(this.root, path), text);\n  }\n}\n";
+    let memory = "import { FileStore } from \"./base\";\n\
+                  export class MemoryStore extends FileStore {\n  files = new Map<string, string>();\n  \
+                  async writeFile(path: string, text: string) {\n    this.files.set(path, text);\n  }\n}\n";
+    let tool = "import { StructuredTool } from \"@langchain/core/tools\";\n\
+                import { FileStore } from \"../stores/base\";\n\
+                export class SaveTool extends StructuredTool {\n  name = \"save\";\n  \
+                constructor(private store: FileStore) { super(); }\n  \
+                async _call({ file_path, text }: { file_path: string; text: string }) {\n    \
+                await this.store.writeFile(file_path, text);\n    return \"saved\";\n  }\n}\n";
+    let dir = project(&[
+        ("src/stores/base.ts", base),
+        ("src/stores/disk.ts", disk),
+        ("src/stores/memory.ts", memory),
+        ("src/tools/save.ts", tool),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        [("AIG306".to_string(), "src/stores/disk.ts".to_string(), 7)],
+        "{findings:?}"
+    );
+}

@@ -529,3 +529,17 @@ fn local_input_is_a_source_only_in_a_file_that_serves_requests() {
     let routes = format!("{cli}@app.route('/')\ndef index():\n    return 'ok'\n");
     assert_eq!(local_flows(&routes), at("AIG309", &[2, 5]));
 }
+
+#[test]
+fn closures_see_what_callers_in_the_file_pass_to_the_captured_parameter() {
+    // Lines: 4 `def later(cmd)`, 6 `exec(cmd)` in the closure, 13 the closure called for the
+    // model's text; `keep` returns what its closure captured: the summary stands for every
+    // caller, so `keep('1')` is not the model's text.
+    let code = format!(
+        "{PY_HEAD}def later(cmd):\n    def go():\n        exec(cmd)\n    return go\n\
+         def keep(v):\n    f = lambda: v\n    return f()\n\
+         def main():\n    out = client.chat.completions.create(model='m').choices[0].message.content\n    \
+         later(out)()\n    keep(out)\n    exec(keep('1'))\n    later('1')()\n"
+    );
+    assert_eq!(py(&code), at("AIG301", &[6]));
+}

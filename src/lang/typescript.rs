@@ -78,6 +78,8 @@ enum K {
     Decorator,
     Method,
     Field,
+    /// `private`, `public`, `protected`, `readonly`, `override` before a constructor parameter.
+    Modifier,
     StaticBlock,
     ClassExpr,
     FunctionExpr,
@@ -129,6 +131,7 @@ fn classify(name: &str, named: bool) -> K {
         return match name {
             "async" => K::AsyncKw,
             "type" | "typeof" => K::TypeKw,
+            "readonly" => K::Modifier,
             _ => K::Unknown,
         };
     }
@@ -190,6 +193,7 @@ fn classify(name: &str, named: bool) -> K {
         "decorator" => K::Decorator,
         "method_definition" => K::Method,
         "public_field_definition" | "field_definition" => K::Field,
+        "accessibility_modifier" | "override_modifier" => K::Modifier,
         "class_static_block" => K::StaticBlock,
         "class" => K::ClassExpr,
         "function_expression" | "function" | "generator_function" => K::FunctionExpr,
@@ -1258,6 +1262,7 @@ impl<'a> Lower<'a> {
         }
         let mut methods = Vec::new();
         let mut body = Vec::new();
+        let mut fields = Vec::new();
         if let Some(cb) = self.field(n, f.body) {
             // TypeScript puts member decorators before the member, as siblings.
             let mut pending = Vec::new();
@@ -1269,7 +1274,9 @@ impl<'a> Lower<'a> {
                     }
                     K::Method => {
                         let decs = std::mem::take(&mut pending);
-                        methods.push(self.function(m, Some(idx), decs));
+                        let fi = self.function(m, Some(idx), decs);
+                        self.parameter_properties(m, fi, &mut fields);
+                        methods.push(fi);
                     }
                     // `abstract chat(p: string): string;`, an interface's `chat(p: string): string`:
                     // a method with no body, which the classes deriving from it define.
@@ -1281,7 +1288,7 @@ impl<'a> Lower<'a> {
                     }
                     K::Field => {
                         pending.clear();
-                        self.field_def(m, &mut body);
+                        self.field_def(m, &mut body, &mut fields);
                     }
                     K::StaticBlock => {
                         pending.clear();
@@ -1298,8 +1305,62 @@ impl<'a> Lower<'a> {
             class.decorators = decorators;
             class.methods = methods;
             class.body = body;
+            class.fields = fields;
         }
         idx
+    }
+
+    /// `constructor(private graph: Neo4jGraph)`: a parameter with a modifier declares the field
+    /// `graph` of that type and assigns it, `this.graph = graph`, before the constructor's body.
+    fn parameter_properties(&mut self, m: Node<'_>, fi: usize, fields: &mut Vec<Param>) {
+        let f = self.fields();
+        let Some(ps) = self.field(m, f.parameters) else {
+            return;
+        };
+        let Some(func) = self.functions.get(fi) else {
+            return;
+        };
+        if &*func.name != "constructor" {
+            return;
+        }
+        let mut assigns = Vec::new();
+        for p in named(ps) {
+            let mut cursor = p.walk();
+            let modified = p.children(&mut cursor).any(|c| self.k(c) == K::Modifier);
+            let pattern = self.field(p, f.pattern).filter(|n| self.k(*n) == K::Name);
+            let (true, Some(name)) = (modified && self.k(p) == K::TsParam, pattern) else {
+                continue;
+            };
+            let nsp = span(name);
+            let text: Box<str> = self.src(name).into();
+            let annotation = self.field(p, f.type_).map(|t| {
+                let s = self.src(t);
+                s.strip_prefix(':').unwrap_or(s).trim().into()
+            });
+            let this = Box::new(Expr::new(ExprKind::Name("this".into()), nsp));
+            let target = ExprKind::Attribute {
+                value: this,
+                attr: text.clone(),
+            };
+            assigns.push(Stmt {
+                kind: StmtKind::Assign {
+                    targets: vec![Expr::new(target, nsp)],
+                    value: Expr::new(ExprKind::Name(text.clone()), nsp),
+                    augmented: false,
+                },
+                span: span(p),
+            });
+            fields.push(Param {
+                name: text,
+                annotation,
+                default: None,
+                splat: Splat::None,
+                span: nsp,
+            });
+        }
+        if let Some(func) = self.functions.get_mut(fi) {
+            func.body.splice(0..0, assigns);
+        }
     }
 
     fn heritage(&mut self, n: Node<'_>, bases: &mut Vec<Expr>) {
@@ -1333,10 +1394,23 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// `x = v` in a class body: `this.x = v`.
-    fn field_def(&mut self, m: Node<'_>, body: &mut Vec<Stmt>) {
+    /// `x = v` in a class body: `this.x = v`. `x: T` (with or without a value) declares the
+    /// field's type, as a Python class-level annotation does.
+    fn field_def(&mut self, m: Node<'_>, body: &mut Vec<Stmt>, fields: &mut Vec<Param>) {
         let f = self.fields();
         let name = self.field(m, f.name).or_else(|| self.field(m, f.property));
+        if let (Some(name), Some(t)) = (name, self.field(m, f.type_)) {
+            if self.k(name) == K::Name {
+                let s = self.src(t);
+                fields.push(Param {
+                    name: self.src(name).into(),
+                    annotation: Some(s.strip_prefix(':').unwrap_or(s).trim().into()),
+                    default: None,
+                    splat: Splat::None,
+                    span: span(name),
+                });
+            }
+        }
         let (Some(name), Some(value)) = (name, self.field(m, f.value)) else {
             return;
         };

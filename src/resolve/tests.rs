@@ -224,3 +224,25 @@ fn factories_returning_a_variable_or_a_registry_entry_and_arrow_factories() {
         [vec!["A().go", "B().go"], vec!["A().go", "B().go"]]
     );
 }
+
+#[test]
+fn typescript_declared_field_types_win_over_unknown_assignments() {
+    let q = qualified(
+        Language::TypeScript,
+        "import { Neo4jGraph } from \"@langchain/community/graphs/neo4j_graph\";\n\
+         import { LLMChain } from \"langchain/chains\";\n\
+         class Chain {\n  private graph: Neo4jGraph;\n  private writer: LLMChain;\n  \
+         constructor(props: Props, private other: Neo4jGraph) {\n    this.graph = props.graph;\n    \
+         this.writer = new LLMChain({});\n  }\n  \
+         run(q: string) {\n    this.graph.query(q);\n    this.writer.call(q);\n    this.other.query(q);\n  }\n}\n",
+    );
+    assert_eq!(
+        q,
+        [
+            "langchain/chains.LLMChain",
+            "@langchain/community/graphs/neo4j_graph.Neo4jGraph().query",
+            "langchain/chains.LLMChain().call",
+            "@langchain/community/graphs/neo4j_graph.Neo4jGraph().query"
+        ]
+    );
+}

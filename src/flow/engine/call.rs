@@ -749,6 +749,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.indexed_by_arguments(fi, &by_param, cx);
+        self.seed_captured(fi, &by_param);
         // Parameters that reach sinks inside the callee. Facts are only added (a recursive call
         // may add to this very list): the ones there now are read by index, not copied.
         for k in 0..self.summaries[fi].sinks.len() {
@@ -925,6 +926,28 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         out
+    }
+
+    /// What the callee's closures capture of its parameters reaches their sinks with no
+    /// parameter marker: they see the real data its callers in this file pass (see
+    /// `captured_seeds`).
+    fn seed_captured(&mut self, fi: usize, by_param: &[Taint]) {
+        let captured = self.summaries[fi].captured;
+        if captured == 0 {
+            return;
+        }
+        for (p, input) in by_param.iter().enumerate() {
+            if captured & 1u64.checked_shl(p as u32).unwrap_or(0) == 0 {
+                continue;
+            }
+            let input = real(input);
+            for l in &input {
+                self.caller_kinds[fi] |= kind_bit(l.kind);
+            }
+            if let Some(slot) = self.captured_seeds[fi].get_mut(p) {
+                self.changed |= join(slot, &input);
+            }
+        }
     }
 
     pub(super) fn seed_callback(&mut self, fi: usize, input: &[Label]) {

@@ -121,6 +121,8 @@ struct Summary {
     /// Parameters (bits) that outlive the call: stored in a field or captured by a closure, where
     /// other functions read them. What they reach there is not in `sinks`.
     escaped: u64,
+    /// Parameters (bits) captured by a closure defined in the function.
+    captured: u64,
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
@@ -177,6 +179,12 @@ pub struct Engine<'a, 'm> {
     seeds: Vec<Vec<Taint>>,
     /// Names captured where a nested function or lambda is defined.
     closures: Vec<Option<HashMap<&'m str, Taint>>>,
+    /// For each function, per parameter, the data callers of this file pass to a parameter a
+    /// closure captures: the closures see it, the function's own body and summary do not.
+    captured_seeds: Vec<Vec<Taint>>,
+    /// For each function, the kinds (bits) of that callers' data: its returns leave them out,
+    /// as the summary of a function stands for every caller.
+    caller_kinds: Vec<u64>,
     /// For each function, the names it and the functions nested in it use: all a closure
     /// needs of the scope around it.
     scope_names: Vec<Vec<&'m str>>,
@@ -315,6 +323,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
                 .collect(),
             closures: vec![None; n],
+            captured_seeds: module
+                .functions
+                .iter()
+                .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
+                .collect(),
+            caller_kinds: vec![0; n],
             scope_names: scope_names(module),
             fields: HashMap::new(),
             field_shapes: HashMap::new(),
@@ -571,6 +585,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         self.block(&f.body, &mut cx);
         self.finish_checks(fi, &f.body, &mut cx);
+        let callers = self.caller_kinds[fi];
+        if callers != 0 {
+            cx.ret
+                .retain(|l| l.param().is_some() || callers & kind_bit(l.kind) == 0);
+        }
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
         self.changed |= self.summaries[fi].ret_shape.absorb(&cx.ret_shape);
     }
@@ -642,6 +661,11 @@ fn positional_index(call: &Call, p: usize) -> Option<usize> {
         .filter(|(_, a)| a.name.is_none() && a.splat == crate::ir::Splat::None)
         .nth(p)
         .map(|(i, _)| i)
+}
+
+/// The bit of a real kind in a `u64` set of kinds.
+fn kind_bit(kind: u16) -> u64 {
+    1u64.checked_shl(u32::from(kind)).unwrap_or(0)
 }
 
 /// The labels of real sources in `t`: what may be shared between functions (fields, closures),

@@ -495,10 +495,18 @@ impl<'a, 'm> Engine<'a, 'm> {
         for &n in &self.scope_names[fi] {
             if let Some(t) = cx.env.var(n) {
                 escaped.extend(t.iter().filter(|l| l.param().is_some()));
-                captured.insert(n, real(t));
+                let mut t = real(t);
+                self.callers_data(n, &mut t, cx);
+                captured.insert(n, t);
             }
         }
         self.escapes(&escaped, cx);
+        if let Some(outer) = cx.function {
+            for p in escaped.iter().filter_map(|l| l.param()) {
+                self.summaries[outer].captured |= 1u64.checked_shl(p as u32).unwrap_or(0);
+            }
+            self.caller_kinds[fi] |= self.caller_kinds[outer];
+        }
         match &mut self.closures[fi] {
             Some(env) => {
                 for (n, t) in captured {
@@ -508,6 +516,21 @@ impl<'a, 'm> Engine<'a, 'm> {
             None => {
                 self.changed |= captured.values().any(|v| !v.is_empty());
                 self.closures[fi] = Some(captured);
+            }
+        }
+    }
+
+    /// A closure capturing parameter `name` of the function it is defined in also sees what
+    /// that function's callers in this file pass to it (`function sh(cmd) { return new
+    /// Promise(() => exec(cmd)) }`, `sh(reply)`).
+    fn callers_data(&self, name: &str, t: &mut Taint, cx: &Ctx<'m>) {
+        let Some(outer) = cx.function else {
+            return;
+        };
+        let params = &self.module.functions[outer].params;
+        if let Some(i) = params.iter().position(|p| &*p.name == name) {
+            if let Some(seed) = self.captured_seeds[outer].get(i) {
+                join(t, seed);
             }
         }
     }

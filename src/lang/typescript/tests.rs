@@ -300,7 +300,8 @@ export class Agent extends Base<T> implements Tool {
         assert_eq!(handle.params[0].annotation.as_deref(), Some("Request"));
         assert_eq!(show_stmts(&handle.body), "return this.model.chat(req.body)");
         let ctor = &m.functions[c.methods[1]];
-        assert_eq!(show_stmts(&ctor.body), "super(); this.y = 2");
+        // `private c: X` is a parameter property: the field is assigned from the parameter.
+        assert_eq!(show_stmts(&ctor.body), "this.c = c; super(); this.y = 2");
         assert_eq!(show_stmts(&m.body), "class#0");
     }
     let js = lower(
@@ -793,4 +794,35 @@ fn an_interface_is_a_class_of_declared_methods() {
             if &*c.name == "Coder" { "code" } else { "cmd" }
         );
     }
+}
+
+#[test]
+fn typed_fields_and_parameter_properties_declare_fields() {
+    let m = ts(
+        "class Chain {\n  private graph: Neo4jGraph;\n  topK = 10;\n  \
+         constructor(private readonly db: SqlDatabase, public llm: LLMChain, plain: string) {\n    \
+         super();\n  }\n}\n",
+    );
+    let class = &m.classes[0];
+    let fields: Vec<(String, String)> = class
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.to_string(),
+                f.annotation.as_deref().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        pairs(&[
+            ("graph", "Neo4jGraph"),
+            ("db", "SqlDatabase"),
+            ("llm", "LLMChain")
+        ])
+    );
+    // The parameter properties are assigned before the constructor's own body.
+    let ctor = &m.functions[class.methods[0]];
+    assert_eq!(show_stmts(&ctor.body[..2]), "this.db = db; this.llm = llm");
 }
