@@ -132,8 +132,14 @@ impl<'m> Resolver<'m> {
         }
         let mut in_order = Env::root();
         in_order.vars = module_env.vars.clone();
+        let imports_only = module_env.vars.clone();
         crate::ir::walk_stmts(&module.body, &mut |s| self.bind_stmt(s, &mut module_env));
         self.collect_factories(&module_env);
+        // Bound again now the factories are known: `app = create_app()` is what it makes.
+        if !self.factories.is_empty() {
+            module_env.vars = imports_only;
+            crate::ir::walk_stmts(&module.body, &mut |s| self.bind_stmt(s, &mut module_env));
+        }
         // An arrow factory's variable names the factory, not an unknown value.
         for name in self.factories.keys() {
             if matches!(module_env.vars.get(name), Some(Binding::Opaque)) {

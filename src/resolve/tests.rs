@@ -246,3 +246,14 @@ fn typescript_declared_field_types_win_over_unknown_assignments() {
         ]
     );
 }
+
+#[test]
+fn a_module_name_bound_to_a_factorys_result_is_what_it_makes() {
+    // farfalle's shape: the app is made by a factory defined before or after the binding.
+    let q = qualified(
+        Language::Python,
+        "from fastapi import FastAPI\ndef create_app():\n    app = FastAPI()\n    return app\n\
+         app = create_app()\n@app.post('/chat')\ndef chat(q):\n    pass\n",
+    );
+    assert!(q.contains(&"fastapi.FastAPI().post".to_string()), "{q:?}");
+}
