@@ -872,9 +872,10 @@ struct CachedPlan {
 }
 
 /// Most rounds of cross-file linking: a file analysed again with seeds may pass the data on
-/// again, so the link runs until no file gains a seed, or this many rounds (a chain of
-/// wrappers that long is rare; each round analyses only the files that gained one).
-const MAX_LINK_ROUNDS: usize = 8;
+/// again, so the link runs until no file gains a seed, or this many rounds: each round
+/// analyses only the files that gained one, but its bookkeeping walks every file, and the
+/// dev apps gained nothing shown by default from rounds 5 to 8 (`bench/README.md`).
+const MAX_LINK_ROUNDS: usize = 4;
 
 /// Flows across files: analyse again, with seeded parameters, every file whose functions other
 /// files call with tainted arguments; its new result replaces the first one (a superset).
@@ -968,7 +969,11 @@ fn link_files(
                 &index,
                 &methods,
             );
-            let keeps = keep_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index);
+            // What a callee returns of its arguments can only undo a finding the file has.
+            let keeps = match file.1.findings.iter().any(|f| !f.flow.is_empty()) {
+                true => keep_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index),
+                false => Vec::new(),
+            };
             let called = &file.1.called_with_data;
             let all = imported.into_iter().chain(overridden).chain(by_name);
             for seed in all.chain(checks).chain(keeps) {
@@ -1000,7 +1005,9 @@ fn link_files(
                             .1
                             .called_with_data
                             .binary_search(&call.target)
-                            .is_ok();
+                            .is_ok()
+                        // Only a file with a flow finding has one the callee's summary can undo.
+                        && per_file[caller].1.findings.iter().any(|f| !f.flow.is_empty());
                     if !per_file[callee].1.link_target && !learn {
                         continue;
                     }
