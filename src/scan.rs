@@ -1299,17 +1299,7 @@ fn check_seeds(
 ) -> Vec<Seed> {
     let mut out = Vec::new();
     for q in imported {
-        let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
-            continue;
-        };
-        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
-            continue;
-        };
-        let summaries = &per_file[file].1.summaries;
-        if let Some(s) = summaries
-            .iter()
-            .find(|s| s.class == class && s.function == function)
-        {
+        if let Some(s) = imported_defs(importer, q, per_file, dirs, index).first() {
             out.extend(s.checks.iter().map(|&check| Seed::Checks {
                 call: q.clone(),
                 check,
@@ -1344,6 +1334,27 @@ fn check_seeds(
     out
 }
 
+/// The summaries of the function the import `q` of file `importer` names in another file of the
+/// scan (several when that file defines it more than once).
+fn imported_defs<'s>(
+    importer: usize,
+    q: &str,
+    per_file: &'s [Scanned],
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+) -> Vec<&'s FnSummary> {
+    let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
+        return Vec::new();
+    };
+    let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+        return Vec::new();
+    };
+    let summaries = per_file[file].1.summaries.iter();
+    summaries
+        .filter(|s| s.class == class && s.function == function)
+        .collect()
+}
+
 /// The imported functions of other files a file calls whose result carries only some of their
 /// arguments, by their summaries (the callee's file analysed: what it returns is known).
 fn keep_seeds(
@@ -1355,19 +1366,8 @@ fn keep_seeds(
 ) -> Vec<Seed> {
     let mut out = Vec::new();
     for q in imported {
-        let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
-            continue;
-        };
-        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
-            continue;
-        };
-        let mut defs = per_file[file]
-            .1
-            .summaries
-            .iter()
-            .filter(|s| s.class == class && s.function == function);
         // One definition, analysed, with a body: two of one name say nothing of which runs.
-        let (Some(s), None) = (defs.next(), defs.next()) else {
+        let [s] = imported_defs(importer, q, per_file, dirs, index)[..] else {
             continue;
         };
         if s.sinks.is_none() || s.declaration {
