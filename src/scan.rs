@@ -921,6 +921,11 @@ fn link_files(
     let mut pending: Vec<usize> = (0..per_file.len()).collect();
     for _ in 0..MAX_LINK_ROUNDS {
         let mut grew: BTreeSet<usize> = BTreeSet::new();
+        // Files with a flow finding: the only ones a callee's summary (`keep_seeds`) can change.
+        let flow_found: Vec<bool> = per_file
+            .iter()
+            .map(|f| f.1.findings.iter().any(|f| !f.flow.is_empty()))
+            .collect();
         // Functions returning data: every file that imports them calls them as a source.
         // Only where a sink could use them: a file with none has nothing to report.
         for (importer, file) in per_file.iter().enumerate() {
@@ -969,8 +974,7 @@ fn link_files(
                 &index,
                 &methods,
             );
-            // What a callee returns of its arguments can only undo a finding the file has.
-            let keeps = match file.1.findings.iter().any(|f| !f.flow.is_empty()) {
+            let keeps = match flow_found[importer] {
                 true => keep_seeds(importer, &file.1.imported_calls, per_file, &dirs, &index),
                 false => Vec::new(),
             };
@@ -1006,8 +1010,7 @@ fn link_files(
                             .called_with_data
                             .binary_search(&call.target)
                             .is_ok()
-                        // Only a file with a flow finding has one the callee's summary can undo.
-                        && per_file[caller].1.findings.iter().any(|f| !f.flow.is_empty());
+                        && flow_found[caller];
                     if !per_file[callee].1.link_target && !learn {
                         continue;
                     }
@@ -1117,28 +1120,25 @@ fn callees(
             .collect();
         return (overrides, false);
     }
-    let target = link::target_of(&dirs[caller], &call.target);
     let mut imported_from_scan = false;
-    if let Some((module, class, function)) = target {
-        if let Some(file) = index.lookup(&module).filter(|c| *c != caller) {
-            // `llm.chat(x)` with `llm: BaseLLM` of another file that only declares `chat` (or an
-            // interface): the overrides of the classes derived from it, wherever they are.
-            let overrides =
-                class_overrides(file, &class, &function, Some(&call.arg), per_file, methods);
-            if !overrides.is_empty() {
-                return (overrides, false);
-            }
-            let defines = per_file[file]
-                .1
-                .summaries
-                .iter()
-                .any(|s| s.class == class && s.function == function);
-            // A file that does not define it re-exports it (`pkg/__init__.py`) or made it.
-            if defines {
-                return (vec![(file, class, function)], false);
-            }
-            imported_from_scan = true;
+    if let Some((file, class, function)) = imported_target(caller, &call.target, dirs, index) {
+        // `llm.chat(x)` with `llm: BaseLLM` of another file that only declares `chat` (or an
+        // interface): the overrides of the classes derived from it, wherever they are.
+        let overrides =
+            class_overrides(file, &class, &function, Some(&call.arg), per_file, methods);
+        if !overrides.is_empty() {
+            return (overrides, false);
         }
+        let defines = per_file[file]
+            .1
+            .summaries
+            .iter()
+            .any(|s| s.class == class && s.function == function);
+        // A file that does not define it re-exports it (`pkg/__init__.py`) or made it.
+        if defines {
+            return (vec![(file, class, function)], false);
+        }
+        imported_from_scan = true;
     }
     if !call.by_name && !imported_from_scan {
         return (Vec::new(), false);
@@ -1270,10 +1270,8 @@ fn override_return_seeds(
 ) -> Vec<Seed> {
     let mut out = Vec::new();
     for q in calls {
-        let Some((module, class @ Some(_), function)) = link::target_of(&dirs[importer], q) else {
-            continue;
-        };
-        let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+        let Some((file, class @ Some(_), function)) = imported_target(importer, q, dirs, index)
+        else {
             continue;
         };
         let mut overrides = class_overrides(file, &class, &function, None, per_file, methods);
@@ -1334,6 +1332,19 @@ fn check_seeds(
     out
 }
 
+/// The other file of the scan the import `q` of file `importer` names, with the class and the
+/// function in it (`pkg.gen.CodeGenerator().generate_code`).
+fn imported_target(
+    importer: usize,
+    q: &str,
+    dirs: &[Vec<String>],
+    index: &ModuleIndex,
+) -> Option<(usize, Option<String>, String)> {
+    let (module, class, function) = link::target_of(&dirs[importer], q)?;
+    let file = index.lookup(&module).filter(|f| *f != importer)?;
+    Some((file, class, function))
+}
+
 /// The summaries of the function the import `q` of file `importer` names in another file of the
 /// scan (several when that file defines it more than once).
 fn imported_defs<'s>(
@@ -1343,10 +1354,7 @@ fn imported_defs<'s>(
     dirs: &[Vec<String>],
     index: &ModuleIndex,
 ) -> Vec<&'s FnSummary> {
-    let Some((module, class, function)) = link::target_of(&dirs[importer], q) else {
-        return Vec::new();
-    };
-    let Some(file) = index.lookup(&module).filter(|f| *f != importer) else {
+    let Some((file, class, function)) = imported_target(importer, q, dirs, index) else {
         return Vec::new();
     };
     let summaries = per_file[file].1.summaries.iter();
@@ -1454,10 +1462,8 @@ fn return_seeds(
         // `import pkg.mod`: the whole module.
         let whole = index.lookup(&parts).filter(|f| *f != importer);
         // `from pkg.mod import name`: a function or class of it.
-        let member = link::target_of(&dirs[importer], q).and_then(|(module, class, name)| {
-            let file = index.lookup(&module).filter(|f| *f != importer)?;
-            class.is_none().then_some((file, name))
-        });
+        let member = imported_target(importer, q, dirs, index)
+            .and_then(|(file, class, name)| class.is_none().then_some((file, name)));
         let mut emit = |returned: &Returned, call: String| {
             if !calls.contains(&call) {
                 return;

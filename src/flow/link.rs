@@ -205,10 +205,31 @@ impl FnSummary {
 
     /// The parameter an argument binds.
     pub fn param(&self, arg: &ArgRef) -> Option<usize> {
-        match arg {
-            ArgRef::Position(p) => (*p < self.params.len()).then_some(*p),
-            ArgRef::Keyword(k) => self.params.iter().position(|p| p == k),
+        arg.binds(&self.params)
+    }
+}
+
+impl ArgRef {
+    /// The parameter of `params` (by name, a method's receiver left out) this argument binds.
+    pub fn binds(&self, params: &[String]) -> Option<usize> {
+        match self {
+            ArgRef::Position(p) => (*p < params.len()).then_some(*p),
+            ArgRef::Keyword(k) => params.iter().position(|p| p == k),
         }
+    }
+
+    /// What each argument of `call` binds, in order: a keyword, or the next position; `None`
+    /// for a spread (`*args`, `**kwargs`), which binds parameters no one can name.
+    pub fn of_args(call: &crate::ir::Call) -> impl Iterator<Item = Option<ArgRef>> + '_ {
+        let mut position = 0;
+        call.args.iter().map(move |a| match (&a.name, a.splat) {
+            (Some(name), _) => Some(ArgRef::Keyword(name.to_string())),
+            (None, crate::ir::Splat::None) => {
+                position += 1;
+                Some(ArgRef::Position(position - 1))
+            }
+            _ => None,
+        })
     }
 }
 

@@ -263,21 +263,10 @@ impl<'a, 'm> Engine<'a, 'm> {
     fn kept_args(&self, call: &Call, q: Option<&str>, arg_ts: &[Taint]) -> Option<Taint> {
         let (params, kept) = self.external_keeps.get(q?)?;
         let mut out = Taint::new();
-        let mut position = 0;
-        for (a, t) in call.args.iter().zip(arg_ts) {
-            if a.splat != crate::ir::Splat::None {
-                return None;
-            }
-            let param = match &a.name {
-                Some(n) => params.iter().position(|p| **p == **n),
-                None => {
-                    position += 1;
-                    Some(position - 1).filter(|&p| p < params.len())
-                }
-            };
+        for (arg, t) in ArgRef::of_args(call).zip(arg_ts) {
             // An argument no parameter takes goes to one the summary does not name (`**kw`,
             // `*args`).
-            if param.is_none_or(|p| kept.contains(&p)) {
+            if arg?.binds(params).is_none_or(|p| kept.contains(&p)) {
                 join(&mut out, t);
             }
         }
@@ -355,16 +344,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         function: Option<usize>,
     ) {
-        let mut position = 0;
-        for (a, t) in call.args.iter().zip(arg_ts) {
-            let arg = match (&a.name, a.splat) {
-                (Some(name), _) => ArgRef::Keyword(name.to_string()),
-                (None, crate::ir::Splat::None) => {
-                    position += 1;
-                    ArgRef::Position(position - 1)
-                }
-                _ => continue,
-            };
+        for (arg, t) in ArgRef::of_args(call).zip(arg_ts) {
+            let Some(arg) = arg else { continue };
             for l in t {
                 match (l.param(), function) {
                     // A parameter passed on: a fact of the summary, real once a caller passes data.

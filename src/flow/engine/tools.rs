@@ -68,10 +68,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &e.kind {
             // `results_function=self._run_code` where the tool is made: the method of that name
             // of the file's classes (the call's own class is not known here).
-            ExprKind::Attribute { value, attr } if matches!(&value.kind, ExprKind::Name(r) if is_receiver_name(r)) => {
-                for ci in 0..self.module.classes.len() {
-                    out.extend(self.methods.get(&(ci, &**attr)).copied());
-                }
+            ExprKind::Attribute { .. } => {
+                let classes = 0..self.module.classes.len();
+                out.extend(classes.filter_map(|ci| self.function_value(e, Some(ci))));
             }
             ExprKind::Name(n) => match self.classes_by_name.get(&**n) {
                 Some(&ci) => self.class_tools(ci, methods, out),
