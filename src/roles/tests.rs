@@ -44,6 +44,7 @@ fn paths_and_code_give_roles() {
         ("gpt_engineer/benchmark/load.py", PLAIN, Benchmark),
         ("benches/chat.rs", "fn main() {}", Benchmark),
         ("evals/run.py", PLAIN, Benchmark),
+        ("backend/openui/eval/model.py", PLAIN, Benchmark),
         ("examples/chat.py", PLAIN, Example),
         ("src/vanna/examples/x.py", PLAIN, Example),
         ("docs/quickstart.py", PLAIN, Docs),
@@ -60,6 +61,8 @@ fn paths_and_code_give_roles() {
         ("src/main.rs", "fn main() {}", Production),
         ("src/testing_utils.py", PLAIN, Production),
         ("app/contest.py", PLAIN, Production),
+        ("app/routes/evals.py", PLAIN, Production),
+        ("src/evaluator/score.py", PLAIN, Production),
         ("src/latest.ts", "export const x = 1;", Production),
         ("attestation/main.py", PLAIN, Production),
         // A tool that writes tests, named like one.
