@@ -421,6 +421,9 @@ pub struct Declared {
 /// A parsed manifest.
 #[derive(Clone, Debug, Default)]
 pub struct Manifest {
+    /// The package this manifest publishes (`name` of package.json, `[project]` or
+    /// `[tool.poetry]`, `[package]`), as written.
+    pub name: Option<String>,
     pub deps: Vec<Declared>,
     /// A publishable library (see [`parse_pyproject`], [`parse_package_json`] and
     /// [`parse_cargo_toml`]): its ranges are for its users' resolvers, not what one application
@@ -553,6 +556,13 @@ fn de_get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeV
     t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
 }
 
+fn de_str(t: &DeTable<'_>, key: &str) -> Option<String> {
+    match de_get(t, key)?.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
 fn de_table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
     match de_get(t, key)?.get_ref() {
         DeValue::Table(t) => Some(t),
@@ -592,6 +602,11 @@ pub fn parse_pyproject(text: &str) -> Manifest {
         }
     };
     let project = de_table(doc, "project");
+    let poetry = de_table(doc, "tool").and_then(|t| de_table(t, "poetry"));
+    m.name = [project, poetry]
+        .into_iter()
+        .flatten()
+        .find_map(|t| de_str(t, "name"));
     if let Some(p) = project {
         if let Some(d) = de_get(p, "dependencies") {
             pep508_list(d, true, &mut m.deps);
@@ -607,7 +622,6 @@ pub fn parse_pyproject(text: &str) -> Manifest {
             pep508_list(list, false, &mut m.deps);
         }
     }
-    let poetry = de_table(doc, "tool").and_then(|t| de_table(t, "poetry"));
     if let Some(p) = poetry {
         let mut tables: Vec<(&DeTable, bool)> = Vec::new();
         if let Some(d) = de_table(p, "dependencies") {
@@ -895,6 +909,7 @@ pub fn parse_cargo_toml(text: &str) -> Manifest {
         )
     });
     m.library = package.is_none() || !bin_tables;
+    m.name = package.and_then(|p| de_str(p, "name"));
     m
 }
 
@@ -937,6 +952,7 @@ pub fn parse_package_json(text: &str) -> Manifest {
             inherited: false,
         });
     }
+    m.name = top.name;
     const ENTRY_POINTS: &[&str] = &["main", "module", "exports", "types", "typings", "bin"];
     m.library = !top.private && top.keys.iter().any(|k| ENTRY_POINTS.contains(&k.as_str()));
     m
@@ -946,6 +962,7 @@ pub fn parse_package_json(text: &str) -> Manifest {
 /// string-valued entries of its object-valued members.
 struct JsonTop {
     keys: Vec<String>,
+    name: Option<String>,
     private: bool,
     entries: Vec<JsonEntry>,
 }
@@ -1052,6 +1069,7 @@ impl<'a> JsonScan<'a> {
     fn top(mut self) -> Option<JsonTop> {
         let mut top = JsonTop {
             keys: Vec::new(),
+            name: None,
             private: false,
             entries: Vec::new(),
         };
@@ -1072,6 +1090,7 @@ impl<'a> JsonScan<'a> {
                     self.i += 1;
                     self.object_entries(&key, &mut top.entries)?;
                 }
+                Some(b'"') if key == "name" => top.name = self.string(),
                 _ if key == "private" => {
                     let start = self.i;
                     self.skip()?;
@@ -1358,6 +1377,8 @@ pub struct DirFacts {
     /// The `[workspace.dependencies]` of a `Cargo.toml` with a `[workspace]` here (see
     /// [`Manifest::workspace_deps`]).
     cargo_workspace: Option<HashMap<String, Declared>>,
+    /// The packages the directory's manifests publish, normalised.
+    own: Vec<(Ecosystem, String)>,
     /// The directory holds `.git` (a repository root: the walk up stops here).
     pub repo_root: bool,
     /// A hash of what was read here (see [`Project::stamp`]).
@@ -1453,6 +1474,10 @@ impl DirFacts {
                 }
             } else if let Some(kind) = manifest {
                 let m = parse_manifest(kind, &text);
+                if let Some(name) = &m.name {
+                    let eco = kind.ecosystem();
+                    facts.own.push((eco, eco.normalise(name)));
+                }
                 // An inherited dependency's version is the workspace root's, read there.
                 for d in m.deps.into_iter().filter(|d| !d.inherited) {
                     facts.add(kind.ecosystem(), d.name, d.requirement);
@@ -1582,6 +1607,13 @@ impl Project {
             .iter()
             .find_map(|d| d.cargo_workspace.as_ref())
             .and_then(|ws| ws.get(&key))
+    }
+
+    /// Whether a manifest of one of the directories publishes `name`: the repository's own
+    /// package.
+    pub fn publishes(&self, eco: Ecosystem, name: &str) -> bool {
+        let key = (eco, eco.normalise(name));
+        self.dirs.iter().any(|d| d.own.contains(&key))
     }
 
     /// Whether a lockfile of this ecosystem, in any of the directories, lists `name`.

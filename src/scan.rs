@@ -211,7 +211,13 @@ pub fn analyze_file_at(
         let text_rules = Instant::now();
         crate::rules::dependency::run(source, &project, &registry.dependencies, enabled, &mut hits);
         crate::rules::workflows::run(source, &registry.workflows, enabled, &mut hits);
-        crate::rules::agent_settings::run(source, &registry.agent_settings, enabled, &mut hits);
+        crate::rules::agent_settings::run(
+            source,
+            &project,
+            &registry.agent_settings,
+            enabled,
+            &mut hits,
+        );
         timings::add(Phase::Text, text_rules);
     }
     let built = Instant::now();

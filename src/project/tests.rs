@@ -532,3 +532,31 @@ fn project_reads_cargo_lock_and_workspace_root() {
     assert_eq!(ws.requirement, Requirement::AtLeast(v("0.28")));
     assert!(p.cargo_workspace_dep("candle-core").is_none());
 }
+
+#[test]
+fn manifests_name_their_own_package() {
+    let npm = parse_package_json(
+        r#"{"version": "1.0.0", "name": "@acme/files-mcp", "dependencies": {"a": "1"}}"#,
+    );
+    assert_eq!(npm.name.as_deref(), Some("@acme/files-mcp"));
+    assert_eq!(
+        parse_package_json(r#"{"dependencies": {"name": "1"}}"#).name,
+        None
+    );
+    let pep621 = parse_pyproject("[project]\nname = \"Weather_MCP\"\n");
+    assert_eq!(pep621.name.as_deref(), Some("Weather_MCP"));
+    let poetry = parse_pyproject("[tool.poetry]\nname = \"chat-app\"\n");
+    assert_eq!(poetry.name.as_deref(), Some("chat-app"));
+    let cargo = parse_cargo_toml("[package]\nname = \"mcp-files\"\nversion = \"0.1.0\"\n");
+    assert_eq!(cargo.name.as_deref(), Some("mcp-files"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"Weather_MCP\"\n",
+    )
+    .unwrap();
+    let project = Project::of_dir(dir.path());
+    assert!(project.publishes(Ecosystem::Python, "weather-mcp"));
+    assert!(!project.publishes(Ecosystem::Npm, "weather-mcp"));
+    assert!(!project.publishes(Ecosystem::Python, "mcp-server-fetch"));
+}

@@ -17,6 +17,7 @@ pub struct Unpinned<'a> {
     pub package: Word<'a>,
     /// The launcher as written (`npx`, `pnpm dlx`).
     pub launcher: String,
+    pub registry: Registry,
 }
 
 /// The unpinned package a command line fetches and runs, if it does.
@@ -50,6 +51,7 @@ pub fn unpinned<'a>(
     Some(Unpinned {
         package,
         launcher: name,
+        registry: launcher.registry,
     })
 }
 
@@ -126,6 +128,22 @@ pub fn pinned(registry: Registry, spec: &str) -> bool {
             version.is_some_and(exact_version)
         }
         Registry::Docker => docker_pinned(spec),
+    }
+}
+
+/// The package a spec names, without its version or extras (`@scope/pkg@latest` is
+/// `@scope/pkg`, `pkg[cli]>=1` is `pkg`).
+pub fn package_name(registry: Registry, spec: &str) -> &str {
+    match registry {
+        Registry::Npm => match npm_version(spec) {
+            Some(v) => &spec[..spec.len() - v.len() - 1],
+            None => spec,
+        },
+        Registry::Pypi => {
+            let end = spec.find(['=', '@', '[', '<', '>', '~', '!', ' ']);
+            &spec[..end.unwrap_or(spec.len())]
+        }
+        Registry::Docker => spec,
     }
 }
 

@@ -8,14 +8,16 @@ mod launch;
 mod tree;
 
 use crate::finding::Hit;
+use crate::project::{Ecosystem, LazyProject};
 use crate::source::Source;
-use crate::spec::agent_settings::{AgentSettings, Check, McpServers, ToolSettings};
+use crate::spec::agent_settings::{AgentSettings, Check, McpServers, Registry, ToolSettings};
 use launch::Word;
 use std::collections::BTreeSet;
 use tree::Node;
 
 pub fn run(
     source: &Source,
+    project: &LazyProject,
     spec: &AgentSettings,
     enabled: &BTreeSet<&'static str>,
     out: &mut Vec<Hit>,
@@ -56,7 +58,7 @@ pub fn run(
         }
     }
     if let Some(mcp) = mcp {
-        unpinned_servers(mcp, spec, &path, &doc, out);
+        unpinned_servers(mcp, spec, project, &path, &doc, out);
     }
 }
 
@@ -94,6 +96,7 @@ fn approval_off(tool: &ToolSettings, check: &Check, doc: &Node, out: &mut Vec<Hi
 fn unpinned_servers(
     mcp: &McpServers,
     spec: &AgentSettings,
+    project: &LazyProject,
     path: &str,
     doc: &Node,
     out: &mut Vec<Hit>,
@@ -114,6 +117,9 @@ fn unpinned_servers(
                 let Some(found) = launch::unpinned(&words, &spec.launchers, &mcp.wrappers) else {
                     continue;
                 };
+                if own_package(project, &found) {
+                    continue;
+                }
                 let message = mcp
                     .message
                     .replace("{server}", &server.name)
@@ -123,6 +129,18 @@ fn unpinned_servers(
             }
         }
     }
+}
+
+/// The repository's own package, started the way its users start it: the config is the
+/// package's manifest or the publisher's own setup, and the newest release is the one it means.
+fn own_package(project: &LazyProject, found: &launch::Unpinned) -> bool {
+    let eco = match found.registry {
+        Registry::Npm => Ecosystem::Npm,
+        Registry::Pypi => Ecosystem::Python,
+        Registry::Docker => return false,
+    };
+    let name = launch::package_name(found.registry, found.package.text);
+    project.get().publishes(eco, name)
 }
 
 /// A server's `command` and `args` as words; a command written as one line with no `args` is

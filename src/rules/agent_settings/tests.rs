@@ -8,7 +8,14 @@ fn findings(path: &str, text: &str) -> Vec<(u32, &'static str, String)> {
     let packs = Packs::builtin();
     let enabled = packs.rules.iter().map(|r| r.id).collect();
     let mut hits = Vec::new();
-    run(&source, &packs.agent_settings, &enabled, &mut hits);
+    let project = LazyProject::new(path, crate::source::Family::Text);
+    run(
+        &source,
+        &project,
+        &packs.agent_settings,
+        &enabled,
+        &mut hits,
+    );
     hits.into_iter()
         .map(|h| {
             (
@@ -103,6 +110,22 @@ fn codex_needs_both_no_approval_and_no_sandbox() {
         lines(".codex/config.toml", profile),
         vec![(2, "AIG904"), (7, "AIG905")]
     );
+}
+
+#[test]
+fn package_names_drop_their_versions() {
+    assert_eq!(
+        launch::package_name(Registry::Npm, "@scope/pkg@latest"),
+        "@scope/pkg"
+    );
+    assert_eq!(
+        launch::package_name(Registry::Npm, "@scope/pkg"),
+        "@scope/pkg"
+    );
+    assert_eq!(launch::package_name(Registry::Npm, "pkg@1.2"), "pkg");
+    assert_eq!(launch::package_name(Registry::Pypi, "pkg[cli]>=1"), "pkg");
+    assert_eq!(launch::package_name(Registry::Pypi, "pkg==1.2.3"), "pkg");
+    assert_eq!(launch::package_name(Registry::Pypi, "pkg"), "pkg");
 }
 
 #[test]
