@@ -194,6 +194,20 @@ pub fn pem_body_ok(block: &str) -> bool {
     body.len() >= 64 && entropy(&body) >= 4.5
 }
 
+/// Dotted names (`support.constant.color.w3c-standard-color-name.css`, a theme's token scope; an
+/// i18n key path): three or more dot-separated lowercase parts, each starting with a letter. Keys
+/// mix cases or run long random parts; a JWT's parts are base64url.
+pub fn is_dotted_name(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            p.len() <= 32
+                && p.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        })
+}
+
 /// Code identifiers (`V1OrganizationExternalKeysPostRequestAws`, `workloadIdentity.fromX509`) are
 /// not random: most of their characters sit in word-like runs (an optional capital, then three or
 /// more lowercase letters) and about a third of their letters are vowels, as in English. Random

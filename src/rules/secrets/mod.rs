@@ -486,6 +486,7 @@ impl Detectors {
             && !checks::is_uuid(value)
             && !checks::has_braced_guid(value)
             && !checks::is_identifier_like(value)
+            && !checks::is_dotted_name(value)
             && !checks::is_percent_encoded_text(value)
             && !self.filters.is_placeholder(value)
             && checks::entropy(value) >= min_entropy
