@@ -217,6 +217,10 @@ pub struct RawRouteGuard {
     /// by their qualified names or their callee's.
     #[serde(default)]
     pub(crate) middleware: Vec<String>,
+    /// Responses the function can give (`HTTPException(status_code=429)`, `res.status(429)`,
+    /// `HTTPStatus.TOO_MANY_REQUESTS`): a number or attribute name passed to a call.
+    #[serde(default)]
+    pub(crate) statuses: Vec<String>,
 }
 
 /// A compiled `[[route_guard]]`.
@@ -226,6 +230,7 @@ pub struct RouteGuard {
     pub decorators: Vec<Glob>,
     pub calls: Vec<Glob>,
     pub middleware: Vec<Glob>,
+    pub statuses: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -598,13 +603,18 @@ impl FlowSpec {
                 decorators: globs(&g.decorators),
                 calls: globs(&g.calls),
                 middleware: globs(&g.middleware),
+                statuses: g.statuses,
             });
         }
         let guard_words: Option<Vec<&str>> = spec
             .route_guards
             .iter()
-            .flat_map(|g| g.decorators.iter().chain(&g.calls).chain(&g.middleware))
-            .map(Glob::longest_word)
+            .flat_map(|g| {
+                let globs = g.decorators.iter().chain(&g.calls).chain(&g.middleware);
+                globs
+                    .map(Glob::longest_word)
+                    .chain(g.statuses.iter().map(|s| Some(s.as_str())))
+            })
             .collect();
         spec.route_guard_words = guard_words.and_then(|w| aho_corasick::AhoCorasick::new(w).ok());
         for r in raw.roles {

@@ -3,6 +3,7 @@
 //! carries the guard's flag, across files too, so a rule can leave that route out (AIG505).
 
 use super::*;
+use crate::ir::walk_stmts;
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Find the guarded functions of the module (`decorator_names` is indexed).
@@ -31,6 +32,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+        // An upstream limit passed on (`except RateLimitError: raise HTTPException(429)`) limits
+        // nothing of the route's own.
+        let mut handlers: Vec<Span> = Vec::new();
+        if guards.iter().any(|g| !g.statuses.is_empty()) {
+            for body in module.bodies() {
+                walk_stmts(body, &mut |s| {
+                    if let StmtKind::Try { handlers: hs, .. } = &s.kind {
+                        handlers.extend(hs.iter().map(|h| h.span));
+                    }
+                });
+            }
+        }
         module.walk_exprs(&mut |e| {
             let ExprKind::Call(call) = &e.kind else {
                 return;
@@ -42,7 +55,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .is_some_and(|n| g.calls.iter().any(|c| c.matches(n)));
                 let passes =
                     !g.middleware.is_empty() && self.passes_middleware(call, &g.middleware);
-                if checks || passes {
+                let responds = !g.statuses.is_empty()
+                    && gives_status(call, &g.statuses)
+                    && !handlers.iter().any(|h| h.contains(e.span));
+                if checks || passes || responds {
                     // Every function the call is in (a handler, the closures it defines, or the
                     // one whose parameter default it is: `Depends(limiter)`).
                     let around = module.functions.iter().filter(|f| f.span.contains(e.span));
@@ -96,4 +112,19 @@ impl<'a, 'm> Engine<'a, 'm> {
             _ => None,
         })
     }
+}
+
+/// Whether a call is given one of these statuses: a number or an attribute named so, as an
+/// argument or a value of an options object (`HTTPException(status_code=429)`, `res.status(429)`,
+/// `NextResponse.json(body, { status: 429 })`, `abort(HTTPStatus.TOO_MANY_REQUESTS)`).
+fn gives_status(call: &Call, statuses: &[String]) -> bool {
+    let is_status = |e: &Expr| match &e.kind {
+        ExprKind::Number(n) => statuses.iter().any(|s| **s == **n),
+        ExprKind::Attribute { attr, .. } => statuses.iter().any(|s| **s == **attr),
+        _ => false,
+    };
+    call.args.iter().any(|a| match &a.value.kind {
+        ExprKind::Dict(entries) => entries.iter().any(|(_, v)| is_status(v)),
+        _ => is_status(&a.value),
+    })
 }

@@ -112,9 +112,13 @@ use super::{is_dotted_name, is_identifier_like};
 
 #[test]
 fn dotted_names_are_not_keys() {
-    assert!(is_dotted_name("support.constant.color.w3c-standard-color-name.css"));
+    assert!(is_dotted_name(
+        "support.constant.color.w3c-standard-color-name.css"
+    ));
     assert!(is_dotted_name("errors.auth.token_expired2"));
-    assert!(!is_dotted_name("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4fwpM"));
+    assert!(!is_dotted_name(
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4fwpM"
+    ));
     assert!(!is_dotted_name("k8s7dj2kd9q0xk3m1z"));
     assert!(!is_dotted_name("a1.b2"));
 }
