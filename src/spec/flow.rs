@@ -983,6 +983,7 @@ impl FlowSpec {
                 SinkMatch::Keys {
                     keys: t.keys,
                     with_keys: t.with_keys,
+                    only_keys: t.only_keys,
                 }
             }
             RawSink::Names(t) => {

@@ -102,6 +102,10 @@ sink_table! {
         /// `role`).
         #[serde(default)]
         with_keys: Vec<String>,
+        /// Only in a dict/object whose keys are all among these (a chat message, not a stored
+        /// record with `role` and `content` columns among others); any, when empty.
+        #[serde(default)]
+        only_keys: Vec<String>,
         /// Reported only where the data reaches no other sink afterwards (see [`Sink::fallback`]).
         #[serde(default)]
         fallback: bool,
@@ -339,6 +343,7 @@ pub enum SinkMatch {
     Keys {
         keys: Vec<String>,
         with_keys: Vec<String>,
+        only_keys: Vec<String>,
     },
     /// A value assigned to a name (variable, attribute, key) whose words end in one of `heads`
     /// (each split into words), the word before not one of `not_after`.

@@ -237,7 +237,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut tabled = false;
         for id in ids {
             let sink = &self.spec.sinks[id as usize];
-            let SinkMatch::Keys { with_keys, .. } = &sink.matcher else {
+            let SinkMatch::Keys {
+                with_keys,
+                only_keys,
+                ..
+            } = &sink.matcher
+            else {
                 continue;
             };
             let has_key = |w: &String| {
@@ -245,7 +250,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .iter()
                     .any(|(k, _)| k.as_ref().and_then(|k| k.as_str()) == Some(w.as_str()))
             };
+            let other_key = |(k, _): &(Option<Expr>, Expr)| {
+                k.as_ref()
+                    .and_then(|k| k.as_str())
+                    .is_some_and(|k| !only_keys.iter().any(|o| o == k))
+            };
             if !with_keys.is_empty() && !with_keys.iter().any(has_key)
+                || !only_keys.is_empty() && entries.iter().any(other_key)
                 || !self.imports_ok(&sink.imports)
             {
                 continue;
