@@ -13,8 +13,8 @@
 
 use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
 use super::trace::{
-    join, with_flags, Flags, Label, Note, Taint, Trace, DERIVED, GUESSED, MAX_PARAMS, NO_STEP,
-    PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
+    join, with_flags, Flags, Label, Note, Taint, Trace, DERIVED, GUESSED, LINKED, MAX_PARAMS,
+    NO_STEP, PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
@@ -589,6 +589,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         if callers != 0 {
             cx.ret
                 .retain(|l| l.param().is_some() || callers & kind_bit(l.kind) == 0);
+        }
+        // What callers in other files passed in goes back to each of them through the
+        // parameter's marker; kept in the summary, it would reach every other call's result.
+        let linked = self.seeds[fi]
+            .iter()
+            .flatten()
+            .filter(|l| l.flags & LINKED != 0)
+            .fold(0, |acc, l| acc | kind_bit(l.kind));
+        if linked != 0 {
+            cx.ret
+                .retain(|l| l.flags & LINKED == 0 || linked & kind_bit(l.kind) == 0);
         }
         self.changed |= join(&mut self.summaries[fi].ret, &cx.ret);
         self.changed |= self.summaries[fi].ret_shape.absorb(&cx.ret_shape);
