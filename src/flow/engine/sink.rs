@@ -224,7 +224,6 @@ impl<'a, 'm> Engine<'a, 'm> {
     ) -> Taint {
         let mut t = Taint::new();
         if args.is_empty() {
-            join(&mut t, recv_t);
             for a in arg_ts {
                 join(&mut t, a);
             }
