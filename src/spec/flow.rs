@@ -107,6 +107,10 @@ pub struct RawSource {
     /// RunContext[Deps]`).
     #[serde(default)]
     pub(crate) unless_annotations: Vec<String>,
+    /// Parameter sources: parameters whose name ends in one of these words are keys
+    /// (`conversation_id`): their data carries the `KEY` flag.
+    #[serde(default)]
+    pub(crate) key_params: Vec<String>,
     /// String literals holding a key the `[[secret]]` detectors report.
     #[serde(default)]
     pub(crate) hardcoded_secrets: bool,
@@ -375,6 +379,8 @@ pub struct Source {
     pub handler: Option<String>,
     /// Parameters declared with a matching type are not seeded.
     pub unless_annotations: Vec<Glob>,
+    /// Parameters whose name's last word is one of these are keys (`KEY`).
+    pub key_params: Vec<String>,
     /// A source only in files where a source of one of these kinds, with no `requires_kinds`
     /// of its own, applies too (local input counts where the file serves requests); 0: anywhere.
     pub requires_kinds: KindSet,
@@ -532,6 +538,10 @@ pub const SHAPED: Flags = 256;
 /// Entered in a request handler a `[[route_guard]]` guards (a rate limiter's decorator, a quota
 /// check in its body).
 pub const LIMITED: Flags = 512;
+/// A key stored data is looked up by (a route parameter named `conversation_id`): it reaches a
+/// sink as itself, but what a call the tables do not describe makes of it (`load(conversation_id)`)
+/// is the stored record, not the key.
+pub const KEY: Flags = 1024;
 
 pub(crate) const FLAG_NAMES: &str =
     "spliced, privileged, derived, parameter, linked, tool, guessed, shaped, limited";
@@ -927,6 +937,7 @@ impl FlowSpec {
             guessed,
             handler: s.handler.or_else(|| s.tool.then(|| "tool".to_string())),
             unless_annotations: globs(&s.unless_annotations),
+            key_params: s.key_params,
             requires_kinds,
         });
         Ok(())

@@ -739,7 +739,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 continue;
             };
             for l in input.clone() {
-                if fact.flags & UNNAMED != 0 && self.is_name_kind(&l) {
+                if fact.flags & UNNAMED != 0 && self.holds_by_name(&l) {
                     continue;
                 }
                 let cleared = l.cleared | fact.cleared;
@@ -869,7 +869,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                         continue;
                     };
                     for l in input.clone() {
-                        if r.flags & UNNAMED != 0 && self.is_name_kind(&l) {
+                        if r.flags & UNNAMED != 0 && self.holds_by_name(&l) {
                             continue;
                         }
                         let arg = self.arg_step(&l, span, fi);

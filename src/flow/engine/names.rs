@@ -4,6 +4,7 @@
 //! their name or shape (`[[sink.names]]`, `[[sink.keys]]` with `with_keys`).
 
 use super::*;
+use crate::flow::trace::KEY;
 use std::cell::RefCell;
 
 /// Identifiers matched per worker thread before the cache starts over.
@@ -79,6 +80,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// gave it (`valid_token.user_id` is not a token), and for a parameter, a mark that the
     /// caller's names do not apply either.
     pub(super) fn field_of(&self, mut t: Taint) -> Taint {
+        t.retain(|l| l.flags & KEY == 0);
         if !self.names_on {
             return t;
         }
@@ -93,6 +95,12 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     pub(super) fn is_name_kind(&self, l: &Label) -> bool {
         l.kind < 32 && self.spec.name_kinds & (1 << l.kind) != 0
+    }
+
+    /// What a caller's names (or its route's key) say of an argument, which does not hold once
+    /// the parameter was made into something else (`UNNAMED`).
+    pub(super) fn holds_by_name(&self, l: &Label) -> bool {
+        self.is_name_kind(l) || l.flags & KEY != 0
     }
 
     /// A name read as a value: not a module, a function or a class of the file.

@@ -555,6 +555,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         if guessed {
             l.flags |= crate::flow::trace::GUESSED;
         }
+        if named_as(name, &source.key_params) {
+            l.flags |= crate::flow::trace::KEY;
+        }
         l
     }
 
@@ -573,4 +576,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         Some((t, q))
     }
+}
+
+/// Whether a parameter's name ends in one of these words (`conversation_id`, `conversationId`).
+fn named_as(name: &str, words: &[String]) -> bool {
+    !words.is_empty()
+        && crate::spec::names::name_words(name)
+            .last()
+            .is_some_and(|w| words.iter().any(|x| x == w))
 }
