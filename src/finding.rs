@@ -337,8 +337,13 @@ impl Hit {
 /// whether or not the secret's own rule is enabled). Spans are cut at line ends.
 #[derive(Debug, Default, Clone)]
 pub struct Redactions {
-    /// Spans in `Source::text`.
+    /// Spans in `Source::text`: the secrets found.
     pub text: Vec<crate::ir::Span>,
+    /// Spans in `Source::text` masked in this file's snippets: the secrets found and the text
+    /// shaped like a key that its checks dismissed (a placeholder, a low-entropy path). Only the
+    /// secrets found are masked wherever else the output repeats them: a dismissed shape can be
+    /// a file path that another finding names.
+    pub snippets: Vec<crate::ir::Span>,
     /// Spans in `Source::raw` (a notebook's JSON).
     pub raw: Vec<crate::ir::Span>,
     /// The keys the provider and credential detectors (AIG101, AIG102) report in

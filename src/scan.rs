@@ -286,7 +286,7 @@ fn build_findings(
         let redact = if hit.in_raw {
             &redactions.raw
         } else {
-            &redactions.text
+            &redactions.snippets
         };
         let context = !redact
             .iter()

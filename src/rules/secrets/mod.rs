@@ -407,7 +407,8 @@ pub fn run(
     // Redaction sets, per text the spans refer to.
     let mut text_secrets: Vec<Span> = in_text.iter().map(|f| f.secret).collect();
     text_secrets.extend(assigned.iter().map(|f| f.secret));
-    text_secrets.extend(text_shapes);
+    let mut snippet_secrets = text_secrets.clone();
+    snippet_secrets.extend(text_shapes);
     let raw_secrets: Vec<Span> = match raw {
         Some(raw) => {
             // The raw JSON holds the cells too: redact every secret of the file there.
@@ -453,6 +454,7 @@ pub fn run(
     }
     Redactions {
         text: per_line(&source.text, &text_secrets),
+        snippets: per_line(&source.text, &snippet_secrets),
         raw: per_line(raw.unwrap_or_default(), &raw_secrets),
         keys: in_text
             .iter()

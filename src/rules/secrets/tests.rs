@@ -38,13 +38,13 @@ fn scan_with(source: &Source, module: &Module) -> (Vec<Hit>, Redactions) {
     (out, redactions)
 }
 
-/// Hits and text redactions of a plain source.
+/// Hits and what a plain source's snippets mask.
 fn scan(lang: Language, text: &str) -> (Vec<Hit>, Vec<Span>) {
     let (h, r) = scan_with(
         &Source::new("t".into(), lang, text.into()),
         &Module::default(),
     );
-    (h, r.text)
+    (h, r.snippets)
 }
 
 fn groq(seed: &mut u64) -> String {
@@ -118,6 +118,18 @@ fn key_shapes_inside_longer_tokens_are_masked() {
     let (h, redact) = scan(Language::Text, &text);
     assert!(h.is_empty());
     assert!(redact.iter().any(|r| text[r.range()] == key), "{redact:?}");
+}
+
+#[test]
+fn dismissed_shapes_are_masked_in_snippets_only() {
+    // A path that has the form of a key, near a provider's name, is not a key: its snippet hides
+    // it all the same, but the output does not mask the path wherever else it is printed.
+    let text = "# aws docs: application/api/answer/services/compression2/x.py\n";
+    let source = Source::new("t".into(), Language::Text, text.into());
+    let (h, r) = scan_with(&source, &Module::default());
+    assert!(h.is_empty());
+    assert!(!r.snippets.is_empty());
+    assert!(r.values(&source).is_empty());
 }
 
 #[test]
