@@ -878,3 +878,77 @@ fn a_file_tool_reaches_the_file_store_of_another_file_through_its_abstract_base(
         "{findings:?}"
     );
 }
+
+const STORE: &str = r#"from sqlalchemy import create_engine, text
+
+BANNED = ("DROP", "DELETE")
+
+
+class Store:
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+
+    def vet(self, sql: str) -> str:
+        if any(word in sql.upper() for word in BANNED):
+            raise ValueError("blocked")
+        return sql
+
+    def run(self, sql: str):
+        sql = self.vet(sql)
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql)).fetchall()
+
+    def health(self):
+        sql = self.vet("SELECT 1")
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql)).fetchall()
+"#;
+
+#[test]
+fn a_function_handed_to_a_thread_or_a_pool_gets_its_arguments_across_files() {
+    let planner = r#"import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from openai import OpenAI
+
+from bot.store import Store
+
+client = OpenAI()
+pool = ThreadPoolExecutor(2)
+
+
+def answer(store: Store, question: str):
+    reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": question}])
+    sql = store.vet(reply.choices[0].message.content)
+    threading.Thread(target=store.run, args=(sql,)).start()
+    pool.submit(store.run, sql)
+"#;
+    let dir = project(&[("bot/store.py", STORE), ("bot/planner.py", planner)]);
+    let (findings, _) = scan(&dir, "json");
+    // The model's SQL reaches `run`; the constant that `health` vets is not the model's.
+    assert_eq!(
+        findings,
+        vec![("AIG303".to_string(), "bot/store.py".to_string(), 18)],
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_validator_one_file_hands_model_output_to_returns_it_to_that_caller_only() {
+    // `vet` is called with the model's SQL in one file; the class's own `health` vets a
+    // constant and runs it: that is not the model's SQL.
+    let planner = r#"from openai import OpenAI
+
+from bot.store import Store
+
+client = OpenAI()
+
+
+def answer(store: Store, question: str):
+    reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": question}])
+    return store.vet(reply.choices[0].message.content)
+"#;
+    let dir = project(&[("bot/store.py", STORE), ("bot/planner.py", planner)]);
+    let (findings, _) = scan(&dir, "json");
+    assert!(findings.is_empty(), "{findings:?}");
+}

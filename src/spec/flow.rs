@@ -204,6 +204,36 @@ pub struct RawAssertions {
     pub(crate) calls: Vec<String>,
 }
 
+/// `[[forwarder]]`: a call that calls the function it is given with the arguments it is given
+/// (`Thread(target=f, args=(x,))`, `executor.submit(f, x)`): `f` is called with them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForwarder {
+    pub(crate) calls: Vec<String>,
+    /// The function: a keyword argument ...
+    #[serde(default)]
+    pub(crate) function: Option<String>,
+    /// ... or its position, when not passed by keyword.
+    #[serde(default)]
+    pub(crate) position: Option<usize>,
+    /// A keyword argument holding the positional arguments as a tuple or list (`args`).
+    #[serde(default)]
+    pub(crate) args: Option<String>,
+    /// The positional arguments after the function's are its arguments.
+    #[serde(default)]
+    pub(crate) rest: bool,
+}
+
+/// A compiled `[[forwarder]]`.
+#[derive(Debug)]
+pub struct Forwarder {
+    pub calls: Vec<Glob>,
+    pub function: Option<String>,
+    pub position: Option<usize>,
+    pub args: Option<String>,
+    pub rest: bool,
+}
+
 /// `[[route_guard]]`: what guards one request handler (a limiter's decorator, a quota check in
 /// its body, a limiter passed beside it to the route's registration). Data that enters in a
 /// guarded function carries `flag`, which a `[[flow]]` can exclude (`unless_flags`).
@@ -263,6 +293,7 @@ pub struct RawFlowTables {
     pub sink_kinds: Vec<RawSinkKind>,
     pub exits: Vec<RawExits>,
     pub assertions: Vec<RawAssertions>,
+    pub forwarders: Vec<RawForwarder>,
     pub route_guards: Vec<RawRouteGuard>,
 }
 
@@ -481,6 +512,7 @@ pub struct FlowSpec {
     pub exits: Vec<Glob>,
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     pub assertions: Vec<Glob>,
+    pub forwarders: Vec<Forwarder>,
     pub route_guards: Vec<RouteGuard>,
     /// A word of every route guard's patterns: a file with none of them has no guard. `None`:
     /// some pattern has no word, so every file is looked at.
@@ -606,6 +638,18 @@ impl FlowSpec {
         }
         for a in raw.assertions {
             spec.assertions.extend(globs(&a.calls));
+        }
+        for f in raw.forwarders {
+            if f.function.is_none() && f.position.is_none() {
+                return Err("[[forwarder]]: give `function` or `position`".into());
+            }
+            spec.forwarders.push(Forwarder {
+                calls: globs(&f.calls),
+                function: f.function,
+                position: f.position,
+                args: f.args,
+                rest: f.rest,
+            });
         }
         for g in raw.route_guards {
             spec.route_guards.push(RouteGuard {

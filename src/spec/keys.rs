@@ -93,6 +93,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[main_guard]", fields_of::<roles::MainGuard>()),
         ("[[exits]]", fields_of::<flow::RawExits>()),
         ("[[assertions]]", fields_of::<flow::RawAssertions>()),
+        ("[[forwarder]]", fields_of::<flow::RawForwarder>()),
         ("[workflows]", fields_of::<workflows::WorkflowSettings>()),
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),

@@ -155,6 +155,9 @@ pub struct RawPack {
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     #[serde(default)]
     pub(crate) assertions: Vec<super::flow::RawAssertions>,
+    /// Calls that call a function they are given with arguments they are given (`[[forwarder]]`).
+    #[serde(default)]
+    pub(crate) forwarder: Vec<super::flow::RawForwarder>,
     /// What the GitHub-workflow rules read (`[workflows]`, in one pack).
     #[serde(default)]
     pub(crate) workflows: Option<WorkflowSettings>,
@@ -235,6 +238,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
         flow_tables.assertions.extend(pack.assertions);
+        flow_tables.forwarders.extend(pack.forwarder);
         if let Some(w) = pack.workflows {
             if workflows.replace(w).is_some() {
                 return Err(format!("{file}: a second [workflows] table"));

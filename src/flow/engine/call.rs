@@ -46,6 +46,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) {
             self.called_with_data.insert(q);
         }
+        self.record_forwarded(call, q, &arg_ts, cx);
         // `actions.get(name)` picks an entry as `actions[name]` does (a method whose result
         // comes from its receiver: a `result-from-receiver` propagator).
         if let (Some(r), Some(key)) = (receiver, arg_ts.first()) {
@@ -281,10 +282,17 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         function: Option<usize>,
     ) {
-        let Some(q) = q else { return };
-        // A function of an imported module (`validate_code(...)`, `utils.run(...)`), or a method
-        // of an instance of an imported class (`self._parser.parse(...)`, `_parser` a `Parser()`).
-        let head = match &call.callee.kind {
+        let Some(callee) = q.and_then(|q| self.external_callee(&call.callee, q)) else {
+            return;
+        };
+        self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// The other file's function `callee` (spelled `q`) names, if it is one: a function of an
+    /// imported module (`validate_code`, `utils.run`), a method of an instance of an imported
+    /// class (`self._parser.parse`, `_parser` a `Parser()`), or a method of no known class.
+    fn external_callee(&self, callee: &Expr, q: &str) -> Option<Callee> {
+        let head = match &callee.kind {
             ExprKind::Name(n) => Some(&**n),
             ExprKind::Attribute { value, .. } => match &value.kind {
                 ExprKind::Name(n) => Some(&**n),
@@ -293,7 +301,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             _ => None,
         };
         // A local name bound to an imported function counts as its import (`fn = a if c else b`).
-        let alias = matches!(call.callee.kind, ExprKind::Name(_)) && self.imported.contains(q);
+        let alias = matches!(callee.kind, ExprKind::Name(_)) && self.imported.contains(q);
         let imported_function =
             (alias || head.is_some_and(|h| self.imports.contains_key(h))) && !q.contains("()");
         let imported_method = q.matches("()").count() == 1
@@ -301,17 +309,79 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .is_some_and(|(class, _)| self.imported.contains(class));
         // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
         // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
-        let unknown_method = matches!(call.callee.kind, ExprKind::Attribute { .. })
+        let unknown_method = matches!(callee.kind, ExprKind::Attribute { .. })
             && !crate::ir::starts_from_import(q, &self.imported);
         if !imported_function && !imported_method && !unknown_method {
-            return;
+            return None;
         }
-        let callee = Callee {
+        Some(Callee {
             name: q.to_string(),
             by_name: !imported_function && !imported_method,
             overrides: false,
+        })
+    }
+
+    /// `Thread(target=store.run, args=(sql,))`, `pool.submit(store.run, sql)`: another file's
+    /// function called later with these arguments (`[[forwarder]]`). A function of this file is
+    /// a callback and gets them there.
+    fn record_forwarded(
+        &mut self,
+        call: &'m Call,
+        q: Option<&str>,
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) {
+        let Some(q) = q else { return };
+        let spec = self.spec;
+        let Some(fw) = spec
+            .forwarders
+            .iter()
+            .find(|f| f.calls.iter().any(|g| g.matches(q)))
+        else {
+            return;
         };
-        self.record_args(callee, call, arg_ts, function);
+        let by_keyword = fw
+            .function
+            .as_deref()
+            .and_then(|k| call.args.iter().position(|a| a.name.as_deref() == Some(k)));
+        let Some(at) = by_keyword.or_else(|| fw.position.and_then(|p| positional_index(call, p)))
+        else {
+            return;
+        };
+        let function = &call.args[at].value;
+        if self.function_value(function, cx.class).is_some() {
+            return;
+        }
+        let Some(callee) = self
+            .qualify_chain(function)
+            .and_then(|fq| self.external_callee(function, &fq))
+        else {
+            return;
+        };
+        let mut passed: Vec<(ArgRef, Taint)> = Vec::new();
+        if fw.rest {
+            let after = call.args.iter().zip(arg_ts).skip(at + 1);
+            let positional =
+                after.filter(|(a, _)| a.name.is_none() && a.splat == crate::ir::Splat::None);
+            for (i, (_, t)) in positional.enumerate() {
+                passed.push((ArgRef::Position(i), t.clone()));
+            }
+        }
+        if let Some(k) = &fw.args {
+            let tuple = call
+                .args
+                .iter()
+                .find(|a| a.name.as_deref() == Some(k.as_str()));
+            if let Some(ExprKind::List(items)) = tuple.map(|a| &a.value.kind) {
+                for (i, item) in items.iter().enumerate() {
+                    let t = self.expr(item, cx);
+                    passed.push((ArgRef::Position(i), t));
+                }
+            }
+        }
+        for (arg, t) in passed {
+            self.record_arg(&callee, &arg, &t, cx.function);
+        }
     }
 
     /// `self.run(x)` of a method of the file's class `Runner`: the overrides of `run` in
@@ -345,16 +415,21 @@ impl<'a, 'm> Engine<'a, 'm> {
         function: Option<usize>,
     ) {
         for (arg, t) in ArgRef::of_args(call).zip(arg_ts) {
-            let Some(arg) = arg else { continue };
-            for l in t {
-                match (l.param(), function) {
-                    // A parameter passed on: a fact of the summary, real once a caller passes data.
-                    (Some(p), Some(fi)) => {
-                        self.add_external_fact(fi, (p, callee.clone(), arg.clone(), *l))
-                    }
-                    (Some(_), None) => {}
-                    (None, _) => self.push_external(callee.clone(), arg.clone(), *l),
+            if let Some(arg) = arg {
+                self.record_arg(&callee, &arg, t, function);
+            }
+        }
+    }
+
+    fn record_arg(&mut self, callee: &Callee, arg: &ArgRef, t: &[Label], function: Option<usize>) {
+        for l in t {
+            match (l.param(), function) {
+                // A parameter passed on: a fact of the summary, real once a caller passes data.
+                (Some(p), Some(fi)) => {
+                    self.add_external_fact(fi, (p, callee.clone(), arg.clone(), *l))
                 }
+                (Some(_), None) => {}
+                (None, _) => self.push_external(callee.clone(), arg.clone(), *l),
             }
         }
     }
