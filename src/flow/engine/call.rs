@@ -331,7 +331,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
     ) {
-        let Some(q) = q else { return };
+        let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) else {
+            return;
+        };
         let spec = self.spec;
         let Some(fw) = spec
             .forwarders
