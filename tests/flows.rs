@@ -952,3 +952,68 @@ def answer(store: Store, question: str):
     let (findings, _) = scan(&dir, "json");
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[test]
+fn an_imported_class_built_with_data_stores_it_for_its_other_methods() {
+    let tools = r#"import subprocess
+
+
+class Job:
+    def __init__(self, cmd, name="job"):
+        self.cmd = cmd
+        self.name = name
+
+    def run(self):
+        subprocess.run(self.cmd, shell=True)
+        subprocess.run("echo " + self.name, shell=True)
+"#;
+    let app = r#"from flask import Flask, request
+
+from jobs.tools import Job
+
+app = Flask(__name__)
+
+
+@app.post("/job")
+def job():
+    Job(request.json["cmd"]).run()
+    return "ok"
+"#;
+    let job_ts = r#"import { exec } from "child_process";
+
+export class Task {
+  constructor(private cmd: string, private name = "task") {}
+  run() {
+    exec(this.cmd);
+    exec(`echo ${this.name}`);
+  }
+}
+"#;
+    let app_ts = r#"import express from "express";
+import { Task } from "./task";
+
+const app = express();
+app.post("/task", (req, res) => {
+  new Task(req.body.cmd).run();
+  res.send("ok");
+});
+"#;
+    let dir = project(&[
+        ("jobs/tools.py", tools),
+        ("jobs/app.py", app),
+        ("web/task.ts", job_ts),
+        ("web/app.ts", app_ts),
+    ]);
+    let (mut findings, _) = scan(&dir, "json");
+    findings.sort();
+    // The command reaches `run` through the field the constructor stores it in; the name the
+    // constructor defaults is not the request's.
+    assert_eq!(
+        findings,
+        vec![
+            ("AIG309".to_string(), "jobs/tools.py".to_string(), 10),
+            ("AIG309".to_string(), "web/task.ts".to_string(), 6),
+        ],
+        "{findings:?}"
+    );
+}

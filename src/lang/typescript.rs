@@ -1223,10 +1223,26 @@ impl<'a> Lower<'a> {
             }
             K::PairPattern => {
                 if let Some(v) = self.field(n, f.value) {
-                    self.param_pattern(v, None, None, Splat::None, out);
+                    self.param_pattern(v, annotation, None, Splat::None, out);
                 }
             }
-            K::ObjectPattern | K::ArrayPattern => {
+            // `{ request }: ActionFunctionArgs`: each name bound from a typed object is
+            // annotated with the type's member, `ActionFunctionArgs.request`, so a source can
+            // name one field of an argument type; a nested pattern's names get none.
+            K::ObjectPattern => {
+                let plain = annotation
+                    .as_deref()
+                    .filter(|a| crate::resolve::annotation_class(a) == Some(a.trim()));
+                let plain: Option<Box<str>> = plain.map(|a| a.trim().into());
+                for c in named(n) {
+                    let member = plain.as_deref().and_then(|a| {
+                        let key = self.pattern_key(c)?;
+                        Some(format!("{a}.{key}").into_boxed_str())
+                    });
+                    self.param_pattern(c, member, None, Splat::None, out);
+                }
+            }
+            K::ArrayPattern => {
                 for c in named(n) {
                     self.param_pattern(c, None, None, Splat::None, out);
                 }
@@ -1235,6 +1251,24 @@ impl<'a> Lower<'a> {
             _ => {}
         }
         self.depth -= 1;
+    }
+
+    /// The property an object pattern's entry reads: `request` in `{ request }`, `{ request:
+    /// req }` and `{ request = fallback }`.
+    fn pattern_key(&self, n: Node<'_>) -> Option<&str> {
+        let f = self.fields();
+        match self.k(n) {
+            K::Name => Some(self.src(n)),
+            K::PairPattern => self
+                .field(n, f.key)
+                .filter(|k| self.k(*k) == K::Name)
+                .map(|k| self.src(k)),
+            K::AssignPattern => self
+                .field(n, f.left)
+                .filter(|l| self.k(*l) == K::Name)
+                .map(|l| self.src(l)),
+            _ => None,
+        }
     }
 
     fn class(&mut self, n: Node<'_>, mut decorators: Vec<Expr>) -> usize {

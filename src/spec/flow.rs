@@ -107,6 +107,10 @@ pub struct RawSource {
     /// RunContext[Deps]`).
     #[serde(default)]
     pub(crate) unless_annotations: Vec<String>,
+    /// Parameter sources: parameters whose default is a call of one of these are injected, not
+    /// sent (`user = Depends(current_user)`).
+    #[serde(default)]
+    pub(crate) unless_defaults: Vec<String>,
     /// Parameter sources: parameters whose name ends in one of these words are keys
     /// (`conversation_id`): their data carries the `KEY` flag.
     #[serde(default)]
@@ -410,6 +414,8 @@ pub struct Source {
     pub handler: Option<String>,
     /// Parameters declared with a matching type are not seeded.
     pub unless_annotations: Vec<Glob>,
+    /// Parameters whose default is a call of a matching name are not seeded.
+    pub unless_defaults: Vec<Glob>,
     /// Parameters whose name's last word is one of these are keys (`KEY`).
     pub key_params: Vec<String>,
     /// A source only in files where a source of one of these kinds, with no `requires_kinds`
@@ -981,6 +987,7 @@ impl FlowSpec {
             guessed,
             handler: s.handler.or_else(|| s.tool.then(|| "tool".to_string())),
             unless_annotations: globs(&s.unless_annotations),
+            unless_defaults: globs(&s.unless_defaults),
             key_params: s.key_params,
             requires_kinds,
         });

@@ -156,6 +156,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             join(&mut t, &from_callbacks);
             return t;
         }
+        // `AskTool(words)`, `new Job(cmd)`: the constructor of a class of the file runs with the
+        // arguments (what it stores in fields, what it sinks); the object is made as before.
+        if let Some((fi, offset)) = self.local_constructor(call) {
+            self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+        }
         // The file's own functions before method-name propagators: `self.get(x)` is the class's.
         if let Some((fi, offset)) = self.local_callee(call, q, cx) {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
@@ -282,10 +287,26 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         function: Option<usize>,
     ) {
-        let Some(callee) = q.and_then(|q| self.external_callee(&call.callee, q)) else {
+        let Some(mut callee) = q.and_then(|q| self.external_callee(&call.callee, q)) else {
             return;
         };
+        // `AskTool(words)` of an imported class runs its constructor (`tools.AskTool().__init__`).
+        if !callee.by_name && self.constructs(call, &callee.name) {
+            let python = self.module.dialect.first_param_receiver;
+            callee.name = format!("{}().{}", callee.name, constructor_name(python));
+        }
         self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// Whether a call builds an object of the class `q` names: `new X()`, or in Python a call of
+    /// a CapWords name.
+    fn constructs(&self, call: &Call, q: &str) -> bool {
+        let capwords = || {
+            let last = q.rsplit('.').next().unwrap_or(q);
+            last.chars().next().is_some_and(char::is_uppercase)
+                && last.chars().any(char::is_lowercase)
+        };
+        call.is_new || (self.module.dialect.capwords_construct && capwords())
     }
 
     /// The other file's function `callee` (spelled `q`) names, if it is one: a function of an
@@ -762,6 +783,21 @@ impl<'a, 'm> Engine<'a, 'm> {
         Some((fi, self.receiver_offset(fi)))
     }
 
+    /// The constructor a call of a class of the file runs (`__init__` in Python, where calling
+    /// the class constructs; `constructor` for `new X()`), with its receiver offset.
+    fn local_constructor(&self, call: &Call) -> Option<(usize, usize)> {
+        let ExprKind::Name(n) = &call.callee.kind else {
+            return None;
+        };
+        let python = self.module.dialect.first_param_receiver;
+        if !(python || call.is_new) || self.functions_by_name.contains_key(&**n) {
+            return None;
+        }
+        let ci = *self.classes_by_name.get(&**n)?;
+        let fi = self.inherited(ci, constructor_name(python))?;
+        Some((fi, self.receiver_offset(fi)))
+    }
+
     /// How many leading parameters of `fi` a call does not pass (a Python method's `self`).
     pub(super) fn receiver_offset(&self, fi: usize) -> usize {
         let f = &self.module.functions[fi];
@@ -880,6 +916,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+        self.apply_stores(fi, &by_param, span, cx);
         // Parameters the callee passes on to other files.
         let externals = self.summaries[fi].externals.clone();
         for (param, target, arg, fact) in externals {
@@ -915,6 +952,60 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.substitute_params(&ret, &by_param, span, fi)
+    }
+
+    /// The fields the callee stores its parameters in get what this call passes for them; a
+    /// parameter of the caller passed on is stored by the caller too (a setter calling one).
+    fn apply_stores(&mut self, fi: usize, by_param: &[Taint], span: Span, cx: &Ctx<'m>) {
+        // Facts are only added (a recursive call may add to this very list).
+        for k in 0..self.stores[fi].len() {
+            let fact = self.stores[fi][k];
+            let Some(input) = fact.marker.param().and_then(|p| by_param.get(p)) else {
+                continue;
+            };
+            for l in input.clone() {
+                let mut stored = Label {
+                    kind: l.kind,
+                    cleared: l.cleared | fact.marker.cleared,
+                    flags: l.flags | fact.marker.flags,
+                    trace: l.trace,
+                };
+                let same = |x: &Label| {
+                    (x.kind, x.cleared, x.flags) == (stored.kind, stored.cleared, stored.flags)
+                };
+                let key = (fact.class, fact.field);
+                // Known already: no path is made for it.
+                let known = match (l.param(), cx.function) {
+                    (Some(_), Some(cur)) => self.stores[cur]
+                        .iter()
+                        .any(|f| same(&f.marker) && (f.class, f.field) == key),
+                    (Some(_), None) => true,
+                    (None, _) => self.fields.get(&key).is_some_and(|t| t.iter().any(same)),
+                };
+                if known {
+                    continue;
+                }
+                let from = self.arg_step(&l, span, fi);
+                stored.trace = self.trace.push(
+                    span,
+                    Note::Splice {
+                        callee: fact.marker.trace,
+                    },
+                    from,
+                );
+                self.changed = true;
+                match (l.param(), cx.function) {
+                    (Some(_), Some(cur)) => self.stores[cur].push(StoreFact {
+                        marker: stored,
+                        ..fact
+                    }),
+                    _ => {
+                        self.field_written(fact.class, fact.field, None);
+                        join(self.fields.entry(key).or_default(), &[stored]);
+                    }
+                }
+            }
+        }
     }
 
     pub(super) fn arg_step(&mut self, l: &Label, span: Span, fi: usize) -> u32 {
@@ -1108,5 +1199,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .or_else(|| self.qualify_chain(&c.callee)),
             _ => self.qualify_chain(d),
         }
+    }
+}
+
+/// The method a class's construction runs.
+pub(super) fn constructor_name(python: bool) -> &'static str {
+    if python {
+        "__init__"
+    } else {
+        "constructor"
     }
 }

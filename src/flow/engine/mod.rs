@@ -125,6 +125,26 @@ struct Summary {
     captured: u64,
 }
 
+/// A parameter of a method stored in a field of the receiver (`self.question = " ".join(words)`):
+/// the marker as it reached the field (its flags, the sinks it was cleared for, the path). A
+/// call of the method in this file gives the field the argument's data.
+#[derive(Debug, Clone, Copy)]
+struct StoreFact<'m> {
+    marker: Label,
+    class: usize,
+    field: &'m str,
+}
+
+impl StoreFact<'_> {
+    fn same(&self, other: &StoreFact) -> bool {
+        self.marker.kind == other.marker.kind
+            && self.marker.flags == other.marker.flags
+            && self.marker.cleared == other.marker.cleared
+            && self.class == other.class
+            && self.field == other.field
+    }
+}
+
 /// What is being analysed: a function, or the module (or a class) body.
 struct Ctx<'m> {
     env: Env<'m>,
@@ -189,6 +209,8 @@ pub struct Engine<'a, 'm> {
     /// needs of the scope around it.
     scope_names: Vec<Vec<&'m str>>,
     fields: HashMap<(usize, &'m str), Taint>,
+    /// For each function, its parameters stored in the receiver's fields.
+    stores: Vec<Vec<StoreFact<'m>>>,
     /// What the parts of each field carry, when every write of it gave a shape.
     field_shapes: HashMap<(usize, &'m str), Joined>,
     /// Fields holding a function of the file (`self._processor = processor or default_fn`).
@@ -331,6 +353,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             caller_kinds: vec![0; n],
             scope_names: scope_names(module),
             fields: HashMap::new(),
+            stores: vec![Vec::new(); n],
             field_shapes: HashMap::new(),
             field_functions: HashMap::new(),
             globals: Env::default(),

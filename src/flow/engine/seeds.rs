@@ -461,6 +461,20 @@ impl<'a, 'm> Engine<'a, 'm> {
         )
     }
 
+    /// Whether a parameter's default is a call of one of `globs` (`Depends(current_user)`).
+    fn injected(&self, default: Option<&Expr>, globs: &[crate::spec::glob::Glob]) -> bool {
+        let Some(Expr {
+            kind: ExprKind::Call(c),
+            ..
+        }) = default
+        else {
+            return false;
+        };
+        c.qualified
+            .as_deref()
+            .is_some_and(|q| globs.iter().any(|g| g.matches(q)))
+    }
+
     pub(super) fn seed_params(&mut self, fi: usize, sid: usize) -> bool {
         let source = &self.spec.sources[sid];
         let Some(f) = self.module.functions.get(fi) else {
@@ -472,6 +486,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             if is_receiver_name(&p.name)
                 || (!source.params.is_empty() && !source.params.contains(&i))
                 || self.declared_as(p.annotation.as_deref(), &source.unless_annotations)
+                || self.injected(p.default.as_ref(), &source.unless_defaults)
             {
                 continue;
             }

@@ -315,6 +315,26 @@ impl<'a, 'm> Engine<'a, 'm> {
         env.set_var(name, t);
     }
 
+    /// `self.question = words`: the function's callers in this file give the field what they
+    /// pass for the parameter (`AskTool(words)`, `tool.set(words)`; see `StoreFact`).
+    pub(super) fn note_stores(&mut self, t: &[Label], ci: usize, field: &'m str, cx: &Ctx) {
+        let Some(fi) = cx.function else {
+            return;
+        };
+        for l in t.iter().filter(|l| l.param().is_some()) {
+            let fact = StoreFact {
+                marker: *l,
+                class: ci,
+                field,
+            };
+            let known = self.stores[fi].iter().any(|f| f.same(&fact));
+            if !known {
+                self.stores[fi].push(fact);
+                self.changed = true;
+            }
+        }
+    }
+
     /// `t` is stored where other functions read it (a field, a closure): the parameters among it
     /// escape the current function.
     fn escapes(&mut self, t: &[Label], cx: &Ctx) {
@@ -453,6 +473,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let (ExprKind::Name(n), Some(ci)) = (&base.kind, cx.class) {
             if cx.receiver == Some(&**n) && !attr.is_empty() {
                 self.escapes(&t, cx);
+                self.note_stores(&t, ci, attr, cx);
                 self.field_written(ci, attr, shape);
                 self.changed |= join(self.fields.entry((ci, attr)).or_default(), &real(&t));
                 return;

@@ -335,7 +335,11 @@ fn params_destructured_defaults_rest() {
     assert_eq!(names, ["command", "dir", "env", "a", "b", "x", "rest"]);
     let command = &f.params[0];
     assert_eq!(&"function f({ command"[..][command.span.range()], "command");
-    assert!(command.annotation.is_none());
+    // A name bound from a typed object is annotated with the type's member it reads.
+    assert_eq!(command.annotation.as_deref(), Some("Opts.command"));
+    assert_eq!(f.params[1].annotation.as_deref(), Some("Opts.cwd"));
+    assert_eq!(f.params[2].annotation.as_deref(), Some("Opts.env"));
+    assert!(f.params[3].annotation.is_none());
     assert_eq!(
         f.params[2].default.as_ref().map(show).as_deref(),
         Some("{}")
