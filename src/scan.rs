@@ -909,7 +909,7 @@ fn link_files(
     }
     let mut methods = Methods::default();
     for (i, file) in per_file.iter().enumerate() {
-        methods.add(i, &file.1.summaries);
+        methods.add(i, file.0.map(|(l, _)| l.family()), &file.1.summaries);
         for (class, bases) in &file.1.classes {
             for (base, imported) in bases {
                 // A base of the file itself, or the file its import names (if the scan has it).
@@ -970,7 +970,7 @@ fn link_files(
                 .chain(reexported)
                 .cloned()
                 .collect();
-            let by_name = method_return_seeds(&calls, &methods, per_file);
+            let by_name = method_return_seeds(importer, &calls, &methods, per_file);
             let checks = check_seeds(
                 importer,
                 &file.1.imported_calls,
@@ -1144,7 +1144,24 @@ fn callees(
         if defines {
             return (vec![(file, class, function)], false);
         }
+        // A function re-exported from its package's or directory's own modules
+        // (`handlers/index.ts`: `export * from "./terminal"`).
+        if class.is_none() {
+            let under = |f: usize| f != file && dirs[f].starts_with(&dirs[file]);
+            let found = methods.reexported(&function, under);
+            if !found.is_empty() {
+                let shaped = found.len() > 1;
+                let targets = found.into_iter().map(|f| (f, None, function.clone()));
+                return (targets.collect(), shaped);
+            }
+        }
         imported_from_scan = true;
+    } else if !call.by_name {
+        // `runner.run(x)` of an object another file of the scan made (`export const runner =
+        // new Runner()`): its class is unknown here, so the methods of that name stand in.
+        imported_from_scan = link::instance_target(&dirs[caller], &call.target)
+            .and_then(|(module, _)| index.lookup(&module))
+            .is_some_and(|f| f != caller);
     }
     if !call.by_name && !imported_from_scan {
         return (Vec::new(), false);
@@ -1153,7 +1170,7 @@ fn callees(
         return (Vec::new(), false);
     };
     let stand_ins: Vec<_> = methods
-        .stand_ins(name, &call.arg)
+        .stand_ins(name, &call.arg, caller)
         .into_iter()
         .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
         .collect();
@@ -1195,13 +1212,18 @@ fn class_overrides(
 
 /// Calls on receivers of no known class that return data: every method of that name in the
 /// scan returns data of the same kind (a wrapper's `chat` returning the model's reply).
-fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]) -> Vec<Seed> {
+fn method_return_seeds(
+    importer: usize,
+    calls: &[String],
+    methods: &Methods,
+    per_file: &[Scanned],
+) -> Vec<Seed> {
     let mut out = Vec::new();
     for q in calls {
         let Some((_, name)) = q.rsplit_once('.') else {
             continue;
         };
-        for (param, flags) in methods.passes(name) {
+        for (param, flags) in methods.passes(name, importer) {
             out.push(Seed::Passes {
                 call: q.clone(),
                 param,
@@ -1209,7 +1231,7 @@ fn method_return_seeds(calls: &[String], methods: &Methods, per_file: &[Scanned]
             });
         }
         let named: Vec<(usize, Option<String>, String)> = methods
-            .named(name)
+            .named(name, importer)
             .into_iter()
             .map(|(file, s)| (file, s.class.clone(), s.function.clone()))
             .collect();
@@ -1314,7 +1336,7 @@ fn check_seeds(
         let Some((_, name)) = q.rsplit_once('.') else {
             continue;
         };
-        let named = methods.named(name);
+        let named = methods.named(name, importer);
         let Some(((_, first), rest)) = named.split_first() else {
             continue;
         };

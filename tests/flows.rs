@@ -1017,3 +1017,68 @@ app.post("/task", (req, res) => {
         "{findings:?}"
     );
 }
+
+#[test]
+fn re_exported_functions_and_objects_made_in_another_file_link() {
+    let agent = r#"from openai import OpenAI
+
+from app.db import run_sql
+from app.tools.shell import shell
+
+client = OpenAI()
+
+
+def answer(q):
+    reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])
+    out = reply.choices[0].message.content
+    run_sql(out)
+    shell.run(out)
+"#;
+    let store =
+        "import sqlite3\n\n\ndef run_sql(sql):\n    return sqlite3.connect('x.db').execute(sql)\n";
+    let shell = "import subprocess\n\n\nclass Shell:\n    def run(self, cmd):\n        return subprocess.run(cmd, shell=True)\n\n\nshell = Shell()\n";
+    let server = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import * as handlers from "./handlers/index.js";
+import { runner } from "./runner.js";
+
+const server = new Server({ name: "x", version: "1" }, { capabilities: { tools: {} } });
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const args = request.params.arguments as { command: string };
+  await handlers.start(args.command);
+  return runner.run(args.command);
+});
+"#;
+    let terminal = "import { spawn } from \"child_process\";\nexport function start(command: string) {\n  return spawn(command, [], { shell: true });\n}\n";
+    let runner = "import { exec } from \"child_process\";\nclass Runner {\n  run(command: string) {\n    return exec(command);\n  }\n}\nexport const runner = new Runner();\n";
+    let dir = project(&[
+        ("app/agent.py", agent),
+        ("app/db/__init__.py", "from .store import run_sql\n"),
+        ("app/db/store.py", store),
+        ("app/tools/__init__.py", ""),
+        ("app/tools/shell.py", shell),
+        ("mcp/server.ts", server),
+        (
+            "mcp/handlers/index.ts",
+            "export * from \"./terminal.js\";\n",
+        ),
+        ("mcp/handlers/terminal.ts", terminal),
+        ("mcp/runner.ts", runner),
+    ]);
+    let (mut findings, _) = scan(&dir, "json");
+    findings.sort();
+    findings.dedup();
+    let want = [
+        ("AIG302", "app/tools/shell.py", 6),
+        ("AIG302", "mcp/handlers/terminal.ts", 3),
+        ("AIG302", "mcp/runner.ts", 4),
+        ("AIG303", "app/db/store.py", 5),
+        ("AIG701", "mcp/handlers/terminal.ts", 3),
+        ("AIG701", "mcp/runner.ts", 4),
+    ];
+    let want: Vec<(String, String, u64)> = want
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect();
+    assert_eq!(findings, want, "{findings:?}");
+}

@@ -242,6 +242,10 @@ const MAX_STAND_INS: usize = 24;
 #[derive(Debug, Default)]
 pub struct Methods {
     by_name: HashMap<String, Vec<(usize, FnSummary)>>,
+    /// The functions outside classes, by name: the files defining one.
+    functions: HashMap<String, Vec<usize>>,
+    /// Each file's language family: a method stands in only for calls of its own language.
+    families: HashMap<usize, crate::source::Family>,
     /// Base class name -> the classes naming it as a base: (class, its file, the file the base
     /// is imported from when the scan has it).
     subclasses: HashMap<String, Vec<(String, usize, Option<usize>)>>,
@@ -249,10 +253,43 @@ pub struct Methods {
 
 impl Methods {
     /// The methods (functions of a class) among a file's summaries.
-    pub fn add(&mut self, file: usize, summaries: &[FnSummary]) {
-        for s in summaries.iter().filter(|s| s.class.is_some()) {
+    pub fn add(
+        &mut self,
+        file: usize,
+        family: Option<crate::source::Family>,
+        summaries: &[FnSummary],
+    ) {
+        if let Some(family) = family {
+            self.families.insert(file, family);
+        }
+        for s in summaries {
+            if s.class.is_none() {
+                let files = self.functions.entry(s.function.clone()).or_default();
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+                continue;
+            }
             let entry = self.by_name.entry(s.function.clone()).or_default();
             entry.push((file, s.clone()));
+        }
+    }
+
+    /// The files defining a function `name` outside classes, among `files`: where a module
+    /// that re-exports it (`export * from "./terminal"`, `from .terminal import start`) got it.
+    /// Empty when more than a name can say.
+    pub fn reexported(&self, name: &str, files: impl Fn(usize) -> bool) -> Vec<usize> {
+        let found: Vec<usize> = self
+            .functions
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&f| files(f))
+            .collect();
+        match found.len() {
+            1..=MAX_STAND_INS => found,
+            _ => Vec::new(),
         }
     }
 
@@ -313,14 +350,21 @@ impl Methods {
             .collect()
     }
 
-    /// Every method called `name` with a body, unless there are too many to say anything.
-    pub fn named(&self, name: &str) -> Vec<(usize, &FnSummary)> {
-        match self.by_name.get(name) {
-            Some(all) if all.len() <= MAX_STAND_INS => all
-                .iter()
-                .filter(|(_, s)| !s.declaration)
-                .map(|(f, s)| (*f, s))
-                .collect(),
+    /// Every method called `name` with a body in a file of the language family of `caller`,
+    /// unless there are too many to say anything.
+    pub fn named(&self, name: &str, caller: usize) -> Vec<(usize, &FnSummary)> {
+        let family = self.families.get(&caller);
+        let same = |f: &usize| self.families.get(f) == family;
+        let Some(all) = self.by_name.get(name) else {
+            return Vec::new();
+        };
+        let all: Vec<(usize, &FnSummary)> = all
+            .iter()
+            .filter(|(f, s)| !s.declaration && same(f))
+            .map(|(f, s)| (*f, s))
+            .collect();
+        match all.len() {
+            0..=MAX_STAND_INS => all,
             _ => Vec::new(),
         }
     }
@@ -329,8 +373,8 @@ impl Methods {
     /// Only those that return an argument vote (an unknown call's result carries its arguments
     /// anyway: what this adds is how they were placed, `{"role": "system", ...}`, which one
     /// provider passing the text on unwrapped does not undo).
-    pub fn passes(&self, name: &str) -> Vec<(usize, Flags)> {
-        let mut named = self.named(name);
+    pub fn passes(&self, name: &str, caller: usize) -> Vec<(usize, Flags)> {
+        let mut named = self.named(name, caller);
         named.retain(|(_, s)| !s.passes.is_empty());
         let Some(((_, first), rest)) = named.split_first() else {
             return Vec::new();
@@ -358,8 +402,8 @@ impl Methods {
     /// provider's `submit_prompt` sends it to a model; some also log it). None when they share
     /// none (a `run` that shells out and a `run` that queries a database say nothing of which
     /// one a call runs), or when none is known, or may be, to sink it.
-    pub fn stand_ins(&self, name: &str, arg: &ArgRef) -> Vec<(usize, &FnSummary)> {
-        let mut takes = self.named(name);
+    pub fn stand_ins(&self, name: &str, arg: &ArgRef, caller: usize) -> Vec<(usize, &FnSummary)> {
+        let mut takes = self.named(name, caller);
         takes.retain(|(_, s)| s.param(arg).is_some());
         let mut agreed: Option<u32> = None;
         let mut unknown = false;
@@ -495,6 +539,17 @@ pub fn target_of(caller_dir: &[String], target: &str) -> Option<Target> {
             Some((module, None, function))
         }
     }
+}
+
+/// The module, instance and method a call of a method of an imported object names
+/// (`app.db.store.run`, `../runner.js.runner.run`: the object `store` made in `app.db`).
+pub fn instance_target(caller_dir: &[String], target: &str) -> Option<(Vec<String>, String)> {
+    if target.contains("()") {
+        return None;
+    }
+    let (object, method) = target.rsplit_once('.')?;
+    let (module, _instance) = target_module(caller_dir, object)?;
+    Some((module, method.to_string()))
 }
 
 /// Extensions a TS/JS import may spell (`./a.js` is `a.ts` once compiled from TypeScript).

@@ -1,4 +1,5 @@
 use super::*;
+use crate::source::Family;
 
 fn v(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| s.to_string()).collect()
@@ -78,11 +79,15 @@ fn overrides_follow_the_bases_a_class_imports_transitively() {
     let mut methods = Methods::default();
     // File 0: `Runner`; 1: `Shell(Runner)`; 2: `Loud(Shell)`; 3: another file's `Runner` base,
     // `Db(Runner)` importing it from file 4; 5: `Other`, no base.
-    methods.add(0, &[method("Runner", "run", 0, false)]);
-    methods.add(1, &[method("Shell", "run", 1, false)]);
-    methods.add(2, &[method("Loud", "run", 1, false)]);
-    methods.add(3, &[method("Db", "run", 2, false)]);
-    methods.add(5, &[method("Other", "run", 1, false)]);
+    methods.add(
+        0,
+        Some(Family::Python),
+        &[method("Runner", "run", 0, false)],
+    );
+    methods.add(1, Some(Family::Python), &[method("Shell", "run", 1, false)]);
+    methods.add(2, Some(Family::Python), &[method("Loud", "run", 1, false)]);
+    methods.add(3, Some(Family::Python), &[method("Db", "run", 2, false)]);
+    methods.add(5, Some(Family::Python), &[method("Other", "run", 1, false)]);
     methods.add_base(1, "Shell", "Runner", Some(0));
     methods.add_base(2, "Loud", "Shell", Some(1));
     methods.add_base(3, "Db", "Runner", Some(4));
@@ -99,4 +104,25 @@ fn overrides_follow_the_bases_a_class_imports_transitively() {
     // A keyword no override takes.
     let kw = ArgRef::Keyword("other".into());
     assert!(methods.overrides("Runner", 0, "run", &kw).is_empty());
+}
+
+#[test]
+fn methods_stand_in_only_for_their_own_language_and_functions_are_found_where_re_exported() {
+    let mut methods = Methods::default();
+    methods.add(0, Some(Family::Python), &[method("Shell", "run", 0, false)]);
+    methods.add(
+        1,
+        Some(Family::TypeScript),
+        &[method("Runner", "run", 1, false)],
+    );
+    let python: Vec<usize> = methods.named("run", 0).iter().map(|(f, _)| *f).collect();
+    let ts: Vec<usize> = methods.named("run", 1).iter().map(|(f, _)| *f).collect();
+    assert_eq!((python, ts), (vec![0], vec![1]));
+    let mut start = method("Runner", "start", 1, false);
+    start.class = None;
+    methods.add(2, Some(Family::TypeScript), &[start.clone()]);
+    methods.add(3, Some(Family::TypeScript), &[start]);
+    assert_eq!(methods.reexported("start", |f| f == 2), [2]);
+    assert_eq!(methods.reexported("start", |_| true), [2, 3]);
+    assert!(methods.reexported("run", |_| true).is_empty());
 }
