@@ -161,6 +161,18 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some((fi, offset)) = self.local_constructor(call) {
             self.apply_summary(fi, offset, call, &arg_ts, span, cx);
         }
+        // `actions[kind](payload)`, `handler(**params)` with `handler = actions.get(kind)`: each
+        // function the table holds may run.
+        let table = self.table_callees(&call.callee, cx);
+        if !table.is_empty() {
+            let mut t = from_callbacks;
+            for fi in table {
+                let offset = self.receiver_offset(fi);
+                let more = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+                join(&mut t, &more);
+            }
+            return t;
+        }
         // The file's own functions before method-name propagators: `self.get(x)` is the class's.
         if let Some((fi, offset)) = self.local_callee(call, q, cx) {
             // `self.submit_prompt(messages)` of an abstract method: the scan's classes that
@@ -783,6 +795,19 @@ impl<'a, 'm> Engine<'a, 'm> {
         Some((fi, self.receiver_offset(fi)))
     }
 
+    /// The functions a call of an entry of a table, or of a name bound to one, may run (see
+    /// `Ctx::tables`). A name bound to one function of the file directly is `local_callee`'s.
+    fn table_callees(&self, callee: &Expr, cx: &Ctx<'m>) -> Vec<usize> {
+        match &callee.kind {
+            ExprKind::Name(n) => match self.named_table(n, cx) {
+                Some(fis) if !self.functions_by_name.contains_key(&**n) => fis.to_vec(),
+                _ => Vec::new(),
+            },
+            ExprKind::Index { .. } | ExprKind::Call(_) => self.table_of(callee, cx, 0),
+            _ => Vec::new(),
+        }
+    }
+
     /// The constructor a call of a class of the file runs (`__init__` in Python, where calling
     /// the class constructs; `constructor` for `new X()`), with its receiver offset.
     fn local_constructor(&self, call: &Call) -> Option<(usize, usize)> {
@@ -836,7 +861,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                     pos += 1;
                     Some(pos - 1)
                 }
-                None => None,
+                // `run(*args)`, `run(**params)`: which parameters it binds is unknown, so each
+                // one from here on (or each one, for keywords) may get it.
+                None => {
+                    let from = match a.splat {
+                        crate::ir::Splat::Star => pos,
+                        _ => offset,
+                    };
+                    for slot in by_param.iter_mut().skip(from) {
+                        join(slot, t);
+                    }
+                    None
+                }
             };
             if let Some(slot) = slot.filter(|s| *s < by_param.len()) {
                 join(&mut by_param[slot], t);

@@ -157,6 +157,9 @@ struct Ctx<'m> {
     /// What the returns so far prove of the parameters (see `checks`).
     exit_checked: Option<Vec<KindSet>>,
     true_checked: Option<Vec<KindSet>>,
+    /// Local names bound to functions of the file, or to a dict or list of them (`actions =
+    /// {"run": self.run_snippet}`, `handler = actions.get(kind)`): a call of one may run each.
+    tables: Vec<(&'m str, Vec<usize>)>,
 }
 
 pub struct Engine<'a, 'm> {
@@ -216,6 +219,8 @@ pub struct Engine<'a, 'm> {
     /// Fields holding a function of the file (`self._processor = processor or default_fn`).
     field_functions: HashMap<(usize, &'m str), usize>,
     globals: Env<'m>,
+    /// The module's names bound to functions or tables of them (see `Ctx::tables`).
+    global_tables: HashMap<&'m str, Vec<usize>>,
     functions_by_name: HashMap<&'m str, usize>,
     methods: HashMap<(usize, &'m str), usize>,
     classes_by_name: HashMap<&'m str, usize>,
@@ -357,6 +362,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             field_shapes: HashMap::new(),
             field_functions: HashMap::new(),
             globals: Env::default(),
+            global_tables: HashMap::new(),
             functions_by_name: HashMap::new(),
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),
@@ -531,9 +537,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                 ret_shape: Joined::Unseen,
                 exit_checked: None,
                 true_checked: None,
+                tables: Vec::new(),
             };
             self.block(&module.body, &mut cx);
             self.globals = cx.env;
+            self.global_tables = cx.tables.into_iter().collect();
             for ci in 0..module.classes.len() {
                 self.class_body(ci);
             }
@@ -557,6 +565,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
+            tables: Vec::new(),
         };
         self.block(&module.classes[ci].body, &mut cx);
         for (name, t) in cx.env.into_vars() {
@@ -605,6 +614,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ret_shape: Joined::Unseen,
             exit_checked: None,
             true_checked: None,
+            tables: Vec::new(),
         };
         self.block(&f.body, &mut cx);
         self.finish_checks(fi, &f.body, &mut cx);

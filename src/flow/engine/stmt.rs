@@ -34,6 +34,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     t = with_flags(t, SPLICED);
                 }
                 self.remember_field_function(targets, value, cx);
+                if !*augmented {
+                    self.remember_table(targets, value, cx);
+                }
                 for target in targets {
                     if *augmented {
                         self.expr(target, cx);
@@ -269,6 +272,79 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.changed |= self.field_functions.insert((ci, attr), fi).is_none();
                 }
             }
+        }
+    }
+
+    /// `actions = {"run": self.run_snippet}`, `handler = actions.get(kind)`: the names bound to
+    /// the file's functions, to be called later (see `Ctx::tables`).
+    fn remember_table(&self, targets: &'m [Expr], value: &Expr, cx: &mut Ctx<'m>) {
+        for t in targets {
+            let ExprKind::Name(n) = &t.kind else {
+                continue;
+            };
+            let fns = self.table_of(value, cx, 0);
+            cx.tables.retain(|(name, _)| name != &&**n);
+            if !fns.is_empty() {
+                cx.tables.push((n, fns));
+            }
+        }
+    }
+
+    /// The functions of the file a value may be: a function, a bound method, a dict or list of
+    /// them, an entry of one, or a name bound to one.
+    pub(super) fn table_of(&self, e: &Expr, cx: &Ctx<'m>, depth: usize) -> Vec<usize> {
+        if depth > 4 {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut add = |fis: Vec<usize>| {
+            for fi in fis {
+                if !out.contains(&fi) {
+                    out.push(fi);
+                }
+            }
+        };
+        match &e.kind {
+            ExprKind::Dict(entries) => {
+                for (_, v) in entries {
+                    add(self.function_value(v, cx.class).into_iter().collect());
+                }
+            }
+            ExprKind::List(items) => {
+                for v in items {
+                    add(self.function_value(v, cx.class).into_iter().collect());
+                }
+            }
+            ExprKind::Name(n) => match self.named_table(n, cx) {
+                Some(fis) => add(fis.to_vec()),
+                None => add(self.function_value(e, cx.class).into_iter().collect()),
+            },
+            ExprKind::Index { value, .. } => add(self.table_of(value, cx, depth + 1)),
+            ExprKind::Call(c) => {
+                // `actions.get(kind)`: an entry of the table.
+                if let ExprKind::Attribute { value, attr } = &c.callee.kind {
+                    if &**attr == "get" {
+                        add(self.table_of(value, cx, depth + 1));
+                    }
+                }
+            }
+            ExprKind::Choice(items) => {
+                for i in items {
+                    add(self.table_of(i, cx, depth + 1));
+                }
+            }
+            _ => add(self.function_value(e, cx.class).into_iter().collect()),
+        }
+        out
+    }
+
+    /// The functions a local or module name is bound to as a table.
+    pub(super) fn named_table<'s>(&'s self, name: &str, cx: &'s Ctx<'m>) -> Option<&'s [usize]> {
+        let local = cx.tables.iter().rev().find(|(n, _)| *n == name);
+        match local {
+            Some((_, fis)) => Some(fis),
+            None if cx.env.var(name).is_some() => None,
+            None => self.global_tables.get(name).map(Vec::as_slice),
         }
     }
 
