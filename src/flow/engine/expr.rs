@@ -22,7 +22,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     return Taint::new();
                 }
                 let mut t = self.lookup(n, cx).unwrap_or_default();
-                self.attribute_source(e, &mut t);
+                self.attribute_source(e, &mut t, cx.class);
                 if self.is_value_name(n) {
                     self.name_labels(n, e.span, &mut t);
                 }
@@ -36,6 +36,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if cx.receiver == Some(&**n) {
                         let mut t = self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
                         self.name_labels(attr, e.span, &mut t);
+                        // `self.rfile` of a request handler: what the framework set is a source.
+                        self.attribute_source(e, &mut t, cx.class);
                         if self.shape_wanted(e.span) {
                             self.give_shape(e.span, self.shape_at(e, cx));
                         }
@@ -61,7 +63,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if let Some(&mask) = self.bounded_fields.get(&**attr) {
                     clear_kinds(&mut t, mask);
                 }
-                self.attribute_source(e, &mut t);
+                self.attribute_source(e, &mut t, cx.class);
                 t
             }
             ExprKind::Index { value, index } => {
@@ -301,7 +303,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &e.kind {
             ExprKind::Name(n) if cx.receiver != Some(&**n) => {
                 let mut t = self.lookup(n, cx).unwrap_or_default();
-                self.attribute_source(e, &mut t);
+                self.attribute_source(e, &mut t, cx.class);
                 t
             }
             _ => self.expr(e, cx),
@@ -322,10 +324,11 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// Reading `sys.argv`, `flask.request.args`, ...: add the source's label.
-    pub(super) fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint) {
+    pub(super) fn attribute_source(&mut self, e: &'m Expr, t: &mut Taint, class: Option<usize>) {
         for (sid, label) in self.attribute_sources_of(e) {
             let source = &self.spec.sources[sid as usize];
-            if self.serves_as_required(source) {
+            // `self.rfile` of a request handler: the handler's class says whose it is.
+            if self.serves_as_required(source) && self.in_classes_ok(&source.in_classes, class) {
                 let l = self.start(source.kind, e.span, Note::Source(label));
                 join(t, &[l]);
             }
