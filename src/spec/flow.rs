@@ -228,6 +228,14 @@ pub struct RawForwarder {
     pub(crate) rest: bool,
 }
 
+/// `[[state_hook]]`: a call returning a value and its setter (`const [answer, setAnswer] =
+/// useState("")`): what the setter is given is the value thereafter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStateHook {
+    pub(crate) calls: Vec<String>,
+}
+
 /// A compiled `[[forwarder]]`.
 #[derive(Debug)]
 pub struct Forwarder {
@@ -298,6 +306,7 @@ pub struct RawFlowTables {
     pub exits: Vec<RawExits>,
     pub assertions: Vec<RawAssertions>,
     pub forwarders: Vec<RawForwarder>,
+    pub state_hooks: Vec<RawStateHook>,
     pub route_guards: Vec<RawRouteGuard>,
 }
 
@@ -519,6 +528,8 @@ pub struct FlowSpec {
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     pub assertions: Vec<Glob>,
     pub forwarders: Vec<Forwarder>,
+    /// Calls returning a value and its setter (`[[state_hook]]`).
+    pub state_hooks: Vec<Glob>,
     pub route_guards: Vec<RouteGuard>,
     /// A word of every route guard's patterns: a file with none of them has no guard. `None`:
     /// some pattern has no word, so every file is looked at.
@@ -656,6 +667,9 @@ impl FlowSpec {
                 args: f.args,
                 rest: f.rest,
             });
+        }
+        for h in raw.state_hooks {
+            spec.state_hooks.extend(globs(&h.calls));
         }
         for g in raw.route_guards {
             spec.route_guards.push(RouteGuard {

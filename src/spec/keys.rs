@@ -94,6 +94,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[exits]]", fields_of::<flow::RawExits>()),
         ("[[assertions]]", fields_of::<flow::RawAssertions>()),
         ("[[forwarder]]", fields_of::<flow::RawForwarder>()),
+        ("[[state_hook]]", fields_of::<flow::RawStateHook>()),
         ("[workflows]", fields_of::<workflows::WorkflowSettings>()),
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),

@@ -158,6 +158,9 @@ pub struct RawPack {
     /// Calls that call a function they are given with arguments they are given (`[[forwarder]]`).
     #[serde(default)]
     pub(crate) forwarder: Vec<super::flow::RawForwarder>,
+    /// Calls returning a value and its setter (`[[state_hook]]`).
+    #[serde(default)]
+    pub(crate) state_hook: Vec<super::flow::RawStateHook>,
     /// What the GitHub-workflow rules read (`[workflows]`, in one pack).
     #[serde(default)]
     pub(crate) workflows: Option<WorkflowSettings>,
@@ -239,6 +242,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.exits.extend(pack.exits);
         flow_tables.assertions.extend(pack.assertions);
         flow_tables.forwarders.extend(pack.forwarder);
+        flow_tables.state_hooks.extend(pack.state_hook);
         if let Some(w) = pack.workflows {
             if workflows.replace(w).is_some() {
                 return Err(format!("{file}: a second [workflows] table"));

@@ -145,6 +145,15 @@ impl<'a, 'm> Engine<'a, 'm> {
             let ret = self.callback_result(fi);
             join(&mut from_callbacks, &ret);
         }
+        // `setAnswer(reply)`: the state `answer` holds the reply from now on.
+        if let ExprKind::Name(n) = &call.callee.kind {
+            if let Some(state) = self.state_of(n, cx) {
+                let mut given = arg_ts.first().map(|t| real(t)).unwrap_or_default();
+                join(&mut given, &real(&from_callbacks));
+                self.changed |= join(self.state_values.entry(state).or_default(), &given);
+                return Taint::new();
+            }
+        }
         if let Some(t) = self.sanitized(q, method, &recv_t, &arg_ts) {
             return t;
         }
@@ -808,6 +817,19 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// Whether a call is a JSX element of a component (`<Md title={t}>{text}</Md>`): a
+    /// capitalised name called with an object of attributes first, in a language of options
+    /// objects.
+    fn is_component_element(&self, call: &Call) -> bool {
+        let capitalised = matches!(&call.callee.kind,
+            ExprKind::Name(n) if n.starts_with(|c: char| c.is_ascii_uppercase()));
+        self.module.dialect.options_objects
+            && !self.module.dialect.builder_setters
+            && capitalised
+            && call.args.len() > 1
+            && matches!(call.args[0].value.kind, ExprKind::Dict(_))
+    }
+
     /// The constructor a call of a class of the file runs (`__init__` in Python, where calling
     /// the class constructs; `constructor` for `new X()`), with its receiver offset.
     fn local_constructor(&self, call: &Call) -> Option<(usize, usize)> {
@@ -876,6 +898,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             };
             if let Some(slot) = slot.filter(|s| *s < by_param.len()) {
                 join(&mut by_param[slot], t);
+            }
+        }
+        // `<Md>{text}</Md>`: a component's children are its `props.children` (the element
+        // lowers as `Md({attributes}, ...children)`).
+        if self.is_component_element(call) {
+            let slot = f.params.iter().position(|p| &*p.name == "children");
+            if let Some(slot) = slot.or(Some(0)).filter(|s| *s < by_param.len()) {
+                for t in arg_ts.iter().skip(1) {
+                    join(&mut by_param[slot], t);
+                }
             }
         }
         self.indexed_by_arguments(fi, &by_param, cx);

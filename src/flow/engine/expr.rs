@@ -23,6 +23,15 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 let mut t = self.lookup(n, cx).unwrap_or_default();
                 self.attribute_source(e, &mut t, cx.class);
+                // `answer` of `const [answer, setAnswer] = useState("")`: what was set.
+                if !self.state_values.is_empty() {
+                    let set = self.state_values.iter().find(|((owner, name), _)| {
+                        *name == &**n && self.encloses(*owner, cx.function)
+                    });
+                    if let Some((_, v)) = set {
+                        join(&mut t, &v.clone());
+                    }
+                }
                 if self.is_value_name(n) {
                     self.name_labels(n, e.span, &mut t);
                 }

@@ -221,6 +221,11 @@ pub struct Engine<'a, 'm> {
     globals: Env<'m>,
     /// The module's names bound to functions or tables of them (see `Ctx::tables`).
     global_tables: HashMap<&'m str, Vec<usize>>,
+    /// UI state (`[[state_hook]]`): each setter's name, with the function that made the state
+    /// (`None`: the module) and the value's name.
+    state_setters: HashMap<&'m str, (Option<usize>, &'m str)>,
+    /// What each state's setters were given, by the function that made it and its name.
+    state_values: HashMap<(Option<usize>, &'m str), Taint>,
     functions_by_name: HashMap<&'m str, usize>,
     methods: HashMap<(usize, &'m str), usize>,
     classes_by_name: HashMap<&'m str, usize>,
@@ -363,6 +368,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             field_functions: HashMap::new(),
             globals: Env::default(),
             global_tables: HashMap::new(),
+            state_setters: HashMap::new(),
+            state_values: HashMap::new(),
             functions_by_name: HashMap::new(),
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),

@@ -36,6 +36,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.remember_field_function(targets, value, cx);
                 if !*augmented {
                     self.remember_table(targets, value, cx);
+                    self.remember_state(targets, value, cx);
                 }
                 for target in targets {
                     if *augmented {
@@ -287,6 +288,61 @@ impl<'a, 'm> Engine<'a, 'm> {
             if !fns.is_empty() {
                 cx.tables.push((n, fns));
             }
+        }
+    }
+
+    /// `const [answer, setAnswer] = useState("")`: `setAnswer` sets `answer` (`[[state_hook]]`).
+    fn remember_state(&mut self, targets: &'m [Expr], value: &'m Expr, cx: &Ctx<'m>) {
+        let ExprKind::Call(call) = &value.kind else {
+            return;
+        };
+        if self.spec.state_hooks.is_empty() {
+            return;
+        }
+        let name = call.qualified.as_deref().map(str::to_string);
+        let name = name.or_else(|| call.callee.dotted());
+        let hook = name.is_some_and(|q| self.spec.state_hooks.iter().any(|g| g.matches(&q)));
+        if !hook {
+            return;
+        }
+        for t in targets {
+            let ExprKind::List(items) = &t.kind else {
+                continue;
+            };
+            if let [Expr {
+                kind: ExprKind::Name(value),
+                ..
+            }, Expr {
+                kind: ExprKind::Name(setter),
+                ..
+            }, ..] = &items[..]
+            {
+                let state = (cx.function, &**value);
+                if self.state_setters.insert(setter, state).is_none() {
+                    self.changed = true;
+                }
+            }
+        }
+    }
+
+    /// The state a setter call sets, when the setter was made in the current function or one
+    /// around it.
+    pub(super) fn state_of(&self, setter: &str, cx: &Ctx<'m>) -> Option<(Option<usize>, &'m str)> {
+        let &(owner, value) = self.state_setters.get(setter)?;
+        self.encloses(owner, cx.function).then_some((owner, value))
+    }
+
+    /// Whether `inner` is `outer` or nested in it (`None`: the module, around everything).
+    pub(super) fn encloses(&self, outer: Option<usize>, inner: Option<usize>) -> bool {
+        let fs = &self.module.functions;
+        match (outer, inner) {
+            (None, _) => true,
+            (Some(o), Some(i)) if o == i => true,
+            (Some(o), Some(i)) => match (fs.get(o), fs.get(i)) {
+                (Some(o), Some(i)) => o.span.start <= i.span.start && i.span.end <= o.span.end,
+                _ => false,
+            },
+            (Some(_), None) => false,
         }
     }
 
