@@ -156,6 +156,13 @@ impl<'a, 'm> Engine<'a, 'm> {
             if !self.spec.role_keys.iter().any(|r| r == key) {
                 continue;
             }
+            // `"assistant" if reasoning else "system"`: a branch may make it privileged.
+            if let ExprKind::Choice(items) = &v.kind {
+                let literal = |i: &Expr| i.as_str().is_some_and(|r| self.is_privileged_role(r));
+                if items.iter().any(literal) {
+                    return true;
+                }
+            }
             return match v.as_str() {
                 Some(role) => self.is_privileged_role(role),
                 None => {
