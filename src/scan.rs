@@ -1146,22 +1146,31 @@ fn callees(
         }
         // A function re-exported from its package's or directory's own modules
         // (`handlers/index.ts`: `export * from "./terminal"`).
+        // Only one definition is an answer: several of that name say nothing of which it is.
         if class.is_none() {
             let under = |f: usize| f != file && dirs[f].starts_with(&dirs[file]);
-            let found = methods.reexported(&function, under);
-            if !found.is_empty() {
-                let shaped = found.len() > 1;
-                let targets = found.into_iter().map(|f| (f, None, function.clone()));
-                return (targets.collect(), shaped);
+            if let [found] = methods.reexported(&function, under)[..] {
+                return (vec![(found, None, function)], false);
             }
         }
         imported_from_scan = true;
     } else if !call.by_name {
         // `runner.run(x)` of an object another file of the scan made (`export const runner =
-        // new Runner()`): its class is unknown here, so the methods of that name stand in.
-        imported_from_scan = link::instance_target(&dirs[caller], &call.target)
-            .and_then(|(module, _)| index.lookup(&module))
-            .is_some_and(|f| f != caller);
+        // new Runner()`): the methods of that name its file defines.
+        let made_in = link::instance_target(&dirs[caller], &call.target)
+            .and_then(|(module, method)| Some((index.lookup(&module)?, method)))
+            .filter(|(f, _)| *f != caller);
+        if let Some((file, method)) = made_in {
+            let defined: Vec<_> = per_file[file]
+                .1
+                .summaries
+                .iter()
+                .filter(|s| s.class.is_some() && s.function == method && !s.declaration)
+                .map(|s| (file, s.class.clone(), s.function.clone()))
+                .collect();
+            let shaped = defined.len() > 1;
+            return (defined, shaped);
+        }
     }
     if !call.by_name && !imported_from_scan {
         return (Vec::new(), false);
