@@ -237,11 +237,15 @@ impl ArgRef {
 /// name says too little of what runs.
 const MAX_STAND_INS: usize = 24;
 
+/// A method's language family and name.
+type FamilyName = (Option<crate::source::Family>, String);
+
 /// The scan's methods by name, for calls whose receiver is of no known class, and its classes
 /// by the bases they name, for calls that may run a subclass's override.
 #[derive(Debug, Default)]
 pub struct Methods {
-    by_name: HashMap<String, Vec<(usize, FnSummary)>>,
+    /// Methods by language family and name: (file, summary).
+    by_name: HashMap<FamilyName, Vec<(usize, FnSummary)>>,
     /// The functions outside classes, by name: the files defining one.
     functions: HashMap<String, Vec<usize>>,
     /// Each file's language family: a method stands in only for calls of its own language.
@@ -270,7 +274,10 @@ impl Methods {
                 }
                 continue;
             }
-            let entry = self.by_name.entry(s.function.clone()).or_default();
+            let entry = self
+                .by_name
+                .entry((family, s.function.clone()))
+                .or_default();
             entry.push((file, s.clone()));
         }
     }
@@ -321,7 +328,8 @@ impl Methods {
     /// The methods called `name` with a body of the classes derived from `class` of `file`,
     /// whatever parameters they take.
     pub fn overriding(&self, class: &str, file: usize, name: &str) -> Vec<(usize, &FnSummary)> {
-        let Some(all) = self.by_name.get(name) else {
+        let family = self.families.get(&file).copied();
+        let Some(all) = self.by_name.get(&(family, name.to_string())) else {
             return Vec::new();
         };
         let mut derived: Vec<(&str, usize)> = Vec::new();
@@ -353,18 +361,13 @@ impl Methods {
     /// Every method called `name` with a body in a file of the language family of `caller`,
     /// unless there are too many to say anything.
     pub fn named(&self, name: &str, caller: usize) -> Vec<(usize, &FnSummary)> {
-        let family = self.families.get(&caller);
-        let same = |f: &usize| self.families.get(f) == family;
-        let Some(all) = self.by_name.get(name) else {
-            return Vec::new();
-        };
-        let all: Vec<(usize, &FnSummary)> = all
-            .iter()
-            .filter(|(f, s)| !s.declaration && same(f))
-            .map(|(f, s)| (*f, s))
-            .collect();
-        match all.len() {
-            0..=MAX_STAND_INS => all,
+        let family = self.families.get(&caller).copied();
+        match self.by_name.get(&(family, name.to_string())) {
+            Some(all) if all.len() <= MAX_STAND_INS => all
+                .iter()
+                .filter(|(_, s)| !s.declaration)
+                .map(|(f, s)| (*f, s))
+                .collect(),
             _ => Vec::new(),
         }
     }
