@@ -1145,11 +1145,10 @@ fn callees(
             return (vec![(file, class, function)], false);
         }
         // A function re-exported from its package's or directory's own modules
-        // (`handlers/index.ts`: `export * from "./terminal"`).
-        // Only one definition is an answer: several of that name say nothing of which it is.
+        // (`handlers/index.ts`: `export * from "./terminal"`), when one of them defines it.
         if class.is_none() {
             let under = |f: usize| f != file && dirs[f].starts_with(&dirs[file]);
-            if let [found] = methods.reexported(&function, under)[..] {
+            if let Some(found) = methods.reexported(&function, under) {
                 return (vec![(found, None, function)], false);
             }
         }

@@ -282,21 +282,14 @@ impl Methods {
         }
     }
 
-    /// The files defining a function `name` outside classes, among `files`: where a module
+    /// The one file, among `files`, defining a function `name` outside classes: where a module
     /// that re-exports it (`export * from "./terminal"`, `from .terminal import start`) got it.
-    /// Empty when more than a name can say.
-    pub fn reexported(&self, name: &str, files: impl Fn(usize) -> bool) -> Vec<usize> {
-        let found: Vec<usize> = self
-            .functions
-            .get(name)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&f| files(f))
-            .collect();
-        match found.len() {
-            1..=MAX_STAND_INS => found,
-            _ => Vec::new(),
+    /// None when none does, or several do (a name then says nothing of which it is).
+    pub fn reexported(&self, name: &str, files: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut found = self.functions.get(name)?.iter().filter(|&&f| files(f));
+        match (found.next(), found.next()) {
+            (Some(&f), None) => Some(f),
+            _ => None,
         }
     }
 
@@ -544,8 +537,8 @@ pub fn target_of(caller_dir: &[String], target: &str) -> Option<Target> {
     }
 }
 
-/// The module, instance and method a call of a method of an imported object names
-/// (`app.db.store.run`, `../runner.js.runner.run`: the object `store` made in `app.db`).
+/// The module that made an imported object, and the method called on it (`app.db.store.run`,
+/// `../runner.js.runner.run`: `run` of the object `store` made in `app.db`).
 pub fn instance_target(caller_dir: &[String], target: &str) -> Option<(Vec<String>, String)> {
     if target.contains("()") {
         return None;

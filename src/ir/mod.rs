@@ -83,6 +83,10 @@ pub struct Dialect {
     /// Settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields, and
     /// type annotations are `::` paths (Rust).
     pub builder_setters: bool,
+    /// The method constructing an object runs (`__init__`, `constructor`); none in Rust.
+    pub constructor: Option<&'static str>,
+    /// JSX: the prop a component gets its element's children as (`props.children`).
+    pub jsx_children: Option<&'static str>,
 }
 
 /// The deepest syntax nesting lowered into the IR, and the deepest any walk over it goes. Deeper

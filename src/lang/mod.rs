@@ -75,6 +75,12 @@ fn dialect(language: Language) -> Dialect {
         capwords_construct: python,
         options_objects: !python,
         builder_setters: rust,
+        constructor: match language.family() {
+            Family::Python => Some("__init__"),
+            Family::Rust => None,
+            _ => Some("constructor"),
+        },
+        jsx_children: (!python && !rust).then_some("children"),
     }
 }
 

@@ -312,9 +312,10 @@ impl<'a, 'm> Engine<'a, 'm> {
             return;
         };
         // `AskTool(words)` of an imported class runs its constructor (`tools.AskTool().__init__`).
-        if !callee.by_name && self.constructs(call, &callee.name) {
-            let python = self.module.dialect.first_param_receiver;
-            callee.name = format!("{}().{}", callee.name, constructor_name(python));
+        if let Some(ctor) = self.module.dialect.constructor {
+            if !callee.by_name && self.constructs(call, &callee.name) {
+                callee.name = format!("{}().{ctor}", callee.name);
+            }
         }
         self.record_args(callee, call, arg_ts, function);
     }
@@ -777,7 +778,12 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(to) = q.and_then(|q| self.name_match(q).propagate) {
             return Some(to);
         }
-        let ids = method.and_then(|m| self.ix.propagator_methods.get(m))?;
+        self.method_propagation(method?)
+    }
+
+    /// What the first `methods` propagator for a method name does (`get`: from the receiver).
+    pub(super) fn method_propagation(&self, method: &str) -> Option<PropagateTo> {
+        let ids = self.ix.propagator_methods.get(method)?;
         ids.first().map(|&id| self.spec.propagators[id as usize].to)
     }
 
@@ -817,17 +823,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// Whether a call is a JSX element of a component (`<Md title={t}>{text}</Md>`): a
-    /// capitalised name called with an object of attributes first, in a language of options
-    /// objects.
-    fn is_component_element(&self, call: &Call) -> bool {
+    /// For a JSX element of a component (`<Md title={t}>{text}</Md>`: a capitalised name called
+    /// with an object of attributes first), the prop its children are.
+    fn component_children(&self, call: &Call) -> Option<&'static str> {
         let capitalised = matches!(&call.callee.kind,
             ExprKind::Name(n) if n.starts_with(|c: char| c.is_ascii_uppercase()));
-        self.module.dialect.options_objects
-            && !self.module.dialect.builder_setters
-            && capitalised
+        let element = capitalised
             && call.args.len() > 1
-            && matches!(call.args[0].value.kind, ExprKind::Dict(_))
+            && matches!(call.args[0].value.kind, ExprKind::Dict(_));
+        self.module.dialect.jsx_children.filter(|_| element)
     }
 
     /// The constructor a call of a class of the file runs (`__init__` in Python, where calling
@@ -836,12 +840,14 @@ impl<'a, 'm> Engine<'a, 'm> {
         let ExprKind::Name(n) = &call.callee.kind else {
             return None;
         };
-        let python = self.module.dialect.first_param_receiver;
-        if !(python || call.is_new) || self.functions_by_name.contains_key(&**n) {
+        let dialect = &self.module.dialect;
+        let ctor = dialect.constructor?;
+        if !(dialect.capwords_construct || call.is_new) || self.functions_by_name.contains_key(&**n)
+        {
             return None;
         }
         let ci = *self.classes_by_name.get(&**n)?;
-        let fi = self.inherited(ci, constructor_name(python))?;
+        let fi = self.inherited(ci, ctor)?;
         Some((fi, self.receiver_offset(fi)))
     }
 
@@ -902,8 +908,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         // `<Md>{text}</Md>`: a component's children are its `props.children` (the element
         // lowers as `Md({attributes}, ...children)`).
-        if self.is_component_element(call) {
-            let slot = f.params.iter().position(|p| &*p.name == "children");
+        if let Some(children) = self.component_children(call) {
+            let slot = f.params.iter().position(|p| &*p.name == children);
             if let Some(slot) = slot.or(Some(0)).filter(|s| *s < by_param.len()) {
                 for t in arg_ts.iter().skip(1) {
                     join(&mut by_param[slot], t);
@@ -1267,14 +1273,5 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .or_else(|| self.qualify_chain(&c.callee)),
             _ => self.qualify_chain(d),
         }
-    }
-}
-
-/// The method a class's construction runs.
-pub(super) fn constructor_name(python: bool) -> &'static str {
-    if python {
-        "__init__"
-    } else {
-        "constructor"
     }
 }

@@ -299,9 +299,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         if self.spec.state_hooks.is_empty() {
             return;
         }
-        let name = call.qualified.as_deref().map(str::to_string);
-        let name = name.or_else(|| call.callee.dotted());
-        let hook = name.is_some_and(|q| self.spec.state_hooks.iter().any(|g| g.matches(&q)));
+        let hooked = |q: &str| self.spec.state_hooks.iter().any(|g| g.matches(q));
+        let hook = match call.qualified.as_deref() {
+            Some(q) => hooked(q),
+            None => call.callee.dotted().is_some_and(|d| hooked(&d)),
+        };
         if !hook {
             return;
         }
@@ -377,9 +379,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             },
             ExprKind::Index { value, .. } => add(self.table_of(value, cx, depth + 1)),
             ExprKind::Call(c) => {
-                // `actions.get(kind)`: an entry of the table.
+                // `actions.get(kind)`: an entry of the table (a `from-receiver` propagator).
                 if let ExprKind::Attribute { value, attr } = &c.callee.kind {
-                    if &**attr == "get" {
+                    if self.method_propagation(attr) == Some(PropagateTo::FromReceiver) {
                         add(self.table_of(value, cx, depth + 1));
                     }
                 }
