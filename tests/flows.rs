@@ -1082,3 +1082,46 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
         .collect();
     assert_eq!(findings, want, "{findings:?}");
 }
+
+#[test]
+fn path_aliases_of_the_project_link_to_its_files() {
+    // `~/lib/...` (tsconfig `paths`) and `@/utils/...` name directories of the project: the
+    // route's request reaches the helper's shell and the model output its eval.
+    let route = r#"import type { NextApiRequest, NextApiResponse } from "next";
+import { runJob } from "~/lib/.server/jobs";
+import { evaluate } from "@/utils/calc";
+import OpenAI from "openai";
+
+const client = new OpenAI();
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  runJob(req.body.cmd);
+  const r = await client.chat.completions.create({ model: "m", max_tokens: 10, messages: [] });
+  evaluate(r.choices[0].message.content);
+  res.status(200).json({});
+}
+"#;
+    let jobs = "import { exec } from \"child_process\";\nexport function runJob(cmd: string) {\n  return exec(cmd);\n}\n";
+    let calc = "export function evaluate(expr: string) {\n  return eval(expr);\n}\n";
+    // Not an alias: a scoped package's module is not the project's file of that name.
+    let other = "import { evaluate } from \"@scope/utils/calc\";\nexport function f(x: string) {\n  return evaluate(x);\n}\n";
+    let dir = project(&[
+        ("pages/api/run.ts", route),
+        ("app/lib/.server/jobs.ts", jobs),
+        ("src/utils/calc.ts", calc),
+        ("src/other.ts", other),
+    ]);
+    let (mut findings, _) = scan(&dir, "json");
+    findings.retain(|(rule, _, _)| rule.starts_with("AIG3"));
+    findings.sort();
+    findings.dedup();
+    let want = [
+        ("AIG301", "src/utils/calc.ts", 2),
+        ("AIG309", "app/lib/.server/jobs.ts", 3),
+    ];
+    let want: Vec<(String, String, u64)> = want
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect();
+    assert_eq!(findings, want);
+}

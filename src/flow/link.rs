@@ -553,27 +553,21 @@ const SCRIPT_EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts
 
 /// The module a call target names, as components, and the function name.
 fn target_module(caller_dir: &[String], target: &str) -> Option<(Vec<String>, String)> {
+    // TS/JS path aliases (tsconfig `paths`, bundler aliases): `~/lib/x.run`, `@/utils/chain.make`,
+    // `#app/db.query`, `$lib/llm.ask`. The first segment names a directory of the project, not a
+    // package (npm names cannot start with `~`, `#` or `$`, and `@` needs a scope), so the rest
+    // is the module, found by its suffix like any other.
+    if let Some((alias, rest)) = target.split_once('/') {
+        if matches!(alias.as_bytes().first(), Some(b'~' | b'#' | b'$')) || alias == "@" {
+            let (path, func) = rest.rsplit_once('.')?;
+            let parts = script_path(&[], path)?;
+            return (!parts.is_empty()).then(|| (parts, func.to_string()));
+        }
+    }
     // TS/JS: `./helpers.run`, `../lib/x.js.run`.
     if target.starts_with("./") || target.starts_with("../") {
         let (path, func) = target.rsplit_once('.')?;
-        let path = SCRIPT_EXTENSIONS
-            .iter()
-            .find_map(|ext| path.strip_suffix(ext))
-            .unwrap_or(path);
-        let mut parts: Vec<String> = caller_dir.to_vec();
-        for seg in path.split('/') {
-            match seg {
-                "." | "" => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                s => parts.push(s.to_string()),
-            }
-        }
-        if matches!(parts.last().map(String::as_str), Some("index")) {
-            parts.pop();
-        }
-        return Some((parts, func.to_string()));
+        return Some((script_path(caller_dir, path)?, func.to_string()));
     }
     let level = target.bytes().take_while(|b| *b == b'.').count();
     let rest = &target[level..];
@@ -591,6 +585,29 @@ fn target_module(caller_dir: &[String], target: &str) -> Option<(Vec<String>, St
             .map(str::to_string),
     );
     Some((parts, func.to_string()))
+}
+
+/// A script's module path from `dir` and an import path (`../lib/x.js` -> `[.., lib, x]`): the
+/// extension and a trailing `index` dropped.
+fn script_path(dir: &[String], path: &str) -> Option<Vec<String>> {
+    let path = SCRIPT_EXTENSIONS
+        .iter()
+        .find_map(|ext| path.strip_suffix(ext))
+        .unwrap_or(path);
+    let mut parts: Vec<String> = dir.to_vec();
+    for seg in path.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    if matches!(parts.last().map(String::as_str), Some("index")) {
+        parts.pop();
+    }
+    Some(parts)
 }
 
 /// Files by every suffix of their module path, so `langflow.utils.validate` finds
