@@ -401,12 +401,20 @@ impl<'m> Resolver<'m> {
                     if let StmtKind::Assign { targets, value, .. } = &s.kind {
                         for t in targets {
                             if let ExprKind::Attribute { value: v, attr } = &t.kind {
+                                if receiver_class(v, &env) != Some(ci) {
+                                    continue;
+                                }
+                                let Some(q) = self.qualify(value, &env) else {
+                                    continue;
+                                };
+                                // ... except a value the declared type's own package made
+                                // (`http: AxiosInstance` set to `axios.create()`): that names
+                                // the factory the tables know.
                                 let typed = declared.contains(&&**attr)
-                                    && self.constructed(value, &env).is_empty();
-                                if receiver_class(v, &env) == Some(ci) && !typed {
-                                    if let Some(q) = self.qualify(value, &env) {
-                                        fields.insert(&**attr, q);
-                                    }
+                                    && self.constructed(value, &env).is_empty()
+                                    && !fields.get(&**attr).is_some_and(|d| same_package(d, &q));
+                                if !typed {
+                                    fields.insert(&**attr, q);
                                 }
                             }
                         }
@@ -818,6 +826,16 @@ fn either(a: &Binding, b: &Binding) -> Binding {
         n if n <= MAX_ALTERNATIVES => Binding::Union(all),
         _ => Binding::Opaque,
     }
+}
+
+/// Whether two qualified names are of the same module (`axios.AxiosInstance`, `axios.create()`;
+/// not `app.base.BaseLLM` and `app.plugins.make_llm()`).
+fn same_package(a: &str, b: &str) -> bool {
+    fn module(q: &str) -> Option<&str> {
+        let name = q.split('(').next().unwrap_or(q);
+        Some(name.rsplit_once('.')?.0)
+    }
+    module(a).is_some_and(|m| module(b) == Some(m))
 }
 
 /// The class a type annotation names, as written: `Optional["LLMChain"]`, `LLMChain | None`,
