@@ -124,6 +124,23 @@ impl Trace {
             .collect()
     }
 
+    /// The step that last named the value whose path ends at `last`: an assignment, a parameter
+    /// or the source, before the steps that only placed it (in a message, an argument).
+    pub fn named_step(&self, last: u32) -> u32 {
+        let mut cur = last;
+        for _ in 0..MAX_WALK {
+            let Some(step) = self.steps.get(cur as usize) else {
+                break;
+            };
+            match step.note {
+                Note::Assign(_) | Note::Source(_) | Note::Caller(_) | Note::Param(_) => return cur,
+                Note::Splice { .. } | Note::Return => return cur,
+                Note::Arg(_) | Note::Placed(_) => cur = step.prev,
+            }
+        }
+        last
+    }
+
     /// The path ending at `last`, first step first, through splices.
     pub fn path(&self, last: u32) -> Vec<&Step> {
         let mut out = Vec::new();

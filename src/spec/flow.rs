@@ -27,6 +27,12 @@ pub struct RawFlow {
     /// Overrides the rule's confidence for findings of this table (console input in a prompt).
     #[serde(default)]
     pub(crate) confidence: Option<String>,
+    /// Sink kinds that make the data what the rule is about by use: data of `sources` (or a
+    /// function's parameter) reaching a sink of `sinks` is reported only when the same value
+    /// also reaches one of these whole, not spliced into other text (a user's text sent as the
+    /// prompt is the user's message, whatever its name).
+    #[serde(default)]
+    pub(crate) sent_whole_to: Vec<String>,
     pub(crate) message: String,
 }
 
@@ -346,6 +352,8 @@ pub struct FlowRule {
     /// Label flags the data must have, and must not have.
     pub flags: Flags,
     pub unless_flags: Flags,
+    /// `sent_whole_to`: sink kinds the same value must also reach whole (0: an ordinary flow).
+    pub sent_whole_to: KindSet,
     /// The table's confidence, else the rule's: the most a finding of this table can be.
     pub confidence: crate::finding::Confidence,
     pub message: String,
@@ -729,6 +737,10 @@ impl FlowSpec {
             for k in &f.sinks {
                 sinks |= 1 << spec.sink_kind(k, meta.id)?;
             }
+            let mut sent_whole_to = 0;
+            for k in &f.sent_whole_to {
+                sent_whole_to |= 1 << spec.sink_kind(k, meta.id)?;
+            }
             spec.data_kinds |= sources;
             spec.rules.push(FlowRule {
                 rule_id: meta.id,
@@ -736,6 +748,7 @@ impl FlowSpec {
                 sinks,
                 flags: flag_bits(&f.flags, meta.id)?,
                 unless_flags: flag_bits(&f.unless_flags, meta.id)?,
+                sent_whole_to,
                 confidence: confidence_of(f.confidence.as_deref())
                     .map_err(|e| format!("flow of {}: {e}", meta.id))?
                     .unwrap_or(meta.confidence),
@@ -1039,7 +1052,12 @@ impl FlowSpec {
                 let compile = |conds: Vec<RawCondition>| -> Result<Vec<Condition>, String> {
                     conds.into_iter().map(compile_condition).collect()
                 };
+                let mut requires_kinds = 0;
+                for k in &t.requires_kinds {
+                    requires_kinds |= 1 << self.kind(k, "a sink's requires_kinds ", "")?;
+                }
                 SinkMatch::Calls {
+                    requires_kinds,
                     calls: globs(&t.calls),
                     unless_calls: globs(&t.unless_calls),
                     args: args(&t.args),

@@ -84,6 +84,10 @@ sink_table! {
         /// (see [`Sink::fallback`]).
         #[serde(default)]
         fallback: bool,
+        /// Only in a file where a source of one of these data kinds applies (a server's standard
+        /// output is its log: `print` in a file that reads requests).
+        #[serde(default)]
+        requires_kinds: Vec<String>,
     }
 }
 
@@ -335,6 +339,8 @@ pub enum SinkMatch {
         file_contents: bool,
         when: Vec<Condition>,
         unless: Vec<Condition>,
+        /// Data kinds (bits) one of which some source in the file must give (0: none needed).
+        requires_kinds: KindSet,
     },
     /// Assignment to a property of one of these names.
     Properties(Vec<String>),

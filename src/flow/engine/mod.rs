@@ -27,6 +27,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use shape::{Joined, Shape};
 
 mod branch;
+mod by_use;
 mod call;
 mod checks;
 mod env;
@@ -297,6 +298,11 @@ pub struct Engine<'a, 'm> {
     /// The expression whose shape a reader asks for (see `shape`), and the shape given for it.
     want_shape: Option<Span>,
     shape: Option<(Span, std::rc::Rc<Shape>)>,
+    /// The enabled rules with a `sent_whole_to` (see `by_use`), where the paths that reached
+    /// one of its kinds whole start, and what reached their sinks.
+    by_use: Vec<usize>,
+    sent_whole: HashSet<u32>,
+    use_hits: Vec<by_use::UseHit>,
 }
 
 impl Engine<'_, '_> {
@@ -321,7 +327,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         rules: Vec<usize>,
         secret_keys: &'a [(Span, String)],
     ) -> Self {
-        let wanted_sinks = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sinks);
+        let wanted_sinks = rules.iter().fold(0, |acc, r| {
+            acc | spec.rules[*r].sinks | spec.rules[*r].sent_whole_to
+        });
+        let by_use = Self::by_use_rules(spec, &rules);
         let wanted_kinds = rules.iter().fold(0, |acc, r| acc | spec.rules[*r].sources);
         let n = module.functions.len();
         let mut e = Engine {
@@ -407,6 +416,9 @@ impl<'a, 'm> Engine<'a, 'm> {
             served: 0,
             want_shape: None,
             shape: None,
+            by_use,
+            sent_whole: HashSet::new(),
+            use_hits: Vec::new(),
         };
         e.index_functions();
         e.index_subclasses();
@@ -559,6 +571,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 break;
             }
         }
+        self.report_by_use();
     }
 
     fn class_body(&mut self, ci: usize) {

@@ -27,12 +27,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                     file_contents,
                     when,
                     unless,
+                    requires_kinds,
                     ..
                 } = &sink.matcher
                 else {
                     continue;
                 };
-                if self.wanted_sinks & (1 << sink.kind) == 0 || !self.imports_ok(&sink.imports) {
+                if self.wanted_sinks & (1 << sink.kind) == 0
+                    || !self.imports_ok(&sink.imports)
+                    || *requires_kinds != 0 && self.served & requires_kinds == 0
+                {
                     continue;
                 }
                 let holds = |c: &crate::spec::condition::Condition| c.holds(call, self.consts);
@@ -337,7 +341,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                         );
                     }
                 }
-                None => self.report(l, sink.kind, span, &label, sink.confidence),
+                None => {
+                    self.report(l, sink.kind, span, &label, sink.confidence);
+                    if !self.by_use.is_empty() {
+                        self.note_use(l, sink.kind, span, &label, sink.confidence);
+                    }
+                }
             }
         }
     }
@@ -377,7 +386,8 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Whether rule `r` reports data labelled `l` reaching a sink of `sink_kind`.
     fn reports(&self, r: usize, l: &Label, sink_kind: u8) -> bool {
         let rule = &self.spec.rules[r];
-        rule.sources & (1 << l.kind) != 0
+        rule.sent_whole_to == 0
+            && rule.sources & (1 << l.kind) != 0
             && rule.sinks & (1 << sink_kind) != 0
             && l.flags & rule.flags == rule.flags
             && l.flags & rule.unless_flags == 0
@@ -494,7 +504,7 @@ impl<'a, 'm> Engine<'a, 'm> {
 /// table's) confidence, lowered by a sink the packs call less certain (`print` as a log, a
 /// method known only by its name), to medium for a path through a callee picked by shape (the
 /// scan's methods of that name), and to low for a source known only by its name.
-fn confidence_of(
+pub(super) fn confidence_of(
     rule: Confidence,
     sink: Option<Confidence>,
     flags: crate::spec::flow::Flags,
