@@ -98,8 +98,8 @@ impl Engine<'_, '_> {
     /// one of the rule's sinks too (in the function or a function it calls).
     fn params_used_whole(&mut self, fi: usize) {
         let facts = &self.summaries[fi].sinks;
-        let mut found: Vec<(usize, usize, Span, String, Option<Confidence>, Flags, u32)> =
-            Vec::new();
+        // (rule, parameter, index of the sink fact to report).
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for &r in &self.by_use {
             let rule = &self.spec.rules[r];
             for whole in facts.iter().filter(|f| {
@@ -114,29 +114,26 @@ impl Engine<'_, '_> {
                 if seeded & rule.unless_flags != 0 {
                     continue;
                 }
-                for f in facts.iter().filter(|f| {
-                    f.param == p
+                for (k, f) in facts.iter().enumerate() {
+                    if f.param == p
                         && rule.sinks & (1 << f.sink_kind) != 0
                         && f.flags & rule.flags == rule.flags
                         && f.flags & (rule.unless_flags | UNNAMED | DERIVED) == 0
-                }) {
-                    found.push((
-                        r,
-                        p,
-                        f.sink_span,
-                        f.sink_label.to_string(),
-                        f.sink_confidence,
-                        f.flags,
-                        f.trace,
-                    ));
+                    {
+                        found.push((r, p, k));
+                    }
                 }
             }
         }
         let f = &self.module.functions[fi];
-        for (r, p, span, sink_label, confidence, flags, trace) in found {
+        for (r, p, k) in found {
             let Some(param) = f.params.get(p) else {
                 continue;
             };
+            let fact = &self.summaries[fi].sinks[k];
+            let (span, flags, trace, confidence) =
+                (fact.sink_span, fact.flags, fact.trace, fact.sink_confidence);
+            let sink_label = fact.sink_label.to_string();
             let label = format!("parameter `{}` of `{}`", param.name, f.name);
             let start = self.trace.push(param.span, Note::Source(label), NO_STEP);
             let trace = self.trace.push(span, Note::Splice { callee: trace }, start);
