@@ -18,18 +18,25 @@ pub struct Constants<'m> {
     fields: HashMap<&'m str, Option<&'m Expr>>,
     /// Names whose value is changed in place after it is bound (`params["max_tokens"] = n`,
     /// `params.update(...)`, `Object.assign(params, ...)`): a literal they were bound to is not
-    /// all they hold.
-    mutated: std::collections::HashSet<&'m str>,
-    /// Of those, the names changed only by stores under constant keys (`params["stream"] =
-    /// True`, `opts.stream = true`), with each key and value stored: a literal they were bound to
-    /// and these keys are all they hold.
-    keyed: HashMap<&'m str, Vec<(&'m str, &'m Expr)>>,
+    /// all they hold. With the span of the function whose own local it is (another function's
+    /// `params` is another dict), or `None`: everywhere.
+    mutated: std::collections::HashSet<(&'m str, Option<Span>)>,
+    /// Of those, the ones changed some other way than by stores under constant keys.
+    unkeyed: std::collections::HashSet<(&'m str, Option<Span>)>,
+    /// Stores under constant keys (`params["stream"] = True`, `opts.stream = true`), with each
+    /// key and value stored: a literal the name was bound to and these keys are all it holds.
+    /// With the function, as for `mutated`.
+    keyed: HashMap<&'m str, Vec<KeyedStore<'m>>>,
     /// TS/JS: calls take their options as an object, so an object passed by a name aiguard cannot
     /// read may hold any option.
     pub options_objects: bool,
     /// Rust: settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields.
     pub builder_setters: bool,
 }
+
+/// A store in place under a constant key: the function whose local the dict is (`None`: the
+/// module's), the key, the value.
+type KeyedStore<'m> = (Option<Span>, &'m str, &'m Expr);
 
 /// The name a method chain statement starts from (`b` in `b.model(m).max_tokens(5);`).
 fn chain_root_name(e: &Expr) -> Option<&str> {
@@ -53,7 +60,7 @@ impl<'m> Constants<'m> {
         let mut values: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut fields: HashMap<&'m str, Option<&'m Expr>> = HashMap::new();
         let mut mutated = std::collections::HashSet::new();
-        let mut keyed: HashMap<&'m str, Vec<(&'m str, &'m Expr)>> = HashMap::new();
+        let mut keyed: HashMap<&'m str, Vec<KeyedStore<'m>>> = HashMap::new();
         // Names changed some other way than by a store under a constant key.
         let mut unkeyed = std::collections::HashSet::new();
         let bind = |map: &mut HashMap<&'m str, Option<&'m Expr>>, name: &'m str, value| {
@@ -70,6 +77,7 @@ impl<'m> Constants<'m> {
         // One walk of every body: file-wide bindings, and each function's own (`locals`).
         let mut visit =
             |body: &'m [crate::ir::Stmt],
+             function: Option<Span>,
              mut local: Option<&mut HashMap<&'m str, Option<&'m Expr>>>| {
                 crate::ir::walk_stmts(body, &mut |s| match &s.kind {
                     crate::ir::StmtKind::Assign {
@@ -86,7 +94,11 @@ impl<'m> Constants<'m> {
                                         && !crate::resolve::is_receiver_name(base) =>
                                 {
                                     if let ExprKind::Name(n) = &base.kind {
-                                        mutated.insert(&**n);
+                                        // A local of the function changes there only.
+                                        let own =
+                                            local.as_deref().is_some_and(|l| l.contains_key(&**n));
+                                        let at = if own { function } else { None };
+                                        mutated.insert((&**n, at));
                                         let key = match &t.kind {
                                             ExprKind::Index { index, .. } => index.as_str(),
                                             ExprKind::Attribute { attr, .. } => Some(&**attr),
@@ -94,10 +106,10 @@ impl<'m> Constants<'m> {
                                         };
                                         match (key, value, augmented) {
                                             (Some(k), Some(v), false) => {
-                                                keyed.entry(&**n).or_default().push((k, v))
+                                                keyed.entry(&**n).or_default().push((at, k, v))
                                             }
                                             _ => {
-                                                unkeyed.insert(&**n);
+                                                unkeyed.insert((&**n, at));
                                             }
                                         }
                                     }
@@ -121,16 +133,16 @@ impl<'m> Constants<'m> {
                     // more than the call it was bound to shows.
                     crate::ir::StmtKind::Expr(e) if rust => {
                         if let Some(n) = chain_root_name(e) {
-                            mutated.insert(n);
-                            unkeyed.insert(n);
+                            mutated.insert((n, None));
+                            unkeyed.insert((n, None));
                         }
                     }
                     _ => {}
                 });
             };
-        visit(&module.body, None);
+        visit(&module.body, None, None);
         for c in &module.classes {
-            visit(&c.body, None);
+            visit(&c.body, None, None);
         }
         let mut locals = Vec::new();
         for f in &module.functions {
@@ -138,7 +150,7 @@ impl<'m> Constants<'m> {
             for p in &f.params {
                 bind(&mut names, &p.name, None);
             }
-            visit(&f.body, Some(&mut names));
+            visit(&f.body, Some(f.span), Some(&mut names));
             if !names.is_empty() {
                 locals.push((f.span, names));
             }
@@ -155,42 +167,59 @@ impl<'m> Constants<'m> {
                 _ => None,
             };
             if let Some(ExprKind::Name(n)) = target.map(|t| &t.kind) {
-                mutated.insert(&**n);
-                unkeyed.insert(&**n);
+                mutated.insert((&**n, None));
+                unkeyed.insert((&**n, None));
             }
         });
-        keyed.retain(|n, _| !unkeyed.contains(n));
         Constants {
             values,
             local_spans: crate::nesting::Nesting::new(locals.iter().map(|(s, _)| *s).collect()),
             locals,
             fields,
             mutated,
+            unkeyed,
             keyed,
             options_objects: module.dialect.options_objects,
             builder_setters: rust,
         }
     }
 
-    /// Whether `name`'s value is changed in place somewhere in the file.
-    pub fn mutated(&self, name: &str) -> bool {
-        self.mutated.contains(name)
+    /// Whether `name`, read at `at`, is changed in place: anywhere, or by the function it is a
+    /// local of.
+    pub fn mutated(&self, name: &str, at: Span) -> bool {
+        self.mutated.contains(&(name, None))
+            || self.mutated.contains(&(name, self.innermost_span(at)))
     }
 
-    /// Whether `name` is changed in place by more than stores under constant keys: what it
-    /// holds is not its literal and [`Constants::stored`] keys.
-    pub fn changed_unseen(&self, name: &str) -> bool {
-        self.mutated.contains(name) && !self.keyed.contains_key(name)
+    /// Whether `name`, read at `at`, is changed in place by more than stores under constant
+    /// keys: what it holds is not its literal and [`Constants::stored`] keys.
+    pub fn changed_unseen(&self, name: &str, at: Span) -> bool {
+        self.unkeyed.contains(&(name, None))
+            || self.unkeyed.contains(&(name, self.innermost_span(at)))
     }
 
-    /// The value last stored under `key` in `name` in place (`params["stream"] = True`).
-    pub fn stored(&self, name: &str, key: &str) -> Option<&'m Expr> {
+    fn innermost_span(&self, at: Span) -> Option<Span> {
+        self.innermost(at).map(|i| self.locals[i].0)
+    }
+
+    /// The value last stored under `key` in `name` in place (`params["stream"] = True`), by the
+    /// function `name` is read in (`at`): another function's dict of that name is another dict.
+    pub fn stored(&self, name: &str, key: &str, at: Span) -> Option<&'m Expr> {
         let stores = self.keyed.get(name)?;
+        let function = self.innermost_span(at);
         stores
             .iter()
             .rev()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+            .find(|(f, k, _)| *k == key && (f.is_none() || *f == function))
+            .map(|(_, _, v)| *v)
+    }
+
+    /// The innermost function around `at` (`None`: the module).
+    fn innermost(&self, at: Span) -> Option<usize> {
+        self.local_spans
+            .around(at)
+            .into_iter()
+            .min_by_key(|&i| self.locals[i].0.end - self.locals[i].0.start)
     }
 
     /// What `name` is bound to, when it is bound exactly once.

@@ -75,7 +75,9 @@ fn built_with<'m>(
         if matches!(&c.callee.kind, ExprKind::Attribute { attr, .. } if &**attr == name) {
             return c.positional(0).map_or(Found::Missing, Found::Value);
         }
-        if setup_hides && matches!(&receiver(c).kind, ExprKind::Name(n) if consts.mutated(n)) {
+        if setup_hides
+            && matches!(&receiver(c).kind, ExprKind::Name(n) if consts.mutated(n, receiver(c).span))
+        {
             return Found::Unknown;
         }
         last = c;
@@ -157,7 +159,7 @@ pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
 /// A value that may be an object aiguard cannot read: a parameter, a field, a call's result, or
 /// a literal changed in place.
 fn opaque_object(e: &Expr, consts: &Constants) -> bool {
-    matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n))
+    matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n, e.span))
         || matches!(
             follow(e, consts).kind,
             ExprKind::Name(_)
@@ -173,7 +175,7 @@ type Entries = [(Option<Expr>, Expr)];
 /// A literal dict or options object, directly or through a name bound once and changed in place
 /// only under constant keys (`params["max_tokens"] = n`, read with [`stored_entry`]).
 fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
-    if matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n)) {
+    if matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n, e.span)) {
         return None;
     }
     match &follow(e, consts).kind {
@@ -240,7 +242,7 @@ pub fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option
 /// The value a name's dict holds under `key` from a store in place (`params["stream"] = True`).
 fn stored_entry<'m>(e: &'m Expr, key: &str, consts: &Constants<'m>) -> Option<&'m Expr> {
     match &e.kind {
-        ExprKind::Name(n) => consts.stored(n, key),
+        ExprKind::Name(n) => consts.stored(n, key, e.span),
         _ => None,
     }
 }
@@ -269,7 +271,7 @@ fn entry_within<'m>(
 /// (`GenerateContentConfig(max_output_tokens=...)`). A call with no keywords at all is a helper
 /// that builds the settings (`self._build_config()`), not their constructor: unknown.
 fn member<'m>(value: &'m Expr, key: &str, consts: &Constants<'m>) -> Found<'m> {
-    if matches!(&value.kind, ExprKind::Name(n) if consts.changed_unseen(n)) {
+    if matches!(&value.kind, ExprKind::Name(n) if consts.changed_unseen(n, value.span)) {
         return Found::Unknown;
     }
     if let Some(v) = stored_entry(value, key, consts) {
@@ -333,7 +335,9 @@ fn serialising_method(c: &Call) -> Option<&Expr> {
 pub fn serialised<'m>(e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
     let mut e = e;
     for _ in 0..MAX_HOPS {
-        if matches!(&e.kind, ExprKind::Name(n) if consts.mutated(n)) {
+        // A dict changed in place only under constant keys (`payload["system"] = s`) still has
+        // its literal's entries.
+        if matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n, e.span)) {
             return e;
         }
         e = follow(e, consts);

@@ -394,12 +394,18 @@ impl Condition {
                 .and_then(|v| text_of(v, consts, MAX_HOPS))
                 .is_some_and(|t| re.is_match(&t)),
             Test::HasKeys(keys) => value
-                .and_then(|v| dict_of(v, consts))
-                .is_some_and(|entries| {
+                .and_then(|v| dict_of(v, consts).map(|entries| (v, entries)))
+                .is_some_and(|(v, entries)| {
+                    // Keys stored after the literal (`body["messages"] = msgs`) count too.
+                    let stored = |k: &str| match &v.kind {
+                        ExprKind::Name(n) => consts.stored(n, k, v.span).is_some(),
+                        _ => false,
+                    };
                     keys.iter().all(|k| {
-                        entries
-                            .iter()
-                            .any(|(key, _)| key.as_ref().and_then(|k| k.as_str()) == Some(k))
+                        stored(k)
+                            || entries
+                                .iter()
+                                .any(|(key, _)| key.as_ref().and_then(|k| k.as_str()) == Some(k))
                     })
                 }),
             Test::Contains(globs) => list_items(value, consts)

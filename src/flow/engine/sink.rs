@@ -89,7 +89,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// it and never changed in place.
     fn code_keyed(&self, e: &Expr) -> bool {
         let dict = match &e.kind {
-            ExprKind::Name(n) if !self.consts.mutated(n) => self.consts.binding(n),
+            ExprKind::Name(n) if !self.consts.mutated(n, e.span) => self.consts.binding(n),
             ExprKind::Dict(_) => Some(e),
             _ => None,
         };

@@ -146,8 +146,16 @@ fn has_keys_looks_through_serialising_calls_and_not_into_changed_dicts() {
         "requests.post",
         chat
     ));
-    // Changed in place: the literal is not all it holds.
-    let changed = format!("{}\n    body['stream'] = True", dict);
+    // Changed in place under a constant key: the literal's keys are still there.
+    let keyed = format!("{}\n    body['stream'] = True", dict);
+    assert!(holds_at(
+        Python,
+        &py(&keyed, "data=body"),
+        "requests.post",
+        chat
+    ));
+    // Changed some other way: what it holds is not known.
+    let changed = format!("{}\n    body.update(extra)", dict);
     assert!(!holds_at(
         Python,
         &py(&changed, "data=body"),
