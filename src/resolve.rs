@@ -88,6 +88,45 @@ pub fn resolve(module: &mut Module) {
     module.for_each_expr_mut(&mut apply);
 }
 
+/// HTTP methods a dispatching call may name (`requests.request("POST", url)`).
+const HTTP_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// Calls that name the HTTP method in their first argument (`dispatches`: the packs'
+/// `[[method_dispatch]]`, `requests.request("POST", url, json=body)`, `client.stream("POST",
+/// url)`) become the call of that method (`requests.post(url, json=body)`), so the method's
+/// tables apply.
+pub fn dispatch_methods(module: &mut Module, dispatches: &dyn Fn(&str) -> bool) {
+    let mut apply = |e: &mut Expr| {
+        let ExprKind::Call(call) = &mut e.kind else {
+            return;
+        };
+        let Some(q) = call.qualified.as_deref() else {
+            return;
+        };
+        if !dispatches(q) {
+            return;
+        }
+        let Some(first) = call.args.first() else {
+            return;
+        };
+        if first.name.is_some() || first.splat != crate::ir::Splat::None {
+            return;
+        }
+        let Some(method) = first.value.as_str().map(str::to_ascii_lowercase) else {
+            return;
+        };
+        if !HTTP_METHODS.contains(&method.as_str()) {
+            return;
+        }
+        let Some((receiver, _)) = q.rsplit_once('.') else {
+            return;
+        };
+        call.qualified = Some(format!("{receiver}.{method}").into());
+        call.args.remove(0);
+    };
+    module.for_each_expr_mut(&mut apply);
+}
+
 struct Resolver<'m> {
     module: &'m Module,
     /// Class index -> field name -> qualified value.

@@ -158,7 +158,15 @@ pub fn analyze_file_at(
     fingerprint_path: &str,
 ) -> Analysis {
     let mut module = timings::time(Phase::Lower, || crate::lang::parse(source));
-    timings::time(Phase::Resolve, || crate::resolve::resolve(&mut module));
+    timings::time(Phase::Resolve, || {
+        crate::resolve::resolve(&mut module);
+        let dispatch = &registry.flows.spec.method_dispatch;
+        if !dispatch.is_empty() {
+            crate::resolve::dispatch_methods(&mut module, &|q| {
+                dispatch.iter().any(|g| g.matches(q))
+            });
+        }
+    });
     let mut hits: Vec<Hit> = Vec::new();
     let mut outcome = FlowOutcome::default();
     let mut facts = FactSet::new();

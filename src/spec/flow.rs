@@ -214,6 +214,15 @@ pub struct RawAssertions {
     pub(crate) calls: Vec<String>,
 }
 
+/// `[[method_dispatch]]`: calls that name the HTTP method in their first argument
+/// (`requests.request("POST", url, ...)`): read as the call of that method
+/// (`requests.post(url, ...)`), so the tables of the method apply.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMethodDispatch {
+    pub(crate) calls: Vec<String>,
+}
+
 /// `[[forwarder]]`: a call that calls the function it is given with the arguments it is given
 /// (`Thread(target=f, args=(x,))`, `executor.submit(f, x)`): `f` is called with them.
 #[derive(Debug, Deserialize)]
@@ -311,6 +320,7 @@ pub struct RawFlowTables {
     pub sink_kinds: Vec<RawSinkKind>,
     pub exits: Vec<RawExits>,
     pub assertions: Vec<RawAssertions>,
+    pub method_dispatch: Vec<RawMethodDispatch>,
     pub forwarders: Vec<RawForwarder>,
     pub state_hooks: Vec<RawStateHook>,
     pub route_guards: Vec<RawRouteGuard>,
@@ -522,6 +532,8 @@ pub struct FlowSpec {
     pub role_calls: Vec<Glob>,
     pub names: Vec<NameKind>,
     pub name_lookups: Vec<String>,
+    /// Attributes that are the value itself (`[[name_lookups]]` `attributes`).
+    pub name_attributes: Vec<String>,
     /// Kinds given by names: an argument's data of these kinds does not reach the result of a
     /// call the tables do not describe (`OpenAI(api_key=key)` is a client, not a key).
     pub name_kinds: KindSet,
@@ -535,6 +547,8 @@ pub struct FlowSpec {
     pub exits: Vec<Glob>,
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     pub assertions: Vec<Glob>,
+    /// Calls naming the HTTP method in their first argument (`[[method_dispatch]]`).
+    pub method_dispatch: Vec<Glob>,
     pub forwarders: Vec<Forwarder>,
     /// Calls returning a value and its setter (`[[state_hook]]`).
     pub state_hooks: Vec<Glob>,
@@ -657,9 +671,13 @@ impl FlowSpec {
         spec.local_kinds |= spec.name_kinds;
         for l in raw.name_lookups {
             spec.name_lookups.extend(l.methods);
+            spec.name_attributes.extend(l.attributes);
         }
         for x in raw.exits {
             spec.exits.extend(globs(&x.calls));
+        }
+        for m in raw.method_dispatch {
+            spec.method_dispatch.extend(globs(&m.calls));
         }
         for a in raw.assertions {
             spec.assertions.extend(globs(&a.calls));

@@ -93,6 +93,10 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[main_guard]", fields_of::<roles::MainGuard>()),
         ("[[exits]]", fields_of::<flow::RawExits>()),
         ("[[assertions]]", fields_of::<flow::RawAssertions>()),
+        (
+            "[[method_dispatch]]",
+            fields_of::<flow::RawMethodDispatch>(),
+        ),
         ("[[forwarder]]", fields_of::<flow::RawForwarder>()),
         ("[[state_hook]]", fields_of::<flow::RawStateHook>()),
         ("[workflows]", fields_of::<workflows::WorkflowSettings>()),

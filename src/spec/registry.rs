@@ -155,6 +155,9 @@ pub struct RawPack {
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     #[serde(default)]
     pub(crate) assertions: Vec<super::flow::RawAssertions>,
+    /// Calls that name the HTTP method in their first argument (`[[method_dispatch]]`).
+    #[serde(default)]
+    pub(crate) method_dispatch: Vec<super::flow::RawMethodDispatch>,
     /// Calls that call a function they are given with arguments they are given (`[[forwarder]]`).
     #[serde(default)]
     pub(crate) forwarder: Vec<super::flow::RawForwarder>,
@@ -241,6 +244,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         flow_tables.sink_kinds.extend(pack.sink_kinds);
         flow_tables.exits.extend(pack.exits);
         flow_tables.assertions.extend(pack.assertions);
+        flow_tables.method_dispatch.extend(pack.method_dispatch);
         flow_tables.forwarders.extend(pack.forwarder);
         flow_tables.state_hooks.extend(pack.state_hook);
         if let Some(w) = pack.workflows {
