@@ -33,7 +33,12 @@ pub struct RawNames {
 #[serde(deny_unknown_fields)]
 pub struct RawNameLookup {
     /// Method or function names (the last segment of the call).
+    #[serde(default)]
     pub(crate) methods: Vec<String>,
+    /// Attributes that are the value itself, not a field of it: what the object's name says
+    /// holds for them (`prompt.text`, `password.value`).
+    #[serde(default)]
+    pub(crate) attributes: Vec<String>,
 }
 
 /// A compiled `[[names]]` table.

@@ -61,7 +61,18 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.shape_wanted(e.span) {
                     self.give_shape(e.span, self.shape_at(e, cx));
                 }
-                let mut t = self.field_of(base);
+                // `prompt.text` is the prompt: its object's name holds.
+                let mut t = if self.spec.name_attributes.iter().any(|a| a == &**attr) {
+                    let mut t = base;
+                    if let ExprKind::Name(n) = &value.kind {
+                        if self.is_value_name(n) {
+                            self.name_labels(n, value.span, &mut t);
+                        }
+                    }
+                    t
+                } else {
+                    self.field_of(base)
+                };
                 self.name_labels(attr, e.span, &mut t);
                 if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
                     let mask = ids
