@@ -88,14 +88,11 @@ pub fn resolve(module: &mut Module) {
     module.for_each_expr_mut(&mut apply);
 }
 
-/// HTTP methods a dispatching call may name (`requests.request("POST", url)`).
-const HTTP_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
-
-/// Calls that name the HTTP method in their first argument (`dispatches`: the packs'
+/// Calls that name the method in their first argument (`dispatches(call, method)`: the packs'
 /// `[[method_dispatch]]`, `requests.request("POST", url, json=body)`, `client.stream("POST",
 /// url)`) become the call of that method (`requests.post(url, json=body)`), so the method's
 /// tables apply.
-pub fn dispatch_methods(module: &mut Module, dispatches: &dyn Fn(&str) -> bool) {
+pub fn dispatch_methods(module: &mut Module, dispatches: &dyn Fn(&str, &str) -> bool) {
     let mut apply = |e: &mut Expr| {
         let ExprKind::Call(call) = &mut e.kind else {
             return;
@@ -103,9 +100,6 @@ pub fn dispatch_methods(module: &mut Module, dispatches: &dyn Fn(&str) -> bool) 
         let Some(q) = call.qualified.as_deref() else {
             return;
         };
-        if !dispatches(q) {
-            return;
-        }
         let Some(first) = call.args.first() else {
             return;
         };
@@ -115,7 +109,7 @@ pub fn dispatch_methods(module: &mut Module, dispatches: &dyn Fn(&str) -> bool) 
         let Some(method) = first.value.as_str().map(str::to_ascii_lowercase) else {
             return;
         };
-        if !HTTP_METHODS.contains(&method.as_str()) {
+        if !dispatches(q, &method) {
             return;
         }
         let Some((receiver, _)) = q.rsplit_once('.') else {

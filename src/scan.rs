@@ -162,8 +162,10 @@ pub fn analyze_file_at(
         crate::resolve::resolve(&mut module);
         let dispatch = &registry.flows.spec.method_dispatch;
         if !dispatch.is_empty() {
-            crate::resolve::dispatch_methods(&mut module, &|q| {
-                dispatch.iter().any(|g| g.matches(q))
+            crate::resolve::dispatch_methods(&mut module, &|q, method| {
+                dispatch.iter().any(|d| {
+                    d.methods.iter().any(|m| m == method) && d.calls.iter().any(|g| g.matches(q))
+                })
             });
         }
     });

@@ -221,6 +221,15 @@ pub struct RawAssertions {
 #[serde(deny_unknown_fields)]
 pub struct RawMethodDispatch {
     pub(crate) calls: Vec<String>,
+    /// The method names the first argument may give, lower case (`post`); any case matches.
+    pub(crate) methods: Vec<String>,
+}
+
+/// A compiled `[[method_dispatch]]`.
+#[derive(Debug)]
+pub struct MethodDispatch {
+    pub calls: Vec<Glob>,
+    pub methods: Vec<String>,
 }
 
 /// `[[forwarder]]`: a call that calls the function it is given with the arguments it is given
@@ -548,7 +557,7 @@ pub struct FlowSpec {
     /// Calls that throw unless their first argument is true (`[[assertions]]`).
     pub assertions: Vec<Glob>,
     /// Calls naming the HTTP method in their first argument (`[[method_dispatch]]`).
-    pub method_dispatch: Vec<Glob>,
+    pub method_dispatch: Vec<MethodDispatch>,
     pub forwarders: Vec<Forwarder>,
     /// Calls returning a value and its setter (`[[state_hook]]`).
     pub state_hooks: Vec<Glob>,
@@ -677,7 +686,10 @@ impl FlowSpec {
             spec.exits.extend(globs(&x.calls));
         }
         for m in raw.method_dispatch {
-            spec.method_dispatch.extend(globs(&m.calls));
+            spec.method_dispatch.push(MethodDispatch {
+                calls: globs(&m.calls),
+                methods: m.methods.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            });
         }
         for a in raw.assertions {
             spec.assertions.extend(globs(&a.calls));

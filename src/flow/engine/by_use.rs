@@ -1,10 +1,10 @@
 //! Data that is what a rule is about by how it is used (`sent_whole_to` flows): a user's text
 //! sent whole as a prompt is the user's message, whatever it is called, so logging it logs the
 //! conversation. Both ends are sinks the engine already meets: a value reaching a `sent_whole_to`
-//! sink whole (not spliced into other text, not a part or a product of it) is noted by its last
-//! step, and a hit is made at each of the rule's sinks the same value reaches. A function's parameter counts as
-//! such a start through its summary: `def reply(query)` that logs `query` and sends it as a
-//! user message.
+//! sink whole (not spliced into other text, not a part or a product of it) is noted by the step
+//! that last named it, and a hit is made at each of the rule's sinks the same value reaches. A
+//! function's parameter counts through its summary: `def reply(query)` that logs `query` and
+//! sends it as a user message.
 
 use super::*;
 use crate::finding::Confidence;
@@ -137,6 +137,8 @@ impl Engine<'_, '_> {
             let label = format!("parameter `{}` of `{}`", param.name, f.name);
             let start = self.trace.push(param.span, Note::Source(label), NO_STEP);
             let trace = self.trace.push(span, Note::Splice { callee: trace }, start);
+            // The hit is made here, not by `report`: the label only carries the path (its kind
+            // is not read).
             let l = Label {
                 kind: 0,
                 cleared: 0,

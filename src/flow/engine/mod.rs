@@ -298,8 +298,8 @@ pub struct Engine<'a, 'm> {
     /// The expression whose shape a reader asks for (see `shape`), and the shape given for it.
     want_shape: Option<Span>,
     shape: Option<(Span, std::rc::Rc<Shape>)>,
-    /// The enabled rules with a `sent_whole_to` (see `by_use`), where the paths that reached
-    /// one of its kinds whole start, and what reached their sinks.
+    /// The enabled rules with a `sent_whole_to` (see `by_use`), the values (their named steps)
+    /// that reached one of its kinds whole, and what reached their sinks.
     by_use: Vec<usize>,
     sent_whole: HashSet<u32>,
     use_hits: Vec<by_use::UseHit>,
