@@ -144,14 +144,16 @@ pub fn lookup_in<'m>(value: &'m Expr, path: &str, consts: &Constants<'m>) -> Fou
 /// Whether `call` may get keyword arguments aiguard cannot see: a `**kwargs` or `...spread` that
 /// is not a literal dict bound in this file.
 pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
-    call.args.iter().any(|a| match a.splat {
+    let last = call.args.len().saturating_sub(1);
+    call.args.iter().enumerate().any(|(i, a)| match a.splat {
         Splat::DoubleStar => dict_of(&a.value, consts).is_none_or(|d| has_hidden(d, consts)),
         Splat::Star => false,
         Splat::None if a.name.is_some() => false,
         Splat::None => match dict_of(&a.value, consts) {
             Some(entries) => has_hidden(entries, consts),
-            // TS/JS: an options object passed by a name that is not a literal of this file.
-            None => consts.options_objects && opaque_object(&a.value, consts),
+            // TS/JS: an options object passed by a name that is not a literal of this file. It
+            // comes last (`fetch(url, opts)`): the URL before a literal options object is not one.
+            None => consts.options_objects && i == last && opaque_object(&a.value, consts),
         },
     })
 }

@@ -172,8 +172,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                         // known by their keys, and a later key may replace them.
                         vt = self.field_of(vt);
                     }
-                    // `{"password": pw}`; an empty or fixed value (`{"password": ""}`) is not one.
-                    if let (Some(key), false) = (k.as_ref().and_then(|k| k.as_str()), is_literal(v))
+                    // `{"password": pw}`; an empty or fixed value (`{"password": ""}`, or a choice
+                    // of fixed ones: `token ? "[SET]" : "[NOT SET]"`) is not one.
+                    if let (Some(key), false) =
+                        (k.as_ref().and_then(|k| k.as_str()), is_fixed_value(v))
                     {
                         self.name_labels(key, v.span, &mut vt);
                     }

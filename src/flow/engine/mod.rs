@@ -773,6 +773,17 @@ fn is_literal(e: &Expr) -> bool {
     )
 }
 
+/// A literal, or a choice of literals only (`"[SET]" if token else "[NOT SET]"`, whose test is
+/// kept as a `Compare` of op `if`): the value says nothing of the data the test reads.
+fn is_fixed_value(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Choice(items) => items.iter().all(|i| {
+            is_fixed_value(i) || matches!(&i.kind, ExprKind::Compare { op, .. } if &**op == "if")
+        }),
+        _ => is_literal(e),
+    }
+}
+
 fn is_literal_pattern(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Choice(items) | ExprKind::List(items) => items.iter().all(is_literal_pattern),
