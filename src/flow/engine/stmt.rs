@@ -142,8 +142,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if pass == 1 && self.work > self.work_budget {
                         break;
                     }
-                    if let Some(target) = target {
-                        self.assign(target, &t, false, cx);
+                    match (target, iter.as_ref().and_then(|i| self.items_keys(i, cx))) {
+                        (Some(target), Some(keys)) => self.assign_items(target, &t, &keys, cx),
+                        (Some(target), None) => self.assign(target, &t, false, cx),
+                        (None, _) => {}
                     }
                     self.block(body, cx);
                 }
@@ -501,6 +503,37 @@ impl<'a, 'm> Engine<'a, 'm> {
         cx: &mut Ctx<'m>,
     ) {
         self.assign_shaped(target, t, None, augmented, cx)
+    }
+
+    /// `for k, v in d.items()`: what the keys carry, which is what `d` itself does (a mapping read
+    /// whole, as a name or a field); `None` for any other loop. The pairs' values carry what the
+    /// call returned (`os.environ.items()`, a source of values, gives keys that are only names).
+    fn items_keys(&mut self, iter: &'m Expr, cx: &mut Ctx<'m>) -> Option<Taint> {
+        let ExprKind::Call(call) = &iter.kind else {
+            return None;
+        };
+        let ExprKind::Attribute { value, attr } = &call.callee.kind else {
+            return None;
+        };
+        if &**attr != "items" || !call.args.is_empty() {
+            return None;
+        }
+        matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
+            .then(|| self.expr(value, cx))
+    }
+
+    /// A `for` target over `d.items()`: a pair's key gets `keys`, its value `t`; any other target
+    /// all of `t`.
+    fn assign_items(&mut self, target: &'m Expr, t: &[Label], keys: &[Label], cx: &mut Ctx<'m>) {
+        match &target.kind {
+            ExprKind::List(items) if items.len() == 2 => {
+                let keys = self.field_of(keys.to_vec());
+                self.assign(&items[0], &keys, false, cx);
+                let values = self.field_of(t.to_vec());
+                self.assign(&items[1], &values, false, cx);
+            }
+            _ => self.assign(target, t, false, cx),
+        }
     }
 
     /// Bind `t` to an assignment target, each part of it to what `shape` says that part carries
