@@ -158,8 +158,8 @@ pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
     })
 }
 
-/// A value that may be an object aiguard cannot read: a parameter, a field, a call's result, or
-/// a literal changed in place.
+/// A value that may be an object aiguard cannot read: a parameter, a field, a call's result, a
+/// choice of unlike objects, or a literal changed in place.
 fn opaque_object(e: &Expr, consts: &Constants) -> bool {
     matches!(&e.kind, ExprKind::Name(n) if consts.changed_unseen(n, e.span))
         || matches!(
@@ -169,6 +169,7 @@ fn opaque_object(e: &Expr, consts: &Constants) -> bool {
                 | ExprKind::Call(_)
                 | ExprKind::Index { .. }
                 | ExprKind::Await(_)
+                | ExprKind::Choice(_)
         )
 }
 
@@ -216,6 +217,7 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
             ExprKind::Name(n) => consts.binding_at(n, e.span),
             ExprKind::Attribute { value, attr } if is_receiver_name(value) => consts.field(attr),
             ExprKind::Await(inner) => Some(&**inner),
+            ExprKind::Choice(items) => alike_dicts(items, consts),
             _ => None,
         };
         match next {
@@ -224,6 +226,41 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
         }
     }
     e
+}
+
+/// The first of a choice of dicts that spell the same keys and spreads in the same order
+/// (`c ? { ...base, t: 1 } : { ...base, t: 0 }`): what one holds under a key, the others hold
+/// under it too. `None` for any other choice, which stays unknown.
+fn alike_dicts<'m>(items: &'m [Expr], consts: &Constants<'m>) -> Option<&'m Expr> {
+    let keys = |e: &'m Expr| -> Option<Vec<Option<String>>> {
+        let ExprKind::Dict(entries) = &follow_once(e, consts).kind else {
+            return None;
+        };
+        entries
+            .iter()
+            .map(|(k, v)| match k {
+                Some(k) => k.as_str().map(|k| Some(k.to_string())),
+                None => spread_inner(v).dotted().map(|d| Some(format!("...{d}"))),
+            })
+            .collect()
+    };
+    // Python's `a if c else b` keeps its test as a `Compare` of op `if`.
+    let mut branches = items
+        .iter()
+        .filter(|i| !matches!(&i.kind, ExprKind::Compare { op, .. } if &**op == "if"));
+    let first = branches.next()?;
+    let want = keys(first)?;
+    branches
+        .all(|b| keys(b).as_ref() == Some(&want))
+        .then_some(first)
+}
+
+/// One step of [`follow`] without choices: a name's binding, or the value itself.
+fn follow_once<'m>(e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
+    match &e.kind {
+        ExprKind::Name(n) => consts.binding_at(n, e.span).unwrap_or(e),
+        _ => e,
+    }
 }
 
 /// A keyword of the call itself, or a key of a dict it is given whole (`**params`, an options

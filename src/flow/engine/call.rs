@@ -803,11 +803,43 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .or_else(|| self.field_functions.get(&(ci, &**attr)).copied()),
                 _ => q.and_then(|q| self.method_by_qualified(q)),
             },
-            ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
+            ExprKind::Name(n) => self
+                .functions_by_name
+                .get(&**n)
+                .copied()
+                .or_else(|| self.made_closure(n, call.callee.span)),
             _ => None,
         }?;
         self.module.functions.get(fi)?;
         Some((fi, self.receiver_offset(fi)))
+    }
+
+    /// The closure a name holds when it is bound once to a call of a factory of the file that
+    /// returns one function it defines (`parse = makeParser(); parse(raw)`).
+    fn made_closure(&self, name: &str, at: Span) -> Option<usize> {
+        let ExprKind::Call(made) = &self.consts.binding_at(name, at)?.kind else {
+            return None;
+        };
+        let ExprKind::Name(factory) = &made.callee.kind else {
+            return None;
+        };
+        let factory = &self.module.functions[*self.functions_by_name.get(&**factory)?];
+        let mut returned = factory.body.iter().filter_map(|s| match &s.kind {
+            StmtKind::Return(Some(e)) => Some(e),
+            _ => None,
+        });
+        let only = returned.next().filter(|_| returned.next().is_none())?;
+        match &only.kind {
+            ExprKind::Function(fi) => Some(*fi),
+            // `def make(): def handle(x): ...; return handle`: a function nested in it.
+            ExprKind::Name(n) => self.module.functions.iter().position(|f| {
+                f.name == *n
+                    && !std::ptr::eq(f, factory)
+                    && f.span.start >= factory.span.start
+                    && f.span.end <= factory.span.end
+            }),
+            _ => None,
+        }
     }
 
     /// The functions a call of an entry of a table, or of a name bound to one, may run (see
