@@ -474,6 +474,17 @@ fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
         ExprKind::Name(n) => consts
             .binding_at(n, e.span)
             .and_then(|v| text_of(v, consts, hops - 1)),
+        // `self.url`, set once (in `__init__`, a constructor).
+        ExprKind::Attribute { value, attr } if crate::resolve::is_receiver_name(value) => consts
+            .field(attr)
+            .and_then(|v| text_of(v, consts, hops - 1)),
+        // `os.getenv("BASE_URL") or "https://..."`: the one text the code spells.
+        ExprKind::Choice(items) => items.iter().find_map(|i| text_of(i, consts, hops - 1)),
+        // A setting read with a default (`os.getenv("BASE_URL", "https://...")`,
+        // `config.get("base_url", "https://...")`): the default is the text the code knows.
+        ExprKind::Call(c) if c.args.len() == 2 && lookup_with_default(c) => {
+            c.positional(1).and_then(|d| text_of(d, consts, hops - 1))
+        }
         ExprKind::StringBuild(parts) => Some(
             parts
                 .iter()
@@ -486,6 +497,13 @@ fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// A lookup of a setting by its name with a default as the second argument: a mapping's `get`,
+/// or an environment read (`getenv`).
+fn lookup_with_default(c: &Call) -> bool {
+    matches!(&c.callee.kind, ExprKind::Attribute { attr, .. } if matches!(&**attr, "get" | "getenv"))
+        && c.args.iter().all(|a| a.name.is_none())
 }
 
 /// The entries of the dict literal `e` is, or serialises (`json.dumps(body)`).
