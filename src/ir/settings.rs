@@ -218,6 +218,7 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
             ExprKind::Attribute { value, attr } if is_receiver_name(value) => consts.field(attr),
             ExprKind::Await(inner) => Some(&**inner),
             ExprKind::Choice(items) => alike_dicts(items, consts),
+            ExprKind::Call(c) => copied(c),
             _ => None,
         };
         match next {
@@ -226,6 +227,22 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
         }
     }
     e
+}
+
+/// What a shallow copy copies: `dict(args)`, `args.copy()` (Python), `structuredClone(args)`
+/// (JavaScript). The copy holds the same keys until the code stores more.
+fn copied(c: &Call) -> Option<&Expr> {
+    let only = || match c.args.as_slice() {
+        [a] if a.name.is_none() && a.splat == Splat::None => Some(&a.value),
+        _ => None,
+    };
+    match &c.callee.kind {
+        ExprKind::Name(n) if matches!(&**n, "dict" | "structuredClone") => only(),
+        ExprKind::Attribute { value, attr } if &**attr == "copy" && c.args.is_empty() => {
+            Some(&**value)
+        }
+        _ => None,
+    }
 }
 
 /// The first of a choice of dicts that spell the same keys and spreads in the same order
