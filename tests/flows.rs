@@ -1125,3 +1125,50 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
         .collect();
     assert_eq!(findings, want);
 }
+
+#[test]
+fn const_arrow_functions_and_factories_of_models_link_across_files() {
+    // `export const run = (cmd) => ...` is the function `run` to other files, and a factory that
+    // returns a chain built on a model makes `chain.invoke(q)` a model call where it is called.
+    let route = r#"import type { NextApiRequest, NextApiResponse } from "next";
+import { buildChain } from "./chain";
+import { runJob } from "./jobs";
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  runJob(req.body.cmd);
+  const chain = buildChain();
+  const reply = await chain.invoke({ question: req.body.question });
+  console.error("reply", reply);
+  res.status(200).json({ text: reply });
+}
+"#;
+    let chain = r#"import { ChatOpenAI } from "@langchain/openai";
+import { ChatPromptTemplate } from "@langchain/core/prompts";
+import { RunnableSequence } from "@langchain/core/runnables";
+
+export const buildChain = () => {
+  const model = new ChatOpenAI({ maxTokens: 300, timeout: 30000 });
+  return RunnableSequence.from([ChatPromptTemplate.fromTemplate("Answer: {question}"), model]);
+};
+"#;
+    let jobs = "import { exec } from \"child_process\";\nexport const runJob = (cmd: string) => {\n  return exec(cmd);\n};\n";
+    let dir = project(&[
+        ("pages/api/ask.ts", route),
+        ("pages/api/chain.ts", chain),
+        ("pages/api/jobs.ts", jobs),
+    ]);
+    let (mut findings, _) = scan(&dir, "json");
+    findings.retain(|(rule, _, _)| matches!(rule.as_str(), "AIG309" | "AIG403" | "AIG505"));
+    findings.sort();
+    findings.dedup();
+    let want = [
+        ("AIG309", "pages/api/jobs.ts", 3),
+        ("AIG403", "pages/api/ask.ts", 9),
+        ("AIG505", "pages/api/ask.ts", 8),
+    ];
+    let want: Vec<(String, String, u64)> = want
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect();
+    assert_eq!(findings, want);
+}

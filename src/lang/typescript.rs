@@ -810,6 +810,13 @@ impl<'a> Lower<'a> {
             self.require_imports(name, value, span(d));
             let target = self.pattern(name);
             let value = self.expr(value);
+            // `const handler = async (req) => {...}`: the function is named after its variable,
+            // as JavaScript names it, so other files' calls of `handler` find it.
+            if let (ExprKind::Function(fi), ExprKind::Name(n)) = (&value.kind, &target.kind) {
+                if let Some(f) = self.functions.get_mut(*fi).filter(|f| f.name.is_empty()) {
+                    f.name = n.clone();
+                }
+            }
             out.push(Stmt {
                 kind: StmtKind::Assign {
                     targets: vec![target],

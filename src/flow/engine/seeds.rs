@@ -352,8 +352,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .and_then(|ci| module.classes.get(ci))
                 .map(|c| &*c.name);
             for l in &self.summaries[fi].ret {
-                let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
-                if data
+                // Data, and handles too: a factory of another file that returns a model or a
+                // chain built on one (`buildChain()`) makes its callers' `chain.invoke(q)` a
+                // model call.
+                if l.kind < 32
                     && !out
                         .iter()
                         .any(|(c, n, x, _)| *c == class && *n == &*f.name && x.kind == l.kind)
