@@ -171,10 +171,20 @@ pub fn run(
         // A fallback also gives way to a fallback its data went through first (`prompt = f"..."`
         // then `{"prompt": prompt}`).
         let is_fallback = engine.fallback_spans.contains_key(&hit.sink_span);
+        // So is a tool's result returned again by the tool that calls it (`(args) =>
+        // this.execute(args)` registered as a tool, `execute` one too): its `return` statement
+        // holds the first return's sink.
+        let returned_inside = |st: &trace::Step| {
+            matches!(st.note, Note::Return)
+                && spans
+                    .range((id, st.span.start, 0)..=(id, st.span.end, u32::MAX))
+                    .any(|&(_, is, ie)| ie <= st.span.end && (is, ie) != (s, e))
+        };
         let reported_before = path.iter().any(|st| {
             (st.span.start, st.span.end) != (s, e)
                 && (spans.contains(&(id, st.span.start, st.span.end))
-                    || is_fallback && engine.fallback_spans.contains_key(&st.span))
+                    || is_fallback && engine.fallback_spans.contains_key(&st.span)
+                    || returned_inside(st))
         });
         if reported_before {
             continue;
