@@ -170,9 +170,9 @@ pub fn of_source(
         return inv;
     }
     let family = source.language.family();
-    let consts = Constants::collect(module);
-    let sites = Sites::collect(module);
     let spec = &registry.flows.spec;
+    let consts = Constants::collect(module).with_lookups(&spec.name_lookups);
+    let sites = Sites::collect(module);
     let model_kinds: Vec<u8> = ["model-output", "llm"]
         .iter()
         .filter_map(|k| spec.kinds.iter().position(|n| n == k).map(|i| i as u8))

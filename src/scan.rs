@@ -183,7 +183,7 @@ pub fn analyze_file_at(
     timings::add(Phase::Text, text_rules);
     if source.language.is_code() {
         let patterns = Instant::now();
-        let consts = Constants::collect(&module);
+        let consts = Constants::collect(&module).with_lookups(&registry.flows.spec.name_lookups);
         let sites = Sites::collect(&module);
         facts = registry.facts.establish(&module, family, &sites);
         let matched = crate::rules::pattern::matched_calls(registry, &sites);

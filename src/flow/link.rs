@@ -99,7 +99,8 @@ pub enum Seed {
     },
 }
 
-/// A function or method of this file whose return value carries data of `kind`.
+/// A function or method of this file whose return value carries data of `kind`, or a handle of
+/// it (a model or a chain built on one, `kind` `llm`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Returned {
     pub class: Option<String>,

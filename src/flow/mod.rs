@@ -37,7 +37,7 @@ pub struct FlowOutcome {
     pub external: Vec<ExternalCall>,
     /// Whether the file has a call that may be a sink (worth analysing again with seeds).
     pub has_sinks: bool,
-    /// Functions whose return value carries data, for callers in other files.
+    /// Functions whose return value carries data or a handle, for callers in other files.
     pub returns: Vec<Returned>,
     /// Every named function, with the sinks its parameters reach when the file was analysed.
     pub summaries: Vec<FnSummary>,

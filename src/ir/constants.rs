@@ -32,6 +32,12 @@ pub struct Constants<'m> {
     pub options_objects: bool,
     /// Rust: settings are given by builder methods (`.max_tokens(500)`) and struct-literal fields.
     pub builder_setters: bool,
+    /// The language's shallow copies (`ir::Dialect::copy_functions`, `copy_methods`).
+    pub copy_functions: &'static [&'static str],
+    pub copy_methods: &'static [&'static str],
+    /// Calls that read a setting by its key (the packs' `[[name_lookups]]`: `getenv`, `get`),
+    /// whose second argument is the default (see [`Constants::with_lookups`]).
+    pub lookups: &'m [String],
 }
 
 /// A store in place under a constant key: the function whose local the dict is (`None`: the
@@ -181,7 +187,17 @@ impl<'m> Constants<'m> {
             keyed,
             options_objects: module.dialect.options_objects,
             builder_setters: rust,
+            copy_functions: module.dialect.copy_functions,
+            copy_methods: module.dialect.copy_methods,
+            lookups: &[],
         }
+    }
+
+    /// The same, knowing which calls read a setting by its key (`[[name_lookups]]` methods), so
+    /// a default given to one (`os.getenv("BASE_URL", "https://...")`) is the text it may be.
+    pub fn with_lookups(mut self, lookups: &'m [String]) -> Self {
+        self.lookups = lookups;
+        self
     }
 
     /// Whether `name`, read at `at`, is changed in place: anywhere, or by the function it is a

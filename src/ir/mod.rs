@@ -87,6 +87,12 @@ pub struct Dialect {
     pub constructor: Option<&'static str>,
     /// JSX: the prop a component gets its element's children as (`props.children`).
     pub jsx_children: Option<&'static str>,
+    /// Functions that return a shallow copy of their one argument (Python `dict(args)`, JS
+    /// `structuredClone(args)`) and methods that copy their receiver (Python `args.copy()`).
+    pub copy_functions: &'static [&'static str],
+    pub copy_methods: &'static [&'static str],
+    /// Methods that give a mapping's (key, value) pairs (Python `d.items()`).
+    pub pairs_methods: &'static [&'static str],
 }
 
 /// The deepest syntax nesting lowered into the IR, and the deepest any walk over it goes. Deeper
@@ -337,6 +343,15 @@ pub enum Splat {
 impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Self {
         Expr { kind, span }
+    }
+
+    /// For the test a `Choice` keeps of a conditional (`a if test else b` lowers as `[a, b,
+    /// Compare { op: "if", left: test }]`): the test. `None` for a branch.
+    pub fn choice_test(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Compare { op, left, .. } if &**op == "if" => Some(left),
+            _ => None,
+        }
     }
 
     /// The literal string value, if this is a plain string literal.

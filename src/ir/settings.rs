@@ -218,7 +218,7 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
             ExprKind::Attribute { value, attr } if is_receiver_name(value) => consts.field(attr),
             ExprKind::Await(inner) => Some(&**inner),
             ExprKind::Choice(items) => alike_dicts(items, consts),
-            ExprKind::Call(c) => copied(c),
+            ExprKind::Call(c) => copied(c, consts),
             _ => None,
         };
         match next {
@@ -229,16 +229,18 @@ fn follow<'m>(mut e: &'m Expr, consts: &Constants<'m>) -> &'m Expr {
     e
 }
 
-/// What a shallow copy copies: `dict(args)`, `args.copy()` (Python), `structuredClone(args)`
-/// (JavaScript). The copy holds the same keys until the code stores more.
-fn copied(c: &Call) -> Option<&Expr> {
-    let only = || match c.args.as_slice() {
-        [a] if a.name.is_none() && a.splat == Splat::None => Some(&a.value),
-        _ => None,
-    };
+/// What a shallow copy copies (the language's `copy_functions` and `copy_methods`: `dict(args)`,
+/// `args.copy()`, `structuredClone(args)`). The copy holds the same keys until the code stores
+/// more.
+fn copied<'m>(c: &'m Call, consts: &Constants) -> Option<&'m Expr> {
     match &c.callee.kind {
-        ExprKind::Name(n) if matches!(&**n, "dict" | "structuredClone") => only(),
-        ExprKind::Attribute { value, attr } if &**attr == "copy" && c.args.is_empty() => {
+        ExprKind::Name(n) if consts.copy_functions.contains(&&**n) => match c.args.as_slice() {
+            [a] if a.name.is_none() && a.splat == Splat::None => Some(&a.value),
+            _ => None,
+        },
+        ExprKind::Attribute { value, attr }
+            if c.args.is_empty() && consts.copy_methods.contains(&&**attr) =>
+        {
             Some(&**value)
         }
         _ => None,
@@ -261,10 +263,7 @@ fn alike_dicts<'m>(items: &'m [Expr], consts: &Constants<'m>) -> Option<&'m Expr
             })
             .collect()
     };
-    // Python's `a if c else b` keeps its test as a `Compare` of op `if`.
-    let mut branches = items
-        .iter()
-        .filter(|i| !matches!(&i.kind, ExprKind::Compare { op, .. } if &**op == "if"));
+    let mut branches = items.iter().filter(|i| i.choice_test().is_none());
     let first = branches.next()?;
     let want = keys(first)?;
     branches

@@ -81,6 +81,13 @@ fn dialect(language: Language) -> Dialect {
             _ => Some("constructor"),
         },
         jsx_children: (!python && !rust).then_some("children"),
+        copy_functions: match language.family() {
+            Family::Python => &["dict"],
+            Family::Rust => &[],
+            _ => &["structuredClone"],
+        },
+        copy_methods: if python { &["copy"] } else { &[] },
+        pairs_methods: if python { &["items"] } else { &[] },
     }
 }
 

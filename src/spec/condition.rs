@@ -482,7 +482,7 @@ fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
         ExprKind::Choice(items) => items.iter().find_map(|i| text_of(i, consts, hops - 1)),
         // A setting read with a default (`os.getenv("BASE_URL", "https://...")`,
         // `config.get("base_url", "https://...")`): the default is the text the code knows.
-        ExprKind::Call(c) if c.args.len() == 2 && lookup_with_default(c) => {
+        ExprKind::Call(c) if c.args.len() == 2 && lookup_with_default(c, consts) => {
             c.positional(1).and_then(|d| text_of(d, consts, hops - 1))
         }
         ExprKind::StringBuild(parts) => Some(
@@ -499,11 +499,15 @@ fn text_of(e: &Expr, consts: &Constants, hops: usize) -> Option<String> {
     }
 }
 
-/// A lookup of a setting by its name with a default as the second argument: a mapping's `get`,
-/// or an environment read (`getenv`).
-fn lookup_with_default(c: &Call) -> bool {
-    matches!(&c.callee.kind, ExprKind::Attribute { attr, .. } if matches!(&**attr, "get" | "getenv"))
-        && c.args.iter().all(|a| a.name.is_none())
+/// A lookup of a setting by its key (`Constants::lookups`, the packs' `[[name_lookups]]`) with
+/// the default as its second argument.
+fn lookup_with_default(c: &Call, consts: &Constants) -> bool {
+    let name = match &c.callee.kind {
+        ExprKind::Attribute { attr, .. } => &**attr,
+        ExprKind::Name(n) => &**n,
+        _ => return false,
+    };
+    consts.lookups.iter().any(|l| l == name) && c.args.iter().all(|a| a.name.is_none())
 }
 
 /// The entries of the dict literal `e` is, or serialises (`json.dumps(body)`).

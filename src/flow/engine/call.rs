@@ -817,6 +817,9 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// The closure a name holds when it is bound once to a call of a factory of the file that
     /// returns one function it defines (`parse = makeParser(); parse(raw)`).
     fn made_closure(&self, name: &str, at: Span) -> Option<usize> {
+        if !self.made_by_calls.contains(name) {
+            return None;
+        }
         let ExprKind::Call(made) = &self.consts.binding_at(name, at)?.kind else {
             return None;
         };

@@ -302,7 +302,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             // A comprehension's `for t in xs`: bind `t` to what `xs` holds.
             ExprKind::Compare { op, left, right } if &**op == "for" => {
                 let t = self.expr(right, cx);
-                self.assign(left, &t, false, cx);
+                self.bind_for_target(left, right, &t, cx);
                 Taint::new()
             }
             // `(x := v)` binds `x` and is `v`.
@@ -389,10 +389,7 @@ impl<'a, 'm> Engine<'a, 'm> {
 /// The test of a conditional expression (`a if test else b`, lowered as `[a, b, if test]`).
 fn conditional_test(items: &[Expr]) -> Option<&Expr> {
     match items {
-        [_, _, Expr {
-            kind: ExprKind::Compare { op, left, .. },
-            ..
-        }] if &**op == "if" => Some(left),
+        [_, _, test] => test.choice_test(),
         _ => None,
     }
 }

@@ -228,6 +228,9 @@ pub struct Engine<'a, 'm> {
     /// What each state's setters were given, by the function that made it and its name.
     state_values: HashMap<(Option<usize>, &'m str), Taint>,
     functions_by_name: HashMap<&'m str, usize>,
+    /// Names bound to a call of a name (`parse = makeParser()`): the ones that may hold a
+    /// factory's closure (`call::made_closure`).
+    made_by_calls: HashSet<&'m str>,
     methods: HashMap<(usize, &'m str), usize>,
     classes_by_name: HashMap<&'m str, usize>,
     /// For each class, the classes of the file derived from it.
@@ -380,6 +383,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             state_setters: HashMap::new(),
             state_values: HashMap::new(),
             functions_by_name: HashMap::new(),
+            made_by_calls: HashSet::new(),
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),
             subclasses: Vec::new(),
@@ -525,16 +529,25 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .collect();
             self.param_steps.push(steps);
         }
-        // `const run = (code) => eval(code)`, `handler = lambda x: ...`
+        // `const run = (code) => eval(code)`, `handler = lambda x: ...`; and the names bound to
+        // what a call of a name returns, which may be a closure (`parse = makeParser()`).
         for body in module.bodies() {
             crate::ir::walk_stmts(body, &mut |s| {
                 if let StmtKind::Assign { targets, value, .. } = &s.kind {
-                    if let ExprKind::Function(fi) = value.kind {
-                        for t in targets {
-                            if let ExprKind::Name(n) = &t.kind {
-                                self.functions_by_name.insert(n, fi);
+                    let names = targets.iter().filter_map(|t| match &t.kind {
+                        ExprKind::Name(n) => Some(&**n),
+                        _ => None,
+                    });
+                    match &value.kind {
+                        ExprKind::Function(fi) => {
+                            for n in names {
+                                self.functions_by_name.insert(n, *fi);
                             }
                         }
+                        ExprKind::Call(c) if matches!(c.callee.kind, ExprKind::Name(_)) => {
+                            self.made_by_calls.extend(names);
+                        }
+                        _ => {}
                     }
                 }
             });
@@ -773,13 +786,13 @@ fn is_literal(e: &Expr) -> bool {
     )
 }
 
-/// A literal, or a choice of literals only (`"[SET]" if token else "[NOT SET]"`, whose test is
-/// kept as a `Compare` of op `if`): the value says nothing of the data the test reads.
+/// A literal, or a choice of literals only (`"[SET]" if token else "[NOT SET]"`): the value
+/// says nothing of the data the test reads.
 fn is_fixed_value(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Choice(items) => items.iter().all(|i| {
-            is_fixed_value(i) || matches!(&i.kind, ExprKind::Compare { op, .. } if &**op == "if")
-        }),
+        ExprKind::Choice(items) => items
+            .iter()
+            .all(|i| is_fixed_value(i) || i.choice_test().is_some()),
         _ => is_literal(e),
     }
 }

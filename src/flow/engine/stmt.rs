@@ -142,8 +142,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if pass == 1 && self.work > self.work_budget {
                         break;
                     }
-                    match (target, iter.as_ref().and_then(|i| self.items_keys(i, cx))) {
-                        (Some(target), Some(keys)) => self.assign_items(target, &t, &keys, cx),
+                    match (target, iter) {
+                        (Some(target), Some(iter)) => self.bind_for_target(target, iter, &t, cx),
                         (Some(target), None) => self.assign(target, &t, false, cx),
                         (None, _) => {}
                     }
@@ -505,9 +505,24 @@ impl<'a, 'm> Engine<'a, 'm> {
         self.assign_shaped(target, t, None, augmented, cx)
     }
 
-    /// `for k, v in d.items()`: what the keys carry, which is what `d` itself does (a mapping read
-    /// whole, as a name or a field); `None` for any other loop. The pairs' values carry what the
-    /// call returned (`os.environ.items()`, a source of values, gives keys that are only names).
+    /// Bind the target of a `for` (a loop's or a comprehension's) to `t`, what `iter` holds.
+    pub(super) fn bind_for_target(
+        &mut self,
+        target: &'m Expr,
+        iter: &'m Expr,
+        t: &[Label],
+        cx: &mut Ctx<'m>,
+    ) {
+        match self.items_keys(iter, cx) {
+            Some(keys) => self.assign_items(target, t, &keys, cx),
+            None => self.assign(target, t, false, cx),
+        }
+    }
+
+    /// `for k, v in d.items()` (the dialect's `pairs_methods`): what the keys carry, which is what
+    /// `d` itself does (a mapping read whole, as a name or a field); `None` for any other loop.
+    /// The pairs' values carry what the call returned (`os.environ.items()`, a source of values,
+    /// gives keys that are only names).
     fn items_keys(&mut self, iter: &'m Expr, cx: &mut Ctx<'m>) -> Option<Taint> {
         let ExprKind::Call(call) = &iter.kind else {
             return None;
@@ -515,7 +530,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let ExprKind::Attribute { value, attr } = &call.callee.kind else {
             return None;
         };
-        if &**attr != "items" || !call.args.is_empty() {
+        if !self.module.dialect.pairs_methods.contains(&&**attr) || !call.args.is_empty() {
             return None;
         }
         matches!(value.kind, ExprKind::Name(_) | ExprKind::Attribute { .. })
