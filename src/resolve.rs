@@ -465,9 +465,7 @@ impl<'m> Resolver<'m> {
                 && f.class.is_some()
                 && i == 0
                 && if self.module.dialect.first_param_receiver {
-                    !f.decorators
-                        .iter()
-                        .any(|d| d.dotted().as_deref() == Some("staticmethod"))
+                    !f.is_staticmethod()
                 } else {
                     // A Rust method's receiver is spelled `self`.
                     self.module.dialect.self_param_receiver && &*p.name == "self"

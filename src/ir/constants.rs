@@ -13,6 +13,9 @@ pub struct Constants<'m> {
     /// Each function's span and the names its own body binds (its parameters as `None`): a name
     /// bound in several functions is still one value inside each.
     locals: Vec<(Span, HashMap<&'m str, Option<&'m Expr>>)>,
+    /// Per function (by span, as `locals`), the names its body binds more than once, each time
+    /// to a dict literal (`kwargs = {...}` in an `if`, another `{...}` in its `else`).
+    dict_choices: HashMap<Span, HashMap<&'m str, Vec<&'m Expr>>>,
     /// `locals` by span.
     local_spans: crate::nesting::Nesting,
     fields: HashMap<&'m str, Option<&'m Expr>>,
@@ -43,6 +46,42 @@ pub struct Constants<'m> {
 /// A store in place under a constant key: the function whose local the dict is (`None`: the
 /// module's), the key, the value.
 type KeyedStore<'m> = (Option<Span>, &'m str, &'m Expr);
+
+/// The names function `f` binds more than once (per `names`, its own bindings), each time to a
+/// dict literal by a plain assignment; its parameters are bound by its callers too.
+fn dicts_bound_repeatedly<'m>(
+    f: &'m crate::ir::Function,
+    names: &HashMap<&'m str, Option<&'m Expr>>,
+) -> HashMap<&'m str, Vec<&'m Expr>> {
+    let mut all: HashMap<&'m str, Option<Vec<&'m Expr>>> = HashMap::new();
+    for p in &f.params {
+        all.insert(&p.name, None);
+    }
+    crate::ir::walk_stmts(&f.body, &mut |s| {
+        let crate::ir::StmtKind::Assign {
+            targets,
+            value,
+            augmented,
+        } = &s.kind
+        else {
+            return;
+        };
+        for t in targets {
+            let ExprKind::Name(n) = &t.kind else { continue };
+            if !matches!(names.get(&**n), Some(None)) {
+                continue;
+            }
+            let slot = all.entry(&**n).or_insert_with(|| Some(Vec::new()));
+            match (slot.as_mut(), &value.kind, augmented) {
+                (Some(v), ExprKind::Dict(_), false) => v.push(value),
+                _ => *slot = None,
+            }
+        }
+    });
+    all.into_iter()
+        .filter_map(|(n, v)| Some((n, v.filter(|v| v.len() > 1)?)))
+        .collect()
+}
 
 /// The name a method chain statement starts from (`b` in `b.model(m).max_tokens(5);`).
 fn chain_root_name(e: &Expr) -> Option<&str> {
@@ -151,12 +190,17 @@ impl<'m> Constants<'m> {
             visit(&c.body, None, None);
         }
         let mut locals = Vec::new();
+        let mut dict_choices = HashMap::new();
         for f in &module.functions {
             let mut names = HashMap::new();
             for p in &f.params {
                 bind(&mut names, &p.name, None);
             }
             visit(&f.body, Some(f.span), Some(&mut names));
+            let choices = dicts_bound_repeatedly(f, &names);
+            if !choices.is_empty() {
+                dict_choices.insert(f.span, choices);
+            }
             if !names.is_empty() {
                 locals.push((f.span, names));
             }
@@ -181,6 +225,7 @@ impl<'m> Constants<'m> {
             values,
             local_spans: crate::nesting::Nesting::new(locals.iter().map(|(s, _)| *s).collect()),
             locals,
+            dict_choices,
             fields,
             mutated,
             unkeyed,
@@ -256,6 +301,19 @@ impl<'m> Constants<'m> {
             Some(names) => names.get(name).copied().flatten(),
             None => self.binding(name),
         }
+    }
+
+    /// The dict literals `name`, read at `at`, may hold: the innermost function around `at`
+    /// that binds it binds it to one of these each time.
+    pub fn dict_choices(&self, name: &str, at: Span) -> Option<&[&'m Expr]> {
+        let i = self
+            .local_spans
+            .around(at)
+            .into_iter()
+            .filter(|&i| self.locals[i].1.contains_key(name))
+            .min_by_key(|&i| self.locals[i].0.end - self.locals[i].0.start)?;
+        let choices = self.dict_choices.get(&self.locals[i].0)?.get(name)?;
+        Some(choices.as_slice())
     }
 
     /// What the field `self.name` / `this.name` is set to, when it is set exactly once.

@@ -163,6 +163,14 @@ impl Function {
             _ => false,
         })
     }
+
+    /// Whether a method of a language whose receiver is the first parameter has none: a
+    /// Python `@staticmethod` takes its arguments from the first parameter on.
+    pub fn is_staticmethod(&self) -> bool {
+        self.decorators
+            .iter()
+            .any(|d| d.dotted().as_deref() == Some("staticmethod"))
+    }
 }
 
 #[derive(Debug)]

@@ -145,12 +145,13 @@ pub fn lookup_in<'m>(value: &'m Expr, path: &str, consts: &Constants<'m>) -> Fou
 /// is not a literal dict bound in this file.
 pub fn hidden_keywords(call: &Call, consts: &Constants) -> bool {
     let last = call.args.len().saturating_sub(1);
+    let any_hidden = |ds: Vec<&Entries>| ds.iter().any(|d| has_hidden(d, consts));
     call.args.iter().enumerate().any(|(i, a)| match a.splat {
-        Splat::DoubleStar => dict_of(&a.value, consts).is_none_or(|d| has_hidden(d, consts)),
+        Splat::DoubleStar => dicts_of(&a.value, consts).is_none_or(any_hidden),
         Splat::Star => false,
         Splat::None if a.name.is_some() => false,
-        Splat::None => match dict_of(&a.value, consts) {
-            Some(entries) => has_hidden(entries, consts),
+        Splat::None => match dicts_of(&a.value, consts) {
+            Some(ds) => any_hidden(ds),
             // TS/JS: an options object passed by a name that is not a literal of this file. It
             // comes last (`fetch(url, opts)`): the URL before a literal options object is not one.
             None => consts.options_objects && i == last && opaque_object(&a.value, consts),
@@ -185,6 +186,28 @@ fn dict_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<&'m Entries> {
         ExprKind::Dict(entries) => Some(entries),
         _ => None,
     }
+}
+
+/// The literal dicts a value may be: [`dict_of`]'s, or each dict literal a name is bound to
+/// in turn in its function (`kwargs = {...}` in an `if`, `{...}` in the `else`).
+fn dicts_of<'m>(e: &'m Expr, consts: &Constants<'m>) -> Option<Vec<&'m Entries>> {
+    if let Some(d) = dict_of(e, consts) {
+        return Some(vec![d]);
+    }
+    let ExprKind::Name(n) = &e.kind else {
+        return None;
+    };
+    if consts.changed_unseen(n, e.span) {
+        return None;
+    }
+    let choices = consts.dict_choices(n, e.span)?;
+    choices
+        .iter()
+        .map(|c| match &c.kind {
+            ExprKind::Dict(entries) => Some(entries.as_slice()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A dict with a spread of something that is not itself a literal dict (looked into a few deep;
@@ -289,7 +312,10 @@ pub fn keyword<'m>(call: &'m Call, name: &str, consts: &Constants<'m>) -> Option
     }
     call.args.iter().find_map(|a| match (a.splat, &a.name) {
         (Splat::DoubleStar, _) | (Splat::None, None) => stored_entry(&a.value, name, consts)
-            .or_else(|| entry(dict_of(&a.value, consts)?, name, consts)),
+            .or_else(|| {
+                let dicts = dicts_of(&a.value, consts)?;
+                dicts.into_iter().find_map(|d| entry(d, name, consts))
+            }),
         _ => None,
     })
 }
