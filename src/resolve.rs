@@ -69,12 +69,13 @@ const MAX_ALTERNATIVES: usize = 8;
 
 /// Fill `Call::qualified` for every call in the module.
 pub fn resolve(module: &mut Module) {
-    let (names, alternatives) = {
+    let (names, alternatives, method_refs) = {
         let mut r = Resolver::new(module);
         r.run();
-        (r.out, r.alternatives)
+        (r.out, r.alternatives, r.method_refs)
     };
     module.alternatives = alternatives;
+    module.method_refs = method_refs;
     if names.is_empty() {
         return;
     }
@@ -129,6 +130,8 @@ struct Resolver<'m> {
     out: HashMap<(u32, u32), String>,
     /// Call expression span -> the qualified callee through each class its receiver may be.
     alternatives: HashMap<crate::ir::Span, Vec<Box<str>>>,
+    /// See `Module::method_refs`.
+    method_refs: HashMap<crate::ir::Span, Box<str>>,
     /// Functions already walked (a function reached from no body is walked at the end).
     visited: Vec<bool>,
     depth: usize,
@@ -147,6 +150,7 @@ impl<'m> Resolver<'m> {
             fields: vec![HashMap::new(); module.classes.len()],
             out: HashMap::new(),
             alternatives: HashMap::new(),
+            method_refs: HashMap::new(),
             visited: vec![false; module.functions.len()],
             depth: 0,
             fn_depth: 0,
@@ -816,6 +820,20 @@ impl<'m> Resolver<'m> {
                 if !all.is_empty() {
                     self.out
                         .insert((x.span.start, x.span.end), all.swap_remove(0));
+                }
+                // A method of an object passed as a value (`submit(self.db.run_sql, q)`).
+                for a in &call.args {
+                    let ExprKind::Attribute { value, .. } = &a.value.kind else {
+                        continue;
+                    };
+                    if is_receiver_name(value) {
+                        continue;
+                    }
+                    if let Some(q) = self.qualify(&a.value, env) {
+                        if Some(&q) != a.value.dotted().as_ref() {
+                            self.method_refs.insert(a.value.span, q.into());
+                        }
+                    }
                 }
             }
             ExprKind::Function(fi) => inline_functions.push(*fi),

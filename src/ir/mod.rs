@@ -62,6 +62,9 @@ pub struct Module {
     /// (made by a factory of providers, a dict of classes, an `if` chain), by the call's span,
     /// with the qualified callee through each class (`Call::qualified` is the first).
     pub alternatives: std::collections::HashMap<Span, Vec<Box<str>>>,
+    /// Filled by `resolve`: a method passed as a value (`submit(self.db.run_sql, q)`), by the
+    /// attribute's span, with its qualified name (`Database().run_sql`).
+    pub method_refs: std::collections::HashMap<Span, Box<str>>,
 }
 
 /// How the file's language spells what the analyses read, recorded by the front end so that no

@@ -413,6 +413,7 @@ pub fn lower(text: &str, language: Language) -> Module {
             unparsed: false,
             test_spans: Vec::new(),
             alternatives: Default::default(),
+            method_refs: Default::default(),
         }
     })
 }

@@ -1230,15 +1230,13 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &e.kind {
             ExprKind::Function(fi) => Some(*fi),
             ExprKind::Name(n) => self.functions_by_name.get(&**n).copied(),
-            ExprKind::Attribute { value, attr } => {
-                let ExprKind::Name(n) = &value.kind else {
-                    return None;
-                };
-                if !is_receiver_name(n) {
-                    return None;
+            ExprKind::Attribute { value, attr } => match &value.kind {
+                ExprKind::Name(n) if is_receiver_name(n) => {
+                    self.methods.get(&(class?, &**attr)).copied()
                 }
-                self.methods.get(&(class?, &**attr)).copied()
-            }
+                // `self.db.run_sql` with `db` a `Database` of the file: its method.
+                _ => self.method_by_qualified(self.module.method_refs.get(&e.span)?),
+            },
             _ => None,
         }
     }
