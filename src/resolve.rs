@@ -469,7 +469,7 @@ impl<'m> Resolver<'m> {
                 && f.class.is_some()
                 && i == 0
                 && if self.module.dialect.first_param_receiver {
-                    !f.is_staticmethod()
+                    !f.is_receiverless(&self.module.dialect)
                 } else {
                     // A Rust method's receiver is spelled `self`.
                     self.module.dialect.self_param_receiver && &*p.name == "self"

@@ -10,6 +10,13 @@ use tempfile::TempDir;
 /// (rule, path, line) of every finding at any confidence, and the raw JSON report. The limits
 /// rules (a model call with no token cap or timeout), which fire on almost every call, are left
 /// out: these tests are about flows.
+/// Expected findings (rule, path, line) in the form `scan` returns them.
+fn owned(want: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
+    want.iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect()
+}
+
 fn scan(dir: &TempDir, format: &str) -> (Vec<(String, String, u64)>, Value) {
     let out = Command::cargo_bin("aiguard")
         .expect("binary")
@@ -1076,10 +1083,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
         ("AIG701", "mcp/handlers/terminal.ts", 3),
         ("AIG701", "mcp/runner.ts", 4),
     ];
-    let want: Vec<(String, String, u64)> = want
-        .iter()
-        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
-        .collect();
+    let want = owned(&want);
     assert_eq!(findings, want, "{findings:?}");
 }
 
@@ -1119,10 +1123,7 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
         ("AIG301", "src/utils/calc.ts", 2),
         ("AIG309", "app/lib/.server/jobs.ts", 3),
     ];
-    let want: Vec<(String, String, u64)> = want
-        .iter()
-        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
-        .collect();
+    let want = owned(&want);
     assert_eq!(findings, want);
 }
 
@@ -1166,9 +1167,6 @@ export const buildChain = () => {
         ("AIG403", "pages/api/ask.ts", 9),
         ("AIG505", "pages/api/ask.ts", 8),
     ];
-    let want: Vec<(String, String, u64)> = want
-        .iter()
-        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
-        .collect();
+    let want = owned(&want);
     assert_eq!(findings, want);
 }

@@ -47,40 +47,41 @@ pub struct Constants<'m> {
 /// module's), the key, the value.
 type KeyedStore<'m> = (Option<Span>, &'m str, &'m Expr);
 
-/// The names function `f` binds more than once (per `names`, its own bindings), each time to a
-/// dict literal by a plain assignment; its parameters are bound by its callers too.
-fn dicts_bound_repeatedly<'m>(
-    f: &'m crate::ir::Function,
-    names: &HashMap<&'m str, Option<&'m Expr>>,
-) -> HashMap<&'m str, Vec<&'m Expr>> {
-    let mut all: HashMap<&'m str, Option<Vec<&'m Expr>>> = HashMap::new();
-    for p in &f.params {
-        all.insert(&p.name, None);
-    }
-    crate::ir::walk_stmts(&f.body, &mut |s| {
-        let crate::ir::StmtKind::Assign {
-            targets,
-            value,
-            augmented,
-        } = &s.kind
-        else {
-            return;
-        };
-        for t in targets {
-            let ExprKind::Name(n) = &t.kind else { continue };
-            if !matches!(names.get(&**n), Some(None)) {
-                continue;
-            }
-            let slot = all.entry(&**n).or_insert_with(|| Some(Vec::new()));
-            match (slot.as_mut(), &value.kind, augmented) {
-                (Some(v), ExprKind::Dict(_), false) => v.push(value),
-                _ => *slot = None,
-            }
+/// What one function's own body binds: each name to its one value (`None`: bound more than
+/// once, or a parameter), and each name to every dict literal it is bound to (`None`: bound to
+/// something else too).
+#[derive(Default)]
+struct LocalBindings<'m> {
+    names: HashMap<&'m str, Option<&'m Expr>>,
+    dicts: HashMap<&'m str, Option<Vec<&'m Expr>>>,
+}
+
+impl<'m> LocalBindings<'m> {
+    /// A plain assignment of `value` to `name` (`None`: an augmented one, or a parameter).
+    fn note_dict(&mut self, name: &'m str, value: Option<&'m Expr>) {
+        let slot = self.dicts.entry(name).or_insert_with(|| Some(Vec::new()));
+        match (slot.as_mut(), value) {
+            (
+                Some(v),
+                Some(
+                    d @ Expr {
+                        kind: ExprKind::Dict(_),
+                        ..
+                    },
+                ),
+            ) => v.push(d),
+            _ => *slot = None,
         }
-    });
-    all.into_iter()
-        .filter_map(|(n, v)| Some((n, v.filter(|v| v.len() > 1)?)))
-        .collect()
+    }
+
+    /// The names bound more than once, each time to a dict literal (`kwargs = {...}` in an
+    /// `if`, another `{...}` in its `else`).
+    fn dict_choices(&mut self) -> HashMap<&'m str, Vec<&'m Expr>> {
+        std::mem::take(&mut self.dicts)
+            .into_iter()
+            .filter_map(|(n, v)| Some((n, v.filter(|v| v.len() > 1)?)))
+            .collect()
+    }
 }
 
 /// The name a method chain statement starts from (`b` in `b.model(m).max_tokens(5);`).
@@ -120,71 +121,72 @@ impl<'m> Constants<'m> {
         }
         let rust = module.dialect.builder_setters;
         // One walk of every body: file-wide bindings, and each function's own (`locals`).
-        let mut visit =
-            |body: &'m [crate::ir::Stmt],
-             function: Option<Span>,
-             mut local: Option<&mut HashMap<&'m str, Option<&'m Expr>>>| {
-                crate::ir::walk_stmts(body, &mut |s| match &s.kind {
-                    crate::ir::StmtKind::Assign {
-                        targets,
-                        value,
-                        augmented,
-                    } => {
-                        let value = (!augmented).then_some(value);
-                        for t in targets {
-                            match &t.kind {
-                                ExprKind::Index { value: base, .. }
-                                | ExprKind::Attribute { value: base, .. }
-                                    if matches!(&base.kind, ExprKind::Name(_))
-                                        && !crate::resolve::is_receiver_name(base) =>
-                                {
-                                    if let ExprKind::Name(n) = &base.kind {
-                                        // A local of the function changes there only.
-                                        let own =
-                                            local.as_deref().is_some_and(|l| l.contains_key(&**n));
-                                        let at = if own { function } else { None };
-                                        mutated.insert((&**n, at));
-                                        let key = match &t.kind {
-                                            ExprKind::Index { index, .. } => index.as_str(),
-                                            ExprKind::Attribute { attr, .. } => Some(&**attr),
-                                            _ => None,
-                                        };
-                                        match (key, value, augmented) {
-                                            (Some(k), Some(v), false) => {
-                                                keyed.entry(&**n).or_default().push((at, k, v))
-                                            }
-                                            _ => {
-                                                unkeyed.insert((&**n, at));
-                                            }
+        let mut visit = |body: &'m [crate::ir::Stmt],
+                         function: Option<Span>,
+                         mut local: Option<&mut LocalBindings<'m>>| {
+            crate::ir::walk_stmts(body, &mut |s| match &s.kind {
+                crate::ir::StmtKind::Assign {
+                    targets,
+                    value,
+                    augmented,
+                } => {
+                    let value = (!augmented).then_some(value);
+                    for t in targets {
+                        match &t.kind {
+                            ExprKind::Index { value: base, .. }
+                            | ExprKind::Attribute { value: base, .. }
+                                if matches!(&base.kind, ExprKind::Name(_))
+                                    && !crate::resolve::is_receiver_name(base) =>
+                            {
+                                if let ExprKind::Name(n) = &base.kind {
+                                    // A local of the function changes there only.
+                                    let own = local
+                                        .as_deref()
+                                        .is_some_and(|l| l.names.contains_key(&**n));
+                                    let at = if own { function } else { None };
+                                    mutated.insert((&**n, at));
+                                    let key = match &t.kind {
+                                        ExprKind::Index { index, .. } => index.as_str(),
+                                        ExprKind::Attribute { attr, .. } => Some(&**attr),
+                                        _ => None,
+                                    };
+                                    match (key, value, augmented) {
+                                        (Some(k), Some(v), false) => {
+                                            keyed.entry(&**n).or_default().push((at, k, v))
+                                        }
+                                        _ => {
+                                            unkeyed.insert((&**n, at));
                                         }
                                     }
                                 }
-                                ExprKind::Name(n) => {
-                                    bind(&mut values, n, value);
-                                    if let Some(names) = local.as_deref_mut() {
-                                        bind(names, n, value);
-                                    }
-                                }
-                                ExprKind::Attribute { value: recv, attr }
-                                    if crate::resolve::is_receiver_name(recv) =>
-                                {
-                                    bind(&mut fields, attr, value)
-                                }
-                                _ => {}
                             }
+                            ExprKind::Name(n) => {
+                                bind(&mut values, n, value);
+                                if let Some(l) = local.as_deref_mut() {
+                                    bind(&mut l.names, n, value);
+                                    l.note_dict(n, value);
+                                }
+                            }
+                            ExprKind::Attribute { value: recv, attr }
+                                if crate::resolve::is_receiver_name(recv) =>
+                            {
+                                bind(&mut fields, attr, value)
+                            }
+                            _ => {}
                         }
                     }
-                    // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds
-                    // more than the call it was bound to shows.
-                    crate::ir::StmtKind::Expr(e) if rust => {
-                        if let Some(n) = chain_root_name(e) {
-                            mutated.insert((n, None));
-                            unkeyed.insert((n, None));
-                        }
+                }
+                // Rust: a builder set up by statements of its own (`b.max_tokens(5);`) holds
+                // more than the call it was bound to shows.
+                crate::ir::StmtKind::Expr(e) if rust => {
+                    if let Some(n) = chain_root_name(e) {
+                        mutated.insert((n, None));
+                        unkeyed.insert((n, None));
                     }
-                    _ => {}
-                });
-            };
+                }
+                _ => {}
+            });
+        };
         visit(&module.body, None, None);
         for c in &module.classes {
             visit(&c.body, None, None);
@@ -192,17 +194,18 @@ impl<'m> Constants<'m> {
         let mut locals = Vec::new();
         let mut dict_choices = HashMap::new();
         for f in &module.functions {
-            let mut names = HashMap::new();
+            let mut local = LocalBindings::default();
             for p in &f.params {
-                bind(&mut names, &p.name, None);
+                bind(&mut local.names, &p.name, None);
+                local.note_dict(&p.name, None);
             }
-            visit(&f.body, Some(f.span), Some(&mut names));
-            let choices = dicts_bound_repeatedly(f, &names);
+            visit(&f.body, Some(f.span), Some(&mut local));
+            let choices = local.dict_choices();
             if !choices.is_empty() {
                 dict_choices.insert(f.span, choices);
             }
-            if !names.is_empty() {
-                locals.push((f.span, names));
+            if !local.names.is_empty() {
+                locals.push((f.span, local.names));
             }
         }
         module.walk_exprs(&mut |e| {
@@ -291,14 +294,8 @@ impl<'m> Constants<'m> {
     /// What `name`, read at `at`, is bound to: by the innermost function around `at` that binds
     /// it, else as [`Constants::binding`].
     pub fn binding_at(&self, name: &str, at: Span) -> Option<&'m Expr> {
-        let inner = self
-            .local_spans
-            .around(at)
-            .into_iter()
-            .map(|i| &self.locals[i].1)
-            .find(|names| names.contains_key(name));
-        match inner {
-            Some(names) => names.get(name).copied().flatten(),
+        match self.binder(name, at) {
+            Some(i) => self.locals[i].1.get(name).copied().flatten(),
             None => self.binding(name),
         }
     }
@@ -306,14 +303,17 @@ impl<'m> Constants<'m> {
     /// The dict literals `name`, read at `at`, may hold: the innermost function around `at`
     /// that binds it binds it to one of these each time.
     pub fn dict_choices(&self, name: &str, at: Span) -> Option<&[&'m Expr]> {
-        let i = self
-            .local_spans
+        let span = self.locals[self.binder(name, at)?].0;
+        let choices = self.dict_choices.get(&span)?.get(name)?;
+        Some(choices.as_slice())
+    }
+
+    /// The innermost function around `at` whose own body binds `name` (an index of `locals`).
+    fn binder(&self, name: &str, at: Span) -> Option<usize> {
+        self.local_spans
             .around(at)
             .into_iter()
-            .filter(|&i| self.locals[i].1.contains_key(name))
-            .min_by_key(|&i| self.locals[i].0.end - self.locals[i].0.start)?;
-        let choices = self.dict_choices.get(&self.locals[i].0)?.get(name)?;
-        Some(choices.as_slice())
+            .find(|&i| self.locals[i].1.contains_key(name))
     }
 
     /// What the field `self.name` / `this.name` is set to, when it is set exactly once.

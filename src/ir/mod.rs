@@ -72,8 +72,9 @@ pub struct Module {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Dialect {
     /// A method's receiver is its first declared parameter, whatever its name (Python `self`),
-    /// unless the method is a `staticmethod`; functions outside classes have none. Otherwise the
-    /// receiver is the implicit `this`, in object methods and field initialisers too.
+    /// unless one of `receiverless_decorators` says it has none; functions outside classes have
+    /// none. Otherwise the receiver is the implicit `this`, in object methods and field
+    /// initialisers too.
     pub first_param_receiver: bool,
     /// A method's receiver is a first parameter spelled `self`, and `Self` names the type of
     /// the `impl` (Rust).
@@ -96,6 +97,9 @@ pub struct Dialect {
     pub copy_methods: &'static [&'static str],
     /// Methods that give a mapping's (key, value) pairs (Python `d.items()`).
     pub pairs_methods: &'static [&'static str],
+    /// Decorators of a method that takes no receiver where `first_param_receiver` holds
+    /// (Python `@staticmethod`): its first parameter is its first argument.
+    pub receiverless_decorators: &'static [&'static str],
 }
 
 /// The deepest syntax nesting lowered into the IR, and the deepest any walk over it goes. Deeper
@@ -167,12 +171,13 @@ impl Function {
         })
     }
 
-    /// Whether a method of a language whose receiver is the first parameter has none: a
-    /// Python `@staticmethod` takes its arguments from the first parameter on.
-    pub fn is_staticmethod(&self) -> bool {
-        self.decorators
-            .iter()
-            .any(|d| d.dotted().as_deref() == Some("staticmethod"))
+    /// Whether the method takes no receiver although its language passes one as the first
+    /// parameter (`Dialect::receiverless_decorators`: a Python `@staticmethod`).
+    pub fn is_receiverless(&self, dialect: &Dialect) -> bool {
+        self.decorators.iter().any(|d| {
+            d.dotted()
+                .is_some_and(|d| dialect.receiverless_decorators.contains(&d.as_str()))
+        })
     }
 }
 

@@ -616,7 +616,9 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut env = Env::with_vars(self.closures[fi].clone().unwrap_or_default());
         let receiver = if f.class.is_some() {
             match f.params.first() {
-                _ if module.dialect.first_param_receiver && f.is_staticmethod() => None,
+                _ if module.dialect.first_param_receiver && f.is_receiverless(&module.dialect) => {
+                    None
+                }
                 Some(p) if module.dialect.first_param_receiver => Some(&*p.name),
                 _ => Some("this"),
             }
