@@ -97,6 +97,9 @@ pub struct Dialect {
     pub copy_methods: &'static [&'static str],
     /// Methods that give a mapping's (key, value) pairs (Python `d.items()`).
     pub pairs_methods: &'static [&'static str],
+    /// Functions pairing each item with its position (`enumerate(xs)`): in `for i, x in ...`
+    /// the position is a number, whatever the items hold.
+    pub counting_functions: &'static [&'static str],
     /// Decorators of a method that takes no receiver where `first_param_receiver` holds
     /// (Python `@staticmethod`): its first parameter is its first argument.
     pub receiverless_decorators: &'static [&'static str],

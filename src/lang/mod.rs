@@ -88,6 +88,7 @@ fn dialect(language: Language) -> Dialect {
         },
         copy_methods: if python { &["copy"] } else { &[] },
         pairs_methods: if python { &["items"] } else { &[] },
+        counting_functions: if python { &["enumerate"] } else { &[] },
         receiverless_decorators: if python { &["staticmethod"] } else { &[] },
     }
 }

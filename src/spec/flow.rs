@@ -170,6 +170,15 @@ pub struct RawSanitizer {
     /// membership checks the value (`urlparse(u).netloc in ALLOWED`, `ROOT in p.parents`).
     #[serde(default)]
     pub(crate) parts: Vec<String>,
+    /// Attributes holding an HTTP answer's status (`status_code`): where a test says it is not
+    /// a success (`r.status_code != 200`, `r.status >= 400`), the answer is the server's error,
+    /// not what the call was made for.
+    #[serde(default)]
+    pub(crate) statuses: Vec<String>,
+    /// Attributes true when an HTTP answer succeeded (`ok`): where one is false (`if not
+    /// r.ok:`), as `statuses`.
+    #[serde(default)]
+    pub(crate) success_flags: Vec<String>,
     /// Calls giving a path relative to a root (`path.relative(root, p)`): the result starting
     /// with `..` (one of `escape_tests`, called with `".."`) says the path escapes the root, so
     /// it is checked where the test fails.
@@ -293,6 +302,27 @@ pub struct RawRouteGuard {
     pub(crate) statuses: Vec<String>,
 }
 
+/// `[[sink_gate]]`: a sink of `kind` run only where a test names one of `words` holds (`if
+/// settings.verbosity_level >= 2:`, `if (process.env.NODE_ENV === 'development')`) is a sink of
+/// `becomes` (a log written only in debug mode is a debug log).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSinkGate {
+    pub(crate) kind: String,
+    pub(crate) becomes: String,
+    /// Words of a name, or a string compared to, in the test.
+    pub(crate) words: Vec<String>,
+}
+
+/// A compiled `[[sink_gate]]`.
+#[derive(Debug)]
+pub struct SinkGate {
+    pub kind: u8,
+    pub becomes: u8,
+    /// Lowercase words.
+    pub words: Vec<String>,
+}
+
 /// A compiled `[[route_guard]]`.
 #[derive(Debug)]
 pub struct RouteGuard {
@@ -333,6 +363,7 @@ pub struct RawFlowTables {
     pub forwarders: Vec<RawForwarder>,
     pub state_hooks: Vec<RawStateHook>,
     pub route_guards: Vec<RawRouteGuard>,
+    pub sink_gates: Vec<RawSinkGate>,
 }
 
 /// `[[sink_kind]]`: a sink kind made of other kinds' sinks, so a rule can have sanitizers of its
@@ -474,6 +505,8 @@ pub struct Sanitizer {
     pub bases: Vec<Glob>,
     pub raises: bool,
     pub parts: Vec<String>,
+    pub statuses: Vec<String>,
+    pub success_flags: Vec<String>,
     pub escapes: Vec<Glob>,
     pub escape_tests: Vec<String>,
     pub removals: Vec<String>,
@@ -565,6 +598,7 @@ pub struct FlowSpec {
     /// A word of every route guard's patterns: a file with none of them has no guard. `None`:
     /// some pattern has no word, so every file is looked at.
     pub route_guard_words: Option<aho_corasick::AhoCorasick>,
+    pub sink_gates: Vec<SinkGate>,
 }
 
 /// At most this many kinds of each namespace: they are bits of a [`KindSet`].
@@ -754,6 +788,13 @@ impl FlowSpec {
             }
             spec.sinks.extend(copies);
         }
+        for g in raw.sink_gates {
+            spec.sink_gates.push(SinkGate {
+                kind: spec.sink_kind(&g.kind, "a sink gate")?,
+                becomes: spec.sink_kind(&g.becomes, "a sink gate")?,
+                words: g.words.iter().map(|w| w.to_lowercase()).collect(),
+            });
+        }
         for f in raw.flows {
             let meta = rules
                 .iter()
@@ -802,12 +843,14 @@ impl FlowSpec {
                 && s.measures.is_empty()
                 && s.bounded_fields.is_empty()
                 && s.parts.is_empty()
+                && s.statuses.is_empty()
+                && s.success_flags.is_empty()
                 && s.escapes.is_empty()
                 && s.removals.is_empty()
                 && s.wrappers.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `escapes`, `removals` or `wrappers`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `statuses`, `success_flags`, `escapes`, `removals` or `wrappers`"
                         .into(),
                 );
             }
@@ -838,6 +881,8 @@ impl FlowSpec {
                 bases: globs(&s.bases),
                 raises: s.raises,
                 parts: s.parts,
+                statuses: s.statuses,
+                success_flags: s.success_flags,
                 escapes: globs(&s.escapes),
                 escape_tests: s.escape_tests,
                 removals: s.removals,

@@ -49,6 +49,9 @@ pub struct FamilyIndex {
     pub guard_methods: HashMap<String, Vec<u32>>,
     /// Attributes naming a part of a value (`netloc`, `parents`) -> sanitizers.
     pub parts: HashMap<String, Vec<u32>>,
+    /// HTTP status attributes (`status_code`) and success flags (`ok`) -> sanitizers.
+    pub statuses: HashMap<String, Vec<u32>>,
+    pub success_flags: HashMap<String, Vec<u32>>,
     /// Prefix tests (`startsWith`) -> sanitizers whose `escapes` calls they test.
     pub escape_tests: HashMap<String, Vec<u32>>,
     /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
@@ -148,6 +151,12 @@ impl FamilyIndex {
                 }
                 for a in &s.parts {
                     push(&mut ix.parts, a, id);
+                }
+                for a in &s.statuses {
+                    push(&mut ix.statuses, a, id);
+                }
+                for a in &s.success_flags {
+                    push(&mut ix.success_flags, a, id);
                 }
                 for t in &s.escape_tests {
                     push(&mut ix.escape_tests, t, id);

@@ -103,6 +103,7 @@ pub fn tables() -> Vec<(&'static str, &'static [&'static str])> {
         ("[[agent_action]]", fields_of::<workflows::AgentAction>()),
         ("[[agent_cli]]", fields_of::<workflows::AgentCli>()),
         ("[[route_guard]]", fields_of::<flow::RawRouteGuard>()),
+        ("[[sink_gate]]", fields_of::<flow::RawSinkGate>()),
         ("[agent_text]", fields_of::<agent_text::RawAgentText>()),
         ("[[hidden_text]]", fields_of::<agent_text::RawHiddenText>()),
         (

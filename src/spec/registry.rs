@@ -174,6 +174,9 @@ pub struct RawPack {
     /// What guards one request handler (`[[route_guard]]`).
     #[serde(default)]
     pub(crate) route_guard: Vec<super::flow::RawRouteGuard>,
+    /// Tests under which a sink is of another kind (`[[sink_gate]]`).
+    #[serde(default)]
+    pub(crate) sink_gate: Vec<super::flow::RawSinkGate>,
     /// Agent instruction files and tool descriptions (AIG906, AIG907); one, in one pack.
     #[serde(default)]
     pub(crate) agent_text: Option<RawAgentText>,
@@ -255,6 +258,7 @@ pub fn load(packs: &[(&str, &str)]) -> Result<Registry, String> {
         agent_actions.extend(pack.agent_action);
         agent_clis.extend(pack.agent_cli);
         flow_tables.route_guards.extend(pack.route_guard);
+        flow_tables.sink_gates.extend(pack.sink_gate);
         hidden_text.extend(pack.hidden_text);
         if let Some(t) = pack.agent_text {
             if agent_text.replace(t).is_some() {

@@ -230,7 +230,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let shape = self.shape_at(r, cx)?;
                     Some(shape.get(KeyRef::of_index(k)?).0.clone())
                 });
-                return self.field_of(entry.unwrap_or(recv_t));
+                let mut t = self.field_of(entry.unwrap_or(recv_t));
+                if let Some(key) = call.positional(0).and_then(|k| k.as_str()) {
+                    self.clear_by_field_name(&mut t, key);
+                }
+                return t;
             }
             Some(PropagateTo::Splice) => {
                 let mut t = recv_t;

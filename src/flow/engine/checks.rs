@@ -212,6 +212,49 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// `r.status_code != 200`, `r.status >= 400`, `r.ok`: the name whose HTTP answer the test
+    /// reads, whether the test holding means the answer failed, and the sink kinds a failed
+    /// answer is clean for (the server's error is not what the call was made for).
+    pub(super) fn status_checked(&self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
+        let mask_of = |ids: &Vec<u32>| {
+            ids.iter()
+                .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+        };
+        let answer = |e: &'m Expr| match &e.kind {
+            ExprKind::Attribute { value, attr } => match &value.kind {
+                ExprKind::Name(n) => Some((&**n, &**attr)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match &test.kind {
+            ExprKind::Attribute { .. } => {
+                let (n, attr) = answer(test)?;
+                Some((n, false, mask_of(self.ix.success_flags.get(attr)?)))
+            }
+            ExprKind::Compare { op, left, right } => {
+                let (n, attr) = answer(left)?;
+                let mask = mask_of(self.ix.statuses.get(attr)?);
+                let ExprKind::Number(v) = &right.kind else {
+                    return None;
+                };
+                let v: u32 = v.parse().ok()?;
+                let success = (200..300).contains(&v);
+                let failed_when_true = match &**op {
+                    "!=" | "!==" if success => true,
+                    "==" | "===" if success => false,
+                    ">=" if v >= 300 => true,
+                    ">" if v >= 299 => true,
+                    "<" if (201..=300).contains(&v) => false,
+                    "<=" if (200..300).contains(&v) => false,
+                    _ => return None,
+                };
+                Some((n, failed_when_true, mask))
+            }
+            _ => None,
+        }
+    }
+
     /// `path.relative(root, p).startsWith("..")`: the name tested for escaping its root (the
     /// argument that carries data, or the last), and the sink kinds its not escaping checks.
     pub(super) fn escape_checked(

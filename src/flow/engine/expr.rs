@@ -43,7 +43,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Attribute { value, attr } => {
                 if let (ExprKind::Name(n), Some(ci)) = (&value.kind, cx.class) {
                     if cx.receiver == Some(&**n) {
-                        let mut t = self.fields.get(&(ci, &**attr)).cloned().unwrap_or_default();
+                        let mut t = self.field_taint(ci, attr);
                         self.name_labels(attr, e.span, &mut t);
                         // `self.rfile` of a request handler: what the framework set is a source.
                         self.attribute_source(e, &mut t, cx.class);
@@ -74,12 +74,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.field_of(base)
                 };
                 self.name_labels(attr, e.span, &mut t);
-                if let Some(ids) = self.ix.sanitizer_attributes.get(&**attr) {
-                    let mask = ids
-                        .iter()
-                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
-                    clear_kinds(&mut t, mask);
-                }
+                self.clear_by_field_name(&mut t, attr);
                 if let Some(&mask) = self.bounded_fields.get(&**attr) {
                     clear_kinds(&mut t, mask);
                 }
@@ -102,7 +97,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                     // `environ["OPENAI_API_KEY"]`, `form["password"]`
                     ExprKind::Str(key) => {
                         t = self.field_of(t);
-                        self.name_labels(key, e.span, &mut t)
+                        self.name_labels(key, e.span, &mut t);
+                        self.clear_by_field_name(&mut t, key);
                     }
                     // `key[:4]`: a slice shows part of the value.
                     ExprKind::Other(_) => clear_kinds(&mut t, self.spec.slice_clears),
@@ -321,6 +317,17 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// The object of an attribute or index read: a bare name gives its data, not what its name
     /// says (`valid_token.user_id`).
+    /// A field read by a name the sanitizers list (`usage`, `error`), as an attribute, a key
+    /// (`r["usage"]`) or a `get` (`r.get("error")`): metadata, cleared for their sinks.
+    pub(super) fn clear_by_field_name(&self, t: &mut Taint, name: &str) {
+        if let Some(ids) = self.ix.sanitizer_attributes.get(name) {
+            let mask = ids
+                .iter()
+                .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+            clear_kinds(t, mask);
+        }
+    }
+
     fn base(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
         match &e.kind {
             ExprKind::Name(n) if cx.receiver != Some(&**n) => {

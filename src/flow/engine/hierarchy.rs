@@ -23,6 +23,51 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.subclasses = subclasses;
+        self.index_lineage();
+    }
+
+    /// For each class, the classes whose methods write fields an object of it holds: its bases
+    /// (`send` in `Coder` stores `self.reply`, `EditBlockCoder.apply` reads it) and the classes
+    /// derived from it (a base's template method reads what a subclass's `__init__` set). Its
+    /// siblings are not: they are other objects.
+    fn index_lineage(&mut self) {
+        let n = self.module.classes.len();
+        let mut lineage = vec![Vec::new(); n];
+        for (ci, family) in lineage.iter_mut().enumerate() {
+            let mut class = ci;
+            while let Some(base) = self.module.classes[class].bases.iter().find_map(|b| {
+                let base = crate::flow::link::base_name(b)?;
+                self.classes_by_name.get(base).copied()
+            }) {
+                if base == ci || family.contains(&base) || family.len() >= MAX_OVERRIDES {
+                    break;
+                }
+                family.push(base);
+                class = base;
+            }
+            let mut queue = std::collections::VecDeque::from([ci]);
+            while let Some(c) = queue.pop_front() {
+                for &sub in &self.subclasses[c] {
+                    if sub != ci && !family.contains(&sub) && family.len() < 2 * MAX_OVERRIDES {
+                        family.push(sub);
+                        queue.push_back(sub);
+                    }
+                }
+            }
+        }
+        self.lineage = lineage;
+    }
+
+    /// What field `attr` of an object of class `ci` may hold: what the class's own methods and
+    /// those of its lineage store in it.
+    pub(super) fn field_taint(&self, ci: usize, attr: &'m str) -> Taint {
+        let mut t = self.fields.get(&(ci, attr)).cloned().unwrap_or_default();
+        for &c in self.lineage.get(ci).map_or(&[][..], Vec::as_slice) {
+            if let Some(more) = self.fields.get(&(c, attr)) {
+                join(&mut t, more);
+            }
+        }
+        t
     }
 
     /// The method `name` of class `ci` or, when it does not define one, of its nearest base in

@@ -32,6 +32,7 @@ mod call;
 mod checks;
 mod env;
 mod expr;
+mod gates;
 mod hierarchy;
 mod literals;
 mod names;
@@ -235,6 +236,11 @@ pub struct Engine<'a, 'm> {
     classes_by_name: HashMap<&'m str, usize>,
     /// For each class, the classes of the file derived from it.
     subclasses: Vec<Vec<usize>>,
+    /// For each class, its bases and derived classes in the file: an object of the class has
+    /// the fields their methods write (`hierarchy::index_lineage`).
+    lineage: Vec<Vec<usize>>,
+    /// The `[[sink_gate]]`s whose test holds where the walk is (bits of their indices).
+    gated: u32,
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
@@ -387,6 +393,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             methods: HashMap::new(),
             classes_by_name: HashMap::new(),
             subclasses: Vec::new(),
+            lineage: Vec::new(),
+            gated: 0,
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             reported: HashSet::new(),

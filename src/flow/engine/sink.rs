@@ -312,7 +312,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             return;
         }
         let sink = &self.spec.sinks[id];
-        if self.wanted_sinks & (1 << sink.kind) == 0 {
+        let kind = self.gated_kind(sink.kind);
+        if self.wanted_sinks & (1 << kind) == 0 {
             return;
         }
         let label = sink.label.clone().unwrap_or_else(|| format!("`{name}`"));
@@ -320,7 +321,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             self.fallback_spans.insert(span, sink.kind);
         }
         for l in t {
-            if l.cleared & (1 << sink.kind) != 0 {
+            if l.cleared & (1 << kind) != 0 {
                 continue;
             }
             match l.param() {
@@ -330,7 +331,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                             fi,
                             SinkFact {
                                 param,
-                                sink_kind: sink.kind,
+                                sink_kind: kind,
                                 cleared: l.cleared,
                                 flags: l.flags,
                                 trace: l.trace,
@@ -342,9 +343,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                 }
                 None => {
-                    self.report(l, sink.kind, span, &label, sink.confidence);
+                    self.report(l, kind, span, &label, sink.confidence);
                     if !self.by_use.is_empty() {
-                        self.note_use(l, sink.kind, span, &label, sink.confidence);
+                        self.note_use(l, kind, span, &label, sink.confidence);
                     }
                 }
             }

@@ -102,7 +102,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let t = self.keep_role(t, Some(keep_privileged));
                     cx.env.set_var(name, t);
                 }
+                let outer = self.gated;
+                self.gated |= self.gates_of(test);
                 self.block(body, cx);
+                self.gated = outer;
                 let then = cx.env.delta(&m);
                 cx.env.undo(&m);
                 for (name, mask) in when_false {
@@ -522,11 +525,16 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// `for k, v in d.items()` (the dialect's `pairs_methods`): what the keys carry, which is what
     /// `d` itself does (a mapping read whole, as a name or a field); `None` for any other loop.
     /// The pairs' values carry what the call returned (`os.environ.items()`, a source of values,
-    /// gives keys that are only names).
+    /// gives keys that are only names). `for i, x in enumerate(xs)` (`counting_functions`): the
+    /// position carries nothing.
     fn items_keys(&mut self, iter: &'m Expr, cx: &mut Ctx<'m>) -> Option<Taint> {
         let ExprKind::Call(call) = &iter.kind else {
             return None;
         };
+        if let ExprKind::Name(f) = &call.callee.kind {
+            let counting = self.module.dialect.counting_functions.contains(&&**f);
+            return (counting && call.positional(0).is_some()).then(Taint::new);
+        }
         let ExprKind::Attribute { value, attr } = &call.callee.kind else {
             return None;
         };
@@ -798,6 +806,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if self.admits_privileged_role(right) || self.admits_privileged_role(left) {
                     return None;
                 }
+                // `if r.status_code != 200:`: the answer failed where the test holds.
+                if let Some(checked) = self.status_checked(test) {
+                    return Some(checked);
+                }
                 // `urlparse(url).netloc in ALLOWED`, `ROOT in p.parents`: a part of the value.
                 if matches!(&**op, "in" | "not in" | "==" | "===" | "!=" | "!==") {
                     let positive = matches!(&**op, "in" | "==" | "===");
@@ -872,6 +884,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 });
                 (mask != 0).then_some((name(value)?, true, mask))
             }
+            // `if r.ok:`: the answer failed where the test fails.
+            ExprKind::Attribute { .. } => self.status_checked(test),
             ExprKind::Other(items)
                 if items.len() == 1 && self.unary_test(test) == Test::Negation =>
             {
