@@ -136,6 +136,18 @@ impl<'a, 'm> Engine<'a, 'm> {
         let has_callbacks = !callbacks.is_empty();
         let mut from_callbacks = Taint::new();
         for fi in callbacks {
+            // `Thread(target=f, args=(ctx, urls))`, `pool.submit(f, a, b)`: each argument
+            // reaches its own parameter.
+            if let Some(per_position) = self.forwarded_positions(call, q, fi, &arg_ts, cx) {
+                let offset = self.receiver_offset(fi);
+                for (i, mut t) in per_position.into_iter().enumerate() {
+                    t.retain(|l| !self.is_name_kind(l));
+                    self.seed_callback_param(fi, i + offset, &t);
+                }
+                let ret = self.callback_result(fi);
+                join(&mut from_callbacks, &ret);
+                continue;
+            }
             let mut input = recv_t.clone();
             join(&mut input, &all_args);
             // Every argument reaches every parameter of the callback: what a name said about
@@ -1227,6 +1239,77 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .collect();
             self.changed |= join(slot, &real);
         }
+    }
+
+    /// `[[forwarder]]` parameter `i` of callback `fi` gets `input`.
+    fn seed_callback_param(&mut self, fi: usize, i: usize, input: &[Label]) {
+        let real: Taint = input
+            .iter()
+            .filter(|l| l.param().is_none())
+            .copied()
+            .collect();
+        if let Some(slot) = self.seeds.get_mut(fi).and_then(|s| s.get_mut(i)) {
+            self.changed |= join(slot, &real);
+        }
+    }
+
+    /// What a `[[forwarder]]` call (`Thread(target=f, args=(a, b))`, `pool.submit(f, a, b)`)
+    /// passes to each parameter of the function `fi` it is given, in order; `None` for any
+    /// other call or an argument list that is not written out.
+    fn forwarded_positions(
+        &mut self,
+        call: &'m Call,
+        q: Option<&str>,
+        fi: usize,
+        arg_ts: &[Taint],
+        cx: &mut Ctx<'m>,
+    ) -> Option<Vec<Taint>> {
+        let spec = self.spec;
+        let q = q?;
+        let fw = spec
+            .forwarders
+            .iter()
+            .find(|f| f.calls.iter().any(|g| g.matches(q)))?;
+        let by_keyword = fw
+            .function
+            .as_deref()
+            .and_then(|k| call.args.iter().position(|a| a.name.as_deref() == Some(k)));
+        let at = by_keyword.or_else(|| fw.position.and_then(|p| positional_index(call, p)))?;
+        if self.function_value(&call.args[at].value, cx.class) != Some(fi) {
+            return None;
+        }
+        // Data passed by another keyword (`Thread(target=f, kwargs={"q": q})`) is not mapped.
+        let own = |n: &str| fw.function.as_deref() == Some(n) || fw.args.as_deref() == Some(n);
+        let other_keyword = call
+            .args
+            .iter()
+            .zip(arg_ts)
+            .any(|(a, t)| a.name.as_deref().is_some_and(|n| !own(n)) && !t.is_empty());
+        if other_keyword {
+            return None;
+        }
+        let mut passed = Vec::new();
+        if fw.rest {
+            // A keyword or a splat (`partial(search, q=q)`, `submit(f, *args)`) binds parameters
+            // by name or by count: every argument reaches every parameter then.
+            for (a, t) in call.args.iter().zip(arg_ts).skip(at + 1) {
+                match (&a.name, a.splat) {
+                    (None, crate::ir::Splat::None) => passed.push(t.clone()),
+                    _ => return None,
+                }
+            }
+        }
+        if let Some(k) = &fw.args {
+            if let Some(tuple) = call.args.iter().find(|a| a.name.as_deref() == Some(k)) {
+                let ExprKind::List(items) = &tuple.value.kind else {
+                    return None;
+                };
+                for item in items {
+                    passed.push(self.expr(item, cx));
+                }
+            }
+        }
+        Some(passed)
     }
 
     /// The function an expression stands for: a lambda, a function's name, `self.method`.
