@@ -155,7 +155,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                         .then(|| Vec::with_capacity(entries.len()));
                 let mut placed = None;
                 let mut t = Taint::new();
-                for (k, v) in entries {
+                for (at, (k, v)) in entries.iter().enumerate() {
                     if let Some(k) = k {
                         self.expr(k, cx);
                     }
@@ -166,6 +166,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     if k.is_none() {
                         // `{ ...headers, Authorization: "[REDACTED]" }`: the spread's fields are
                         // known by their keys, and a later key may replace them.
+                        if let Some(kept) = self.spread_not_replaced(v, &entries[at + 1..], cx) {
+                            vt = kept;
+                        }
                         vt = self.field_of(vt);
                     }
                     // `{"password": pw}`; an empty or fixed value (`{"password": ""}`, or a choice
@@ -317,6 +320,33 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// The object of an attribute or index read: a bare name gives its data, not what its name
     /// says (`valid_token.user_id`).
+    /// `{ ...err, message: "failed" }` of a spread whose parts are known: what its parts carry
+    /// but those a later key replaces.
+    fn spread_not_replaced(
+        &self,
+        spread: &Expr,
+        later: &[(Option<Expr>, Expr)],
+        cx: &Ctx<'m>,
+    ) -> Option<Taint> {
+        let inner = match &spread.kind {
+            ExprKind::Spread(inner) => inner,
+            _ => spread,
+        };
+        let shape = self.shape_at(inner, cx)?;
+        let replaced = |key: &super::shape::Key| {
+            later.iter().any(|(k, _)| {
+                k.as_ref()
+                    .and_then(KeyRef::of_index)
+                    .is_some_and(|k| key.is(k))
+            })
+        };
+        let mut t = shape.rest.clone();
+        for p in shape.parts.iter().filter(|p| !replaced(&p.key)) {
+            join(&mut t, &p.taint);
+        }
+        Some(t)
+    }
+
     /// A field read by a name the sanitizers list (`usage`, `error`), as an attribute, a key
     /// (`r["usage"]`) or a `get` (`r.get("error")`): metadata, cleared for their sinks.
     pub(super) fn clear_by_field_name(&self, t: &mut Taint, name: &str) {

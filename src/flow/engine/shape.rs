@@ -33,7 +33,8 @@ pub(super) enum KeyRef<'k> {
 }
 
 impl Key {
-    fn is(&self, k: KeyRef) -> bool {
+    /// Whether this is the part `k` names.
+    pub(super) fn is(&self, k: KeyRef) -> bool {
         match (self, k) {
             (Key::Pos(a), KeyRef::Pos(b)) => *a == b,
             (Key::Name(a), KeyRef::Name(b)) => **a == *b,
