@@ -109,6 +109,28 @@ fn methods_of_imported_classes_and_relative_imports_link() {
 }
 
 #[test]
+fn a_class_reached_through_an_imported_module_links() {
+    // `from app import engine` then `engine.Engine()`: the class of app/engine.py.
+    let dir = project(&[
+        ("app/__init__.py", ""),
+        (
+            "app/engine.py",
+            "import subprocess\n\
+             class Engine:\n    def run(self, command):\n        subprocess.run(command, shell=True)\n",
+        ),
+        (
+            "server.py",
+            "from flask import Flask, request\nfrom app import engine\n\
+             web = Flask(__name__)\nrunner = engine.Engine()\n\
+             @web.post('/run')\ndef run():\n    runner.run(request.get_json()['cmd'])\n\
+             \x20   return 'ok'\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(findings, owned(&[("AIG309", "app/engine.py", 4)]));
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

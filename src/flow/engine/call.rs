@@ -363,9 +363,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         let alias = matches!(callee.kind, ExprKind::Name(_)) && self.imported.contains(q);
         let imported_function =
             (alias || head.is_some_and(|h| self.imports.contains_key(h))) && !q.contains("()");
+        // `Engine().reply` with `Engine` imported, or `engine.Engine().reply` with the module
+        // `engine` imported (`from app import engine`).
         let imported_method = q.matches("()").count() == 1
-            && q.split_once("().")
-                .is_some_and(|(class, _)| self.imported.contains(class));
+            && q.split_once("().").is_some_and(|(class, _)| {
+                self.imported.contains(class)
+                    || class.rsplit_once('.').is_some_and(|(module, _)| {
+                        crate::ir::starts_from_import(module, &self.imported)
+                    })
+            });
         // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
         // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
         let unknown_method = matches!(callee.kind, ExprKind::Attribute { .. })
