@@ -399,20 +399,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) else {
             return;
         };
-        let spec = self.spec;
-        let Some(fw) = spec
-            .forwarders
-            .iter()
-            .find(|f| f.calls.iter().any(|g| g.matches(q)))
-        else {
-            return;
-        };
-        let by_keyword = fw
-            .function
-            .as_deref()
-            .and_then(|k| call.args.iter().position(|a| a.name.as_deref() == Some(k)));
-        let Some(at) = by_keyword.or_else(|| fw.position.and_then(|p| positional_index(call, p)))
-        else {
+        let Some((fw, at)) = self.forwarder_at(call, q) else {
             return;
         };
         let function = &call.args[at].value;
@@ -434,17 +421,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 passed.push((ArgRef::Position(i), t.clone()));
             }
         }
-        if let Some(k) = &fw.args {
-            let tuple = call
-                .args
-                .iter()
-                .find(|a| a.name.as_deref() == Some(k.as_str()));
-            if let Some(ExprKind::List(items)) = tuple.map(|a| &a.value.kind) {
-                for (i, item) in items.iter().enumerate() {
-                    let t = self.expr(item, cx);
-                    passed.push((ArgRef::Position(i), t));
-                }
-            }
+        let tuple = self.forwarded_tuple(call, fw, cx).unwrap_or_default();
+        for (i, t) in tuple.into_iter().enumerate() {
+            passed.push((ArgRef::Position(i), t));
         }
         for (arg, t) in passed {
             self.record_arg(&callee, &arg, &t, cx.function);
@@ -1237,26 +1216,53 @@ impl<'a, 'm> Engine<'a, 'm> {
         let Some(seeds) = self.seeds.get_mut(fi) else {
             return;
         };
+        let data = real(input);
         for slot in seeds.iter_mut() {
-            let real: Taint = input
-                .iter()
-                .filter(|l| l.param().is_none())
-                .copied()
-                .collect();
-            self.changed |= join(slot, &real);
+            self.changed |= join(slot, &data);
         }
     }
 
     /// `[[forwarder]]` parameter `i` of callback `fi` gets `input`.
     fn seed_callback_param(&mut self, fi: usize, i: usize, input: &[Label]) {
-        let real: Taint = input
-            .iter()
-            .filter(|l| l.param().is_none())
-            .copied()
-            .collect();
         if let Some(slot) = self.seeds.get_mut(fi).and_then(|s| s.get_mut(i)) {
-            self.changed |= join(slot, &real);
+            self.changed |= join(slot, &real(input));
         }
+    }
+
+    /// The `[[forwarder]]` a call to `q` is, and the index of the argument holding the function
+    /// it calls (`target=f`, `submit(f, ...)`).
+    fn forwarder_at(&self, call: &Call, q: &str) -> Option<(&'a Forwarder, usize)> {
+        let spec: &'a FlowSpec = self.spec;
+        let fw = spec
+            .forwarders
+            .iter()
+            .find(|f| f.calls.iter().any(|g| g.matches(q)))?;
+        let by_keyword = fw
+            .function
+            .as_deref()
+            .and_then(|k| call.args.iter().position(|a| a.name.as_deref() == Some(k)));
+        let at = by_keyword.or_else(|| fw.position.and_then(|p| positional_index(call, p)))?;
+        Some((fw, at))
+    }
+
+    /// What each item of a forwarder's written-out argument tuple (`args=(a, b)`) carries;
+    /// `Some(empty)` without one, `None` for a tuple that is not written out.
+    fn forwarded_tuple(
+        &mut self,
+        call: &'m Call,
+        fw: &Forwarder,
+        cx: &mut Ctx<'m>,
+    ) -> Option<Vec<Taint>> {
+        let Some(k) = &fw.args else {
+            return Some(Vec::new());
+        };
+        let Some(tuple) = call.args.iter().find(|a| a.name.as_deref() == Some(k)) else {
+            return Some(Vec::new());
+        };
+        let ExprKind::List(items) = &tuple.value.kind else {
+            return None;
+        };
+        Some(items.iter().map(|item| self.expr(item, cx)).collect())
     }
 
     /// What a `[[forwarder]]` call (`Thread(target=f, args=(a, b))`, `pool.submit(f, a, b)`)
@@ -1270,17 +1276,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         cx: &mut Ctx<'m>,
     ) -> Option<Vec<Taint>> {
-        let spec = self.spec;
-        let q = q?;
-        let fw = spec
-            .forwarders
-            .iter()
-            .find(|f| f.calls.iter().any(|g| g.matches(q)))?;
-        let by_keyword = fw
-            .function
-            .as_deref()
-            .and_then(|k| call.args.iter().position(|a| a.name.as_deref() == Some(k)));
-        let at = by_keyword.or_else(|| fw.position.and_then(|p| positional_index(call, p)))?;
+        let (fw, at) = self.forwarder_at(call, q?)?;
         if self.function_value(&call.args[at].value, cx.class) != Some(fi) {
             return None;
         }
@@ -1305,16 +1301,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
-        if let Some(k) = &fw.args {
-            if let Some(tuple) = call.args.iter().find(|a| a.name.as_deref() == Some(k)) {
-                let ExprKind::List(items) = &tuple.value.kind else {
-                    return None;
-                };
-                for item in items {
-                    passed.push(self.expr(item, cx));
-                }
-            }
-        }
+        passed.extend(self.forwarded_tuple(call, fw, cx)?);
         Some(passed)
     }
 

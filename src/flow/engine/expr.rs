@@ -318,8 +318,6 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// The object of an attribute or index read: a bare name gives its data, not what its name
-    /// says (`valid_token.user_id`).
     /// `{ ...err, message: "failed" }` of a spread whose parts are known: what its parts carry
     /// but those a later key replaces.
     fn spread_not_replaced(
@@ -358,6 +356,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
+    /// The object of an attribute or index read: a bare name gives its data, not what its name
+    /// says (`valid_token.user_id`).
     fn base(&mut self, e: &'m Expr, cx: &mut Ctx<'m>) -> Taint {
         match &e.kind {
             ExprKind::Name(n) if cx.receiver != Some(&**n) => {

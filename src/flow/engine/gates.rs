@@ -3,42 +3,34 @@
 //! its logs at debug level, whatever the method it calls.
 
 use super::*;
-use crate::spec::names::name_words;
 
 impl<'a, 'm> Engine<'a, 'm> {
-    /// The gates (bits of indices into `spec.sink_gates`) that hold in the branch where `test`
-    /// is true. A negated test (`if not verbose:`) or a choice (`verbose or force`) holds none.
-    pub(super) fn gates_of(&self, test: &Expr) -> u32 {
-        let gates = &self.spec.sink_gates;
-        if gates.is_empty() {
-            return 0;
-        }
-        let mut words = Vec::new();
-        gate_words(test, self.text, &mut words);
-        let mut mask = 0u32;
-        for (i, g) in gates.iter().enumerate().take(32) {
-            if words.iter().any(|w| g.words.contains(w)) {
-                mask |= 1 << i;
-            }
-        }
-        mask
-    }
-
-    /// The kind a sink of `kind` has in the code being walked.
+    /// The kind a sink of `kind` has in the code being walked: a gate's `becomes` when the test
+    /// of an `if` around it names one of the gate's words. The tests are read only here, when a
+    /// sink of a gated kind is reached, not at every `if`.
     pub(super) fn gated_kind(&self, kind: u8) -> u8 {
-        if self.gated == 0 {
+        if self.gate_tests.is_empty() {
             return kind;
         }
-        self.spec
-            .sink_gates
-            .iter()
-            .enumerate()
-            .find(|(i, g)| self.gated & (1 << i) != 0 && g.kind == kind)
-            .map_or(kind, |(_, g)| g.becomes)
+        let mut words = None;
+        for g in self.spec.sink_gates.iter().filter(|g| g.kind == kind) {
+            let words = words.get_or_insert_with(|| {
+                let mut out = Vec::new();
+                for t in &self.gate_tests {
+                    gate_words(t, self.text, &mut out);
+                }
+                out
+            });
+            if words.iter().any(|w| g.words.contains(w)) {
+                return g.becomes;
+            }
+        }
+        kind
     }
 }
 
-/// The words of the names and strings a test holds true: a flag (`self.debug`), a check
+/// The words of the names and strings a test holds true (a negated test, `if not verbose:`, or
+/// a choice, `verbose or force`, holds none): a flag (`self.debug`), a check
 /// (`logger.isEnabledFor(logging.DEBUG)`), a level at least some number (`verbosity >= 2`), a
 /// setting equal to a string (`env == "development"`), either side of an `and`.
 fn gate_words(test: &Expr, text: &str, out: &mut Vec<String>) {

@@ -18,7 +18,7 @@ use super::trace::{
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};
-use crate::spec::flow::{FlowSpec, KindSet, PropagateTo, SourceMatch};
+use crate::spec::flow::{FlowSpec, Forwarder, KindSet, PropagateTo, SourceMatch};
 use crate::spec::flow_index::FamilyIndex;
 use crate::spec::names::name_words;
 use crate::spec::sinks::{SinkArg, SinkMatch};
@@ -239,8 +239,9 @@ pub struct Engine<'a, 'm> {
     /// For each class, its bases and derived classes in the file: an object of the class has
     /// the fields their methods write (`hierarchy::index_lineage`).
     lineage: Vec<Vec<usize>>,
-    /// The `[[sink_gate]]`s whose test holds where the walk is (bits of their indices).
-    gated: u32,
+    /// The tests of the `if`s whose body the walk is in, when the packs have `[[sink_gate]]`s
+    /// (`gates::gated_kind` reads them).
+    gate_tests: Vec<&'m Expr>,
     /// The step for each parameter of each function (the start of summary paths).
     param_steps: Vec<Vec<u32>>,
     pub hits: Vec<FlowHit>,
@@ -394,7 +395,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             classes_by_name: HashMap::new(),
             subclasses: Vec::new(),
             lineage: Vec::new(),
-            gated: 0,
+            gate_tests: Vec::new(),
             param_steps: Vec::with_capacity(n),
             hits: Vec::new(),
             reported: HashSet::new(),

@@ -102,10 +102,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let t = self.keep_role(t, Some(keep_privileged));
                     cx.env.set_var(name, t);
                 }
-                let outer = self.gated;
-                self.gated |= self.gates_of(test);
+                let gated = !self.spec.sink_gates.is_empty();
+                if gated {
+                    self.gate_tests.push(test);
+                }
                 self.block(body, cx);
-                self.gated = outer;
+                if gated {
+                    self.gate_tests.pop();
+                }
                 let then = cx.env.delta(&m);
                 cx.env.undo(&m);
                 for (name, mask) in when_false {
