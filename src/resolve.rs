@@ -346,6 +346,16 @@ impl<'m> Resolver<'m> {
         (env.get(class).is_none() && self.local_class(class)).then(|| format!("{class}()"))
     }
 
+    /// `params: URLSearchParams`, `cache: Map<string, string>`: an instance of one of the
+    /// language's own classes (`URLSearchParams()`), unless the file names another so.
+    fn platform_instance(&self, annotation: &str, env: &Env<'_, 'm>) -> Option<String> {
+        let class = annotation.trim().trim_start_matches(':').trim();
+        let class = class.split(['<', '[']).next()?.trim();
+        let platform = self.module.dialect.platform_types.contains(&class);
+        (platform && env.get(class).is_none() && !self.local_class(class))
+            .then(|| format!("{class}()"))
+    }
+
     /// `PROVIDERS[name]()`, `PROVIDERS.get(name)()`: the instances an entry of a dict (or list)
     /// of classes makes; under a constant key, that entry's only.
     fn entry_classes(&self, e: &Expr, env: &Env<'_, 'm>) -> Option<Vec<String>> {
@@ -478,7 +488,9 @@ impl<'m> Resolver<'m> {
                 Binding::Receiver(class.unwrap_or_default())
             } else {
                 match p.annotation.as_deref().and_then(|a| {
-                    annotation_type(a, env, rust).or_else(|| self.local_instance(a, env))
+                    annotation_type(a, env, rust)
+                        .or_else(|| self.local_instance(a, env))
+                        .or_else(|| self.platform_instance(a, env))
                 }) {
                     Some(q) => Binding::Value(q),
                     None => Binding::Opaque,

@@ -1475,6 +1475,7 @@ fn linked_calls(module: &Module) -> (Vec<String>, Vec<String>) {
                 from_imports.insert(q);
             } else if matches!(call.callee.kind, crate::ir::ExprKind::Attribute { .. })
                 && !own_method(q)
+                && !module.dialect.on_platform_object(q)
             {
                 unknown.insert(q);
             }

@@ -131,6 +131,37 @@ fn a_class_reached_through_an_imported_module_links() {
 }
 
 #[test]
+fn a_method_of_the_platform_s_objects_is_not_the_scan_s_method_of_that_name() {
+    // `searchParams.get`, `params.get` (typed `URLSearchParams`) and `proc.stdin.write` are the
+    // platform's; `store.get` of an untyped parameter may be the project's `PageCache.get`.
+    let dir = project(&[
+        (
+            "cache.ts",
+            "import fs from 'fs/promises';\n\
+             export class PageCache {\n  get(key: string): Promise<string> {\n    \
+             return fetch(key).then((r) => r.text());\n  }\n}\n\
+             export class DocxHandler {\n  async write(path: string, body: string) {\n    \
+             await fs.writeFile(path, body);\n  }\n}\n",
+        ),
+        (
+            "route.ts",
+            "import OpenAI from 'openai';\nconst client = new OpenAI();\n\
+             export async function ask(params: URLSearchParams, url: string, proc: any, store: any) {\n  \
+             const a = params.get('a');\n  const b = new URL(url).searchParams.get('b');\n  \
+             const r = await client.chat.completions.create({ model: 'm', max_tokens: 9, \
+             messages: [{ role: 'user', content: `Say ${a} ${b}` }] });\n  \
+             const c = await store.get('c');\n  \
+             const s = await client.chat.completions.create({ model: 'm', max_tokens: 9, \
+             messages: [{ role: 'user', content: `Page: ${c}` }] });\n  \
+             proc.stdin.write(r.choices[0].message.content);\n  \
+             return s.choices[0].message.content;\n}\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(findings, owned(&[("AIG203", "route.ts", 8)]));
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

@@ -100,9 +100,32 @@ pub struct Dialect {
     /// Functions pairing each item with its position (`enumerate(xs)`): in `for i, x in ...`
     /// the position is a number, whatever the items hold.
     pub counting_functions: &'static [&'static str],
+    /// The language's own classes and functions (`Map`, `URL`, `fetch`, `open`): a method called
+    /// on what they make, or on a parameter typed as one, is not one of the scan's methods.
+    pub platform_types: &'static [&'static str],
+    /// Fields that hold the platform's objects whatever holds them (`proc.stdin`, a child
+    /// process's stream).
+    pub platform_fields: &'static [&'static str],
     /// Decorators of a method that takes no receiver where `first_param_receiver` holds
     /// (Python `@staticmethod`): its first parameter is its first argument.
     pub receiverless_decorators: &'static [&'static str],
+}
+
+impl Dialect {
+    /// Whether the qualified call `q` is a method of an object the language's own classes or
+    /// functions made (`Map().get`, `URL().searchParams.get`, `open().write`), or of one of
+    /// their fields (`session.proc.stdin.write`).
+    pub fn on_platform_object(&self, q: &str) -> bool {
+        let head = q.split(['(', '.']).next().unwrap_or(q);
+        let Some((object, _method)) = q.rsplit_once('.') else {
+            return false;
+        };
+        self.platform_types.contains(&head)
+            || object
+                .split('.')
+                .skip(1)
+                .any(|f| self.platform_fields.contains(&f.trim_end_matches("()")))
+    }
 }
 
 /// The deepest syntax nesting lowered into the IR, and the deepest any walk over it goes. Deeper

@@ -89,9 +89,71 @@ fn dialect(language: Language) -> Dialect {
         copy_methods: if python { &["copy"] } else { &[] },
         pairs_methods: if python { &["items"] } else { &[] },
         counting_functions: if python { &["enumerate"] } else { &[] },
+        platform_types: match language.family() {
+            Family::Python => PYTHON_PLATFORM,
+            Family::Rust => &[],
+            _ => JS_PLATFORM,
+        },
+        platform_fields: match language.family() {
+            Family::Rust => &[],
+            _ => &["stdin", "stdout", "stderr"],
+        },
         receiverless_decorators: if python { &["staticmethod"] } else { &[] },
     }
 }
+
+/// Python's built-in classes and functions whose results have methods (`open(p).write`).
+const PYTHON_PLATFORM: &[&str] = &[
+    "open",
+    "dict",
+    "list",
+    "set",
+    "frozenset",
+    "str",
+    "bytes",
+    "bytearray",
+    "tuple",
+];
+
+/// JavaScript's global classes and objects (also Node's and the browser's). The Fetch API's
+/// `Request` and `Response` are not listed: frameworks hand them to handlers, and their sources
+/// and sinks are the packs'.
+const JS_PLATFORM: &[&str] = &[
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "URL",
+    "URLSearchParams",
+    "Headers",
+    "FormData",
+    "Array",
+    "Object",
+    "String",
+    "Number",
+    "Promise",
+    "Date",
+    "RegExp",
+    "JSON",
+    "Math",
+    "Buffer",
+    "fetch",
+    "process",
+    "console",
+    "Blob",
+    "TextEncoder",
+    "TextDecoder",
+    "AbortController",
+    "Intl",
+    "Reflect",
+    "Symbol",
+    "Error",
+    "window",
+    "document",
+    "navigator",
+    "localStorage",
+    "sessionStorage",
+];
 
 pub use crate::ir::MAX_DEPTH;
 

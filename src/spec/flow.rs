@@ -179,6 +179,10 @@ pub struct RawSanitizer {
     /// r.ok:`), as `statuses`.
     #[serde(default)]
     pub(crate) success_flags: Vec<String>,
+    /// Values of a dict's `type` entry that make it a content part with no text
+    /// (`{"type": "image_url", "image_url": {...}}`): its entries are clean.
+    #[serde(default)]
+    pub(crate) part_types: Vec<String>,
     /// Calls giving a path relative to a root (`path.relative(root, p)`): the result starting
     /// with `..` (one of `escape_tests`, called with `".."`) says the path escapes the root, so
     /// it is checked where the test fails.
@@ -507,6 +511,7 @@ pub struct Sanitizer {
     pub parts: Vec<String>,
     pub statuses: Vec<String>,
     pub success_flags: Vec<String>,
+    pub part_types: Vec<String>,
     pub escapes: Vec<Glob>,
     pub escape_tests: Vec<String>,
     pub removals: Vec<String>,
@@ -845,12 +850,13 @@ impl FlowSpec {
                 && s.parts.is_empty()
                 && s.statuses.is_empty()
                 && s.success_flags.is_empty()
+                && s.part_types.is_empty()
                 && s.escapes.is_empty()
                 && s.removals.is_empty()
                 && s.wrappers.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `statuses`, `success_flags`, `escapes`, `removals` or `wrappers`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `statuses`, `success_flags`, `part_types`, `escapes`, `removals` or `wrappers`"
                         .into(),
                 );
             }
@@ -883,6 +889,7 @@ impl FlowSpec {
                 parts: s.parts,
                 statuses: s.statuses,
                 success_flags: s.success_flags,
+                part_types: s.part_types,
                 escapes: globs(&s.escapes),
                 escape_tests: s.escape_tests,
                 removals: s.removals,
@@ -1153,6 +1160,8 @@ impl FlowSpec {
                     keys: t.keys,
                     with_keys: t.with_keys,
                     only_keys: t.only_keys,
+                    not_under: t.not_under,
+                    not_in_calls: globs(&t.not_in_calls),
                 }
             }
             RawSink::Names(t) => {

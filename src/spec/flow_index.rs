@@ -52,6 +52,8 @@ pub struct FamilyIndex {
     /// HTTP status attributes (`status_code`) and success flags (`ok`) -> sanitizers.
     pub statuses: HashMap<String, Vec<u32>>,
     pub success_flags: HashMap<String, Vec<u32>>,
+    /// `type` values of content parts with no text (`image_url`) -> sanitizers.
+    pub part_types: HashMap<String, Vec<u32>>,
     /// Prefix tests (`startsWith`) -> sanitizers whose `escapes` calls they test.
     pub escape_tests: HashMap<String, Vec<u32>>,
     /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
@@ -157,6 +159,9 @@ impl FamilyIndex {
                 }
                 for a in &s.success_flags {
                     push(&mut ix.success_flags, a, id);
+                }
+                for t in &s.part_types {
+                    push(&mut ix.part_types, t, id);
                 }
                 for t in &s.escape_tests {
                     push(&mut ix.escape_tests, t, id);

@@ -110,6 +110,14 @@ sink_table! {
         /// record with `role` and `content` columns among others); any, when empty.
         #[serde(default)]
         only_keys: Vec<String>,
+        /// Not in a dict/object written inside an entry with one of these keys (a model's
+        /// response built by hand, `{"choices": [{"message": {...}}]}`, is no prompt).
+        #[serde(default)]
+        not_under: Vec<String>,
+        /// Not in a dict/object written in an argument of these calls (`count_tokens(messages=
+        /// [...])` counts a message's tokens and sends it to no model).
+        #[serde(default)]
+        not_in_calls: Vec<String>,
         /// Reported only where the data reaches no other sink afterwards (see [`Sink::fallback`]).
         #[serde(default)]
         fallback: bool,
@@ -350,6 +358,8 @@ pub enum SinkMatch {
         keys: Vec<String>,
         with_keys: Vec<String>,
         only_keys: Vec<String>,
+        not_under: Vec<String>,
+        not_in_calls: Vec<Glob>,
     },
     /// A value assigned to a name (variable, attribute, key) whose words end in one of `heads`
     /// (each split into words), the word before not one of `not_after`.

@@ -33,6 +33,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         let mut arg_ts: Vec<Taint> = Vec::with_capacity(call.args.len());
         let mut callbacks: Vec<usize> = Vec::new();
+        self.open_calls.push((call, self.open_keys.len()));
         for a in &call.args {
             if let Some(fi) = self.function_value(&a.value, cx.class) {
                 self.expr(&a.value, cx);
@@ -42,6 +43,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 arg_ts.push(self.expr(&a.value, cx));
             }
         }
+        self.open_calls.pop();
         self.serializing = serializing;
         if let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) {
             self.called_with_data.insert(q);
@@ -375,7 +377,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         // `self.llm.chat(...)` with `llm` of no known class: the scan's methods named `chat` may
         // stand in (`link`), unless the receiver is a library's object (`sqlite3...cursor()`).
         let unknown_method = matches!(callee.kind, ExprKind::Attribute { .. })
-            && !crate::ir::starts_from_import(q, &self.imported);
+            && !crate::ir::starts_from_import(q, &self.imported)
+            && !self.module.dialect.on_platform_object(q);
         if !imported_function && !imported_method && !unknown_method {
             return None;
         }
@@ -961,6 +964,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             let Some(input) = by_param.get(fact.param) else {
                 continue;
             };
+            // `jsonify(msg2dict(msg))`: the message the callee makes is answered to the client.
+            if self.fallback_spans.contains_key(&fact.sink_span)
+                && self.result_not_a_prompt(fact.sink_kind)
+            {
+                continue;
+            }
             for l in input.clone() {
                 if fact.flags & UNNAMED != 0 && self.holds_by_name(&l) {
                     continue;

@@ -155,14 +155,22 @@ impl<'a, 'm> Engine<'a, 'm> {
                         .then(|| Vec::with_capacity(entries.len()));
                 let mut placed = None;
                 let mut t = Taint::new();
+                let no_text = self.part_without_text(entries);
                 for (at, (k, v)) in entries.iter().enumerate() {
                     if let Some(k) = k {
                         self.expr(k, cx);
+                    }
+                    let key = k.as_ref().and_then(|k| k.as_str());
+                    if let Some(key) = key {
+                        self.open_keys.push(key);
                     }
                     let (mut vt, inner) = match parts.is_some() {
                         true => self.expr_shaped(v, cx),
                         false => (self.expr(v, cx), None),
                     };
+                    if key.is_some() {
+                        self.open_keys.pop();
+                    }
                     if k.is_none() {
                         // `{ ...headers, Authorization: "[REDACTED]" }`: the spread's fields are
                         // known by their keys, and a later key may replace them.
@@ -194,6 +202,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                             cx,
                         );
                     }
+                    clear_kinds(&mut vt, no_text);
                     if let Some(parts) = parts.as_mut() {
                         let key = k.as_ref().and_then(KeyRef::of_index);
                         parts.push((key, vt.clone(), inner));
@@ -428,5 +437,27 @@ fn conditional_test(items: &[Expr]) -> Option<&Expr> {
     match items {
         [_, _, test] => test.choice_test(),
         _ => None,
+    }
+}
+
+impl Engine<'_, '_> {
+    /// The sink kinds a content part with no text is clean for: a dict whose `type` is one of
+    /// the sanitizers' `part_types` (`{"type": "image_url", "image_url": {"url": data_url}}`
+    /// gives the model an image, not words to follow).
+    fn part_without_text(&self, entries: &[(Option<Expr>, Expr)]) -> KindSet {
+        if self.ix.part_types.is_empty() {
+            return 0;
+        }
+        let ty = entries
+            .iter()
+            .find_map(|(k, v)| match k.as_ref()?.as_str()? {
+                "type" => v.as_str(),
+                _ => None,
+            });
+        ty.and_then(|ty| self.ix.part_types.get(ty))
+            .map_or(0, |ids| {
+                ids.iter()
+                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+            })
     }
 }

@@ -302,6 +302,11 @@ pub struct Engine<'a, 'm> {
     /// The arguments being read are written out whole (a `serialize` propagator): names of
     /// records count.
     serializing: bool,
+    /// Where the expression being read is written: the keys of the dict entries and the calls
+    /// whose arguments hold it, innermost last (each call with the number of keys open before
+    /// it). A message dict under a response's `choices`, or in `count_tokens(...)`, is no prompt.
+    open_keys: Vec<&'m str>,
+    open_calls: Vec<(&'m Call, usize)>,
     /// Kinds of the sources without `requires_kinds` that apply in the file (request data: the
     /// file serves requests), for the sources that require them (see `serving`).
     served: KindSet,
@@ -426,6 +431,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             files: HashMap::new(),
             opened: HashMap::new(),
             serializing: false,
+            open_keys: Vec::new(),
+            open_calls: Vec::new(),
             served: 0,
             want_shape: None,
             shape: None,

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::flow::trace::KEY;
+use crate::spec::glob::Glob;
 use std::cell::RefCell;
 
 /// Identifiers matched per worker thread before the cache starts over.
@@ -255,11 +256,16 @@ impl<'a, 'm> Engine<'a, 'm> {
             let SinkMatch::Keys {
                 with_keys,
                 only_keys,
+                not_under,
+                not_in_calls,
                 ..
             } = &sink.matcher
             else {
                 continue;
             };
+            if self.written_in(not_under, not_in_calls) {
+                continue;
+            }
             let has_key = |w: &String| {
                 entries
                     .iter()
@@ -297,6 +303,39 @@ impl<'a, 'm> Engine<'a, 'm> {
             true => self.trace.extend(&vt, span, &Note::Assign(key.into())),
             false => vt,
         }
+    }
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// Whether a call being read, whose callee makes a fallback sink of `kind` by shape, is an
+    /// argument of a call its `not_in_calls` name (`jsonify(msg2dict(msg))`).
+    pub(super) fn result_not_a_prompt(&self, kind: u8) -> bool {
+        self.spec.sinks.iter().any(|sink| match &sink.matcher {
+            SinkMatch::Keys { not_in_calls, .. } if sink.fallback && sink.kind == kind => {
+                !not_in_calls.is_empty() && self.written_in(&[], not_in_calls)
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether the dict being read is written under an entry keyed by one of `keys` (since the
+    /// innermost call holding it), or in an argument of a call matching one of `calls`.
+    fn written_in(&self, keys: &[String], calls: &[Glob]) -> bool {
+        let (call, since) = match self.open_calls.last() {
+            Some(&(call, since)) => (Some(call), since),
+            None => (None, 0),
+        };
+        let under = self.open_keys[since..]
+            .iter()
+            .any(|k| keys.iter().any(|w| w == k));
+        under
+            || call.is_some_and(|call| {
+                let matches = |n: &str| calls.iter().any(|g| g.matches(n));
+                match call.qualified.as_deref() {
+                    Some(q) => matches(q),
+                    None => !calls.is_empty() && call.callee.dotted().is_some_and(|n| matches(&n)),
+                }
+            })
     }
 }
 
