@@ -414,6 +414,40 @@ fn console_input_in_a_prompt_is_reported_at_low_confidence_and_request_input_at_
     );
 }
 
+#[test]
+fn identity_and_card_data_in_a_prompt_is_of_medium_confidence_and_contact_details_low() {
+    // One finding per prompt, told by its surest data: the card number beside the email.
+    let dir = project(&[(
+        "app.py",
+        "from openai import OpenAI\nclient = OpenAI()\n\
+         def remind(c):\n    client.chat.completions.create(model='m', messages=[{'role': 'user', 'content': f'Write to {c.email}'}])\n\
+         def bill(c):\n    client.chat.completions.create(model='m', messages=[{'role': 'user', 'content': f'{c.email} paid with {c.card_number}'}])\n\
+         def check(p):\n    client.chat.completions.create(model='m', messages=[{'role': 'user', 'content': f'Born {p.date_of_birth}, SSN {p.ssn}'}])\n",
+    )]);
+    let (_, report) = scan(&dir, "json");
+    let found: Vec<(u64, String, bool)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "AIG405")
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["confidence"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().starts_with("sensitive"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (4, "low".to_string(), false),
+            (6, "medium".to_string(), true),
+            (8, "medium".to_string(), true)
+        ]
+    );
+}
+
 const TOOL_WRAPPER: &str = "from langchain_core.tools import StructuredTool\n\
 def wrap(function):\n    def wrapped(**kwargs) -> str:\n        return function(**kwargs)\n    return StructuredTool.from_function(name='t', func=wrapped)\n\
 def model_arguments(client, messages):\n    import json\n    resp = client.chat.completions.create(model='gpt-4o', messages=messages)\n    return json.loads(resp.choices[0].message.tool_calls[0].function.arguments)\n";

@@ -142,9 +142,10 @@ pub fn run(
             .any(|(o, sinks)| Some(*o) == first && sinks & related != 0)
     };
     // A flow within the file is reported before one from a caller in another file that reaches
-    // the same sink: the local one is whole, and the other may be one of many stand-ins.
+    // the same sink: the local one is whole, and the other may be one of many stand-ins. Then
+    // the surest first: a card number beside an email in one prompt is told as the card number.
     let mut hits: Vec<&engine::FlowHit> = engine.hits.iter().collect();
-    hits.sort_by_key(|h| h.linked);
+    hits.sort_by_key(|h| (h.linked, std::cmp::Reverse(h.confidence)));
     for hit in hits {
         let id = rule_id(hit);
         let (s, e) = (hit.sink_span.start, hit.sink_span.end);
