@@ -36,6 +36,15 @@ impl Engine<'_, '_> {
             .collect()
     }
 
+    /// Whether real data `l` reaching a sink of `sink_kind` is sent whole for a `sent_whole_to`
+    /// rule.
+    pub(super) fn sent_whole_by_use(&self, l: &Label, sink_kind: u8) -> bool {
+        self.by_use.iter().any(|&r| {
+            let rule = &self.spec.rules[r];
+            rule.sources & (1 << l.kind) != 0 && rule.sent_whole_to & (1 << sink_kind) != 0
+        })
+    }
+
     /// Real data `l` reached a sink of `sink_kind`: note it for the `sent_whole_to` rules.
     pub(super) fn note_use(
         &mut self,

@@ -996,6 +996,24 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.would_report(&l, fact.sink_kind, fact.sink_span)
                     }
                 };
+                // `complete(system, msg)` sends `msg` whole: logging `msg` here logs the
+                // conversation. The value is the argument as passed.
+                if l.param().is_none() && self.sent_whole_by_use(&l, fact.sink_kind) {
+                    let l = Label {
+                        cleared,
+                        flags,
+                        trace: self.arg_step(&l, span, fi),
+                        ..l
+                    };
+                    let confidence = fact.sink_confidence;
+                    self.note_use(
+                        &l,
+                        fact.sink_kind,
+                        fact.sink_span,
+                        &fact.sink_label,
+                        confidence,
+                    );
+                }
                 if !new {
                     continue;
                 }
