@@ -448,6 +448,42 @@ fn identity_and_card_data_in_a_prompt_is_of_medium_confidence_and_contact_detail
     );
 }
 
+#[test]
+fn a_system_message_stringified_into_a_user_message_is_no_longer_privileged() {
+    // A chat's history holds a system message the user chose (`/reset <text>`). Summarised as
+    // the text of a user message it is the user's; sent on as it is, it is still a system one.
+    let dir = project(&[
+        (
+            "helper.py",
+            "import openai\n\
+             class Helper:\n    def __init__(self):\n        self.client = openai.OpenAI(timeout=30)\n        self.history = {}\n\
+             \x20   def reset(self, chat, content):\n        self.history[chat] = [{'role': 'system', 'content': content}]\n\
+             \x20   def summary_of(self, chat):\n        return self.summarise(self.history[chat])\n\
+             \x20   def summarise(self, conversation):\n        messages = [{'role': 'user', 'content': str(conversation)}]\n\
+             \x20       return self.client.chat.completions.create(model='m', max_tokens=9, messages=messages)\n\
+             \x20   def chat(self, chat):\n        return self.client.chat.completions.create(model='m', max_tokens=9, messages=self.history[chat])\n",
+        ),
+        (
+            "bot.py",
+            "from telegram import Update\nfrom telegram.ext import Application, CommandHandler\n\
+             from helper import Helper\nhelper = Helper()\n\
+             async def reset(update: Update, context):\n    helper.reset(update.effective_chat.id, update.message.text)\n\
+             async def summary(update: Update, context):\n    await update.message.reply_text(helper.summary_of(update.effective_chat.id))\n\
+             async def ask(update: Update, context):\n    await update.message.reply_text(helper.chat(update.effective_chat.id))\n\
+             app = Application.builder().token('x').build()\n\
+             app.add_handler(CommandHandler('reset', reset))\n\
+             app.add_handler(CommandHandler('summary', summary))\n\
+             app.add_handler(CommandHandler('ask', ask))\n",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let privileged: Vec<_> = findings.iter().filter(|f| f.0 == "AIG202").collect();
+    assert_eq!(
+        privileged,
+        [&("AIG202".to_string(), "helper.py".to_string(), 14)]
+    );
+}
+
 const TOOL_WRAPPER: &str = "from langchain_core.tools import StructuredTool\n\
 def wrap(function):\n    def wrapped(**kwargs) -> str:\n        return function(**kwargs)\n    return StructuredTool.from_function(name='t', func=wrapped)\n\
 def model_arguments(client, messages):\n    import json\n    resp = client.chat.completions.create(model='gpt-4o', messages=messages)\n    return json.loads(resp.choices[0].message.tool_calls[0].function.arguments)\n";

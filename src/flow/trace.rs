@@ -18,7 +18,8 @@ const MAX_LABELS: usize = 12;
 /// Label flags: how the data was placed on its way (`spliced`, `privileged`, ...), named by the
 /// packs' `flags` and so defined with the format.
 pub use crate::spec::flow::{
-    Flags, DERIVED, GUESSED, KEY, LINKED, PARAMETER, PRIVILEGED, SHAPED, SPLICED, TOOL, UNNAMED,
+    Flags, DEMOTED, DERIVED, GUESSED, KEY, LINKED, PARAMETER, PRIVILEGED, SHAPED, SPLICED, TOOL,
+    UNNAMED,
 };
 pub const NO_STEP: u32 = u32::MAX;
 

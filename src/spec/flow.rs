@@ -661,6 +661,10 @@ pub const LIMITED: Flags = 512;
 /// sink as itself, but what a call the tables do not describe makes of it (`load(conversation_id)`)
 /// is the stored record, not the key.
 pub const KEY: Flags = 1024;
+/// Placed as the text of a message of a role that is not privileged (`{"role": "user",
+/// "content": str(history)}`): what was a system message's text before is not one there. On a
+/// parameter marker, a caller's privileged data passed in loses its privilege.
+pub const DEMOTED: Flags = 2048;
 
 pub(crate) const FLAG_NAMES: &str =
     "spliced, privileged, derived, parameter, linked, tool, guessed, shaped, limited";

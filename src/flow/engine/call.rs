@@ -975,7 +975,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 let cleared = l.cleared | fact.cleared;
-                let flags = l.flags | fact.flags;
+                // Privileged data the callee places as a user's text is no longer privileged.
+                let kept = match fact.flags & DEMOTED {
+                    0 => l.flags,
+                    _ => l.flags & !PRIVILEGED,
+                };
+                let flags = kept | fact.flags;
                 if cleared & (1 << fact.sink_kind) != 0 {
                     continue;
                 }

@@ -156,6 +156,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let mut placed = None;
                 let mut t = Taint::new();
                 let no_text = self.part_without_text(entries);
+                let demotes = self.unprivileged_message(entries);
                 for (at, (k, v)) in entries.iter().enumerate() {
                     if let Some(k) = k {
                         self.expr(k, cx);
@@ -170,6 +171,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                     };
                     if key.is_some() {
                         self.open_keys.pop();
+                    }
+                    clear_kinds(&mut vt, no_text);
+                    if demotes {
+                        for l in vt.iter_mut() {
+                            l.flags = (l.flags & !PRIVILEGED) | DEMOTED;
+                        }
                     }
                     if k.is_none() {
                         // `{ ...headers, Authorization: "[REDACTED]" }`: the spread's fields are
@@ -202,7 +209,6 @@ impl<'a, 'm> Engine<'a, 'm> {
                             cx,
                         );
                     }
-                    clear_kinds(&mut vt, no_text);
                     if let Some(parts) = parts.as_mut() {
                         let key = k.as_ref().and_then(KeyRef::of_index);
                         parts.push((key, vt.clone(), inner));

@@ -13,8 +13,8 @@
 
 use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
 use super::trace::{
-    join, with_flags, Flags, Label, Note, Taint, Trace, DERIVED, GUESSED, LINKED, MAX_PARAMS,
-    NO_STEP, PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
+    join, with_flags, Flags, Label, Note, Taint, Trace, DEMOTED, DERIVED, GUESSED, LINKED,
+    MAX_PARAMS, NO_STEP, PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
 };
 use crate::ir::constants::Constants;
 use crate::ir::{Call, Expr, ExprKind, Function, Module, Span, Stmt, StmtKind, StrPart};

@@ -176,6 +176,18 @@ impl<'a, 'm> Engine<'a, 'm> {
         false
     }
 
+    /// A message dict whose role is written and not privileged (`{"role": "user", ...}`): its
+    /// text is that role's, whatever system message it was part of before.
+    pub(super) fn unprivileged_message(&self, entries: &[(Option<Expr>, Expr)]) -> bool {
+        entries.iter().any(|(k, v)| {
+            k.as_ref()
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| self.spec.role_keys.iter().any(|r| r == k))
+                && v.as_str()
+                    .is_some_and(|role| !self.is_privileged_role(role))
+        })
+    }
+
     /// `("system", x)`, `["system", x]`: LangChain's message tuples.
     pub(super) fn privileged_tuple(&self, items: &[Expr]) -> bool {
         items.len() == 2
