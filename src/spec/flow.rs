@@ -162,6 +162,11 @@ pub struct RawSanitizer {
     /// Field(max_length=2000)`): reading that field of any object gives a checked value.
     #[serde(default)]
     pub(crate) bounded_fields: Vec<String>,
+    /// Types of a class field that admit a few values or a number (`stack: Literal["html",
+    /// "react"]`, `n: int`, a field typed as an `Enum` of the file): reading that field of any
+    /// object gives a checked value.
+    #[serde(default)]
+    pub(crate) closed_types: Vec<String>,
     /// Constructing a class of the file with a matching base (`class Args(BaseModel)`,
     /// `Args(**data)`) validates the arguments.
     #[serde(default)]
@@ -506,6 +511,7 @@ pub struct Sanitizer {
     pub slices: bool,
     pub measures: Vec<String>,
     pub bounded_fields: Vec<String>,
+    pub closed_types: Vec<String>,
     pub bases: Vec<Glob>,
     pub raises: bool,
     pub parts: Vec<String>,
@@ -851,6 +857,7 @@ impl FlowSpec {
                 && !s.slices
                 && s.measures.is_empty()
                 && s.bounded_fields.is_empty()
+                && s.closed_types.is_empty()
                 && s.parts.is_empty()
                 && s.statuses.is_empty()
                 && s.success_flags.is_empty()
@@ -860,7 +867,7 @@ impl FlowSpec {
                 && s.wrappers.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `parts`, `statuses`, `success_flags`, `part_types`, `escapes`, `removals` or `wrappers`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `closed_types`, `parts`, `statuses`, `success_flags`, `part_types`, `escapes`, `removals` or `wrappers`"
                         .into(),
                 );
             }
@@ -888,6 +895,7 @@ impl FlowSpec {
                 slices: s.slices,
                 measures: s.measures,
                 bounded_fields: s.bounded_fields,
+                closed_types: s.closed_types,
                 bases: globs(&s.bases),
                 raises: s.raises,
                 parts: s.parts,

@@ -60,6 +60,8 @@ pub struct FamilyIndex {
     pub measures: HashMap<String, Vec<u32>>,
     /// Keywords bounding a declared class field (`max_length`) -> sanitizers.
     pub bounded_fields: HashMap<String, Vec<u32>>,
+    /// Closed field types (`Literal`, `int`, `Enum`) -> sanitizers.
+    pub closed_types: HashMap<String, Vec<u32>>,
     pub guard_calls: NameIndex,
     pub propagator_calls: NameIndex,
     pub propagator_methods: HashMap<String, Vec<u32>>,
@@ -171,6 +173,9 @@ impl FamilyIndex {
                 }
                 for k in &s.bounded_fields {
                     push(&mut ix.bounded_fields, k, id);
+                }
+                for t in &s.closed_types {
+                    push(&mut ix.closed_types, t, id);
                 }
                 for m in &s.removals {
                     push(&mut ix.removals, m, id);

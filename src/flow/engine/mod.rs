@@ -461,10 +461,23 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Fields declared in a class body with a bounding keyword: `message: str =
     /// Field(max_length=2000)`.
     fn index_bounded_fields(&mut self) {
-        if self.ix.bounded_fields.is_empty() {
+        if self.ix.bounded_fields.is_empty() && self.ix.closed_types.is_empty() {
             return;
         }
         for class in &self.module.classes {
+            for field in &class.fields {
+                let mask = field
+                    .annotation
+                    .as_deref()
+                    .and_then(|a| self.closed_type(a))
+                    .map_or(0, |ids| {
+                        ids.iter()
+                            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+                    });
+                if mask != 0 {
+                    *self.bounded_fields.entry(&field.name).or_default() |= mask;
+                }
+            }
             for s in &class.body {
                 let StmtKind::Assign { targets, value, .. } = &s.kind else {
                     continue;
@@ -488,6 +501,30 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// The `closed_types` sanitizers a field's annotation names: `Literal[...]`, `Optional[int]`,
+    /// a name bound to one (`Stack = Literal[...]`), or a class of the file with a closed base
+    /// (`class Mode(str, Enum)`).
+    fn closed_type(&self, annotation: &str) -> Option<&'a Vec<u32>> {
+        let t = annotation.trim().trim_start_matches(':').trim();
+        let t = t.strip_prefix("Optional[").unwrap_or(t);
+        let head = t.split(['[', '|', ']', ' ']).next()?;
+        let last = head.rsplit('.').next().unwrap_or(head);
+        if let Some(ids) = self.ix.closed_types.get(last) {
+            return Some(ids);
+        }
+        if let Some(bound) = self.consts.binding(head) {
+            let text = self.text.get(bound.span.range())?;
+            if !text.contains(head) {
+                return self.closed_type(text);
+            }
+        }
+        let class = self.module.classes.iter().find(|c| &*c.name == head)?;
+        class.bases.iter().find_map(|b| {
+            let base = b.dotted()?;
+            self.ix.closed_types.get(base.rsplit('.').next()?)
+        })
     }
 
     /// Route handlers whose return value is a response (`[[sink.returns]]` sinks).
