@@ -188,6 +188,10 @@ pub struct RawSanitizer {
     /// (`{"type": "image_url", "image_url": {...}}`): its entries are clean.
     #[serde(default)]
     pub(crate) part_types: Vec<String>,
+    /// Separators whose last part holds none of them: `url.split("/")[-1]`,
+    /// `url.split("/").pop()` is a bare name.
+    #[serde(default)]
+    pub(crate) split_last: Vec<String>,
     /// Calls giving a path relative to a root (`path.relative(root, p)`): the result starting
     /// with `..` (one of `escape_tests`, called with `".."`) says the path escapes the root, so
     /// it is checked where the test fails.
@@ -518,6 +522,7 @@ pub struct Sanitizer {
     pub statuses: Vec<String>,
     pub success_flags: Vec<String>,
     pub part_types: Vec<String>,
+    pub split_last: Vec<String>,
     pub escapes: Vec<Glob>,
     pub escape_tests: Vec<String>,
     pub removals: Vec<String>,
@@ -862,12 +867,13 @@ impl FlowSpec {
                 && s.statuses.is_empty()
                 && s.success_flags.is_empty()
                 && s.part_types.is_empty()
+                && s.split_last.is_empty()
                 && s.escapes.is_empty()
                 && s.removals.is_empty()
                 && s.wrappers.is_empty()
             {
                 return Err(
-                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `closed_types`, `parts`, `statuses`, `success_flags`, `part_types`, `escapes`, `removals` or `wrappers`"
+                    "a sanitizer needs `calls`, `methods`, `attributes`, `guards`, `guard_calls`, `guard_first_calls`, `bases`, `slices`, `measures`, `bounded_fields`, `closed_types`, `parts`, `statuses`, `success_flags`, `part_types`, `split_last`, `escapes`, `removals` or `wrappers`"
                         .into(),
                 );
             }
@@ -902,6 +908,7 @@ impl FlowSpec {
                 statuses: s.statuses,
                 success_flags: s.success_flags,
                 part_types: s.part_types,
+                split_last: s.split_last,
                 escapes: globs(&s.escapes),
                 escape_tests: s.escape_tests,
                 removals: s.removals,

@@ -54,6 +54,8 @@ pub struct FamilyIndex {
     pub success_flags: HashMap<String, Vec<u32>>,
     /// `type` values of content parts with no text (`image_url`) -> sanitizers.
     pub part_types: HashMap<String, Vec<u32>>,
+    /// Separators (`/`) -> sanitizers whose `split_last` names them.
+    pub split_last: HashMap<String, Vec<u32>>,
     /// Prefix tests (`startsWith`) -> sanitizers whose `escapes` calls they test.
     pub escape_tests: HashMap<String, Vec<u32>>,
     /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
@@ -164,6 +166,9 @@ impl FamilyIndex {
                 }
                 for t in &s.part_types {
                     push(&mut ix.part_types, t, id);
+                }
+                for t in &s.split_last {
+                    push(&mut ix.split_last, t, id);
                 }
                 for t in &s.escape_tests {
                     push(&mut ix.escape_tests, t, id);

@@ -86,6 +86,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut t = self.call_result(
             call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
+        // `url.split("/").pop()`: the last part has no separator.
+        if let (Some(r), Some("pop")) = (receiver, method) {
+            clear_kinds(&mut t, self.split_last_mask(r));
+        }
         // A shape given for the result holds for it as `call_result` made it, not once more
         // is added below.
         let shaped = match &self.shape {

@@ -100,6 +100,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.name_labels(key, e.span, &mut t);
                         self.clear_by_field_name(&mut t, key);
                     }
+                    // `url.split("/")[-1]`: the last part has no separator.
+                    _ if self.text.get(index.span.range()) == Some("-1") => {
+                        clear_kinds(&mut t, self.split_last_mask(value))
+                    }
                     // `key[:4]`: a slice shows part of the value.
                     ExprKind::Other(_) => clear_kinds(&mut t, self.spec.slice_clears),
                     _ => {}
@@ -461,6 +465,37 @@ impl Engine<'_, '_> {
                 _ => None,
             });
         ty.and_then(|ty| self.ix.part_types.get(ty))
+            .map_or(0, |ids| {
+                ids.iter()
+                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
+            })
+    }
+}
+
+impl Engine<'_, '_> {
+    /// The sink kinds the last part of `split` is clean for: `split` is `x.split("/")` (or
+    /// `rsplit`) with a separator of the sanitizers' `split_last`.
+    pub(super) fn split_last_mask(&self, split: &Expr) -> KindSet {
+        if self.ix.split_last.is_empty() {
+            return 0;
+        }
+        let call = match &split.kind {
+            ExprKind::Call(call) => call,
+            // `parts = url.split("/")` then `parts[-1]`.
+            ExprKind::Name(n) => match self.consts.binding_at(n, split.span).map(|b| &b.kind) {
+                Some(ExprKind::Call(call)) => call,
+                _ => return 0,
+            },
+            _ => return 0,
+        };
+        let ExprKind::Attribute { attr, .. } = &call.callee.kind else {
+            return 0;
+        };
+        if !matches!(&**attr, "split" | "rsplit") {
+            return 0;
+        }
+        let sep = call.args.first().and_then(|a| a.value.as_str());
+        sep.and_then(|s| self.ix.split_last.get(s))
             .map_or(0, |ids| {
                 ids.iter()
                     .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
