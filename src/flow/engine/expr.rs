@@ -465,10 +465,7 @@ impl Engine<'_, '_> {
                 _ => None,
             });
         ty.and_then(|ty| self.ix.part_types.get(ty))
-            .map_or(0, |ids| {
-                ids.iter()
-                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
-            })
+            .map_or(0, |ids| self.sanitizer_sinks(ids))
     }
 }
 
@@ -496,9 +493,6 @@ impl Engine<'_, '_> {
         }
         let sep = call.args.first().and_then(|a| a.value.as_str());
         sep.and_then(|s| self.ix.split_last.get(s))
-            .map_or(0, |ids| {
-                ids.iter()
-                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
-            })
+            .map_or(0, |ids| self.sanitizer_sinks(ids))
     }
 }

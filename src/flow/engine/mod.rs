@@ -470,10 +470,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .annotation
                     .as_deref()
                     .and_then(|a| self.closed_type(a))
-                    .map_or(0, |ids| {
-                        ids.iter()
-                            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
-                    });
+                    .map_or(0, |ids| self.sanitizer_sinks(ids));
                 if mask != 0 {
                     *self.bounded_fields.entry(&field.name).or_default() |= mask;
                 }
@@ -501,6 +498,12 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// The sink kinds the sanitizers `ids` clean for, together.
+    pub(super) fn sanitizer_sinks(&self, ids: &[u32]) -> KindSet {
+        ids.iter()
+            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
     }
 
     /// The `closed_types` sanitizers a field's annotation names: `Literal[...]`, `Optional[int]`,
