@@ -199,9 +199,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             return None;
         };
         let ids = self.ix.parts.get(&**attr)?;
-        let mask = ids
-            .iter()
-            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+        let mask = self.sanitizer_sinks(ids);
         let whole = match &value.kind {
             ExprKind::Call(call) => call.positional(0)?,
             _ => value,
@@ -216,10 +214,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// reads, whether the test holding means the answer failed, and the sink kinds a failed
     /// answer is clean for (the server's error is not what the call was made for).
     pub(super) fn status_checked(&self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
-        let mask_of = |ids: &Vec<u32>| {
-            ids.iter()
-                .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
-        };
+        let mask_of = |ids: &Vec<u32>| self.sanitizer_sinks(ids);
         let answer = |e: &'m Expr| match &e.kind {
             ExprKind::Attribute { value, attr } => match &value.kind {
                 ExprKind::Name(n) => Some((&**n, &**attr)),

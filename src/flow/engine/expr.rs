@@ -368,9 +368,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// (`r["usage"]`) or a `get` (`r.get("error")`): metadata, cleared for their sinks.
     pub(super) fn clear_by_field_name(&self, t: &mut Taint, name: &str) {
         if let Some(ids) = self.ix.sanitizer_attributes.get(name) {
-            let mask = ids
-                .iter()
-                .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+            let mask = self.sanitizer_sinks(ids);
             clear_kinds(t, mask);
         }
     }

@@ -532,9 +532,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                     .any(|(i, _)| a[i + keyword.len()..].trim_start().starts_with('='))
             });
             if in_default || in_annotation {
-                mask |= ids
-                    .iter()
-                    .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+                mask |= self.sanitizer_sinks(ids);
             }
         }
         mask

@@ -882,10 +882,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     return Some((n, false, mask));
                 }
                 // `x.isdigit()`, `p.is_relative_to(root)`: a check of the receiver.
-                let mask = self.ix.guard_methods.get(&**attr).map_or(0, |ids| {
-                    ids.iter()
-                        .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks)
-                });
+                let mask = self
+                    .ix
+                    .guard_methods
+                    .get(&**attr)
+                    .map_or(0, |ids| self.sanitizer_sinks(ids));
                 (mask != 0).then_some((name(value)?, true, mask))
             }
             // `if r.ok:`: the answer failed where the test fails.
@@ -914,9 +915,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             return None;
         };
         let ids = self.ix.measures.get(&measure)?;
-        let mask = ids
-            .iter()
-            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+        let mask = self.sanitizer_sinks(ids);
         Some((n, mask))
     }
 

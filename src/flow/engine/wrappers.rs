@@ -114,9 +114,7 @@ impl<'a, 'm> Engine<'a, 'm> {
         if !positional || by.value.as_str().is_none() || !what_t.iter().any(secret) {
             return None;
         }
-        let mask = ids
-            .iter()
-            .fold(0, |m, &id| m | self.spec.sanitizers[id as usize].sinks);
+        let mask = self.sanitizer_sinks(ids);
         let mut t = recv_t.to_vec();
         clear_kinds(&mut t, mask);
         Some(t)
