@@ -22,6 +22,9 @@ pub struct FamilyIndex {
     pub key_sinks: HashMap<String, Vec<u32>>,
     /// `[[sink.names]]` sinks, matched on every name assigned to.
     pub name_sinks: Vec<u32>,
+    /// Fallback `[[sink.keys]]` sinks with `not_in_calls`: a callee's message dict whose result
+    /// is written in one of those calls is no prompt either.
+    pub not_in_calls_sinks: Vec<u32>,
     /// Method name -> `receivers`+`methods` sinks.
     pub method_sinks: HashMap<String, Vec<u32>>,
     /// Sinks on what decorated functions return.
@@ -125,9 +128,14 @@ impl FamilyIndex {
                         push(&mut ix.property_sinks, n, id);
                     }
                 }
-                SinkMatch::Keys { keys, .. } => {
+                SinkMatch::Keys {
+                    keys, not_in_calls, ..
+                } => {
                     for n in keys {
                         push(&mut ix.key_sinks, n, id);
+                    }
+                    if s.fallback && !not_in_calls.is_empty() {
+                        ix.not_in_calls_sinks.push(id as u32);
                     }
                 }
                 SinkMatch::Names { .. } => ix.name_sinks.push(id as u32),

@@ -214,7 +214,6 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// reads, whether the test holding means the answer failed, and the sink kinds a failed
     /// answer is clean for (the server's error is not what the call was made for).
     pub(super) fn status_checked(&self, test: &'m Expr) -> Option<(&'m str, bool, KindSet)> {
-        let mask_of = |ids: &Vec<u32>| self.sanitizer_sinks(ids);
         let answer = |e: &'m Expr| match &e.kind {
             ExprKind::Attribute { value, attr } => match &value.kind {
                 ExprKind::Name(n) => Some((&**n, &**attr)),
@@ -225,11 +224,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         match &test.kind {
             ExprKind::Attribute { .. } => {
                 let (n, attr) = answer(test)?;
-                Some((n, false, mask_of(self.ix.success_flags.get(attr)?)))
+                Some((
+                    n,
+                    false,
+                    self.sanitizer_sinks(self.ix.success_flags.get(attr)?),
+                ))
             }
             ExprKind::Compare { op, left, right } => {
                 let (n, attr) = answer(left)?;
-                let mask = mask_of(self.ix.statuses.get(attr)?);
+                let mask = self.sanitizer_sinks(self.ix.statuses.get(attr)?);
                 let ExprKind::Number(v) = &right.kind else {
                     return None;
                 };

@@ -469,7 +469,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let mask = field
                     .annotation
                     .as_deref()
-                    .and_then(|a| self.closed_type(a))
+                    .and_then(|a| self.closed_type(a, true))
                     .map_or(0, |ids| self.sanitizer_sinks(ids));
                 if mask != 0 {
                     *self.bounded_fields.entry(&field.name).or_default() |= mask;
@@ -507,9 +507,9 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// The `closed_types` sanitizers a field's annotation names: `Literal[...]`, `Optional[int]`,
-    /// a name bound to one (`Stack = Literal[...]`), or a class of the file with a closed base
-    /// (`class Mode(str, Enum)`).
-    fn closed_type(&self, annotation: &str) -> Option<&'a Vec<u32>> {
+    /// a name bound to one (`Stack = Literal[...]`, followed once: `alias` is whether it may be),
+    /// or a class of the file with a closed base (`class Mode(str, Enum)`).
+    fn closed_type(&self, annotation: &str, alias: bool) -> Option<&'a Vec<u32>> {
         let t = annotation.trim().trim_start_matches(':').trim();
         let t = t.strip_prefix("Optional[").unwrap_or(t);
         let head = t.split(['[', '|', ']', ' ']).next()?;
@@ -517,13 +517,10 @@ impl<'a, 'm> Engine<'a, 'm> {
         if let Some(ids) = self.ix.closed_types.get(last) {
             return Some(ids);
         }
-        if let Some(bound) = self.consts.binding(head) {
-            let text = self.text.get(bound.span.range())?;
-            if !text.contains(head) {
-                return self.closed_type(text);
-            }
+        if let Some(bound) = self.consts.binding(head).filter(|_| alias) {
+            return self.closed_type(self.text.get(bound.span.range())?, false);
         }
-        let class = self.module.classes.iter().find(|c| &*c.name == head)?;
+        let class = &self.module.classes[*self.classes_by_name.get(head)?];
         class.bases.iter().find_map(|b| {
             let base = b.dotted()?;
             self.ix.closed_types.get(base.rsplit('.').next()?)

@@ -322,11 +322,14 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Whether a call being read, whose callee makes a fallback sink of `kind` by shape, is an
     /// argument of a call its `not_in_calls` name (`jsonify(msg2dict(msg))`).
     pub(super) fn result_not_a_prompt(&self, kind: u8) -> bool {
-        self.spec.sinks.iter().any(|sink| match &sink.matcher {
-            SinkMatch::Keys { not_in_calls, .. } if sink.fallback && sink.kind == kind => {
-                !not_in_calls.is_empty() && self.written_in(&[], not_in_calls)
+        self.ix.not_in_calls_sinks.iter().any(|&id| {
+            let sink = &self.spec.sinks[id as usize];
+            match &sink.matcher {
+                SinkMatch::Keys { not_in_calls, .. } if sink.kind == kind => {
+                    self.written_in(&[], not_in_calls)
+                }
+                _ => false,
             }
-            _ => false,
         })
     }
 
