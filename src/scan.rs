@@ -1044,6 +1044,7 @@ fn link_files(
                         cleared: call.cleared,
                         flags: call.flags | if shaped { SHAPED } else { 0 },
                         origin,
+                        parts: call.parts.clone(),
                     };
                     // Kept for when the file is analysed again for another seed.
                     if seeds[callee].insert(seed) && !inert {

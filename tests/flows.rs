@@ -162,6 +162,42 @@ fn a_method_of_the_platform_s_objects_is_not_the_scan_s_method_of_that_name() {
 }
 
 #[test]
+fn a_field_of_an_options_object_reaches_only_what_reads_it() {
+    // The model's summary is one field of the options object; the function in the other file
+    // destructures it. The API keys and options beside it are not the summary; the object
+    // logged whole still holds it.
+    let dir = project(&[
+        (
+            "route.ts",
+            "import { generateText } from 'ai';
+import { openai } from '@ai-sdk/openai';
+             import { streamIt } from './stream';
+             export async function POST(request: Request) {
+               const { text: summary } = await generateText({ model: openai('gpt-4o'), prompt: 'x', maxTokens: 9 });
+               return streamIt({ messages: [], options: { temperature: 0 }, apiKeys: {}, files: {},              promptId: 'p', chatMode: 'build', contextFiles: {}, messageSliceId: 3, summary });
+}
+",
+        ),
+        (
+            "stream.ts",
+            "export function streamIt(props: any) {
+               const { messages, options, apiKeys, summary } = props;
+               console.info(`keys ${Object.keys(apiKeys)} ${JSON.stringify(options)}`);
+               console.info(`summary: ${summary}`);
+               console.info(props);
+               return messages;
+}
+",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    assert_eq!(
+        findings,
+        owned(&[("AIG403", "stream.ts", 4), ("AIG403", "stream.ts", 5)])
+    );
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

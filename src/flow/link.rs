@@ -49,6 +49,9 @@ pub struct ExternalCall {
     pub flags: Flags,
     /// Where the data came from, for the callee's finding (`request body ... (api/v1/x.py:13)`).
     pub origin: String,
+    /// The fields of the argument that carry the data (`run({ messages, summary })`: `summary`);
+    /// `None` when the whole argument does.
+    pub parts: Parts,
 }
 
 /// Data entering a file from another file of the scan.
@@ -65,6 +68,8 @@ pub enum Seed {
         cleared: u32,
         flags: Flags,
         origin: String,
+        /// The fields of the argument that carry the data; `None`: all of it.
+        parts: Parts,
     },
     /// Calling `call` (as this file names it) returns data: a function of another file returns
     /// a model's reply (`x.CodeGenerator().generate_code`).

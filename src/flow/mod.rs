@@ -233,7 +233,7 @@ pub fn run(
     // or returned from (`get_secret_str("API_BASE")` is not a secret because its body reads a
     // token elsewhere).
     let local_only = |l: &trace::Label| l.kind < 32 && flows.spec.local_kinds & (1 << l.kind) != 0;
-    for (target, arg, label) in &engine.external {
+    for (target, arg, label, parts) in &engine.external {
         if local_only(label) {
             continue;
         }
@@ -247,6 +247,7 @@ pub fn run(
             cleared: label.cleared,
             flags: label.flags,
             origin: origin(source, &path, true),
+            parts: parts.clone(),
         };
         let known = external.iter().any(|e| {
             e.target == call.target
@@ -256,6 +257,7 @@ pub fn run(
                 && e.kind == call.kind
                 && e.cleared == call.cleared
                 && e.flags == call.flags
+                && e.parts == call.parts
         });
         if !known {
             external.push(call);

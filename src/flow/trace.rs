@@ -35,6 +35,12 @@ pub struct Label {
 }
 
 impl Label {
+    /// Whether `other` is this label as a taint counts labels (`join` keeps one of each): the
+    /// same kind, cleared for the same sinks, placed the same way.
+    pub fn same_as(&self, other: &Label) -> bool {
+        self.kind == other.kind && self.cleared == other.cleared && self.flags == other.flags
+    }
+
     pub fn param(self) -> Option<usize> {
         (self.kind >= PARAM).then(|| (self.kind - PARAM) as usize)
     }
@@ -61,10 +67,7 @@ pub fn join(into: &mut Taint, more: &[Label]) -> bool {
         if into.len() >= MAX_LABELS {
             break;
         }
-        if !into
-            .iter()
-            .any(|x| x.kind == l.kind && x.cleared == l.cleared && x.flags == l.flags)
-        {
+        if !into.iter().any(|x| x.same_as(l)) {
             into.push(*l);
             grew = true;
         }

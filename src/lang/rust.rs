@@ -1435,11 +1435,12 @@ impl Lower {
                 for side in [&r.start, &r.end].into_iter().flatten() {
                     items.push(self.expr(side));
                 }
-                let span = items
-                    .iter()
-                    .map(|e| e.span)
-                    .reduce(join)
-                    .unwrap_or_default();
+                // The `..` or `..=` is part of it: a slice is told from arithmetic by it.
+                let limits = match &r.limits {
+                    syn::RangeLimits::HalfOpen(t) => join(self.sp(t.spans[0]), self.sp(t.spans[1])),
+                    syn::RangeLimits::Closed(t) => join(self.sp(t.spans[0]), self.sp(t.spans[2])),
+                };
+                let span = items.iter().map(|e| e.span).fold(limits, join);
                 Expr::new(ExprKind::Other(items), span)
             }
             SExpr::Cast(c) => {

@@ -121,6 +121,10 @@ pub struct RawSource {
     /// (`conversation_id`): their data carries the `KEY` flag.
     #[serde(default)]
     pub(crate) key_params: Vec<String>,
+    /// For `calls`: only these fields of the result carry the data (`useChat()` returns the
+    /// messages beside `stop`, `error` and `isLoading`).
+    #[serde(default)]
+    pub(crate) fields: Vec<String>,
     /// String literals holding a key the `[[secret]]` detectors report.
     #[serde(default)]
     pub(crate) hardcoded_secrets: bool,
@@ -498,6 +502,8 @@ pub struct Source {
     pub unless_defaults: Vec<Glob>,
     /// Parameters whose name's last word is one of these are keys (`KEY`).
     pub key_params: Vec<String>,
+    /// For call sources: the fields of the result that carry the data; empty: all of it.
+    pub fields: Vec<String>,
     /// A source only in files where a source of one of these kinds, with no `requires_kinds`
     /// of its own, applies too (local input counts where the file serves requests); 0: anywhere.
     pub requires_kinds: KindSet,
@@ -1050,6 +1056,9 @@ impl FlowSpec {
                 "`methods` needs `receivers`, `bases`, `callbacks`, `entries`, `registries` or `indexed_by`",
             ));
         }
+        if !s.fields.is_empty() && s.calls.is_empty() {
+            return Err(ctx("`fields` needs `calls`"));
+        }
         if !s.requires_kinds.is_empty() && s.hardcoded_secrets {
             return Err(ctx(
                 "`requires_kinds` does not apply to `hardcoded_secrets`",
@@ -1117,6 +1126,7 @@ impl FlowSpec {
             unless_annotations: globs(&s.unless_annotations),
             unless_defaults: globs(&s.unless_defaults),
             key_params: s.key_params,
+            fields: s.fields,
             requires_kinds,
         });
         Ok(())

@@ -3,6 +3,7 @@
 
 use super::shape::KeyRef;
 use super::*;
+use crate::flow::link::Step;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -32,6 +33,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             None => self.expr(&call.callee, cx),
         };
         let mut arg_ts: Vec<Taint> = Vec::with_capacity(call.args.len());
+        let mut arg_shapes: Vec<Option<Rc<Shape>>> = Vec::new();
         let mut callbacks: Vec<usize> = Vec::new();
         self.open_calls.push((call, self.open_keys.len()));
         for a in &call.args {
@@ -39,11 +41,20 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.expr(&a.value, cx);
                 callbacks.push(fi);
                 arg_ts.push(Taint::new());
+            } else if matches!(a.value.kind, ExprKind::Dict(_) | ExprKind::Name(_)) {
+                // An options object, or a name bound to one: which fields carry the data.
+                let (t, shape) = self.expr_shaped(&a.value, cx);
+                if shape.is_some() {
+                    arg_shapes.resize(arg_ts.len(), None);
+                    arg_shapes.push(shape);
+                }
+                arg_ts.push(t);
             } else {
                 arg_ts.push(self.expr(&a.value, cx));
             }
         }
         self.open_calls.pop();
+        self.arg_shapes = (!arg_shapes.is_empty()).then_some((call, arg_shapes));
         self.serializing = serializing;
         if let Some(q) = q.filter(|_| arg_ts.iter().any(|t| !t.is_empty())) {
             self.called_with_data.insert(q);
@@ -433,7 +444,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             passed.push((ArgRef::Position(i), t));
         }
         for (arg, t) in passed {
-            self.record_arg(&callee, &arg, &t, cx.function);
+            self.record_arg(&callee, &arg, &t, None, cx.function);
         }
     }
 
@@ -467,14 +478,30 @@ impl<'a, 'm> Engine<'a, 'm> {
         arg_ts: &[Taint],
         function: Option<usize>,
     ) {
-        for (arg, t) in ArgRef::of_args(call).zip(arg_ts) {
+        // The arguments' shapes, when they are this call's.
+        let shapes = match &self.arg_shapes {
+            Some((c, shapes)) if std::ptr::eq(*c, call) => Some(shapes.clone()),
+            _ => None,
+        };
+        for (i, (arg, t)) in ArgRef::of_args(call).zip(arg_ts).enumerate() {
             if let Some(arg) = arg {
-                self.record_arg(&callee, &arg, t, function);
+                let shape = shapes
+                    .as_ref()
+                    .and_then(|s| s.get(i))
+                    .and_then(Option::as_ref);
+                self.record_arg(&callee, &arg, t, shape, function);
             }
         }
     }
 
-    fn record_arg(&mut self, callee: &Callee, arg: &ArgRef, t: &[Label], function: Option<usize>) {
+    fn record_arg(
+        &mut self,
+        callee: &Callee,
+        arg: &ArgRef,
+        t: &[Label],
+        shape: Option<&Rc<Shape>>,
+        function: Option<usize>,
+    ) {
         for l in t {
             match (l.param(), function) {
                 // A parameter passed on: a fact of the summary, real once a caller passes data.
@@ -482,7 +509,17 @@ impl<'a, 'm> Engine<'a, 'm> {
                     self.add_external_fact(fi, (p, callee.clone(), arg.clone(), *l))
                 }
                 (Some(_), None) => {}
-                (None, _) => self.push_external(callee.clone(), arg.clone(), *l),
+                (None, _) => {
+                    // The fields that carry it (one step deep), when only some do.
+                    let parts = shape.and_then(|s| s.paths_of(&|x: &Label| x.same_as(l)));
+                    let parts = parts.map(|paths| {
+                        let mut firsts: Vec<Vec<Step>> =
+                            paths.into_iter().map(|p| p[..1].to_vec()).collect();
+                        firsts.dedup();
+                        firsts
+                    });
+                    self.push_external(callee.clone(), arg.clone(), *l, parts)
+                }
             }
         }
     }
@@ -517,11 +554,11 @@ impl<'a, 'm> Engine<'a, 'm> {
         out
     }
 
-    fn push_external(&mut self, target: Callee, arg: ArgRef, l: Label) {
+    fn push_external(&mut self, target: Callee, arg: ArgRef, l: Label, parts: Parts) {
         const MAX_EXTERNAL: usize = 256;
         let data = l.kind < 32 && self.spec.data_kinds & (1 << l.kind) != 0;
         if data && self.external.len() < MAX_EXTERNAL {
-            self.external.push((target, arg, l));
+            self.external.push((target, arg, l, parts));
         }
     }
 
@@ -663,6 +700,8 @@ impl<'a, 'm> Engine<'a, 'm> {
         let mut out = Taint::new();
         if let Some(q) = q {
             let matched = self.name_match(q);
+            // The fields of the result the data is in, while every source matched names them.
+            let mut fields = Some(Shape::default());
             for &id in &matched.sources {
                 let source = &self.spec.sources[id as usize];
                 if self.source_applies(source)
@@ -673,7 +712,19 @@ impl<'a, 'm> Engine<'a, 'm> {
                     let label = source.label.clone().unwrap_or_else(|| format!("`{q}`"));
                     let l = self.start(source.kind, span, Note::Source(label));
                     join(&mut out, &[l]);
+                    let paths: Vec<Vec<Step>> = source
+                        .fields
+                        .iter()
+                        .map(|f| vec![Step::Key(f.clone())])
+                        .collect();
+                    fields = match (fields, paths.is_empty()) {
+                        (Some(mut s), false) => paths.iter().all(|p| s.put(p, &[l])).then_some(s),
+                        _ => None,
+                    };
                 }
+            }
+            if let (Some(s), false) = (fields, out.is_empty()) {
+                self.give_shape(span, Some(Rc::new(s)));
             }
         }
         // A function of another file that returns data; for a receiver that may be one of
@@ -697,10 +748,14 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .collect();
             // The parts of the result the data is in, when the call gives nothing else.
             let mut shape = (out.is_empty() && alternatives.is_empty()).then(Shape::default);
+            let sourced = !out.is_empty();
             for (kind, flags, origin, parts) in returned {
                 let mut l = self.start(kind, span, Note::Caller(origin));
                 l.flags |= flags;
-                join(&mut out, &[l]);
+                if join(&mut out, &[l]) && sourced {
+                    // Not only in the fields a source named.
+                    self.shape = None;
+                }
                 shape = match (shape, parts.and_then(|p| Shape::at_paths(&p, &[l]))) {
                     (Some(s), Some(mine)) => Some(s.joined(&mine)),
                     _ => None,
@@ -1085,7 +1140,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                         self.add_external_fact(cur, (p, target.clone(), arg.clone(), label))
                     }
                     (Some(_), None) => {}
-                    (None, _) => self.push_external(target.clone(), arg.clone(), label),
+                    (None, _) => self.push_external(target.clone(), arg.clone(), label, None),
                 }
             }
         }

@@ -104,8 +104,11 @@ impl<'a, 'm> Engine<'a, 'm> {
                     _ if self.text.get(index.span.range()) == Some("-1") => {
                         clear_kinds(&mut t, self.split_last_mask(value))
                     }
-                    // `key[:4]`: a slice shows part of the value.
-                    ExprKind::Other(_) => clear_kinds(&mut t, self.spec.slice_clears),
+                    // `key[:4]`, `&key[..4]`: a slice shows part of the value. An index
+                    // computed by arithmetic (`parts[parts.length - 1]`) picks a whole element.
+                    ExprKind::Other(_) if self.is_slice(index) => {
+                        clear_kinds(&mut t, self.spec.slice_clears)
+                    }
                     _ => {}
                 }
                 t
@@ -154,9 +157,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             ExprKind::Dict(entries) => {
                 let privileged = self.privileged_message(entries, cx);
                 // A message placed with a role is read whole: its entries keep no shape.
-                let mut parts =
-                    (self.shape_wanted(e.span) && !privileged && entries.len() <= MAX_PARTS)
-                        .then(|| Vec::with_capacity(entries.len()));
+                let mut parts = (self.shape_wanted(e.span) && !privileged)
+                    .then(|| Vec::with_capacity(entries.len()));
                 let mut placed = None;
                 let mut t = Taint::new();
                 let no_text = self.part_without_text(entries);
@@ -335,6 +337,26 @@ impl<'a, 'm> Engine<'a, 'm> {
                 Taint::new()
             }
         }
+    }
+
+    /// Whether an index is a slice (`[:4]`, `[..4]`): its bounds are kept as an opaque
+    /// expression, as arithmetic is, but only a slice is spelled with `:` or `..`.
+    fn is_slice(&self, index: &Expr) -> bool {
+        let ExprKind::Other(bounds) = &index.kind else {
+            return false;
+        };
+        // The separator sits between the bounds, not inside one (`[f("a:b") - 1]`).
+        let mut at = index.span.start as usize;
+        let mut between = String::new();
+        for b in bounds.iter().chain(std::iter::once(index)) {
+            let end = match std::ptr::eq(b, index) {
+                true => index.span.end as usize,
+                false => b.span.start as usize,
+            };
+            between.push_str(self.text.get(at..end).unwrap_or(""));
+            at = at.max(b.span.end as usize);
+        }
+        between.contains(':') || between.contains("..")
     }
 
     /// `{ ...err, message: "failed" }` of a spread whose parts are known: what its parts carry

@@ -11,7 +11,7 @@
 //! system message); kinds given by names (`api_key`, `email`) and caught exceptions stay within
 //! the file and stop where a value is made into something else (see `names`).
 
-use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed};
+use super::link::{is_receiver_name, ArgRef, Callee, ParamCheck, Parts, Seed, Step};
 use super::trace::{
     join, with_flags, Flags, Label, Note, Taint, Trace, DEMOTED, DERIVED, GUESSED, LINKED,
     MAX_PARAMS, NO_STEP, PARAM, PARAMETER, PRIVILEGED, SPLICED, UNNAMED,
@@ -202,6 +202,10 @@ pub struct Engine<'a, 'm> {
     summaries: Vec<Summary>,
     /// Taint seeded into parameters: sources (tool arguments, handlers) and callback inputs.
     seeds: Vec<Vec<Taint>>,
+    /// For a parameter seeded from another file, by (function, parameter): each seeded label
+    /// and the field of the argument that carries it (`None`: the whole argument). A label
+    /// carried only by fields reaches only what reads them (`const { summary } = props`).
+    seed_fields: HashMap<(usize, usize), Vec<(Label, Option<Step>)>>,
     /// Names captured where a nested function or lambda is defined.
     closures: Vec<Option<HashMap<&'m str, Taint>>>,
     /// For each function, per parameter, the data callers of this file pass to a parameter a
@@ -282,8 +286,12 @@ pub struct Engine<'a, 'm> {
     /// For each function, the parameters it assigns (a bit each): checks of those say nothing
     /// of the caller's values.
     assigned_params: Vec<u64>,
-    /// Calls to imported functions with tainted arguments: (target, argument, label).
-    pub external: Vec<(Callee, ArgRef, Label)>,
+    /// Calls to imported functions with tainted arguments: (target, argument, label, the
+    /// argument's parts that carry the label, `None` when the whole argument does).
+    pub external: Vec<(Callee, ArgRef, Label, Parts)>,
+    /// The shapes of the arguments of the call being read, by its span: which fields of an
+    /// options object (`run({ messages, summary })`) carry data, for another file's function.
+    arg_shapes: Option<(&'m Call, Vec<Option<std::rc::Rc<Shape>>>)>,
     changed: bool,
     depth: usize,
     /// Statements and expressions interpreted this round, and how many may be before loops stop
@@ -378,6 +386,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 .iter()
                 .map(|f| vec![Taint::new(); f.params.len().min(MAX_PARAMS)])
                 .collect(),
+            seed_fields: HashMap::new(),
             closures: vec![None; n],
             captured_seeds: module
                 .functions
@@ -436,6 +445,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             served: 0,
             want_shape: None,
             shape: None,
+            arg_shapes: None,
             by_use,
             sent_whole: HashSet::new(),
             use_hits: Vec::new(),
@@ -692,7 +702,8 @@ impl<'a, 'm> Engine<'a, 'm> {
                 trace: self.param_steps[fi][i],
             }];
             join(&mut t, &self.seeds[fi][i]);
-            env.set_var(&p.name, t);
+            let shape = self.seeded_shape(fi, i, &t);
+            env.set_shaped(&p.name, t, shape);
         }
         let mut cx = Ctx {
             env,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::flow::link::FnSummary;
+use std::rc::Rc;
 
 impl<'a, 'm> Engine<'a, 'm> {
     /// Seed the parameters of functions that some source makes tainted (tools, handlers), but
@@ -208,7 +209,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                     cleared,
                     flags,
                     origin,
-                } => (class, function, arg, *kind, *cleared, *flags, origin),
+                    parts,
+                } => (
+                    class,
+                    function,
+                    arg,
+                    *kind,
+                    *cleared,
+                    *flags,
+                    (origin, parts),
+                ),
                 Seed::Checks { call, check } => {
                     let checks = self.external_checks.entry(call.clone()).or_default();
                     checks.push(*check);
@@ -261,6 +271,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 if i >= MAX_PARAMS {
                     continue;
                 }
+                let (origin, parts) = origin;
                 let trace = self
                     .trace
                     .push(p.span, Note::Caller(origin.clone()), NO_STEP);
@@ -271,6 +282,15 @@ impl<'a, 'm> Engine<'a, 'm> {
                     trace,
                 };
                 join(&mut self.seeds[fi][i], &[l]);
+                let fields = self.seed_fields.entry((fi, i)).or_default();
+                match parts {
+                    Some(paths) if !paths.is_empty() => {
+                        for path in paths {
+                            fields.push((l, path.first().cloned()));
+                        }
+                    }
+                    _ => fields.push((l, None)),
+                }
                 any = true;
             }
         }
@@ -599,4 +619,39 @@ fn named_as(name: &str, words: &[String]) -> bool {
         && crate::spec::names::name_words(name)
             .last()
             .is_some_and(|w| words.iter().any(|x| x == w))
+}
+
+impl<'a, 'm> Engine<'a, 'm> {
+    /// The shape of parameter `i` of function `fi`, bound to `t`, when callers in other files
+    /// pass their data in some fields of it only: those fields carry it, the rest of the value
+    /// carries everything else `t` holds.
+    pub(super) fn seeded_shape(&self, fi: usize, i: usize, t: &[Label]) -> Option<Rc<Shape>> {
+        let fields = self.seed_fields.get(&(fi, i))?;
+        let confined = |l: &Label| {
+            let mine = fields.iter().filter(|(x, _)| x.same_as(l));
+            let mut any = false;
+            for (_, step) in mine {
+                if step.is_none() {
+                    return false;
+                }
+                any = true;
+            }
+            any
+        };
+        let rest: Taint = t.iter().filter(|l| !confined(l)).copied().collect();
+        if rest.len() == t.len() {
+            return None;
+        }
+        let mut shape = Shape::opaque(rest);
+        for l in t.iter().filter(|l| confined(l)) {
+            for (_, step) in fields.iter().filter(|(x, _)| x.same_as(l)) {
+                if let Some(step) = step {
+                    if !shape.put(std::slice::from_ref(step), std::slice::from_ref(l)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(Rc::new(shape))
+    }
 }

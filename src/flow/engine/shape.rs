@@ -256,7 +256,7 @@ impl Shape {
         Some(out)
     }
 
-    fn put(&mut self, path: &[Step], t: &[Label]) -> bool {
+    pub fn put(&mut self, path: &[Step], t: &[Label]) -> bool {
         let Some((first, inner)) = path.split_first() else {
             return false;
         };
@@ -332,15 +332,17 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// The shape of a tuple, list or dict literal from its parts' taints and shapes: `None` when
-    /// a part cannot be named (a spread, a computed key) or there are too many.
+    /// a part carrying data cannot be named (a spread, a computed key) or there are too many.
+    /// A part carrying nothing is left out, as the parts the literal does not name are: an
+    /// options object of twenty fields with one tainted keeps a shape.
     pub(super) fn literal_shape(
         parts: Vec<(Option<KeyRef>, Taint, Option<Rc<Shape>>)>,
     ) -> Option<Rc<Shape>> {
-        if parts.len() > MAX_PARTS {
-            return None;
-        }
         let mut s = Shape::default();
         for (k, t, inner) in parts {
+            if t.is_empty() {
+                continue;
+            }
             if !s.set(k?.owned(), t, inner) {
                 return None;
             }
