@@ -1013,6 +1013,30 @@ impl<'t> Lower<'t> {
                     .map_or("", |a| self.text(a));
                 // `"...".format(a, k=b)` and `"sep".join(xs)` build strings from their arguments.
                 if let ExprKind::Str(s) = &object.kind {
+                    // `"\n".join(rows)`: the rows, joined by a separator that says nothing; a
+                    // list written out (`"\n".join([RULES, text])`) is built from its items.
+                    if attr == "join" && !s.chars().any(char::is_alphanumeric) {
+                        let mut args = self.args(args_node);
+                        if let [arg] = &mut args[..] {
+                            let value = std::mem::replace(&mut arg.value, empty(span(n)));
+                            return match value.kind {
+                                ExprKind::List(items) => {
+                                    let mut b = StrBuilder::default();
+                                    for (i, item) in items.into_iter().enumerate() {
+                                        if i > 0 {
+                                            b.push_lit(s);
+                                        }
+                                        match &item.kind {
+                                            ExprKind::Str(lit) => b.push_lit(lit),
+                                            _ => b.push_expr(item),
+                                        }
+                                    }
+                                    b.finish()
+                                }
+                                kind => kind,
+                            };
+                        }
+                    }
                     if attr == "format" || attr == "join" {
                         let mut b = StrBuilder::default();
                         b.push_lit(s);

@@ -29,8 +29,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     false => self.expr_shaped(value, cx),
                     true => (self.expr(value, cx), None),
                 };
-                if *augmented {
-                    // `prompt += question`
+                // `prompt += question` splices; `messages += [{"role": "user", ...}]` adds
+                // elements, each whole.
+                if *augmented && !matches!(value.kind, ExprKind::List(_) | ExprKind::Dict(_)) {
                     t = with_flags(t, SPLICED);
                 }
                 self.remember_field_function(targets, value, cx);
