@@ -94,12 +94,21 @@ impl<'a, 'm> Engine<'a, 'm> {
         let role_filter = callbacks
             .iter()
             .find_map(|&fi| self.role_filter_of_callback(fi));
+        // Keyword arguments of a constructor, for the object's fields (`constructed_shape`).
+        let arg_ts_kept: Vec<Taint> = match self.shape_wanted(span) {
+            true => arg_ts.clone(),
+            false => Vec::new(),
+        };
         let mut t = self.call_result(
             call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
         // `url.split("/").pop()`: the last part has no separator.
         if let (Some(r), Some("pop")) = (receiver, method) {
             clear_kinds(&mut t, self.split_last_mask(r));
+        }
+        if self.shape_wanted(span) && !matches!(&self.shape, Some((s, _)) if *s == span) {
+            let shape = self.constructed_shape(call, q, &t, &arg_ts_kept);
+            self.give_shape(span, shape);
         }
         // A shape given for the result holds for it as `call_result` made it, not once more
         // is added below.
@@ -351,6 +360,45 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         self.record_args(callee, call, arg_ts, function);
+    }
+
+    /// `Toolkit(db=conn, instructions=RULES)`: an object built with keyword arguments has their
+    /// data in the fields of their names (`toolkit.instructions` is the rules, not the
+    /// connection); what else the object holds is in every field.
+    fn constructed_shape(
+        &self,
+        call: &Call,
+        q: Option<&str>,
+        t: &[Label],
+        arg_ts: &[Taint],
+    ) -> Option<Rc<Shape>> {
+        if t.is_empty() || arg_ts.len() != call.args.len() || !self.constructs(call, q?) {
+            return None;
+        }
+        let keyword = |a: &crate::ir::Arg| a.name.is_some() && a.splat == crate::ir::Splat::None;
+        if !call.args.iter().any(keyword)
+            || call.args.iter().any(|a| a.splat != crate::ir::Splat::None)
+        {
+            return None;
+        }
+        // A field holds the kinds its argument brought, as the object holds them, and the
+        // kinds no argument brought (the constructor's own data).
+        let brought = |l: &Label, ts: &[Taint]| ts.iter().flatten().any(|a| a.kind == l.kind);
+        let mut shape = Shape::opaque(t.to_vec());
+        for (a, at) in call.args.iter().zip(arg_ts) {
+            let Some(name) = a.name.as_deref() else {
+                continue;
+            };
+            let part: Taint = t
+                .iter()
+                .filter(|l| at.iter().any(|x| x.kind == l.kind) || !brought(l, arg_ts))
+                .copied()
+                .collect();
+            if !shape.set(super::shape::Key::Name(name.into()), part, None) {
+                return None;
+            }
+        }
+        Some(Rc::new(shape))
     }
 
     /// Whether a call builds an object of the class `q` names: `new X()`, or in Python a call of

@@ -26,6 +26,10 @@ use env::{merge, Delta, Env};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use shape::{Joined, Shape};
 
+/// Each label a caller in another file seeded a parameter with, and the field of the argument
+/// that carries it (`None`: the whole argument).
+type SeedFields = Vec<(Label, Option<Step>)>;
+
 mod branch;
 mod by_use;
 mod call;
@@ -205,7 +209,7 @@ pub struct Engine<'a, 'm> {
     /// For a parameter seeded from another file, by (function, parameter): each seeded label
     /// and the field of the argument that carries it (`None`: the whole argument). A label
     /// carried only by fields reaches only what reads them (`const { summary } = props`).
-    seed_fields: HashMap<(usize, usize), Vec<(Label, Option<Step>)>>,
+    seed_fields: HashMap<(usize, usize), SeedFields>,
     /// Names captured where a nested function or lambda is defined.
     closures: Vec<Option<HashMap<&'m str, Taint>>>,
     /// For each function, per parameter, the data callers of this file pass to a parameter a
