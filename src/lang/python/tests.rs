@@ -384,7 +384,11 @@ fn strings() {
         body(r#""{} {k}".format(a, k=b)"#),
         r#"SB("{} {k}" {a} {b})"#
     );
-    assert_eq!(body(r#"", ".join(xs)"#), r#"SB(", " {xs})"#);
+    // A separator that says nothing joins the items into what they were; a list written out
+    // is built from its items; a separator with words is text of its own.
+    assert_eq!(body(r#"", ".join(xs)"#), "xs");
+    assert_eq!(body(r#""\n".join([a, "b"])"#), r#"SB({a} "\nb")"#);
+    assert_eq!(body(r#"" and ".join(xs)"#), r#"SB(" and " {xs})"#);
     assert_eq!(body(r#""a" + b + "c" + d"#), r#"SB("a" {b} "c" {d})"#);
     assert_eq!(body(r#"x + f"{y}" + z"#), r#"SB({x} {y} {z})"#);
     assert_eq!(body(r#"x + y + "s""#), r#"SB({Other(x, y)} "s")"#);
