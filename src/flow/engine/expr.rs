@@ -274,12 +274,23 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let test = conditional_test(items).unwrap_or(e);
                 self.expr(test, cx);
                 let (when_true, when_false) = self.checks(test, cx);
+                let field_check = self.field_guard(test);
                 let mut t = Taint::new();
-                for (item, checked) in items.iter().zip([when_true, when_false]) {
+                let branches = items.iter().zip([when_true, when_false]).zip([true, false]);
+                for ((item, checked), held) in branches {
                     let mut it = self.expr(item, cx);
                     if let ExprKind::Name(n) = &item.kind {
                         for (_, mask) in checked.into_iter().filter(|(c, _)| *c == &**n) {
                             clear_kinds(&mut it, mask);
+                        }
+                    }
+                    // `m.role if m.role in ROLES else "user"`: the field tested is a constant.
+                    if let (Some((n, a, passed)), ExprKind::Attribute { value, attr }) =
+                        (field_check, &item.kind)
+                    {
+                        let same = matches!(&value.kind, ExprKind::Name(v) if **v == *n);
+                        if same && **attr == *a && passed == held {
+                            it.clear();
                         }
                     }
                     join(&mut t, &it);

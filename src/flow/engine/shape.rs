@@ -436,7 +436,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// The shape of the value bound to `name`; a local binding without one hides the module's.
-    fn shape_of_name(&self, name: &str, cx: &Ctx<'m>) -> Option<Rc<Shape>> {
+    pub(super) fn shape_of_name(&self, name: &str, cx: &Ctx<'m>) -> Option<Rc<Shape>> {
         match cx.env.var(name) {
             Some(_) => cx.env.shape(name).cloned(),
             None => self.globals.shape(name).cloned(),

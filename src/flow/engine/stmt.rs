@@ -93,9 +93,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                 self.expr(test, cx);
                 self.branch_sinks(test, [body, orelse], cx);
                 let (when_true, when_false) = self.checks(test, cx);
+                let field_check = self.field_guard(test);
                 let m = cx.env.mark();
                 for (name, mask) in when_true {
                     self.passed_check(&mut cx.env, name, mask);
+                }
+                if let Some((name, attr, true)) = field_check {
+                    self.passed_field_check(name, attr, cx);
                 }
                 // `if message.role == "system":` the message is one of that role.
                 if let Some((name, keep_privileged)) = self.role_pick(test) {
@@ -115,6 +119,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                 cx.env.undo(&m);
                 for (name, mask) in when_false {
                     self.passed_check(&mut cx.env, name, mask);
+                }
+                if let Some((name, attr, false)) = field_check {
+                    self.passed_field_check(name, attr, cx);
                 }
                 self.block(orelse, cx);
                 if !self.leaves(body) {
@@ -457,6 +464,60 @@ impl<'a, 'm> Engine<'a, 'm> {
             .unwrap_or_default();
         clear_kinds(&mut t, mask);
         env.set_var(name, t);
+    }
+
+    /// `if m.role in ("user", "assistant")`, `m.kind == "text"`: a field of a local name tested
+    /// against constants (an allowlist without a privileged role), and whether the test holding
+    /// means it passed (`not in`, `!=` invert).
+    pub(super) fn field_guard(&self, test: &'m Expr) -> Option<(&'m str, &'m str, bool)> {
+        let ExprKind::Compare { op, left, right } = &test.kind else {
+            return None;
+        };
+        let positive = match &**op {
+            "in" | "==" | "===" => true,
+            "not in" | "!=" | "!==" => false,
+            _ => return None,
+        };
+        // Literals, or a name bound once to them (`ROLES = ("user", "assistant")`).
+        let literals = |e: &Expr| match &e.kind {
+            ExprKind::Str(_) => true,
+            ExprKind::List(items) => items.iter().all(|i| i.as_str().is_some()),
+            _ => false,
+        };
+        let constant = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => self.consts.binding(n).is_some_and(literals),
+            _ => literals(e),
+        };
+        let (field, other) = match (&left.kind, &right.kind) {
+            (ExprKind::Attribute { .. }, _) if constant(right) => (left, right),
+            (_, ExprKind::Attribute { .. }) if op.contains('=') && constant(left) => (right, left),
+            _ => return None,
+        };
+        if self.admits_privileged_role(other) {
+            return None;
+        }
+        let ExprKind::Attribute { value, attr } = &field.kind else {
+            return None;
+        };
+        let ExprKind::Name(name) = &value.kind else {
+            return None;
+        };
+        Some((name, attr, positive))
+    }
+
+    /// Where a [`Self::field_guard`] test passed, the field holds one of the constants: it
+    /// carries nothing. The object's other fields, and the object whole, keep what they carry.
+    pub(super) fn passed_field_check(&mut self, name: &'m str, attr: &'m str, cx: &mut Ctx<'m>) {
+        let Some(cur) = self.lookup(name, cx) else {
+            return;
+        };
+        let mut s = match self.shape_of_name(name, cx) {
+            Some(s) => (*s).clone(),
+            None => Shape::opaque(cur.clone()),
+        };
+        if s.set(super::shape::Key::Name(attr.into()), Taint::new(), None) {
+            cx.env.set_shaped(name, cur, Some(Rc::new(s)));
+        }
     }
 
     /// `self.question = words`: the function's callers in this file give the field what they
