@@ -237,6 +237,8 @@ pub enum StmtKind {
     },
     Expr(Expr),
     Return(Option<Expr>),
+    /// `continue` or `break`: the rest of the loop's body does not run.
+    Jump,
     /// `if`; Python's `assert test, message` lowers to one whose `else` raises `message`.
     If {
         test: Expr,
@@ -580,7 +582,8 @@ impl Stmt {
             | StmtKind::Return(_)
             | StmtKind::Raise(_)
             | StmtKind::FunctionDef(_)
-            | StmtKind::ClassDef(_) => {}
+            | StmtKind::ClassDef(_)
+            | StmtKind::Jump => {}
         }
     }
 
@@ -635,7 +638,7 @@ impl Stmt {
                     f(e);
                 }
             }
-            StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {}
+            StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) | StmtKind::Jump => {}
         }
     }
 }
@@ -800,7 +803,7 @@ impl Module {
                         exprs.iter_mut().for_each(|e| expr(e, f));
                         stack.extend(body.iter_mut());
                     }
-                    StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => {}
+                    StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) | StmtKind::Jump => {}
                 }
             }
         }

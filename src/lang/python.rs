@@ -274,10 +274,8 @@ impl<'t> Lower<'t> {
                 Def::None => return,
             },
             "import_statement" | "import_from_statement" => return self.import(n),
-            "future_import_statement"
-            | "pass_statement"
-            | "break_statement"
-            | "continue_statement" => return,
+            "future_import_statement" | "pass_statement" => return,
+            "break_statement" | "continue_statement" => StmtKind::Jump,
             // Error recovery: lower whatever statements and expressions the parser kept.
             "ERROR" | "block" | "module" => {
                 self.each_named(n, |l, c| l.stmt(c, out));

@@ -59,6 +59,8 @@ enum K {
     ClassDeclaration,
     Return,
     Throw,
+    /// `break`, `continue`.
+    Jump,
     If,
     Block,
     For,
@@ -167,9 +169,8 @@ fn classify(name: &str, named: bool) -> K {
         "labeled_statement" => K::Labeled,
         "with_statement" => K::With,
         "internal_module" | "module" => K::Namespace,
-        "break_statement"
-        | "continue_statement"
-        | "empty_statement"
+        "break_statement" | "continue_statement" => K::Jump,
+        "empty_statement"
         | "debugger_statement"
         | "type_alias_declaration"
         | "enum_declaration"
@@ -661,6 +662,7 @@ impl<'a> Lower<'a> {
             K::ClassDeclaration => StmtKind::ClassDef(self.class(n, Vec::new())),
             K::Return => StmtKind::Return(self.first_expr(n)),
             K::Throw => StmtKind::Raise(self.first_expr(n)),
+            K::Jump => StmtKind::Jump,
             K::If => self.if_stmt(n),
             K::ForIn => self.for_in(n),
             K::While | K::DoWhile => self.while_loop(n),

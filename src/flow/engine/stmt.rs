@@ -227,7 +227,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
                 self.capture(*fi, cx)
             }
-            StmtKind::ClassDef(_) => {}
+            StmtKind::ClassDef(_) | StmtKind::Jump => {}
             StmtKind::Match { subject, cases } => {
                 let t = self.expr(subject, cx);
                 let name = match &subject.kind {
@@ -435,7 +435,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// Whether a block always leaves: its last statement returns or raises, or makes a call that
     /// never returns (`abort(403)`, `sys.exit(1)`).
     pub(super) fn leaves(&mut self, body: &'m [Stmt]) -> bool {
-        if exits(body) {
+        if exits(body) || skips(body) {
             return true;
         }
         let Some(StmtKind::Expr(e)) = body.last().map(|s| &s.kind) else {
@@ -1013,4 +1013,15 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         t
     }
+}
+
+/// `if role not in ROLES: continue`: a branch that only skips the rest of the loop's body (or
+/// leaves the loop), after calls at most (`logger.warning(...)`). It assigns nothing, so what
+/// it drops is only the unchecked state, and `role` is checked for what follows. A branch that
+/// assigns before it jumps is not skipped: its state may go on to the next turn or past the loop.
+fn skips(body: &[Stmt]) -> bool {
+    matches!(body.last().map(|s| &s.kind), Some(StmtKind::Jump))
+        && body
+            .iter()
+            .all(|s| matches!(s.kind, StmtKind::Expr(_) | StmtKind::Jump))
 }

@@ -77,6 +77,7 @@ fn st(stmts: &[Stmt]) -> String {
             }
             StmtKind::Expr(e) => ex(e),
             StmtKind::Return(e) => format!("return {}", opt(e)),
+            StmtKind::Jump => "jump".to_string(),
             StmtKind::If {
                 test,
                 body: b,
@@ -208,7 +209,7 @@ fn control_flow() {
     );
     assert_eq!(
         body("while True:\n  break\n"),
-        "loop - in - while true {} else {}"
+        "loop - in - while true {jump} else {}"
     );
     assert_eq!(
         body("with open(f) as g, lock:\n  g.read()\n"),

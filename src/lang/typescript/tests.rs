@@ -83,6 +83,7 @@ fn show_stmt(s: &Stmt) -> String {
         ),
         StmtKind::Expr(e) => show(e),
         StmtKind::Return(e) => format!("return {}", opt(e)),
+        StmtKind::Jump => "jump".to_string(),
         StmtKind::Raise(e) => format!("raise {}", opt(e)),
         StmtKind::If { test, body, orelse } => format!(
             "if {} {{{}}} else {{{}}}",
@@ -455,7 +456,7 @@ switch (v) { case 1: case 2: one(); break; default: other(); }
 outer: for (const x of xs) { continue outer; }
 { inBlock(); }
 "#;
-    let expected = r#"if a {f()} else {if b {g()} else {h()}}; i = 0; loop - in - while (i < n) {body(i); other(i)}; loop - in - while - {}; loop [k, v] in Object.entries(o) while - {use(k, v)}; loop key in o while - {}; def#0; loop - in - while x {other(x)}; loop - in - while y {d()}; try {t()} catch e {c(e)} finally {fin()}; try {t()} catch - {} finally {}; raise new Error("x"); match v case 1 {} case 2 {one()} case  {other()}; loop x in xs while - {}; inBlock()"#;
+    let expected = r#"if a {f()} else {if b {g()} else {h()}}; i = 0; loop - in - while (i < n) {body(i); other(i)}; loop - in - while - {}; loop [k, v] in Object.entries(o) while - {use(k, v)}; loop key in o while - {}; def#0; loop - in - while x {other(x)}; loop - in - while y {d()}; try {t()} catch e {c(e)} finally {fin()}; try {t()} catch - {} finally {}; raise new Error("x"); match v case 1 {} case 2 {one(); jump} case  {other()}; loop x in xs while - {jump}; inBlock()"#;
     for lang in ALL {
         let m = lower(src, lang);
         assert!(!m.has_errors, "{lang:?}");
