@@ -196,6 +196,12 @@ pub struct RawSanitizer {
     /// `url.split("/").pop()` is a bare name.
     #[serde(default)]
     pub(crate) split_last: Vec<String>,
+    /// With `split_last`: the methods splitting their receiver on their first argument
+    /// (`split`, `rsplit`), and those giving a list's last element (`pop`).
+    #[serde(default)]
+    pub(crate) split_methods: Vec<String>,
+    #[serde(default)]
+    pub(crate) last_methods: Vec<String>,
     /// Calls giving a path relative to a root (`path.relative(root, p)`): the result starting
     /// with `..` (one of `escape_tests`, called with `".."`) says the path escapes the root, so
     /// it is checked where the test fails.
@@ -529,6 +535,8 @@ pub struct Sanitizer {
     pub success_flags: Vec<String>,
     pub part_types: Vec<String>,
     pub split_last: Vec<String>,
+    pub split_methods: Vec<String>,
+    pub last_methods: Vec<String>,
     pub escapes: Vec<Glob>,
     pub escape_tests: Vec<String>,
     pub removals: Vec<String>,
@@ -890,6 +898,13 @@ impl FlowSpec {
             if s.escapes.is_empty() != s.escape_tests.is_empty() {
                 return Err("`escapes` and `escape_tests` go together".into());
             }
+            if s.split_last.is_empty() != s.split_methods.is_empty()
+                || (!s.last_methods.is_empty() && s.split_last.is_empty())
+            {
+                return Err(
+                    "`split_last` and `split_methods` go together (`last_methods` too)".into(),
+                );
+            }
             if !s.reveals.is_empty() && s.wrappers.is_empty() {
                 return Err("`reveals` needs `wrappers`".into());
             }
@@ -915,6 +930,8 @@ impl FlowSpec {
                 success_flags: s.success_flags,
                 part_types: s.part_types,
                 split_last: s.split_last,
+                split_methods: s.split_methods,
+                last_methods: s.last_methods,
                 escapes: globs(&s.escapes),
                 escape_tests: s.escape_tests,
                 removals: s.removals,

@@ -57,8 +57,11 @@ pub struct FamilyIndex {
     pub success_flags: HashMap<String, Vec<u32>>,
     /// `type` values of content parts with no text (`image_url`) -> sanitizers.
     pub part_types: HashMap<String, Vec<u32>>,
-    /// Separators (`/`) -> sanitizers whose `split_last` names them.
+    /// Separators (`/`) -> sanitizers whose `split_last` names them; their `split_methods`
+    /// (`split`) and `last_methods` (`pop`) likewise.
     pub split_last: HashMap<String, Vec<u32>>,
+    pub split_methods: HashMap<String, Vec<u32>>,
+    pub last_methods: HashMap<String, Vec<u32>>,
     /// Prefix tests (`startsWith`) -> sanitizers whose `escapes` calls they test.
     pub escape_tests: HashMap<String, Vec<u32>>,
     /// Length measures (`len`, `.length`) -> sanitizers: comparing one with a bound checks.
@@ -177,6 +180,12 @@ impl FamilyIndex {
                 }
                 for t in &s.split_last {
                     push(&mut ix.split_last, t, id);
+                }
+                for m in &s.split_methods {
+                    push(&mut ix.split_methods, m, id);
+                }
+                for m in &s.last_methods {
+                    push(&mut ix.last_methods, m, id);
                 }
                 for t in &s.escape_tests {
                     push(&mut ix.escape_tests, t, id);

@@ -95,19 +95,20 @@ impl<'a, 'm> Engine<'a, 'm> {
             .iter()
             .find_map(|&fi| self.role_filter_of_callback(fi));
         // Keyword arguments of a constructor, for the object's fields (`constructed_shape`).
-        let arg_ts_kept: Vec<Taint> = match self.shape_wanted(span) {
-            true => arg_ts.clone(),
-            false => Vec::new(),
-        };
+        let ctor_args: Option<Vec<Taint>> =
+            (self.shape_wanted(span) && self.keyword_construction(call, q)).then(|| arg_ts.clone());
         let mut t = self.call_result(
             call, q, method, receiver, recv_t, arg_ts, callbacks, span, sunk, cx,
         );
         // `url.split("/").pop()`: the last part has no separator.
-        if let (Some(r), Some("pop")) = (receiver, method) {
+        if let Some(r) =
+            receiver.filter(|_| method.is_some_and(|m| self.ix.last_methods.contains_key(m)))
+        {
             clear_kinds(&mut t, self.split_last_mask(r));
         }
-        if self.shape_wanted(span) && !matches!(&self.shape, Some((s, _)) if *s == span) {
-            let shape = self.constructed_shape(call, q, &t, &arg_ts_kept);
+        if let Some(args) = ctor_args.filter(|_| !matches!(&self.shape, Some((s, _)) if *s == span))
+        {
+            let shape = self.constructed_shape(call, &t, &args);
             self.give_shape(span, shape);
         }
         // A shape given for the result holds for it as `call_result` made it, not once more
@@ -365,20 +366,8 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// `Toolkit(db=conn, instructions=RULES)`: an object built with keyword arguments has their
     /// data in the fields of their names (`toolkit.instructions` is the rules, not the
     /// connection); what else the object holds is in every field.
-    fn constructed_shape(
-        &self,
-        call: &Call,
-        q: Option<&str>,
-        t: &[Label],
-        arg_ts: &[Taint],
-    ) -> Option<Rc<Shape>> {
-        if t.is_empty() || arg_ts.len() != call.args.len() || !self.constructs(call, q?) {
-            return None;
-        }
-        let keyword = |a: &crate::ir::Arg| a.name.is_some() && a.splat == crate::ir::Splat::None;
-        if !call.args.iter().any(keyword)
-            || call.args.iter().any(|a| a.splat != crate::ir::Splat::None)
-        {
+    fn constructed_shape(&self, call: &Call, t: &[Label], arg_ts: &[Taint]) -> Option<Rc<Shape>> {
+        if t.is_empty() || arg_ts.len() != call.args.len() {
             return None;
         }
         // A field holds the kinds its argument brought, as the object holds them, and the
@@ -399,6 +388,14 @@ impl<'a, 'm> Engine<'a, 'm> {
             }
         }
         Some(Rc::new(shape))
+    }
+
+    /// Whether a call builds an object with keyword arguments and no splat: `Toolkit(db=x)`.
+    fn keyword_construction(&self, call: &Call, q: Option<&str>) -> bool {
+        let splat = |a: &crate::ir::Arg| a.splat != crate::ir::Splat::None;
+        call.args.iter().any(|a| a.name.is_some())
+            && !call.args.iter().any(splat)
+            && q.is_some_and(|q| self.constructs(call, q))
     }
 
     /// Whether a call builds an object of the class `q` names: `new X()`, or in Python a call of

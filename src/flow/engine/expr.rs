@@ -358,16 +358,18 @@ impl<'a, 'm> Engine<'a, 'm> {
         };
         // The separator sits between the bounds, not inside one (`[f("a:b") - 1]`).
         let mut at = index.span.start as usize;
-        let mut between = String::new();
-        for b in bounds.iter().chain(std::iter::once(index)) {
-            let end = match std::ptr::eq(b, index) {
-                true => index.span.end as usize,
-                false => b.span.start as usize,
-            };
-            between.push_str(self.text.get(at..end).unwrap_or(""));
-            at = at.max(b.span.end as usize);
+        let ends = bounds
+            .iter()
+            .map(|b| (b.span.start as usize, b.span.end as usize))
+            .chain(std::iter::once((index.span.end as usize, 0)));
+        for (start, end) in ends {
+            let gap = self.text.get(at..start).unwrap_or("");
+            if gap.contains(':') || gap.contains("..") {
+                return true;
+            }
+            at = at.max(end);
         }
-        between.contains(':') || between.contains("..")
+        false
     }
 
     /// `{ ...err, message: "failed" }` of a spread whose parts are known: what its parts carry
@@ -501,8 +503,8 @@ impl Engine<'_, '_> {
 }
 
 impl Engine<'_, '_> {
-    /// The sink kinds the last part of `split` is clean for: `split` is `x.split("/")` (or
-    /// `rsplit`) with a separator of the sanitizers' `split_last`.
+    /// The sink kinds the last part of `split` is clean for: `split` is `x.split("/")` (a
+    /// method of the sanitizers' `split_methods`) with a separator of their `split_last`.
     pub(super) fn split_last_mask(&self, split: &Expr) -> KindSet {
         if self.ix.split_last.is_empty() {
             return 0;
@@ -519,11 +521,18 @@ impl Engine<'_, '_> {
         let ExprKind::Attribute { attr, .. } = &call.callee.kind else {
             return 0;
         };
-        if !matches!(&**attr, "split" | "rsplit") {
+        let Some(splitters) = self.ix.split_methods.get(&**attr) else {
             return 0;
-        }
+        };
         let sep = call.args.first().and_then(|a| a.value.as_str());
-        sep.and_then(|s| self.ix.split_last.get(s))
-            .map_or(0, |ids| self.sanitizer_sinks(ids))
+        let ids: Vec<u32> =
+            sep.and_then(|s| self.ix.split_last.get(s))
+                .map_or_else(Vec::new, |ids| {
+                    ids.iter()
+                        .copied()
+                        .filter(|id| splitters.contains(id))
+                        .collect()
+                });
+        self.sanitizer_sinks(&ids)
     }
 }
