@@ -198,6 +198,49 @@ import { openai } from '@ai-sdk/openai';
 }
 
 #[test]
+fn a_helper_a_route_calls_prints_to_the_server_s_log_but_its_main_block_does_not() {
+    // `ask` runs in the Flask server: what it prints is the server's log. The same file's
+    // `__main__` block is a script's output, and `print` in a file no server calls is too.
+    let dir = project(&[
+        (
+            "route.py",
+            "from flask import Flask, request, jsonify
+from helper import ask
+app = Flask(__name__)
+@app.route('/ask', methods=['POST'])
+def ask_route():
+    return jsonify({'a': ask(request.json.get('q'))})
+",
+        ),
+        (
+            "helper.py",
+            "from openai import OpenAI
+client = OpenAI(timeout=10)
+def ask(user_query):
+    r = client.chat.completions.create(model='m', max_tokens=9, messages=[{'role': 'user', 'content': user_query}])
+    answer = r.choices[0].message.content
+    print(f'Answer: {answer}')
+    return answer
+if __name__ == '__main__':
+    print(ask('hello'))
+",
+        ),
+        (
+            "cli.py",
+            "from openai import OpenAI
+client = OpenAI(timeout=10)
+def ask(q):
+    r = client.chat.completions.create(model='m', max_tokens=9, messages=[{'role': 'user', 'content': q}])
+    print(r.choices[0].message.content)
+",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let logged: Vec<_> = findings.into_iter().filter(|f| f.0 == "AIG403").collect();
+    assert_eq!(logged, owned(&[("AIG403", "helper.py", 6)]));
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

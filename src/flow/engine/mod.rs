@@ -322,6 +322,10 @@ pub struct Engine<'a, 'm> {
     /// Kinds of the sources without `requires_kinds` that apply in the file (request data: the
     /// file serves requests), for the sources that require them (see `serving`).
     served: KindSet,
+    /// Kinds other files' callers pass to the file's functions (`seed_external`): inside a
+    /// function, the file serves as its callers do; its module-level code (a `__main__` block)
+    /// still runs only as a script.
+    served_by_callers: KindSet,
     /// The expression whose shape a reader asks for (see `shape`), and the shape given for it.
     want_shape: Option<Span>,
     shape: Option<(Span, std::rc::Rc<Shape>)>,
@@ -447,6 +451,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             open_keys: Vec::new(),
             open_calls: Vec::new(),
             served: 0,
+            served_by_callers: 0,
             want_shape: None,
             shape: None,
             arg_shapes: None,

@@ -291,6 +291,9 @@ impl<'a, 'm> Engine<'a, 'm> {
                     }
                     _ => fields.push((l, None)),
                 }
+                // A function a serving file passes its request to runs in that server: what
+                // the file's functions print is the server's log (see `serving`).
+                self.served_by_callers |= 1 << kind;
                 any = true;
             }
         }

@@ -2,7 +2,9 @@
 //! operator's input, attacker input only in a file that also serves requests, that is, where a
 //! source of a required kind (a route's request, a bot's message) applies too. Decided per file,
 //! where the input is read: a script that only imports the app's modules serves nothing, and data
-//! a serving file passes to other files' functions goes on as usual.
+//! a serving file passes to other files' functions goes on as usual. Sinks that require kinds
+//! (`print` as a server's log) apply in the serving file and in the functions of a file whose
+//! functions a serving file calls with its request (what they print goes to the server's log).
 
 use super::*;
 use crate::spec::flow::Source;
@@ -16,6 +18,13 @@ impl Engine<'_, '_> {
     /// Whether a source of a kind `source` requires applies in the file (none required: true).
     pub(super) fn serves_as_required(&self, source: &Source) -> bool {
         source.requires_kinds == 0 || self.served & source.requires_kinds != 0
+    }
+
+    /// Whether a sink that requires `kinds` (`print` as a server's log) applies in `function`.
+    pub(super) fn sink_served(&self, kinds: KindSet, function: Option<usize>) -> bool {
+        kinds == 0
+            || self.served & kinds != 0
+            || function.is_some() && self.served_by_callers & kinds != 0
     }
 
     /// Source `sid` applies in the file: a source that requires its kind may apply too.

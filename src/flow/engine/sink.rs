@@ -35,7 +35,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 };
                 if self.wanted_sinks & (1 << sink.kind) == 0
                     || !self.imports_ok(&sink.imports)
-                    || *requires_kinds != 0 && self.served & requires_kinds == 0
+                    || !self.sink_served(*requires_kinds, cx.function)
                 {
                     continue;
                 }
