@@ -574,6 +574,14 @@ pub fn from_bytes(path: &Path, display: String, bytes: Vec<u8>) -> Loaded {
                 return skip(SkipReason::Minified, Some(detail));
             }
         }
+        // A generated page (a bundle inlined, a docs build) is not the app's code; its text is
+        // still searched for secrets, as before pages were parsed.
+        Language::Html if minified(&text).is_some() => {
+            return Loaded {
+                source: Some(Source::new(display, Language::Text, text)),
+                note: None,
+            };
+        }
         Language::Notebook => {
             return match crate::lang::notebook::extract(&text) {
                 Ok(nb) => {

@@ -19,6 +19,8 @@ pub enum Language {
     Vue,
     /// A Svelte component: `<script>` blocks in TS/JS, markup around them.
     Svelte,
+    /// An HTML page or server template: its inline `<script>` blocks in JavaScript.
+    Html,
     /// Any other text file: only the text rules read it.
     #[default]
     Text,
@@ -41,6 +43,7 @@ impl Language {
             "rs" => Language::Rust,
             "vue" => Language::Vue,
             "svelte" => Language::Svelte,
+            "html" | "htm" => Language::Html,
             _ => Language::Text,
         }
     }
@@ -84,19 +87,20 @@ impl Language {
             Language::Notebook => "notebook",
             Language::Vue => "vue",
             Language::Svelte => "svelte",
+            Language::Html => "html",
             Language::Text => "text",
         }
     }
 
     /// The rule-pack language family: notebooks are Python, TSX and components (whose scripts
-    /// are TypeScript or JavaScript) are TypeScript.
+    /// are TypeScript or JavaScript) are TypeScript, an HTML page's scripts JavaScript.
     pub fn family(self) -> Family {
         match self {
             Language::Python | Language::Notebook => Family::Python,
             Language::TypeScript | Language::Tsx | Language::Vue | Language::Svelte => {
                 Family::TypeScript
             }
-            Language::JavaScript => Family::JavaScript,
+            Language::JavaScript | Language::Html => Family::JavaScript,
             Language::Rust => Family::Rust,
             Language::Text => Family::Text,
         }
@@ -116,7 +120,8 @@ impl Language {
             | Language::Tsx
             | Language::JavaScript
             | Language::Vue
-            | Language::Svelte => b"\"'`",
+            | Language::Svelte
+            | Language::Html => b"\"'`",
             Language::Python | Language::Notebook | Language::Text => b"\"'",
         }
     }

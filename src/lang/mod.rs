@@ -58,6 +58,7 @@ pub fn parse(source: &Source) -> Module {
         }
         Language::Rust => rust::lower(&source.text),
         Language::Vue | Language::Svelte => sfc::lower(&source.text),
+        Language::Html => sfc::lower_page(&source.text),
         Language::Text => Module::default(),
     };
     module.language = source.language;

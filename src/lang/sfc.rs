@@ -1,4 +1,5 @@
-//! Vue and Svelte single-file components, lowered by the TypeScript front end.
+//! Vue and Svelte single-file components, and HTML pages' inline scripts, lowered by the
+//! TypeScript front end.
 //!
 //! No template parser: a careful scanner is enough for what the analyses need, and it keeps every
 //! byte where it was. The text is copied with everything outside the `<script>` blocks blanked
@@ -109,6 +110,23 @@ pub fn lower(text: &str) -> Module {
     module
 }
 
+/// An HTML page or server template (Jinja, Django, ERB): only its inline scripts are code, in
+/// JavaScript; a script of another type (`text/template`, `application/ld+json`) is data.
+pub fn lower_page(text: &str) -> Module {
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect();
+    for block in blocks(bytes) {
+        if block.script && block.javascript {
+            out[block.content.0..block.content.1]
+                .copy_from_slice(&bytes[block.content.0..block.content.1]);
+        }
+    }
+    typescript::lower(&String::from_utf8_lossy(&out), Language::JavaScript)
+}
+
 /// Splits the template's statements out of the module body and appends what they stand for.
 fn move_template_after_script(module: &mut Module, items: &[Item]) {
     // A statement of the template starts at the `;(` written before its expression.
@@ -176,6 +194,8 @@ struct Block {
     script: bool,
     /// `lang="tsx"` / `lang="jsx"`.
     jsx: bool,
+    /// No `type`, or a JavaScript one (`module`, `text/javascript`).
+    javascript: bool,
 }
 
 /// The top-level `<script>` and `<style>` blocks, in order.
@@ -204,10 +224,42 @@ fn blocks(bytes: &[u8]) -> Vec<Block> {
             end,
             script,
             jsx: attrs.contains("lang=\"tsx\"") || attrs.contains("lang=\"jsx\""),
+            javascript: script_type(&attrs)
+                .is_none_or(|t| JAVASCRIPT_TYPES.contains(&t.trim().to_ascii_lowercase().as_str())),
         });
         i = end;
     }
     found
+}
+
+/// The `type` values of a script that runs as JavaScript.
+const JAVASCRIPT_TYPES: &[&str] = &[
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "text/ecmascript",
+    "application/ecmascript",
+];
+
+/// The value of a `type` attribute among a tag's (lower-cased) attributes.
+fn script_type(attrs: &str) -> Option<&str> {
+    let at = attrs
+        .match_indices("type")
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && attrs.as_bytes()[i - 1].is_ascii_whitespace())?;
+    let rest = attrs[at + 4..].trim_start().strip_prefix('=')?.trim_start();
+    let (quote, rest) = match rest.chars().next()? {
+        q @ ('"' | '\'') => (Some(q), &rest[1..]),
+        _ => (None, rest),
+    };
+    let end = match quote {
+        Some(q) => rest.find(q).unwrap_or(rest.len()),
+        None => rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+            .unwrap_or(rest.len()),
+    };
+    Some(&rest[..end])
 }
 
 /// The bindings and loops of the markup between `start` and `end`, in order. Attributes count
