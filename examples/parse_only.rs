@@ -42,8 +42,11 @@ impl Parsers {
             Language::TypeScript => Some(&mut self.typescript),
             Language::Tsx => Some(&mut self.tsx),
             Language::JavaScript => Some(&mut self.javascript),
-            // Components are blanked around their scripts first (`lang::sfc`), not parsed whole.
-            Language::Rust | Language::Vue | Language::Svelte | Language::Text => None,
+            // Components and pages are blanked around their scripts first (`lang::sfc`), not
+            // parsed whole.
+            Language::Rust | Language::Vue | Language::Svelte | Language::Html | Language::Text => {
+                None
+            }
         }
     }
 }
