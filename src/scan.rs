@@ -1034,21 +1034,23 @@ fn link_files(
                         1 => format!("{}, passed to `{function}()`", call.origin),
                         n => format!("{}, passed to `{function}()`{STAND_IN}{n})", call.origin),
                     };
-                    let inert =
-                        inert_param(&per_file[callee].1.summaries, &class, &function, &call.arg);
-                    let seed = Seed::Param {
-                        class,
-                        function,
-                        arg: call.arg.clone(),
-                        kind: call.kind,
-                        cleared: call.cleared,
-                        flags: call.flags | if shaped { SHAPED } else { 0 },
-                        origin,
-                        parts: call.parts.clone(),
-                    };
-                    // Kept for when the file is analysed again for another seed.
-                    if seeds[callee].insert(seed) && !inert {
-                        grew.insert(callee);
+                    let summaries = &per_file[callee].1.summaries;
+                    for arg in spread_args(summaries, &class, &function, &call.arg) {
+                        let inert = inert_param(summaries, &class, &function, &arg);
+                        let seed = Seed::Param {
+                            class: class.clone(),
+                            function: function.clone(),
+                            arg,
+                            kind: call.kind,
+                            cleared: call.cleared,
+                            flags: call.flags | if shaped { SHAPED } else { 0 },
+                            origin: origin.clone(),
+                            parts: call.parts.clone(),
+                        };
+                        // Kept for when the file is analysed again for another seed.
+                        if seeds[callee].insert(seed) && !inert {
+                            grew.insert(callee);
+                        }
                     }
                 }
             }
@@ -1102,6 +1104,29 @@ fn inert_param(
                     && !s.escaped.contains(&p)
             })
     })
+}
+
+/// The arguments a call passes `function`: a mapping spread into it (`fn(**args)`) binds each of
+/// its parameters by name; any other argument is itself.
+fn spread_args(
+    summaries: &[FnSummary],
+    class: &Option<String>,
+    function: &str,
+    arg: &link::ArgRef,
+) -> Vec<link::ArgRef> {
+    if *arg != link::ArgRef::Spread {
+        return vec![arg.clone()];
+    }
+    summaries
+        .iter()
+        .find(|s| &s.class == class && s.function == function)
+        .map(|s| {
+            s.params
+                .iter()
+                .map(|p| link::ArgRef::Keyword(p.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether the file's analysis said nothing yet of what `function` does (it was not analysed).

@@ -241,6 +241,48 @@ def ask(q):
 }
 
 #[test]
+fn a_tool_table_of_imported_functions_runs_each_with_the_model_s_arguments() {
+    // The agent looks the model's tool up in a dict of functions another file defines and
+    // spreads the model's arguments into it: each tool's parameters hold the model's text. A
+    // dict of settings spread into an imported function (`connect(**DEFAULTS)`) carries nothing.
+    let dir = project(&[
+        (
+            "tools.py",
+            "import requests
+def fetch_url(url: str) -> str:
+    return requests.get(url, timeout=5).text
+def calculator(expression: str) -> str:
+    return str(eval(expression))
+def connect(host='localhost', port=5432):
+    return requests.get(f'http://{host}:{port}/health', timeout=5)
+",
+        ),
+        (
+            "agent.py",
+            "import ollama
+from tools import fetch_url, calculator, connect
+TOOLS = {'fetch': fetch_url, 'calculator': calculator}
+DEFAULTS = {'host': 'db', 'port': 5432}
+def run_agent(prompt):
+    connect(**DEFAULTS)
+    r = ollama.chat(model='m', messages=[{'role': 'user', 'content': prompt}], options={'num_predict': 9})
+    for call in r['message'].get('tool_calls', []):
+        fn = TOOLS.get(call['function']['name'])
+        if not fn:
+            continue
+        fn(**call['function']['arguments'])
+",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let in_tools: Vec<_> = findings.into_iter().filter(|f| f.1 == "tools.py").collect();
+    assert_eq!(
+        in_tools,
+        owned(&[("AIG305", "tools.py", 3), ("AIG301", "tools.py", 5)])
+    );
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 pub enum ArgRef {
     Position(usize),
     Keyword(String),
+    /// A mapping spread into the call (`fn(**args)`): it may bind any parameter. The link
+    /// stage seeds each parameter of the callee by name.
+    Spread,
 }
 
 /// A function of another file, as a call names it.
@@ -221,6 +224,7 @@ impl ArgRef {
         match self {
             ArgRef::Position(p) => (*p < params.len()).then_some(*p),
             ArgRef::Keyword(k) => params.iter().position(|p| p == k),
+            ArgRef::Spread => None,
         }
     }
 

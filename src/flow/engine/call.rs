@@ -210,13 +210,26 @@ impl<'a, 'm> Engine<'a, 'm> {
             self.apply_summary(fi, offset, call, &arg_ts, span, cx);
         }
         // `actions[kind](payload)`, `handler(**params)` with `handler = actions.get(kind)`: each
-        // function the table holds may run.
+        // function the table holds may run; another file's gets the arguments there (`link`).
         let table = self.table_callees(&call.callee, cx);
         if !table.is_empty() {
             let mut t = from_callbacks;
-            for fi in table {
-                let offset = self.receiver_offset(fi);
-                let more = self.apply_summary(fi, offset, call, &arg_ts, span, cx);
+            for entry in table {
+                let more = match entry {
+                    Entry::Local(fi) => {
+                        let offset = self.receiver_offset(fi);
+                        self.apply_summary(fi, offset, call, &arg_ts, span, cx)
+                    }
+                    Entry::Imported(name) => {
+                        let callee = Callee {
+                            name,
+                            by_name: false,
+                            overrides: false,
+                        };
+                        self.record_args(callee, call, &arg_ts, cx.function);
+                        with_flags(all_args.clone(), DERIVED)
+                    }
+                };
                 join(&mut t, &more);
             }
             return t;
@@ -412,7 +425,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     /// The other file's function `callee` (spelled `q`) names, if it is one: a function of an
     /// imported module (`validate_code`, `utils.run`), a method of an instance of an imported
     /// class (`self._parser.parse`, `_parser` a `Parser()`), or a method of no known class.
-    fn external_callee(&self, callee: &Expr, q: &str) -> Option<Callee> {
+    pub(super) fn external_callee(&self, callee: &Expr, q: &str) -> Option<Callee> {
         let head = match &callee.kind {
             ExprKind::Name(n) => Some(&**n),
             ExprKind::Attribute { value, .. } => match &value.kind {
@@ -529,7 +542,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             _ => None,
         };
         for (i, (arg, t)) in ArgRef::of_args(call).zip(arg_ts).enumerate() {
-            if let Some(arg) = arg {
+            let spread = call.args[i].splat == crate::ir::Splat::DoubleStar;
+            if let Some(arg) = arg.or(spread.then_some(ArgRef::Spread)) {
                 let shape = shapes
                     .as_ref()
                     .and_then(|s| s.get(i))
@@ -955,10 +969,10 @@ impl<'a, 'm> Engine<'a, 'm> {
 
     /// The functions a call of an entry of a table, or of a name bound to one, may run (see
     /// `Ctx::tables`). A name bound to one function of the file directly is `local_callee`'s.
-    fn table_callees(&self, callee: &Expr, cx: &Ctx<'m>) -> Vec<usize> {
+    fn table_callees(&self, callee: &Expr, cx: &Ctx<'m>) -> Vec<Entry> {
         match &callee.kind {
             ExprKind::Name(n) => match self.named_table(n, cx) {
-                Some(fis) if !self.functions_by_name.contains_key(&**n) => fis.to_vec(),
+                Some(entries) if !self.functions_by_name.contains_key(&**n) => entries.to_vec(),
                 _ => Vec::new(),
             },
             ExprKind::Index { .. } | ExprKind::Call(_) => self.table_of(callee, cx, 0),

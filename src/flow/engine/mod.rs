@@ -152,6 +152,14 @@ impl StoreFact<'_> {
 }
 
 /// What is being analysed: a function, or the module (or a class) body.
+/// A function a table holds: one of the file's, or one another file defines, by the name the
+/// file imports it under (`TOOLS = {"fetch": fetch_url}` with `from tools import fetch_url`).
+#[derive(Clone, Debug, PartialEq)]
+enum Entry {
+    Local(usize),
+    Imported(String),
+}
+
 struct Ctx<'m> {
     env: Env<'m>,
     function: Option<usize>,
@@ -163,9 +171,9 @@ struct Ctx<'m> {
     /// What the returns so far prove of the parameters (see `checks`).
     exit_checked: Option<Vec<KindSet>>,
     true_checked: Option<Vec<KindSet>>,
-    /// Local names bound to functions of the file, or to a dict or list of them (`actions =
+    /// Local names bound to functions, or to a dict or list of them (`actions =
     /// {"run": self.run_snippet}`, `handler = actions.get(kind)`): a call of one may run each.
-    tables: Vec<(&'m str, Vec<usize>)>,
+    tables: Vec<(&'m str, Vec<Entry>)>,
 }
 
 pub struct Engine<'a, 'm> {
@@ -230,7 +238,7 @@ pub struct Engine<'a, 'm> {
     field_functions: HashMap<(usize, &'m str), usize>,
     globals: Env<'m>,
     /// The module's names bound to functions or tables of them (see `Ctx::tables`).
-    global_tables: HashMap<&'m str, Vec<usize>>,
+    global_tables: HashMap<&'m str, Vec<Entry>>,
     /// UI state (`[[state_hook]]`): each setter's name, with the function that made the state
     /// (`None`: the module) and the value's name.
     state_setters: HashMap<&'m str, (Option<usize>, &'m str)>,

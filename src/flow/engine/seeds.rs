@@ -264,6 +264,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let slot = match arg {
                     ArgRef::Position(p) => Some(*p + offset),
                     ArgRef::Keyword(k) => f.params.iter().position(|p| *p.name == **k),
+                    ArgRef::Spread => None,
                 };
                 let Some((i, p)) = slot.and_then(|i| f.params.get(i).map(|p| (i, p))) else {
                     continue;

@@ -294,7 +294,7 @@ impl<'a, 'm> Engine<'a, 'm> {
     }
 
     /// `actions = {"run": self.run_snippet}`, `handler = actions.get(kind)`: the names bound to
-    /// the file's functions, to be called later (see `Ctx::tables`).
+    /// functions, to be called later (see `Ctx::tables`).
     fn remember_table(&self, targets: &'m [Expr], value: &Expr, cx: &mut Ctx<'m>) {
         for t in targets {
             let ExprKind::Name(n) = &t.kind else {
@@ -365,34 +365,35 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
     }
 
-    /// The functions of the file a value may be: a function, a bound method, a dict or list of
-    /// them, an entry of one, or a name bound to one.
-    pub(super) fn table_of(&self, e: &Expr, cx: &Ctx<'m>, depth: usize) -> Vec<usize> {
+    /// The functions a value may be: a function, a bound method, a dict or list of them, an
+    /// entry of one, or a name bound to one. Functions of other files count where the file
+    /// imports them by name (`fetch_url`, `tools.fetch_url`).
+    pub(super) fn table_of(&self, e: &Expr, cx: &Ctx<'m>, depth: usize) -> Vec<Entry> {
         if depth > 4 {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut add = |fis: Vec<usize>| {
-            for fi in fis {
-                if !out.contains(&fi) {
-                    out.push(fi);
+        let mut add = |entries: Vec<Entry>| {
+            for entry in entries {
+                if !out.contains(&entry) {
+                    out.push(entry);
                 }
             }
         };
         match &e.kind {
             ExprKind::Dict(entries) => {
                 for (_, v) in entries {
-                    add(self.function_value(v, cx.class).into_iter().collect());
+                    add(self.function_entry(v, cx, true).into_iter().collect());
                 }
             }
             ExprKind::List(items) => {
                 for v in items {
-                    add(self.function_value(v, cx.class).into_iter().collect());
+                    add(self.function_entry(v, cx, true).into_iter().collect());
                 }
             }
             ExprKind::Name(n) => match self.named_table(n, cx) {
-                Some(fis) => add(fis.to_vec()),
-                None => add(self.function_value(e, cx.class).into_iter().collect()),
+                Some(entries) => add(entries.to_vec()),
+                None => add(self.function_entry(e, cx, false).into_iter().collect()),
             },
             ExprKind::Index { value, .. } => add(self.table_of(value, cx, depth + 1)),
             ExprKind::Call(c) => {
@@ -408,13 +409,28 @@ impl<'a, 'm> Engine<'a, 'm> {
                     add(self.table_of(i, cx, depth + 1));
                 }
             }
-            _ => add(self.function_value(e, cx.class).into_iter().collect()),
+            _ => add(self.function_entry(e, cx, false).into_iter().collect()),
         }
         out
     }
 
+    /// The function a value names: one of the file's, or, as an entry of a dict or list
+    /// (`imported`), one the file imports. A name bound to an imported function itself is a
+    /// call of that import, as the resolver names it.
+    fn function_entry(&self, e: &Expr, cx: &Ctx<'m>, imported: bool) -> Option<Entry> {
+        if let Some(fi) = self.function_value(e, cx.class) {
+            return Some(Entry::Local(fi));
+        }
+        if !imported || !matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
+            return None;
+        }
+        let q = self.qualify_chain(e)?;
+        let callee = self.external_callee(e, &q)?;
+        (!callee.by_name).then_some(Entry::Imported(callee.name))
+    }
+
     /// The functions a local or module name is bound to as a table.
-    pub(super) fn named_table<'s>(&'s self, name: &str, cx: &'s Ctx<'m>) -> Option<&'s [usize]> {
+    pub(super) fn named_table<'s>(&'s self, name: &str, cx: &'s Ctx<'m>) -> Option<&'s [Entry]> {
         let local = cx.tables.iter().rev().find(|(n, _)| *n == name);
         match local {
             Some((_, fis)) => Some(fis),
