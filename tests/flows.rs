@@ -283,6 +283,44 @@ def run_agent(prompt):
 }
 
 #[test]
+fn a_name_destructured_from_another_file_s_argument_gets_the_property_it_reads() {
+    // `toMarkdown({ filePath, url })` in another file: the tool's URL is `url`, not `filePath`
+    // (the first name of the pattern), and a constant in `url` leaves it clean.
+    let dir = project(&[
+        (
+            "convert.ts",
+            "import * as fs from 'fs';
+export class Converter {
+  static async toMarkdown({ filePath, url }: { filePath?: string; url?: string }) {
+    if (filePath) return fs.readFileSync(filePath, 'utf8');
+    return await (await fetch(url!)).text();
+  }
+}
+",
+        ),
+        (
+            "server.ts",
+            "import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Converter } from './convert';
+const server = new Server({ name: 'x', version: '1' }, { capabilities: { tools: {} } });
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const args = request.params.arguments as any;
+  const text = await Converter.toMarkdown({ url: args.url, filePath: undefined });
+  return { content: [{ type: 'text', text }] };
+});
+",
+        ),
+    ]);
+    let (findings, _) = scan(&dir, "json");
+    let in_convert: Vec<_> = findings
+        .into_iter()
+        .filter(|f| f.1 == "convert.ts")
+        .collect();
+    assert_eq!(in_convert, owned(&[("AIG305", "convert.ts", 5)]));
+}
+
+#[test]
 fn sarif_carries_the_code_flow_and_the_source_as_related_location() {
     let dir = project(&[(
         "bot.py",

@@ -185,24 +185,25 @@ pub struct ParamCheck {
 
 impl FnSummary {
     /// A function's summary before (or without) analysis: its class, name and parameters.
+    /// Its parameters are the arguments it takes, by position: the names a pattern destructures
+    /// from one argument (`function f({ url, path })`) are one parameter, named after the first.
     pub fn declared(module: &Module, fi: usize) -> Option<FnSummary> {
         let f = module.functions.get(fi)?;
         if f.name.is_empty() {
             return None;
         }
         let class = f.class.and_then(|ci| module.classes.get(ci));
-        let offset = usize::from(
-            class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
-        );
+        let offset = Self::receivers(module, fi);
+        let mut params = Vec::new();
+        for (i, p) in f.params.iter().enumerate().skip(offset) {
+            if f.argument_of(i) >= offset + params.len() {
+                params.push(p.name.to_string());
+            }
+        }
         Some(FnSummary {
             class: class.map(|c| c.name.to_string()),
             function: f.name.to_string(),
-            params: f
-                .params
-                .iter()
-                .skip(offset)
-                .map(|p| p.name.to_string())
-                .collect(),
+            params,
             sinks: None,
             onward: Vec::new(),
             passes: Vec::new(),
@@ -210,6 +211,16 @@ impl FnSummary {
             checks: Vec::new(),
             escaped: Vec::new(),
         })
+    }
+
+    /// How many leading parameters of function `fi` are its receiver (a Python method's `self`),
+    /// which a summary leaves out.
+    pub fn receivers(module: &Module, fi: usize) -> usize {
+        let Some(f) = module.functions.get(fi) else {
+            return 0;
+        };
+        let class = f.class.and_then(|ci| module.classes.get(ci));
+        usize::from(class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)))
     }
 
     /// The parameter an argument binds.

@@ -205,6 +205,38 @@ impl Function {
                 .is_some_and(|d| dialect.receiverless_decorators.contains(&d.as_str()))
         })
     }
+
+    /// Whether a pattern in the parameter list binds names (`function f({ url })`).
+    pub fn has_patterns(&self) -> bool {
+        self.params.iter().any(|p| p.pattern.is_some())
+    }
+
+    /// The argument a parameter takes its value from, by position: names destructured from one
+    /// argument (`function f({ url, path }, n)`: `url` and `path`) share its position.
+    pub fn argument_of(&self, param: usize) -> usize {
+        let mut position = 0;
+        let mut group: Option<u32> = None;
+        for (i, p) in self.params.iter().enumerate() {
+            let this = p.pattern.as_ref().map(|d| d.position);
+            if i > 0 && (this.is_none() || this != group) {
+                position += 1;
+            }
+            if i == param {
+                break;
+            }
+            group = this;
+        }
+        position
+    }
+}
+
+/// Where a name destructured from an argument comes from: the argument's place in the
+/// parameter list as written, and the property it reads (`url` in `{ url }` and `{ url: u }`;
+/// none for an array's item).
+#[derive(Debug, Clone)]
+pub struct Destructured {
+    pub position: u32,
+    pub key: Option<Box<str>>,
 }
 
 #[derive(Debug)]
@@ -216,6 +248,8 @@ pub struct Param {
     /// `*args` / `...rest` is `Star`, `**kwargs` is `DoubleStar`.
     pub splat: Splat,
     pub span: Span,
+    /// Set for a name bound by a pattern in the parameter list (TS/JS `{ url }`).
+    pub pattern: Option<Destructured>,
 }
 
 #[derive(Debug)]

@@ -650,6 +650,7 @@ impl<'t> Lower<'t> {
             default: default.map(|d| self.expr(d)),
             splat,
             span: span(c),
+            pattern: None,
         })
     }
 
@@ -731,6 +732,7 @@ impl<'t> Lower<'t> {
             default: None,
             splat: Splat::None,
             span: span(a),
+            pattern: None,
         })
     }
 
@@ -747,6 +749,7 @@ impl<'t> Lower<'t> {
             default: None,
             splat: Splat::None,
             span: span(a),
+            pattern: None,
         })
     }
 

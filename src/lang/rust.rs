@@ -610,6 +610,7 @@ impl Lower {
                         default: None,
                         splat: Splat::None,
                         span: f.ident.as_ref().map_or(span, |id| self.ident_span(id)),
+                        pattern: None,
                     })
                     .collect();
                 let decorators = self.attributes(&s.attrs);
@@ -880,6 +881,7 @@ impl Lower {
                     default: None,
                     splat: Splat::None,
                     span: self.sp(r.self_token.span),
+                    pattern: None,
                 }),
                 FnArg::Typed(t) => {
                     let span = self.sp(t.colon_token.spans[0]);
@@ -890,6 +892,7 @@ impl Lower {
                         default: None,
                         splat: Splat::None,
                         span,
+                        pattern: None,
                     });
                 }
             }
@@ -988,6 +991,7 @@ impl Lower {
                 default: None,
                 splat: Splat::None,
                 span,
+                pattern: None,
             });
         }
         let mut body = unpack;

@@ -1177,21 +1177,42 @@ impl<'a> Lower<'a> {
 
     fn params(&mut self, n: Node<'_>, out: &mut Vec<Param>) {
         let f = self.fields();
-        for p in named(n) {
-            if self.k(p) != K::TsParam {
-                self.param_pattern(p, None, None, Splat::None, out);
-                continue;
+        for (position, p) in named(n).enumerate() {
+            let from = out.len();
+            self.param(p, out);
+            // Names a pattern binds share the argument's position (`Function::argument_of`).
+            let mut pattern = self.field(p, f.pattern).unwrap_or(p);
+            if self.k(pattern) == K::AssignPattern {
+                pattern = self.field(pattern, f.left).unwrap_or(pattern);
             }
-            let Some(pattern) = self.field(p, f.pattern) else {
-                continue;
-            };
-            let annotation = self.field(p, f.type_).map(|t| {
-                let s = self.src(t);
-                s.strip_prefix(':').unwrap_or(s).trim().into()
-            });
-            let default = self.field(p, f.value);
-            self.param_pattern(pattern, annotation, default, Splat::None, out);
+            if matches!(self.k(pattern), K::ObjectPattern | K::ArrayPattern) {
+                for param in &mut out[from..] {
+                    let key = param.pattern.take().and_then(|d| d.key);
+                    param.pattern = Some(crate::ir::Destructured {
+                        position: position as u32,
+                        key,
+                    });
+                }
+            }
         }
+    }
+
+    /// The parameters one entry of a parameter list binds.
+    fn param(&mut self, p: Node<'_>, out: &mut Vec<Param>) {
+        let f = self.fields();
+        if self.k(p) != K::TsParam {
+            self.param_pattern(p, None, None, Splat::None, out);
+            return;
+        }
+        let Some(pattern) = self.field(p, f.pattern) else {
+            return;
+        };
+        let annotation = self.field(p, f.type_).map(|t| {
+            let s = self.src(t);
+            s.strip_prefix(':').unwrap_or(s).trim().into()
+        });
+        let default = self.field(p, f.value);
+        self.param_pattern(pattern, annotation, default, Splat::None, out);
     }
 
     /// One `Param` per identifier bound by a parameter pattern. The annotation and default apply
@@ -1218,6 +1239,7 @@ impl<'a> Lower<'a> {
                     default,
                     splat,
                     span: span(n),
+                    pattern: None,
                 });
             }
             K::AssignPattern => {
@@ -1249,7 +1271,17 @@ impl<'a> Lower<'a> {
                         let key = self.pattern_key(c)?;
                         Some(format!("{a}.{key}").into_boxed_str())
                     });
+                    let from = out.len();
+                    let key: Option<Box<str>> = self.pattern_key(c).map(Into::into);
                     self.param_pattern(c, member, None, Splat::None, out);
+                    // The property each name reads, as the entry of the argument it comes from
+                    // (a nested pattern's names read inside that property).
+                    for param in &mut out[from..] {
+                        param.pattern = Some(crate::ir::Destructured {
+                            position: 0,
+                            key: key.clone(),
+                        });
+                    }
                 }
             }
             K::ArrayPattern => {
@@ -1400,6 +1432,7 @@ impl<'a> Lower<'a> {
                 default: None,
                 splat: Splat::None,
                 span: nsp,
+                pattern: None,
             });
         }
         if let Some(func) = self.functions.get_mut(fi) {
@@ -1452,6 +1485,7 @@ impl<'a> Lower<'a> {
                     default: None,
                     splat: Splat::None,
                     span: span(name),
+                    pattern: None,
                 });
             }
         }

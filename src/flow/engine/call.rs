@@ -1038,10 +1038,33 @@ impl<'a, 'm> Engine<'a, 'm> {
         let f = &self.module.functions[fi];
         // Arguments by parameter index.
         let mut by_param: Vec<Taint> = vec![Taint::new(); f.params.len().min(MAX_PARAMS)];
+        let shapes = match &self.arg_shapes {
+            Some((c, shapes)) if std::ptr::eq(*c, call) => Some(shapes),
+            _ => None,
+        };
         let mut pos = offset;
-        for (a, t) in call.args.iter().zip(arg_ts) {
+        for (ai, (a, t)) in call.args.iter().zip(arg_ts).enumerate() {
             let slot = match &a.name {
                 Some(name) => f.params.iter().position(|p| p.name == *name),
+                // `f({ url: u, path })` of `function f({ url, path })`: each name destructured
+                // from the argument gets the property it reads, when the argument's fields
+                // are known, and the whole argument otherwise.
+                None if a.splat == crate::ir::Splat::None && f.has_patterns() => {
+                    let shape = shapes.and_then(|s| s.get(ai)).and_then(Option::as_ref);
+                    for (i, slot) in by_param.iter_mut().enumerate() {
+                        if f.argument_of(i) != pos {
+                            continue;
+                        }
+                        let key = f.params[i].pattern.as_ref().and_then(|d| d.key.as_deref());
+                        let given = match (key, shape) {
+                            (Some(k), Some(s)) => s.get(KeyRef::Name(k)).0,
+                            _ => t,
+                        };
+                        join(slot, given);
+                    }
+                    pos += 1;
+                    None
+                }
                 None if a.splat == crate::ir::Splat::None => {
                     pos += 1;
                     Some(pos - 1)

@@ -261,41 +261,64 @@ impl<'a, 'm> Engine<'a, 'm> {
                 let offset = usize::from(
                     class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
                 );
-                let slot = match arg {
-                    ArgRef::Position(p) => Some(*p + offset),
-                    ArgRef::Keyword(k) => f.params.iter().position(|p| *p.name == **k),
-                    ArgRef::Spread => None,
+                // The parameters the argument binds: one, or each name a pattern destructures
+                // from it (`function f({ url, path })`).
+                let slots: Vec<usize> = match arg {
+                    ArgRef::Position(p) if f.has_patterns() => (0..f.params.len())
+                        .filter(|&i| f.argument_of(i) == *p + offset)
+                        .collect(),
+                    ArgRef::Position(p) => vec![*p + offset],
+                    ArgRef::Keyword(k) => f
+                        .params
+                        .iter()
+                        .position(|p| *p.name == **k)
+                        .into_iter()
+                        .collect(),
+                    ArgRef::Spread => Vec::new(),
                 };
-                let Some((i, p)) = slot.and_then(|i| f.params.get(i).map(|p| (i, p))) else {
-                    continue;
-                };
-                if i >= MAX_PARAMS {
-                    continue;
-                }
                 let (origin, parts) = origin;
-                let trace = self
-                    .trace
-                    .push(p.span, Note::Caller(origin.clone()), NO_STEP);
-                let l = Label {
-                    kind: kind as u16,
-                    cleared,
-                    flags: flags | super::super::trace::LINKED,
-                    trace,
-                };
-                join(&mut self.seeds[fi][i], &[l]);
-                let fields = self.seed_fields.entry((fi, i)).or_default();
-                match parts {
-                    Some(paths) if !paths.is_empty() => {
-                        for path in paths {
-                            fields.push((l, path.first().cloned()));
+                for i in slots {
+                    let Some(p) = f.params.get(i).filter(|_| i < MAX_PARAMS) else {
+                        continue;
+                    };
+                    // A destructured name holds the data only when the caller passed it in the
+                    // property it reads (or passed no known parts).
+                    let key = p.pattern.as_ref().and_then(|d| d.key.as_deref());
+                    let steps: Option<Vec<Option<Step>>> = match parts {
+                        Some(paths) if !paths.is_empty() => {
+                            Some(paths.iter().map(|path| path.first().cloned()).collect())
+                        }
+                        _ => None,
+                    };
+                    let field_step = |s: &Option<Step>| matches!(s, Some(Step::Key(k)) if Some(k.as_str()) == key);
+                    if let (Some(_), Some(steps)) = (key, &steps) {
+                        if !steps.iter().any(field_step) {
+                            continue;
                         }
                     }
-                    _ => fields.push((l, None)),
+                    let trace = self
+                        .trace
+                        .push(p.span, Note::Caller(origin.clone()), NO_STEP);
+                    let l = Label {
+                        kind: kind as u16,
+                        cleared,
+                        flags: flags | super::super::trace::LINKED,
+                        trace,
+                    };
+                    join(&mut self.seeds[fi][i], &[l]);
+                    let fields = self.seed_fields.entry((fi, i)).or_default();
+                    match steps {
+                        // The property a destructured name read is the whole of its value.
+                        Some(steps) if key.is_none() => {
+                            fields.extend(steps.into_iter().map(|s| (l, s)));
+                        }
+                        _ => fields.push((l, None)),
+                    }
+                    // A function a serving file passes its request to runs in that server:
+                    // what the file's functions print is the server's log (see `serving`).
+                    self.served_by_callers |= 1 << kind;
+                    any = true;
                 }
-                // A function a serving file passes its request to runs in that server: what
-                // the file's functions print is the server's log (see `serving`).
-                self.served_by_callers |= 1 << kind;
-                any = true;
             }
         }
         any
@@ -309,14 +332,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             let Some(mut summary) = FnSummary::declared(module, fi) else {
                 continue;
             };
-            let offset = f.params.len() - summary.params.len();
+            // A parameter's index in the summary: the argument it comes from.
+            let offset = FnSummary::receivers(module, fi);
+            let arg = |param: usize| f.argument_of(param).checked_sub(offset);
             let mut kinds = vec![0u32; summary.params.len()];
             for fact in &self.summaries[fi].sinks {
-                if let Some(k) = fact
-                    .param
-                    .checked_sub(offset)
-                    .and_then(|p| kinds.get_mut(p))
-                {
+                if let Some(k) = arg(fact.param).and_then(|p| kinds.get_mut(p)) {
                     *k |= 1 << fact.sink_kind;
                 }
             }
@@ -324,7 +345,7 @@ impl<'a, 'm> Engine<'a, 'm> {
             // reaches when a name stands in for the method.
             let onward = self.summaries[fi].externals.iter();
             for (param, ..) in onward.filter(|(_, callee, ..)| !callee.overrides) {
-                if let Some(p) = param.checked_sub(offset) {
+                if let Some(p) = arg(*param) {
                     if !summary.onward.contains(&p) {
                         summary.onward.push(p);
                     }
@@ -334,11 +355,12 @@ impl<'a, 'm> Engine<'a, 'm> {
             let s = &self.summaries[fi];
             summary.escaped = (offset..f.params.len())
                 .filter(|&i| i < 64 && s.escaped & (1 << i) != 0)
-                .map(|i| i - offset)
+                .filter_map(arg)
                 .collect();
+            summary.escaped.dedup();
             for (when_true, checked) in [(false, &s.checked), (true, &s.checked_if_true)] {
                 for (i, &kinds) in checked.iter().enumerate() {
-                    if let (Some(param), true) = (i.checked_sub(offset), kinds != 0) {
+                    if let (Some(param), true) = (arg(i), kinds != 0) {
                         summary.checks.push(ParamCheck {
                             param,
                             kinds,
@@ -348,7 +370,7 @@ impl<'a, 'm> Engine<'a, 'm> {
                 }
             }
             for l in &self.summaries[fi].ret {
-                let Some(p) = l.param().and_then(|p| p.checked_sub(offset)) else {
+                let Some(p) = l.param().and_then(arg) else {
                     continue;
                 };
                 match summary.passes.iter_mut().find(|(q, _)| *q == p) {

@@ -348,6 +348,26 @@ fn params_destructured_defaults_rest() {
     assert_eq!(f.params[5].annotation.as_deref(), Some("number"));
     assert_eq!(f.params[5].default.as_ref().map(show).as_deref(), Some("1"));
     assert_eq!(f.params[6].splat, Splat::Star);
+    // The names of one pattern share its argument's position and read their own property.
+    let positions: Vec<usize> = (0..f.params.len()).map(|i| f.argument_of(i)).collect();
+    assert_eq!(positions, [0, 0, 0, 1, 1, 2, 3]);
+    let keys: Vec<Option<&str>> = f
+        .params
+        .iter()
+        .map(|p| p.pattern.as_ref().and_then(|d| d.key.as_deref()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            Some("command"),
+            Some("cwd"),
+            Some("env"),
+            None,
+            None,
+            None,
+            None
+        ]
+    );
     assert_eq!(f.params[6].annotation.as_deref(), Some("string[]"));
     let g = &m.functions[1];
     assert!(g.is_async && g.is_lambda);
