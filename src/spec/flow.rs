@@ -59,6 +59,10 @@ pub struct RawSource {
     /// With `decorators`: decorators that are not this source (`pytest.mark.tool`).
     #[serde(default)]
     pub(crate) unless_decorators: Vec<String>,
+    /// Parameters of the functions a directive string exposes (`"use server"`): exported by a
+    /// file that opens with it, or opening with it themselves.
+    #[serde(default)]
+    pub(crate) directives: Vec<String>,
     /// Parameters of functions under an entry or keyword argument with one of these keys
     /// (`{"tools/call": handle_call}`, `Agent(tools=[search])`).
     #[serde(default)]
@@ -447,6 +451,9 @@ pub enum SourceMatch {
     Attributes(Vec<String>),
     /// Parameters of functions with a matching decorator.
     Decorators(Vec<Glob>),
+    /// Parameters of the functions a directive exposes: those a file opening with one of these
+    /// directives exports, and those whose body opens with one (`"use server"`).
+    Directives(Vec<String>),
     /// Parameters of functions passed to a matching call (under `key`, when given). A list
     /// literal passed gives its elements (`tools=[search, run]`).
     Callbacks {
@@ -1034,6 +1041,9 @@ impl FlowSpec {
         if !s.decorators.is_empty() {
             matchers.push(SourceMatch::Decorators(globs(&s.decorators)));
         }
+        if !s.directives.is_empty() {
+            matchers.push(SourceMatch::Directives(s.directives.clone()));
+        }
         if !s.callbacks.is_empty() {
             matchers.push(SourceMatch::Callbacks {
                 calls: globs(&s.callbacks),
@@ -1110,7 +1120,7 @@ impl FlowSpec {
         }
         if matchers.len() != 1 {
             return Err(ctx(
-                "give exactly one of calls, receivers+methods, attributes, decorators, callbacks, entries, registries, indexed_by, param_names, bases+methods, annotations, caught, hardcoded_secrets",
+                "give exactly one of calls, receivers+methods, attributes, decorators, directives, callbacks, entries, registries, indexed_by, param_names, bases+methods, annotations, caught, hardcoded_secrets",
             ));
         }
         let unless = s

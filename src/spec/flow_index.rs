@@ -105,6 +105,7 @@ impl FamilyIndex {
                     }
                 }
                 SourceMatch::Decorators(_)
+                | SourceMatch::Directives(_)
                 | SourceMatch::Callbacks { .. }
                 | SourceMatch::Entries(_)
                 | SourceMatch::Registries(_)

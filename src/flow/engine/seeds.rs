@@ -140,6 +140,13 @@ impl<'a, 'm> Engine<'a, 'm> {
                         any |= self.seed_tool(fi, sid as usize, None);
                     }
                 }
+                SourceMatch::Directives(directives) => {
+                    for fi in 0..module.functions.len() {
+                        if self.exposed_by_directive(fi, directives) {
+                            any |= self.seed_params(fi, sid as usize);
+                        }
+                    }
+                }
                 SourceMatch::ParamNames(names) => {
                     let mut params = Vec::new();
                     for (fi, f) in module.functions.iter().enumerate() {
@@ -192,6 +199,41 @@ impl<'a, 'm> Engine<'a, 'm> {
         }
         self.index_handler_return_sinks();
         any
+    }
+
+    /// Whether one of `directives` exposes function `fi` to other programs: its body opens with
+    /// one (`async function save(data) { "use server"; ... }`), or the file does and exports it
+    /// (`export async function`, `export const f = async (...) =>`).
+    fn exposed_by_directive(&self, fi: usize, directives: &[String]) -> bool {
+        let opens = |body: &[Stmt]| {
+            matches!(body.first().map(|s| &s.kind), Some(StmtKind::Expr(e))
+                if e.as_str().is_some_and(|d| directives.iter().any(|x| x == d)))
+        };
+        let module = self.module;
+        if opens(&module.functions[fi].body) {
+            return true;
+        }
+        if !opens(&module.body) {
+            return false;
+        }
+        let defined_here = |s: &Stmt| match &s.kind {
+            StmtKind::FunctionDef(i) => *i == fi,
+            StmtKind::Assign { value, .. } => {
+                matches!(value.kind, ExprKind::Function(i) if i == fi)
+            }
+            _ => false,
+        };
+        module.body.iter().filter(|s| defined_here(s)).any(|s| {
+            let mut before = self
+                .text
+                .get(..s.span.start as usize)
+                .unwrap_or("")
+                .trim_end();
+            for word in ["const", "let", "var", "default"] {
+                before = before.strip_suffix(word).map_or(before, str::trim_end);
+            }
+            before.ends_with("export")
+        })
     }
 
     /// Seed parameters with what callers in other files pass (see `link`). Returns whether any
