@@ -56,10 +56,7 @@ const HTML_ATTRIBUTES: &[(&str, &str)] = &[
 
 pub fn lower(text: &str) -> Module {
     let bytes = text.as_bytes();
-    let mut out: Vec<u8> = bytes
-        .iter()
-        .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' })
-        .collect();
+    let mut out = blanked(bytes);
     let mut tsx = false;
     let mut markup = Vec::new();
     let mut at = 0;
@@ -114,10 +111,7 @@ pub fn lower(text: &str) -> Module {
 /// JavaScript; a script of another type (`text/template`, `application/ld+json`) is data.
 pub fn lower_page(text: &str) -> Module {
     let bytes = text.as_bytes();
-    let mut out: Vec<u8> = bytes
-        .iter()
-        .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' })
-        .collect();
+    let mut out = blanked(bytes);
     for block in blocks(bytes) {
         if block.script && block.javascript {
             out[block.content.0..block.content.1]
@@ -125,6 +119,15 @@ pub fn lower_page(text: &str) -> Module {
         }
     }
     typescript::lower(&String::from_utf8_lossy(&out), Language::JavaScript)
+}
+
+/// The text with every byte but line breaks blanked: scripts are copied back in place, so their
+/// spans and lines are the file's own.
+fn blanked(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .iter()
+        .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect()
 }
 
 /// Splits the template's statements out of the module body and appends what they stand for.
