@@ -244,7 +244,8 @@ def ask(q):
 fn a_tool_table_of_imported_functions_runs_each_with_the_model_s_arguments() {
     // The agent looks the model's tool up in a dict of functions another file defines and
     // spreads the model's arguments into it: each tool's parameters hold the model's text. A
-    // dict of settings spread into an imported function (`connect(**DEFAULTS)`) carries nothing.
+    // dict of settings spread into an imported function (`connect(**DEFAULTS)`) carries nothing,
+    // and a function's own `**kwargs` passed on binds only the keywords its callers gave.
     let dir = project(&[
         (
             "tools.py",
@@ -255,17 +256,22 @@ def calculator(expression: str) -> str:
     return str(eval(expression))
 def connect(host='localhost', port=5432):
     return requests.get(f'http://{host}:{port}/health', timeout=5)
+def notify(host='localhost', note=''):
+    return requests.post(f'http://{host}/notes', data=note, timeout=5)
 ",
         ),
         (
             "agent.py",
             "import ollama
-from tools import fetch_url, calculator, connect
+from tools import fetch_url, calculator, connect, notify
 TOOLS = {'fetch': fetch_url, 'calculator': calculator}
 DEFAULTS = {'host': 'db', 'port': 5432}
+def relay(**kwargs):
+    return notify(**kwargs)
 def run_agent(prompt):
     connect(**DEFAULTS)
     r = ollama.chat(model='m', messages=[{'role': 'user', 'content': prompt}], options={'num_predict': 9})
+    relay(note=r['message']['content'])
     for call in r['message'].get('tool_calls', []):
         fn = TOOLS.get(call['function']['name'])
         if not fn:

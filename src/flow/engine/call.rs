@@ -542,15 +542,56 @@ impl<'a, 'm> Engine<'a, 'm> {
             _ => None,
         };
         for (i, (arg, t)) in ArgRef::of_args(call).zip(arg_ts).enumerate() {
-            let spread = call.args[i].splat == crate::ir::Splat::DoubleStar;
-            if let Some(arg) = arg.or(spread.then_some(ArgRef::Spread)) {
-                let shape = shapes
-                    .as_ref()
-                    .and_then(|s| s.get(i))
-                    .and_then(Option::as_ref);
-                self.record_arg(&callee, &arg, t, shape, function);
+            let shape = shapes
+                .as_ref()
+                .and_then(|s| s.get(i))
+                .and_then(Option::as_ref);
+            let spread = call.args[i].splat == crate::ir::Splat::DoubleStar
+                && !self.forwards_keywords(&call.args[i].value, function);
+            match (arg, shape) {
+                (Some(arg), _) => self.record_arg(&callee, &arg, t, shape, function),
+                // `f(**params)` of a dict whose keys are known: each key is that keyword; what
+                // the other keys carry may bind any parameter.
+                (None, Some(shape)) if spread => {
+                    for part in &shape.parts {
+                        if let (super::shape::Key::Name(k), false) =
+                            (&part.key, part.taint.is_empty())
+                        {
+                            let arg = ArgRef::Keyword(k.to_string());
+                            self.record_arg(
+                                &callee,
+                                &arg,
+                                &part.taint,
+                                part.shape.as_ref(),
+                                function,
+                            );
+                        }
+                    }
+                    if !shape.rest.is_empty() {
+                        self.record_arg(&callee, &ArgRef::Spread, &shape.rest, None, function);
+                    }
+                }
+                (None, None) if spread => {
+                    self.record_arg(&callee, &ArgRef::Spread, t, None, function)
+                }
+                (None, _) => {}
             }
         }
+    }
+
+    /// Whether `value` is the function's own `**kwargs` passed on: which keywords it holds only
+    /// its callers know, so it does not bind every parameter of the callee.
+    fn forwards_keywords(&self, value: &Expr, function: Option<usize>) -> bool {
+        let ExprKind::Name(n) = &value.kind else {
+            return false;
+        };
+        function
+            .and_then(|fi| self.module.functions.get(fi))
+            .is_some_and(|f| {
+                f.params
+                    .iter()
+                    .any(|p| p.name == *n && p.splat == crate::ir::Splat::DoubleStar)
+            })
     }
 
     fn record_arg(
