@@ -245,7 +245,8 @@ fn a_tool_table_of_imported_functions_runs_each_with_the_model_s_arguments() {
     // The agent looks the model's tool up in a dict of functions another file defines and
     // spreads the model's arguments into it: each tool's parameters hold the model's text. A
     // dict of settings spread into an imported function (`connect(**DEFAULTS)`) carries nothing,
-    // and a function's own `**kwargs` passed on binds only the keywords its callers gave.
+    // a function's own `**kwargs` passed on binds only the keywords its callers gave, and a dict
+    // of known keys spread in passes each as its keyword (the model's note is not the host).
     let dir = project(&[
         (
             "tools.py",
@@ -272,6 +273,8 @@ def run_agent(prompt):
     connect(**DEFAULTS)
     r = ollama.chat(model='m', messages=[{'role': 'user', 'content': prompt}], options={'num_predict': 9})
     relay(note=r['message']['content'])
+    params = {'note': r['message']['content'], 'host': 'notes.internal'}
+    notify(**params)
     for call in r['message'].get('tool_calls', []):
         fn = TOOLS.get(call['function']['name'])
         if not fn:
