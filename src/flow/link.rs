@@ -194,9 +194,10 @@ impl FnSummary {
         }
         let class = f.class.and_then(|ci| module.classes.get(ci));
         let offset = Self::receivers(module, fi);
+        let positions = f.argument_positions();
         let mut params = Vec::new();
         for (i, p) in f.params.iter().enumerate().skip(offset) {
-            if f.argument_of(i) >= offset + params.len() {
+            if positions[i] >= offset + params.len() {
                 params.push(p.name.to_string());
             }
         }

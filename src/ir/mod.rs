@@ -170,6 +170,8 @@ pub struct Function {
     pub is_async: bool,
     /// Lambdas and arrow functions with an expression body have one `Return` statement.
     pub is_lambda: bool,
+    /// Exported by its module (`export function f`, `export const f = () => ...`).
+    pub exported: bool,
     pub span: Span,
 }
 
@@ -211,22 +213,22 @@ impl Function {
         self.params.iter().any(|p| p.pattern.is_some())
     }
 
-    /// The argument a parameter takes its value from, by position: names destructured from one
-    /// argument (`function f({ url, path }, n)`: `url` and `path`) share its position.
-    pub fn argument_of(&self, param: usize) -> usize {
-        let mut position = 0;
+    /// The argument each parameter takes its value from, by position: names destructured from
+    /// one argument (`function f({ url, path }, n)`: `url` and `path`) share its position.
+    pub fn argument_positions(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.params.len());
         let mut group: Option<u32> = None;
         for (i, p) in self.params.iter().enumerate() {
             let this = p.pattern.as_ref().map(|d| d.position);
-            if i > 0 && (this.is_none() || this != group) {
-                position += 1;
-            }
-            if i == param {
-                break;
-            }
+            let same = i > 0 && this.is_some() && this == group;
+            out.push(match out.last() {
+                Some(&last) if same => last,
+                Some(&last) => last + 1,
+                None => 0,
+            });
             group = this;
         }
-        position
+        out
     }
 }
 

@@ -596,6 +596,7 @@ impl<'t> Lower<'t> {
             body: Vec::new(),
             is_async,
             is_lambda: false,
+            exported: false,
             span: span(outer),
         });
         let params = match def.child_by_field_id(self.f.parameters) {
@@ -1276,6 +1277,7 @@ impl<'t> Lower<'t> {
             body: Vec::new(),
             is_async: false,
             is_lambda: true,
+            exported: false,
             span: span(n),
         });
         let params = match n.child_by_field_id(self.f.parameters) {

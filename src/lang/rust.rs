@@ -907,6 +907,7 @@ impl Lower {
             body: Vec::new(),
             is_async: sig.asyncness.is_some(),
             is_lambda: false,
+            exported: false,
             span,
         });
         let saved = std::mem::take(&mut self.hoisted);
@@ -1005,6 +1006,7 @@ impl Lower {
             body,
             is_async: c.asyncness.is_some(),
             is_lambda: true,
+            exported: false,
             span,
         });
         Expr::new(ExprKind::Function(fi), span)
@@ -1038,6 +1040,7 @@ impl Lower {
             body,
             is_async: true,
             is_lambda: true,
+            exported: false,
             span,
         });
         Expr::new(ExprKind::Function(fi), span)

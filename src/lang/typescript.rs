@@ -927,7 +927,22 @@ impl<'a> Lower<'a> {
                     span: span(decl),
                 });
             } else {
+                let from = out.len();
                 self.stmt(decl, out);
+                // `export function f`, `export const f = () => ...`: the module exports them.
+                for s in &out[from..] {
+                    let fi = match &s.kind {
+                        StmtKind::FunctionDef(fi) => Some(*fi),
+                        StmtKind::Assign { value, .. } => match value.kind {
+                            ExprKind::Function(fi) => Some(fi),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(f) = fi.and_then(|fi| self.functions.get_mut(fi)) {
+                        f.exported = true;
+                    }
+                }
             }
         } else if let Some(value) = self.field(n, f.value) {
             let e = self.expr(value);
@@ -1145,6 +1160,7 @@ impl<'a> Lower<'a> {
             body: Vec::new(),
             is_async,
             is_lambda: self.k(n) == K::Arrow,
+            exported: false,
             span: span(n),
         });
     }
@@ -1180,7 +1196,7 @@ impl<'a> Lower<'a> {
         for (position, p) in named(n).enumerate() {
             let from = out.len();
             self.param(p, out);
-            // Names a pattern binds share the argument's position (`Function::argument_of`).
+            // Names a pattern binds share the argument's position (`Function::argument_positions`).
             let mut pattern = self.field(p, f.pattern).unwrap_or(p);
             if self.k(pattern) == K::AssignPattern {
                 pattern = self.field(pattern, f.left).unwrap_or(pattern);
@@ -1267,12 +1283,12 @@ impl<'a> Lower<'a> {
                     .filter(|a| crate::resolve::annotation_class(a) == Some(a.trim()));
                 let plain: Option<Box<str>> = plain.map(|a| a.trim().into());
                 for c in named(n) {
-                    let member = plain.as_deref().and_then(|a| {
-                        let key = self.pattern_key(c)?;
-                        Some(format!("{a}.{key}").into_boxed_str())
-                    });
-                    let from = out.len();
                     let key: Option<Box<str>> = self.pattern_key(c).map(Into::into);
+                    let member = plain
+                        .as_deref()
+                        .zip(key.as_deref())
+                        .map(|(a, k)| format!("{a}.{k}").into_boxed_str());
+                    let from = out.len();
                     self.param_pattern(c, member, None, Splat::None, out);
                     // The property each name reads, as the entry of the argument it comes from
                     // (a nested pattern's names read inside that property).

@@ -1083,6 +1083,11 @@ impl<'a, 'm> Engine<'a, 'm> {
             Some((c, shapes)) if std::ptr::eq(*c, call) => Some(shapes),
             _ => None,
         };
+        let positions = if f.has_patterns() {
+            f.argument_positions()
+        } else {
+            Vec::new()
+        };
         let mut pos = offset;
         for (ai, (a, t)) in call.args.iter().zip(arg_ts).enumerate() {
             let slot = match &a.name {
@@ -1090,10 +1095,10 @@ impl<'a, 'm> Engine<'a, 'm> {
                 // `f({ url: u, path })` of `function f({ url, path })`: each name destructured
                 // from the argument gets the property it reads, when the argument's fields
                 // are known, and the whole argument otherwise.
-                None if a.splat == crate::ir::Splat::None && f.has_patterns() => {
+                None if a.splat == crate::ir::Splat::None && !positions.is_empty() => {
                     let shape = shapes.and_then(|s| s.get(ai)).and_then(Option::as_ref);
                     for (i, slot) in by_param.iter_mut().enumerate() {
-                        if f.argument_of(i) != pos {
+                        if positions[i] != pos {
                             continue;
                         }
                         let key = f.params[i].pattern.as_ref().and_then(|d| d.key.as_deref());

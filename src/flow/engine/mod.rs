@@ -151,7 +151,6 @@ impl StoreFact<'_> {
     }
 }
 
-/// What is being analysed: a function, or the module (or a class) body.
 /// A function a table holds: one of the file's, or one another file defines, by the name the
 /// file imports it under (`TOOLS = {"fetch": fetch_url}` with `from tools import fetch_url`).
 #[derive(Clone, Debug, PartialEq)]
@@ -160,6 +159,7 @@ enum Entry {
     Imported(String),
 }
 
+/// What is being analysed: a function, or the module (or a class) body.
 struct Ctx<'m> {
     env: Env<'m>,
     function: Option<usize>,

@@ -209,31 +209,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             matches!(body.first().map(|s| &s.kind), Some(StmtKind::Expr(e))
                 if e.as_str().is_some_and(|d| directives.iter().any(|x| x == d)))
         };
-        let module = self.module;
-        if opens(&module.functions[fi].body) {
-            return true;
-        }
-        if !opens(&module.body) {
-            return false;
-        }
-        let defined_here = |s: &Stmt| match &s.kind {
-            StmtKind::FunctionDef(i) => *i == fi,
-            StmtKind::Assign { value, .. } => {
-                matches!(value.kind, ExprKind::Function(i) if i == fi)
-            }
-            _ => false,
-        };
-        module.body.iter().filter(|s| defined_here(s)).any(|s| {
-            let mut before = self
-                .text
-                .get(..s.span.start as usize)
-                .unwrap_or("")
-                .trim_end();
-            for word in ["const", "let", "var", "default"] {
-                before = before.strip_suffix(word).map_or(before, str::trim_end);
-            }
-            before.ends_with("export")
-        })
+        let f = &self.module.functions[fi];
+        opens(&f.body) || f.exported && opens(&self.module.body)
     }
 
     /// Seed parameters with what callers in other files pass (see `link`). Returns whether any
@@ -300,15 +277,16 @@ impl<'a, 'm> Engine<'a, 'm> {
                     continue;
                 }
                 // A Python method's `self` is not passed.
-                let offset = usize::from(
-                    class.is_some() && f.params.first().is_some_and(|p| is_receiver_name(&p.name)),
-                );
+                let offset = FnSummary::receivers(module, fi);
                 // The parameters the argument binds: one, or each name a pattern destructures
                 // from it (`function f({ url, path })`).
                 let slots: Vec<usize> = match arg {
-                    ArgRef::Position(p) if f.has_patterns() => (0..f.params.len())
-                        .filter(|&i| f.argument_of(i) == *p + offset)
-                        .collect(),
+                    ArgRef::Position(p) if f.has_patterns() => {
+                        let positions = f.argument_positions();
+                        (0..f.params.len())
+                            .filter(|&i| positions[i] == *p + offset)
+                            .collect()
+                    }
                     ArgRef::Position(p) => vec![*p + offset],
                     ArgRef::Keyword(k) => f
                         .params
@@ -376,7 +354,8 @@ impl<'a, 'm> Engine<'a, 'm> {
             };
             // A parameter's index in the summary: the argument it comes from.
             let offset = FnSummary::receivers(module, fi);
-            let arg = |param: usize| f.argument_of(param).checked_sub(offset);
+            let positions = f.argument_positions();
+            let arg = |param: usize| positions.get(param)?.checked_sub(offset);
             let mut kinds = vec![0u32; summary.params.len()];
             for fact in &self.summaries[fi].sinks {
                 if let Some(k) = arg(fact.param).and_then(|p| kinds.get_mut(p)) {

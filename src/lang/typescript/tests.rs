@@ -349,7 +349,7 @@ fn params_destructured_defaults_rest() {
     assert_eq!(f.params[5].default.as_ref().map(show).as_deref(), Some("1"));
     assert_eq!(f.params[6].splat, Splat::Star);
     // The names of one pattern share its argument's position and read their own property.
-    let positions: Vec<usize> = (0..f.params.len()).map(|i| f.argument_of(i)).collect();
+    let positions = f.argument_positions();
     assert_eq!(positions, [0, 0, 0, 1, 1, 2, 3]);
     let keys: Vec<Option<&str>> = f
         .params
